@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QByteArray>
+
+#include <memory>
+
+namespace LiveActor {
+
+namespace TemplateDetail {
+struct RNode;
+}
+
+/// The result of rendering a Template: LiveView's statics/dynamics tree, kept native.
+///
+/// Each node has statics (shared with the compiled template, fingerprinted at compile time) and
+/// dynamics: an escaped HTML string, a nested node (an `if` branch, a dynamic include) or a
+/// comprehension (a `for` loop: shared statics, one dynamics list per item, each item keyed by the
+/// `key` expression of `{% for x in xs key x.id %}` or by its index).
+///
+/// - toHtml(): the page fragment, byte-identical to Django's render of the same template/context.
+/// - toJson(): the full LiveView 1.1 "rendered" object for a join (literal "s" arrays, no "p";
+///   `"r":1` on nodes whose output is a single element; numbers as strings; an empty
+///   comprehension as "").
+/// - diff(old, now): the minimal 1.1 diff object that turns the client's copy of old into now.
+///   It is "{}" when nothing changed. Both JSON forms are written by a direct encoder; the result
+///   is one JSON object, so a caller can splice `"t":…` or `"e":…` in after the opening brace.
+///
+/// diff() records in `now` what the client holds (an empty comprehension first sent as "" must be
+/// re-sent in full when it fills), so always diff against the tree whose JSON or diff was last
+/// sent for the same view, in order. Trees are immutable apart from that record and share nodes;
+/// copying is cheap. Use a tree from one thread at a time.
+class RenderedTree
+{
+public:
+    RenderedTree() = default;
+    explicit RenderedTree(std::shared_ptr<const TemplateDetail::RNode> root);
+
+    bool isNull() const { return !m_root; }
+
+    /// The rendered HTML (UTF-8).
+    QByteArray toHtml() const;
+    /// The full rendered object for a join, e.g. {"0":"1","s":["<p>","</p>"],"r":1}.
+    QByteArray toJson() const;
+    /// The smallest diff from old (what the client has) to now; "{}" when nothing changed.
+    /// A null old gives the full form of now.
+    static QByteArray diff(const RenderedTree &old, const RenderedTree &now);
+
+    /// Number of top-level dynamics (what Template::dynamicDependencies() describes).
+    int dynamicCount() const;
+
+    const std::shared_ptr<const TemplateDetail::RNode> &root() const { return m_root; }
+
+private:
+    std::shared_ptr<const TemplateDetail::RNode> m_root;
+};
+
+} // namespace LiveActor

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "template/value.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <functional>
+
+namespace LiveActor {
+
+/// The variables (assigns) and per-render settings a Template renders with.
+///
+/// Assigns are the top-level names a template reads (`{{ count }}` reads "count"). Besides them:
+/// - csrf: `{% csrf_token %}` prints `<input type="hidden" name="csrfmiddlewaretoken" value="…">`
+///   with the token the server fills via setCsrfToken() or, lazily, setCsrfTokenProvider()
+///   (called at most once per render, only when the template uses the tag). Without a token the
+///   tag prints "" as Django does.
+/// - strict: a variable that does not resolve is a render error (TemplateError::MissingVariable)
+///   instead of "" — meant for dev mode.
+/// - autoescape: the initial autoescape state (Django's default: on).
+/// - now: the time `{% now %}` and the timesince/timeuntil filters use (default: the current local
+///   time when the render starts); set it for reproducible output.
+/// A plain value type; a context is only read during a render, so one context may be rendered
+/// from several threads at once if its LazyObjects allow it.
+class TemplateContext
+{
+public:
+    TemplateContext() = default;
+    explicit TemplateContext(const ValueMap &assigns) : m_assigns(assigns) { }
+
+    /// Sets (or replaces) one assign.
+    void set(const QString &name, const Value &value) { m_assigns.insert(name, value); }
+    /// The assign called name, or nullptr.
+    const Value *find(const QString &name) const { return m_assigns.find(name); }
+    const ValueMap &assigns() const { return m_assigns; }
+
+    void setCsrfToken(const QString &token) { m_csrfToken = token; m_csrfProvider = {}; }
+    void setCsrfTokenProvider(std::function<QString()> provider) { m_csrfProvider = std::move(provider); }
+    /// The token: the provider's answer if one is set, else the fixed token (may be empty).
+    QString csrfToken() const { return m_csrfProvider ? m_csrfProvider() : m_csrfToken; }
+
+    void setStrict(bool strict) { m_strict = strict; }
+    bool isStrict() const { return m_strict; }
+
+    void setAutoescape(bool on) { m_autoescape = on; }
+    bool autoescape() const { return m_autoescape; }
+
+    void setNow(const QDateTime &now) { m_now = now; }
+    /// The fixed "now", or an invalid QDateTime meaning "the clock at render time".
+    QDateTime now() const { return m_now; }
+
+private:
+    ValueMap m_assigns;
+    QString m_csrfToken;
+    std::function<QString()> m_csrfProvider;
+    QDateTime m_now;
+    bool m_strict = false;
+    bool m_autoescape = true;
+};
+
+} // namespace LiveActor
