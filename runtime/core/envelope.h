@@ -1,0 +1,22 @@
+#pragma once
+
+#include "core/actorref.h"
+#include "core/message.h"
+
+#include <memory>
+
+namespace LiveActor {
+
+class ReplySlot;
+
+/// A message in a mailbox: the payload plus who sent it and, for an ask, where the reply goes.
+/// Runtime-internal plumbing, public only so Mailbox can be tested on its own. Move-only.
+struct Envelope
+{
+    Message message;
+    ActorRef sender;                  ///< null when sent from outside any actor
+    std::shared_ptr<ReplySlot> reply; ///< set for ask/ping; answered or failed exactly once
+    qint64 stampNs = 0;               ///< enqueue time (steady clock ns) on sampled messages, else 0
+};
+
+} // namespace LiveActor

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/actorref.h"
+#include "core/envelope.h"
+#include "core/mailboxstats.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+namespace LiveActor {
+
+/// One actor's mailbox: a bounded ring for normal messages plus an unbounded system lane.
+///
+/// - Normal lane: at most capacity() messages; push() answers Full at capacity and Closed once
+///   closeNormal() was called. It never blocks and never drops a message it answered Ok for.
+/// - System lane (exit signals, kill, shutdown, ping, timers, replies, supervisor commands): never
+///   Full; Closed only after closeAll() (the actor is gone). The owner processes it first.
+/// - It also carries the owner's scheduling flag: push()/pushSystem() set `scheduleOwner` when the
+///   owner went from idle to runnable, so exactly one party enqueues the owner on its executor.
+///
+/// Thread affinity: push*/stats/length from any thread; every other function only from the owning
+/// executor's thread (single consumer). Messages in an acquired batch are handled in place: the
+/// slots stay counted in length() until release(), so producers never overwrite them.
+class Mailbox
+{
+public:
+    explicit Mailbox(int capacity);
+    ~Mailbox();
+    Mailbox(const Mailbox &) = delete;
+    Mailbox &operator=(const Mailbox &) = delete;
+
+    int capacity() const { return m_capacity; }
+
+    // --- producers, any thread
+    SendStatus push(Envelope &&envelope, bool &scheduleOwner);
+    SendStatus pushSystem(Envelope &&envelope, bool &scheduleOwner);
+    /// Marks the owner runnable without a message (first activation); true if it was idle.
+    bool markScheduled();
+
+    MailboxStats stats() const;
+    int length() const;
+    bool isNormalClosed() const;
+
+    // --- consumer, owner's executor thread only
+    bool hasSystem() const { return m_systemCount.load(std::memory_order_acquire) > 0; }
+    bool popSystem(Envelope &out);
+    /// Makes up to max queued normal messages available as at(0)…at(n-1); returns n.
+    int acquire(int max);
+    Envelope &at(int i);
+    /// Gives the first n acquired slots back (their messages must have been moved out or are
+    /// destroyed here); handlerNs = time spent handling them, for the processing-time EWMA.
+    void release(int n, qint64 handlerNs);
+    /// End of an activation: true if messages are left (the owner stays scheduled; the caller
+    /// must reschedule it), false if the owner is now idle.
+    bool finishActivation();
+    /// From now on push() answers Closed; queued messages stay and can be drained.
+    void closeNormal();
+    /// Both lanes answer Closed; queued messages are destroyed (their asks fail with Closed).
+    void closeAll();
+
+private:
+    const int m_capacity;
+    mutable std::mutex m_mutex;
+    std::vector<Envelope> m_ring;
+    int m_head = 0;       // first queued slot
+    int m_count = 0;      // queued, including an acquired batch
+    int m_acquired = 0;   // slots at m_head… handed to the consumer
+    std::deque<Envelope> m_system;
+    std::atomic<int> m_systemCount{0};
+    bool m_scheduled = false;
+    bool m_normalClosed = false;
+    bool m_allClosed = false;
+    int m_highWater = 0;
+    quint64 m_enqueued = 0;
+    quint64 m_processed = 0;
+    quint64 m_rejected = 0;
+    double m_waitUs = 0;
+    double m_procUs = 0;
+};
+
+} // namespace LiveActor
