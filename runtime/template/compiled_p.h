@@ -1,0 +1,258 @@
+#pragma once
+
+// Private: the compiled form of a template — a parse tree whose nodes also carry the flattened
+// LiveView blocks (statics + the nodes that produce dynamics) computed once at compile time.
+
+#include "template/rendernode_p.h"
+#include "template/templateerror.h"
+#include "template/value.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QMutex>
+#include <QSet>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace LiveActor {
+class TemplateContext;
+}
+
+namespace LiveActor::TemplateDetail {
+
+struct FilterDef;
+struct RenderState;
+
+/// A variable reference or a literal (Django's Variable).
+struct VarRef
+{
+    bool literal = false;
+    Value value;           ///< the literal
+    QString name;          ///< first segment
+    QStringList path;      ///< remaining segments
+    QString text;          ///< as written
+};
+
+struct FilterCall
+{
+    const FilterDef *def = nullptr;
+    QString name;
+    bool hasArg = false;
+    VarRef arg;
+};
+
+/// `var|filter:arg|…` (Django's FilterExpression).
+struct FilterExpr
+{
+    VarRef base;
+    std::vector<FilterCall> filters;
+    int line = 0;
+    int column = 0;
+    bool isBlockSuper() const { return !base.literal && base.name == u"block" && base.path == QStringList{QStringLiteral("super")}; }
+};
+
+enum class NodeKind {
+    Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
+    Widthratio, Spaceless, BlockSuper
+};
+
+struct Node;
+using NodeList = std::vector<std::unique_ptr<Node>>;
+
+/// A flattened unit: statics and the nodes whose render appends dynamics (scope nodes such as
+/// `with` append their children's dynamics into the same list).
+struct Block
+{
+    std::shared_ptr<Statics> statics;
+    std::vector<const Node *> ops;
+};
+
+struct Node
+{
+    explicit Node(NodeKind k) : kind(k) { }
+    virtual ~Node() = default;
+    NodeKind kind;
+    int line = 0;
+    int column = 0;
+    QString templateName;
+};
+
+struct TextNode : Node { TextNode() : Node(NodeKind::Text) { } QString text; };
+struct VarNode : Node { VarNode() : Node(NodeKind::Var) { } FilterExpr expr; };
+
+struct Cond
+{
+    enum Op { Leaf, Or, And, Not, In, NotIn, Is, IsNot, Eq, Ne, Lt, Le, Gt, Ge };
+    Op op = Leaf;
+    FilterExpr expr;
+    std::unique_ptr<Cond> a, b;
+};
+
+struct IfNode : Node
+{
+    IfNode() : Node(NodeKind::If) { }
+    std::vector<std::unique_ptr<Cond>> conds; ///< nullptr for else
+    std::vector<NodeList> bodies;
+    std::vector<Block> blocks;
+};
+
+struct ForNode : Node
+{
+    ForNode() : Node(NodeKind::For) { }
+    QStringList loopVars;
+    FilterExpr sequence;
+    bool reversed = false;
+    bool hasKey = false;
+    FilterExpr key;
+    NodeList body, empty;
+    bool hasEmpty = false;
+    Block bodyBlock, emptyBlock;
+};
+
+struct WithNode : Node
+{
+    WithNode() : Node(NodeKind::With) { }
+    std::vector<std::pair<QString, FilterExpr>> bindings;
+    NodeList body;
+    std::vector<const Node *> ops;
+};
+
+struct AutoescapeNode : Node
+{
+    AutoescapeNode() : Node(NodeKind::Autoescape) { }
+    bool on = true;
+    NodeList body;
+    std::vector<const Node *> ops;
+};
+
+struct IncludeNode : Node
+{
+    IncludeNode() : Node(NodeKind::Include) { }
+    FilterExpr name;
+    std::vector<std::pair<QString, FilterExpr>> bindings;
+    bool only = false;
+    bool literal = false;       ///< flattened at compile time
+    std::vector<const Node *> ops; ///< literal: the included template's ops
+};
+
+struct BlockNode : Node
+{
+    BlockNode() : Node(NodeKind::Block) { }
+    QString name;
+    NodeList body;
+};
+
+struct ExtendsNode : Node
+{
+    ExtendsNode() : Node(NodeKind::Extends) { }
+    FilterExpr parent;
+    NodeList rest; ///< the child's nodes (only its blocks matter)
+};
+
+struct CycleNode : Node
+{
+    CycleNode() : Node(NodeKind::Cycle) { }
+    std::vector<FilterExpr> values;
+    QString asName;
+    bool silent = false;
+    const CycleNode *shared = nullptr; ///< `{% cycle name %}` refers to the named cycle
+};
+
+struct FirstofNode : Node
+{
+    FirstofNode() : Node(NodeKind::Firstof) { }
+    std::vector<FilterExpr> values;
+    QString asName;
+};
+
+struct NowNode : Node { NowNode() : Node(NodeKind::Now) { } QString format; QString asName; };
+struct CsrfNode : Node { CsrfNode() : Node(NodeKind::Csrf) { } };
+
+struct WidthratioNode : Node
+{
+    WidthratioNode() : Node(NodeKind::Widthratio) { }
+    FilterExpr value, maxValue, maxWidth;
+    QString asName;
+};
+
+/// `spaceless`, and `{{ block.super|filters }}`: the body is rendered to one string dynamic.
+struct SpacelessNode : Node
+{
+    SpacelessNode() : Node(NodeKind::Spaceless) { }
+    NodeList body;
+    Block block;
+};
+
+struct BlockSuperNode : Node
+{
+    BlockSuperNode() : Node(NodeKind::BlockSuper) { }
+    FilterExpr expr; ///< the filters to apply to the rendered parent block
+    Block block;
+};
+
+struct LoaderState;
+
+struct Compiled
+{
+    QString name;
+    NodeList nodes;
+    std::vector<NodeList> owned;  ///< parse trees of included and parent templates
+    Block top;
+    std::vector<QSet<QString>> opDeps; ///< per top-level op; contains "*" when volatile
+    std::vector<int> opDynCount;       ///< dynamics each top-level op appends
+    QSet<QString> deps;
+    QStringList files;
+    std::weak_ptr<LoaderState> loader;
+};
+
+/// The loader behind TemplateEngine (also used by compiled templates for dynamic includes).
+struct LoaderState
+{
+    mutable QMutex mutex;
+    QStringList dirs;
+    bool devMode = false;
+    QHash<QString, QString> strings;
+    struct Entry
+    {
+        std::shared_ptr<const Compiled> compiled;
+        QHash<QString, QDateTime> mtimes;
+    };
+    QHash<QString, Entry> cache;
+    QHash<QString, std::shared_ptr<const Compiled>> stringCache;
+
+    /// Source of a named template and its file path (empty for registered strings).
+    TemplateResult<std::pair<QString, QString>> source(const QString &name) const;
+};
+
+/// Compiles source. loader may be null (no include/extends).
+TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
+                                                                const std::shared_ptr<LoaderState> &loader,
+                                                                const QString &file);
+
+// ---- filters (filters.cpp) ----
+struct FilterEnv
+{
+    bool autoescape = true;
+    QDateTime now;
+};
+
+struct FilterDef
+{
+    const char *name;
+    int args;        ///< 0 none, 1 required, 2 optional
+    bool isSafe;
+    Value (*fn)(const Value &in, const Value *arg, const FilterEnv &env);
+};
+
+const FilterDef *findFilter(const QString &name);
+/// Django's date format (date/time filters, now tag).
+QString formatDate(const QDateTime &dt, const QString &format);
+/// Python-style escape of a value for output: str(), localize, escape unless safe.
+void appendValueOutput(QByteArray &out, const Value &v, bool autoescape);
+/// str() as Django prints it (floats in fixed notation, date-times with DATETIME_FORMAT).
+QString displayString(const Value &v);
+
+} // namespace LiveActor::TemplateDetail

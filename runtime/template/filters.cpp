@@ -1,0 +1,1067 @@
+// Django's built-in filters (django/template/defaultfilters.py, 3.2 semantics) and date formats.
+
+#include "template/compiled_p.h"
+#include "template/util_p.h"
+
+#include <QLocale>
+#include <QRegularExpression>
+#include <QUrl>
+
+#include <cmath>
+
+namespace LiveActor::TemplateDetail {
+
+namespace {
+
+const QString nbsp = QStringLiteral("\u00a0");
+
+QString str(const Value &v) { return displayString(v); }
+
+bool pyInt(const Value &v, qint64 *out)
+{
+    switch (v.type()) {
+    case Value::Type::Bool:
+    case Value::Type::Int:
+        *out = v.toInt();
+        return true;
+    case Value::Type::Float:
+        if (!std::isfinite(v.toDouble()))
+            return false;
+        *out = v.toInt();
+        return true;
+    case Value::Type::String:
+    case Value::Type::SafeString: {
+        bool ok = false;
+        *out = v.toString().trimmed().toLongLong(&ok);
+        return ok;
+    }
+    default: return false;
+    }
+}
+
+std::optional<qsizetype> pyLen(const Value &v)
+{
+    if (v.isString())
+        return v.toString().size();
+    if (v.list())
+        return v.list()->size();
+    if (v.map())
+        return v.map()->size();
+    if (v.object()) {
+        if (auto l = v.iterate())
+            return l->size();
+    }
+    return std::nullopt;
+}
+
+Value safeIf(bool safe, const QString &s) { return safe ? Value::safe(s) : Value(s); }
+
+Value fAdd(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 a, b;
+    if (pyInt(in, &a) && pyInt(*arg, &b))
+        return Value(a + b);
+    if (in.isString() && arg->isString())
+        return Value(in.toString() + arg->toString());
+    if (in.list() && arg->list())
+        return Value(*in.list() + *arg->list());
+    if ((in.type() == Value::Type::Float || in.type() == Value::Type::Int) && arg->isNumber())
+        return Value(in.toDouble() + arg->toDouble());
+    return Value(QString());
+}
+
+Value fCapfirst(const Value &in, const Value *, const FilterEnv &)
+{
+    QString s = str(in);
+    if (!s.isEmpty())
+        s[0] = s[0].toUpper();
+    return Value(s);
+}
+
+QString pyPad(const QString &s, qint64 width, int mode) // 0 center, 1 ljust, 2 rjust
+{
+    const qint64 marg = width - s.size();
+    if (marg <= 0)
+        return s;
+    if (mode == 1)
+        return s + QString(marg, u' ');
+    if (mode == 2)
+        return QString(marg, u' ') + s;
+    const qint64 left = marg / 2 + (marg & width & 1);
+    return QString(left, u' ') + s + QString(marg - left, u' ');
+}
+
+Value padFilter(const Value &in, const Value *arg, int mode)
+{
+    qint64 w;
+    if (!pyInt(*arg, &w))
+        return Value(str(in));
+    return Value(pyPad(str(in), w, mode));
+}
+Value fCenter(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 0); }
+Value fLjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 1); }
+Value fRjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 2); }
+
+Value fCut(const Value &in, const Value *arg, const FilterEnv &)
+{
+    const bool safe = in.isSafe();
+    QString s = str(in);
+    const QString a = str(*arg);
+    if (!a.isEmpty())
+        s.remove(a);
+    return safeIf(safe && a != u";", s);
+}
+
+Value fDate(const Value &in, const Value *arg, const FilterEnv &)
+{
+    if (in.type() != Value::Type::DateTime)
+        return Value(QString());
+    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("N j, Y")));
+}
+
+Value fTime(const Value &in, const Value *arg, const FilterEnv &)
+{
+    if (in.type() != Value::Type::DateTime)
+        return Value(QString());
+    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("P")));
+}
+
+Value fDefault(const Value &in, const Value *arg, const FilterEnv &) { return in.isTruthy() ? in : *arg; }
+Value fDefaultIfNone(const Value &in, const Value *arg, const FilterEnv &) { return in.isNull() ? *arg : in; }
+
+std::optional<Value> lookupPath(const Value &item, const QString &path)
+{
+    std::optional<Value> cur = item;
+    for (const QString &seg : path.split(u'.')) {
+        cur = cur->lookup(seg);
+        if (!cur)
+            return std::nullopt;
+    }
+    return cur;
+}
+
+Value dictsortImpl(const Value &in, const Value *arg, bool reverse)
+{
+    auto items = in.iterate();
+    if (!items || in.isString())
+        return Value(QString());
+    const QString key = str(*arg);
+    std::vector<std::pair<Value, Value>> keyed;
+    for (const Value &i : *items) {
+        auto k = lookupPath(i, key);
+        if (!k)
+            return Value(QString());
+        keyed.emplace_back(*k, i);
+    }
+    bool typeError = false;
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto &a, const auto &b) {
+        auto lt = reverse ? b.first.lessThan(a.first) : a.first.lessThan(b.first);
+        if (!lt) {
+            typeError = true;
+            return false;
+        }
+        return *lt;
+    });
+    if (typeError)
+        return Value(QString());
+    ValueList out;
+    for (auto &p : keyed)
+        out.append(p.second);
+    return Value(out);
+}
+Value fDictsort(const Value &in, const Value *arg, const FilterEnv &) { return dictsortImpl(in, arg, false); }
+Value fDictsortReversed(const Value &in, const Value *arg, const FilterEnv &) { return dictsortImpl(in, arg, true); }
+
+Value fDivisibleby(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 a, b;
+    if (!pyInt(in, &a) || !pyInt(*arg, &b) || b == 0)
+        return Value(QString());
+    return Value(a % b == 0);
+}
+
+Value fEscape(const Value &in, const Value *, const FilterEnv &)
+{
+    if (in.isSafe())
+        return in;
+    return Value::safe(htmlEscape(str(in)));
+}
+
+Value fForceEscape(const Value &in, const Value *, const FilterEnv &) { return Value::safe(htmlEscape(str(in))); }
+
+Value fEscapejs(const Value &in, const Value *, const FilterEnv &)
+{
+    const QString s = str(in);
+    QString out;
+    for (QChar c : s) {
+        const ushort u = c.unicode();
+        if (u < 32 || u == '\\' || u == '\'' || u == '"' || u == '>' || u == '<' || u == '&' || u == '='
+            || u == '-' || u == ';' || u == '`' || u == 0x2028 || u == 0x2029)
+            out += QStringLiteral("\\u%1").arg(u, 4, 16, QChar(u'0')).toUpper().replace(QStringLiteral("\\U"), QStringLiteral("\\u"));
+        else
+            out += c;
+    }
+    return Value::safe(out);
+}
+
+QString numberFormat1(double v)
+{
+    // formats.number_format(round(v, 1), 1)
+    return QString::number(v, 'f', 1);
+}
+
+Value fFilesizeformat(const Value &in, const Value *, const FilterEnv &)
+{
+    double bytes;
+    if (in.isString()) {
+        bool ok = false;
+        bytes = in.toString().trimmed().toDouble(&ok);
+        if (!ok)
+            return Value(QStringLiteral("0") + nbsp + QStringLiteral("bytes"));
+    } else if (in.isNumber() || in.type() == Value::Type::Bool) {
+        bytes = in.toDouble();
+    } else {
+        return Value(QStringLiteral("0") + nbsp + QStringLiteral("bytes"));
+    }
+    const bool negative = bytes < 0;
+    if (negative)
+        bytes = -bytes;
+    const double KB = 1024, MB = KB * 1024, GB = MB * 1024, TB = GB * 1024, PB = TB * 1024;
+    QString value;
+    if (bytes < KB) {
+        const qint64 b = qint64(bytes);
+        value = QString::number(b) + (b == 1 ? QStringLiteral(" byte") : QStringLiteral(" bytes"));
+    } else if (bytes < MB) {
+        value = numberFormat1(bytes / KB) + QStringLiteral(" KB");
+    } else if (bytes < GB) {
+        value = numberFormat1(bytes / MB) + QStringLiteral(" MB");
+    } else if (bytes < TB) {
+        value = numberFormat1(bytes / GB) + QStringLiteral(" GB");
+    } else if (bytes < PB) {
+        value = numberFormat1(bytes / TB) + QStringLiteral(" TB");
+    } else {
+        value = numberFormat1(bytes / PB) + QStringLiteral(" PB");
+    }
+    if (negative)
+        value = u'-' + value;
+    value.replace(u' ', nbsp);
+    return Value(value);
+}
+
+Value fFirst(const Value &in, const Value *, const FilterEnv &)
+{
+    if (in.isString()) {
+        const QString s = in.toString();
+        return s.isEmpty() ? Value(QString()) : Value(QString(s[0]));
+    }
+    auto l = in.iterate();
+    if (!l || l->isEmpty())
+        return Value(QString());
+    return l->first();
+}
+
+Value fLast(const Value &in, const Value *, const FilterEnv &)
+{
+    if (in.isString()) {
+        const QString s = in.toString();
+        return s.isEmpty() ? Value(QString()) : Value(QString(s.back()));
+    }
+    auto l = in.iterate();
+    if (!l || l->isEmpty())
+        return Value(QString());
+    return l->last();
+}
+
+// Decimal digits of a value for floatformat: sign, digits, exponent (value = digits × 10^exp).
+struct Dec { bool neg = false; QByteArray digits; int exp = 0; };
+
+std::optional<Dec> toDec(const Value &v)
+{
+    QByteArray text;
+    if (v.type() == Value::Type::Int || v.type() == Value::Type::Bool)
+        text = QByteArray::number(v.toInt());
+    else if (v.type() == Value::Type::Float)
+        text = pyFloatRepr(v.toDouble());
+    else if (v.isString()) {
+        bool ok = false;
+        const double d = v.toString().trimmed().toDouble(&ok);
+        if (!ok)
+            return std::nullopt;
+        text = pyFloatRepr(d);
+    } else {
+        return std::nullopt;
+    }
+    if (text.contains("inf") || text.contains("nan"))
+        return std::nullopt;
+    Dec d;
+    if (text.startsWith('-')) {
+        d.neg = true;
+        text.remove(0, 1);
+    }
+    int e = 0;
+    const qsizetype epos = text.indexOf('e');
+    if (epos >= 0) {
+        e = text.mid(epos + 1).toInt();
+        text.truncate(epos);
+    }
+    const qsizetype dot = text.indexOf('.');
+    if (dot >= 0) {
+        e -= int(text.size() - dot - 1);
+        text.remove(dot, 1);
+    }
+    d.digits = text;
+    d.exp = e;
+    return d;
+}
+
+Value fFloatformat(const Value &in, const Value *arg, const FilterEnv &)
+{
+    auto dopt = toDec(in);
+    if (!dopt)
+        return Value(QString());
+    Dec d = *dopt;
+    qint64 p = -1;
+    if (arg && !pyInt(*arg, &p))
+        return Value(in.toString());
+    // is the value an integer?
+    bool isInt = true;
+    for (qsizetype i = d.digits.size() + d.exp; i < d.digits.size(); ++i)
+        if (i >= 0 && d.digits[i] != '0')
+            isInt = false;
+    if (d.exp >= 0)
+        isInt = true;
+    if (isInt && p < 0) {
+        // '%d' % int(d)
+        QByteArray intDigits = d.exp >= 0 ? d.digits + QByteArray(d.exp, '0')
+                                          : d.digits.left(qMax<qsizetype>(0, d.digits.size() + d.exp));
+        while (intDigits.size() > 1 && intDigits[0] == '0')
+            intDigits.remove(0, 1);
+        if (intDigits.isEmpty())
+            intDigits = "0";
+        const bool neg = d.neg && intDigits != "0";
+        return Value::safe(QString::fromLatin1((neg ? "-" : "") + intDigits));
+    }
+    const int places = int(std::abs(p));
+    // round half up to `places` decimals
+    QByteArray digits = d.digits;
+    int exp = d.exp;
+    if (exp < -places) {
+        const int drop = -places - exp;
+        QByteArray keep = digits.size() > drop ? digits.left(digits.size() - drop) : QByteArray();
+        const char first = digits.size() >= drop ? digits[digits.size() - drop] : '0';
+        if (keep.isEmpty())
+            keep = "0";
+        if (first >= '5') {
+            int i = int(keep.size()) - 1;
+            while (i >= 0) {
+                if (keep[i] == '9') {
+                    keep[i] = '0';
+                    --i;
+                } else {
+                    keep[i] = char(keep[i] + 1);
+                    break;
+                }
+            }
+            if (i < 0)
+                keep.prepend('1');
+        }
+        digits = keep;
+        exp = -places;
+    }
+    while (exp > -places) {
+        digits.append('0');
+        --exp;
+    }
+    while (digits.size() <= places)
+        digits.prepend('0');
+    QByteArray number = digits.left(digits.size() - places);
+    if (places > 0)
+        number += '.' + digits.right(places);
+    while (number.size() > 1 && number[0] == '0' && number[1] != '.')
+        number.remove(0, 1);
+    bool nonzero = false;
+    for (char c : digits)
+        if (c != '0')
+            nonzero = true;
+    if (d.neg && nonzero)
+        number.prepend('-');
+    return Value::safe(QString::fromLatin1(number));
+}
+
+Value fJoin(const Value &in, const Value *arg, const FilterEnv &env)
+{
+    auto items = in.iterate();
+    if (!items || in.isString()) {
+        if (in.isString()) {
+            // joining a string joins its characters
+        } else {
+            return in;
+        }
+    }
+    QStringList parts;
+    for (const Value &v : *items)
+        parts.append(env.autoescape && !v.isSafe() ? htmlEscape(str(v)) : str(v));
+    const QString sep = env.autoescape && !arg->isSafe() ? htmlEscape(str(*arg)) : str(*arg);
+    return Value::safe(parts.join(sep));
+}
+
+Value fJsonScript(const Value &in, const Value *arg, const FilterEnv &)
+{
+    QString json = QString::fromLatin1(in.toJsonText(true));
+    json.replace(u'<', QStringLiteral("\\u003C")).replace(u'>', QStringLiteral("\\u003E")).replace(u'&', QStringLiteral("\\u0026"));
+    return Value::safe(QStringLiteral("<script id=\"%1\" type=\"application/json\">%2</script>")
+                           .arg(htmlEscape(str(*arg)), json));
+}
+
+Value fLength(const Value &in, const Value *, const FilterEnv &)
+{
+    auto n = pyLen(in);
+    return Value(qint64(n.value_or(0)));
+}
+
+Value fLengthIs(const Value &in, const Value *arg, const FilterEnv &)
+{
+    auto n = pyLen(in);
+    qint64 want;
+    if (!n || !pyInt(*arg, &want))
+        return Value(QString());
+    return Value(*n == want);
+}
+
+QString normalizeNewlines(QString s)
+{
+    s.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    s.replace(u'\r', u'\n');
+    return s;
+}
+
+Value fLinebreaks(const Value &in, const Value *, const FilterEnv &env)
+{
+    const bool autoescape = env.autoescape && !in.isSafe();
+    const QString value = normalizeNewlines(str(in));
+    static const QRegularExpression paraSep(QStringLiteral("\n{2,}"));
+    const QStringList paras = value.split(paraSep);
+    QStringList out;
+    for (QString p : paras) {
+        if (autoescape)
+            p = htmlEscape(p);
+        p.replace(u'\n', QStringLiteral("<br>"));
+        out.append(u"<p>" + p + u"</p>");
+    }
+    return Value::safe(out.join(QStringLiteral("\n\n")));
+}
+
+Value fLinebreaksbr(const Value &in, const Value *, const FilterEnv &env)
+{
+    const bool autoescape = env.autoescape && !in.isSafe();
+    QString value = normalizeNewlines(str(in));
+    if (autoescape)
+        value = htmlEscape(value);
+    value.replace(u'\n', QStringLiteral("<br>"));
+    return Value::safe(value);
+}
+
+Value fLower(const Value &in, const Value *, const FilterEnv &) { return Value(str(in).toLower()); }
+Value fUpper(const Value &in, const Value *, const FilterEnv &) { return Value(str(in).toUpper()); }
+
+Value fMakeList(const Value &in, const Value *, const FilterEnv &)
+{
+    return Value(*Value(str(in)).iterate());
+}
+
+Value fPluralize(const Value &in, const Value *arg, const FilterEnv &)
+{
+    QString a = arg ? str(*arg) : QStringLiteral("s");
+    if (!a.contains(u','))
+        a = u',' + a;
+    const QStringList bits = a.split(u',');
+    if (bits.size() > 2)
+        return Value(QString());
+    const QString singular = bits[0], plural = bits[1];
+    if (in.isNumber() || in.type() == Value::Type::Bool)
+        return Value(in.toDouble() == 1 ? singular : plural);
+    if (in.isString()) {
+        bool ok = false;
+        const double d = in.toString().trimmed().toDouble(&ok);
+        if (!ok)
+            return Value(QString());
+        return Value(d == 1 ? singular : plural);
+    }
+    if (auto n = pyLen(in))
+        return Value(*n == 1 ? singular : plural);
+    return Value(QString());
+}
+
+Value fSafe(const Value &in, const Value *, const FilterEnv &) { return in.isSafe() ? in : Value::safe(str(in)); }
+
+Value fSlice(const Value &in, const Value *arg, const FilterEnv &)
+{
+    const QStringList bits = str(*arg).split(u':');
+    if (bits.size() > 3)
+        return in;
+    std::optional<qint64> b[3];
+    for (qsizetype i = 0; i < bits.size(); ++i) {
+        if (bits[i].isEmpty())
+            continue;
+        bool ok = false;
+        b[i] = bits[i].trimmed().toLongLong(&ok);
+        if (!ok)
+            return in;
+    }
+    if (bits.size() == 1) { // slice(x) == slice(None, x)
+        b[1] = b[0];
+        b[0].reset();
+    }
+    const qint64 step = b[2].value_or(1);
+    if (step == 0)
+        return in;
+    const bool isStr = in.isString();
+    std::optional<ValueList> items;
+    QString s;
+    qint64 len;
+    if (isStr) {
+        s = in.toString();
+        len = s.size();
+    } else {
+        items = in.list() ? std::optional<ValueList>(*in.list()) : std::nullopt;
+        if (!items)
+            return in;
+        len = items->size();
+    }
+    auto norm = [&](std::optional<qint64> v, qint64 def, bool isStart) -> qint64 {
+        if (!v)
+            return def;
+        qint64 x = *v;
+        if (x < 0)
+            x += len;
+        if (step > 0)
+            return std::clamp<qint64>(x, 0, len);
+        Q_UNUSED(isStart);
+        return std::clamp<qint64>(x, -1, len - 1);
+    };
+    const qint64 start = norm(b[0], step > 0 ? 0 : len - 1, true);
+    const qint64 stop = norm(b[1], step > 0 ? len : -1, false);
+    QString rs;
+    ValueList rl;
+    for (qint64 i = start; step > 0 ? i < stop : i > stop; i += step) {
+        if (isStr)
+            rs += s[i];
+        else
+            rl.append((*items)[i]);
+    }
+    if (isStr)
+        return safeIf(false, rs);
+    return Value(rl);
+}
+
+Value fSlugify(const Value &in, const Value *, const FilterEnv &)
+{
+    QString s = str(in).normalized(QString::NormalizationForm_KD);
+    QString ascii;
+    for (QChar c : s)
+        if (c.unicode() < 128)
+            ascii += c;
+    ascii = ascii.toLower();
+    static const QRegularExpression bad(QStringLiteral("[^\\w\\s-]"));
+    static const QRegularExpression dash(QStringLiteral("[-\\s]+"));
+    ascii.remove(bad);
+    ascii.replace(dash, QStringLiteral("-"));
+    while (!ascii.isEmpty() && (ascii.front() == u'-' || ascii.front() == u'_'))
+        ascii.remove(0, 1);
+    while (!ascii.isEmpty() && (ascii.back() == u'-' || ascii.back() == u'_'))
+        ascii.chop(1);
+    return Value(ascii);
+}
+
+Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
+{
+    static const QRegularExpression spec(QStringLiteral("^([-+ 0#]*)(\\d*)(?:\\.(\\d+))?([sdifeEgGxXor])$"));
+    const auto m = spec.match(str(*arg));
+    if (!m.hasMatch())
+        return Value(QString());
+    const QString flags = m.captured(1);
+    const int width = m.captured(2).toInt();
+    const bool hasPrec = m.capturedLength(3) > 0;
+    const int prec = m.captured(3).toInt();
+    const QChar conv = m.captured(4)[0];
+    QString body;
+    bool numeric = true;
+    bool neg = false;
+    switch (conv.unicode()) {
+    case 's': body = str(in); numeric = false; if (hasPrec) body = body.left(prec); break;
+    case 'r': body = in.toRepr(); numeric = false; if (hasPrec) body = body.left(prec); break;
+    case 'd': case 'i': case 'x': case 'X': case 'o': {
+        if (!(in.isNumber() || in.type() == Value::Type::Bool))
+            return Value(QString());
+        qint64 v = in.toInt();
+        neg = v < 0;
+        const quint64 a = neg ? quint64(-v) : quint64(v);
+        const int base = conv == u'd' || conv == u'i' ? 10 : conv == u'o' ? 8 : 16;
+        body = QString::number(a, base);
+        if (conv == u'X')
+            body = body.toUpper();
+        if (flags.contains(u'#') && base != 10)
+            body = (base == 8 ? QStringLiteral("0o") : conv == u'X' ? QStringLiteral("0X") : QStringLiteral("0x")) + body;
+        break;
+    }
+    default: {
+        if (!(in.isNumber() || in.type() == Value::Type::Bool))
+            return Value(QString());
+        double v = in.toDouble();
+        neg = std::signbit(v);
+        v = std::fabs(v);
+        body = QString::number(v, conv.toLatin1() == 'F' ? 'f' : conv.toLatin1(), hasPrec ? prec : 6);
+        if (conv == u'e' || conv == u'E' || conv == u'g' || conv == u'G') {
+            // Python prints at least two exponent digits, like C
+        }
+    }
+    }
+    QString sign;
+    if (numeric) {
+        if (neg)
+            sign = QStringLiteral("-");
+        else if (flags.contains(u'+'))
+            sign = QStringLiteral("+");
+        else if (flags.contains(u' '))
+            sign = QStringLiteral(" ");
+    }
+    const int padLen = width - int(sign.size() + body.size());
+    if (padLen > 0) {
+        if (flags.contains(u'-'))
+            return Value(sign + body + QString(padLen, u' '));
+        if (flags.contains(u'0') && numeric)
+            return Value(sign + QString(padLen, u'0') + body);
+        return Value(QString(padLen, u' ') + sign + body);
+    }
+    return Value(sign + body);
+}
+
+Value fStriptags(const Value &in, const Value *, const FilterEnv &)
+{
+    QString s = str(in);
+    static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
+    for (int i = 0; i < 10; ++i) {
+        const QString before = s;
+        s.remove(tag);
+        if (s == before)
+            break;
+    }
+    return Value(s);
+}
+
+Value fTitle(const Value &in, const Value *, const FilterEnv &)
+{
+    const QString s = str(in);
+    QString t;
+    bool prevCased = false;
+    for (QChar c : s) {
+        if (c.isLetter()) {
+            t += prevCased ? c.toLower() : c.toUpper();
+            prevCased = true;
+        } else {
+            t += c;
+            prevCased = false;
+        }
+    }
+    static const QRegularExpression apos(QStringLiteral("([a-z])'([A-Z])"));
+    static const QRegularExpression digit(QStringLiteral("\\d([A-Z])"));
+    QString r;
+    qsizetype last = 0;
+    for (auto it = apos.globalMatch(t); it.hasNext();) {
+        auto m = it.next();
+        r += t.mid(last, m.capturedStart() - last) + m.captured(0).toLower();
+        last = m.capturedEnd();
+    }
+    r += t.mid(last);
+    QString r2;
+    last = 0;
+    for (auto it = digit.globalMatch(r); it.hasNext();) {
+        auto m = it.next();
+        r2 += r.mid(last, m.capturedStart() - last) + m.captured(0).toLower();
+        last = m.capturedEnd();
+    }
+    r2 += r.mid(last);
+    return Value(r2);
+}
+
+Value fTruncatechars(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 length;
+    if (!pyInt(*arg, &length))
+        return in;
+    const QString text = str(in).normalized(QString::NormalizationForm_C);
+    const QString ellipsis = QStringLiteral("\u2026");
+    const qint64 truncateLen = length - 1;
+    qint64 sLen = 0;
+    qsizetype endIndex = -1;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i].isMark())
+            continue;
+        ++sLen;
+        if (endIndex < 0 && sLen > truncateLen)
+            endIndex = i;
+        if (sLen > length) {
+            const QString head = text.left(qMax<qsizetype>(endIndex, 0));
+            return Value(head.endsWith(ellipsis) ? head : head + ellipsis);
+        }
+    }
+    return Value(text);
+}
+
+Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 length;
+    if (!pyInt(*arg, &length))
+        return in;
+    const QStringList words = str(in).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    if (words.size() > length) {
+        const QString head = words.mid(0, qMax<qint64>(length, 0)).join(u' ');
+        const QString trunc = QStringLiteral(" \u2026");
+        return Value(head.endsWith(trunc) ? head : head + trunc);
+    }
+    return Value(words.join(u' '));
+}
+
+Value fUrlencode(const Value &in, const Value *arg, const FilterEnv &)
+{
+    const QByteArray safe = arg ? str(*arg).toUtf8() : QByteArray("/");
+    const QByteArray bytes = str(in).toUtf8();
+    QByteArray out;
+    static const char hex[] = "0123456789ABCDEF";
+    for (char ch : bytes) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+            || c == '-' || c == '~' || safe.contains(char(c))) {
+            out.append(char(c));
+        } else {
+            out.append('%');
+            out.append(hex[c >> 4]);
+            out.append(hex[c & 15]);
+        }
+    }
+    return Value(QString::fromLatin1(out));
+}
+
+Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
+{
+    const bool autoescape = env.autoescape && !in.isSafe();
+    const QString text = str(in);
+    static const QRegularExpression splitter(QStringLiteral("(\\s+)"));
+    static const QRegularExpression simpleUrl(QStringLiteral("^https?://\\[?\\w"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression simpleUrl2(QStringLiteral("^www\\.|^(?!http)\\w[^@]+\\.(com|edu|gov|int|mil|net|org)($|/.*)$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression email(QStringLiteral("^[^@\\s]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
+    auto esc = [&](const QString &s) { return autoescape ? htmlEscape(s) : s; };
+    QString out;
+    qsizetype pos = 0;
+    auto emitWord = [&](const QString &word) {
+        if (!(word.contains(u'.') || word.contains(u'@') || word.contains(u':'))) {
+            out += esc(word);
+            return;
+        }
+        QString lead, middle = word, trail;
+        static const QString trailing = QStringLiteral(".,:;!");
+        static const QString wrapOpen = QStringLiteral("(<[");
+        static const QString wrapClose = QStringLiteral(")>]");
+        bool changed = true;
+        while (changed) {
+            changed = false;
+            while (!middle.isEmpty() && trailing.contains(middle.back())) {
+                trail.prepend(middle.back());
+                middle.chop(1);
+                changed = true;
+            }
+            for (int i = 0; i < 3; ++i) {
+                if (middle.startsWith(wrapOpen[i])) {
+                    middle.remove(0, 1);
+                    lead += wrapOpen[i];
+                    changed = true;
+                }
+                if (middle.endsWith(wrapClose[i]) && middle.count(wrapOpen[i]) < middle.count(wrapClose[i])) {
+                    middle.chop(1);
+                    trail.prepend(wrapClose[i]);
+                    changed = true;
+                }
+            }
+        }
+        QString url;
+        if (simpleUrl.match(middle).hasMatch())
+            url = QString::fromLatin1(QUrl::toPercentEncoding(middle, "!#$%&'()*+,/:;=?@[]~"));
+        else if (simpleUrl2.match(middle).hasMatch())
+            url = u"http://" + QString::fromLatin1(QUrl::toPercentEncoding(middle, "!#$%&'()*+,/:;=?@[]~"));
+        else if (!middle.contains(u':') && email.match(middle).hasMatch())
+            url = u"mailto:" + middle;
+        if (url.isEmpty()) {
+            out += esc(word);
+            return;
+        }
+        const QString rel = url.startsWith(u"mailto:") ? QString() : QStringLiteral(" rel=\"nofollow\"");
+        out += esc(lead) + QStringLiteral("<a href=\"%1\"%2>%3</a>").arg(htmlEscape(url), rel, esc(middle)) + esc(trail);
+    };
+    for (auto it = splitter.globalMatch(text); it.hasNext();) {
+        auto m = it.next();
+        emitWord(text.mid(pos, m.capturedStart() - pos));
+        out += m.captured(0);
+        pos = m.capturedEnd();
+    }
+    emitWord(text.mid(pos));
+    return Value::safe(out);
+}
+
+Value fWordcount(const Value &in, const Value *, const FilterEnv &)
+{
+    return Value(qint64(str(in).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size()));
+}
+
+Value fYesno(const Value &in, const Value *arg, const FilterEnv &)
+{
+    const QString a = arg ? str(*arg) : QStringLiteral("yes,no,maybe");
+    const QStringList bits = a.split(u',');
+    if (bits.size() < 2)
+        return in;
+    const QString yes = bits[0], no = bits[1], maybe = bits.size() == 3 ? bits[2] : bits[1];
+    if (bits.size() > 3)
+        return Value(in.isNull() ? bits[1] : in.isTruthy() ? yes : no);
+    if (in.isNull())
+        return Value(maybe);
+    return Value(in.isTruthy() ? yes : no);
+}
+
+Value fTimesince(const Value &in, const Value *arg, const FilterEnv &env)
+{
+    if (in.type() != Value::Type::DateTime)
+        return Value(QString());
+    QDateTime d = in.dateTime();
+    QDateTime now = (arg && arg->type() == Value::Type::DateTime) ? arg->dateTime() : env.now;
+    if (arg && arg->type() != Value::Type::DateTime && !arg->isNull() && arg->isTruthy())
+        return Value(QString());
+    qint64 since = d.secsTo(now);
+    // leap days between the two years (Django 3.2's adjustment)
+    auto isLeap = [](int y) { return QDate::isLeapYear(y); };
+    int leapdays = 0;
+    for (int y = d.date().year(); y < now.date().year(); ++y)
+        if (isLeap(y))
+            ++leapdays;
+    if (leapdays != 0) {
+        if (isLeap(d.date().year()))
+            leapdays -= 1;
+        else if (isLeap(now.date().year()))
+            leapdays += 1;
+    }
+    since -= qint64(leapdays) * 86400;
+    auto fmt = [](qint64 n, const char *unit) -> QString {
+        return QString::number(n) + u' ' + QString::fromLatin1(unit) + (n == 1 ? QString() : QStringLiteral("s"));
+    };
+    if (since <= 0)
+        return Value(QStringLiteral("0") + nbsp + QStringLiteral("minutes"));
+    static const std::pair<qint64, const char *> chunks[] = {
+        {60 * 60 * 24 * 365, "year"}, {60 * 60 * 24 * 30, "month"}, {60 * 60 * 24 * 7, "week"},
+        {60 * 60 * 24, "day"}, {60 * 60, "hour"}, {60, "minute"}};
+    size_t i = 0;
+    qint64 count = 0;
+    for (; i < 6; ++i) {
+        count = since / chunks[i].first;
+        if (count != 0)
+            break;
+    }
+    if (i == 6)
+        return Value(QStringLiteral("0") + nbsp + QStringLiteral("minutes"));
+    QString result = fmt(count, chunks[i].second).replace(u' ', nbsp);
+    if (i + 1 < 6) {
+        const qint64 count2 = (since - chunks[i].first * count) / chunks[i + 1].first;
+        if (count2 != 0)
+            result += QStringLiteral(", ") + fmt(count2, chunks[i + 1].second).replace(u' ', nbsp);
+    }
+    return Value(result);
+}
+
+const FilterDef filters[] = {
+    {"add", 1, false, fAdd},
+    {"capfirst", 0, true, fCapfirst},
+    {"center", 1, true, fCenter},
+    {"cut", 1, false, fCut},
+    {"date", 2, false, fDate},
+    {"default", 1, false, fDefault},
+    {"default_if_none", 1, false, fDefaultIfNone},
+    {"dictsort", 1, false, fDictsort},
+    {"dictsortreversed", 1, false, fDictsortReversed},
+    {"divisibleby", 1, false, fDivisibleby},
+    {"escape", 0, true, fEscape},
+    {"escapejs", 0, false, fEscapejs},
+    {"filesizeformat", 0, true, fFilesizeformat},
+    {"first", 0, false, fFirst},
+    {"floatformat", 2, true, fFloatformat},
+    {"force_escape", 0, true, fForceEscape},
+    {"join", 1, true, fJoin},
+    {"json_script", 1, false, fJsonScript},
+    {"last", 0, false, fLast},
+    {"length", 0, false, fLength},
+    {"length_is", 1, false, fLengthIs},
+    {"linebreaks", 0, true, fLinebreaks},
+    {"linebreaksbr", 0, true, fLinebreaksbr},
+    {"ljust", 1, true, fLjust},
+    {"lower", 0, true, fLower},
+    {"make_list", 0, false, fMakeList},
+    {"pluralize", 2, false, fPluralize},
+    {"rjust", 1, true, fRjust},
+    {"safe", 0, true, fSafe},
+    {"slice", 1, true, fSlice},
+    {"slugify", 0, true, fSlugify},
+    {"stringformat", 1, true, fStringformat},
+    {"striptags", 0, true, fStriptags},
+    {"time", 2, false, fTime},
+    {"timesince", 2, false, fTimesince},
+    {"title", 0, true, fTitle},
+    {"truncatechars", 1, true, fTruncatechars},
+    {"truncatewords", 1, true, fTruncatewords},
+    {"upper", 0, false, fUpper},
+    {"urlencode", 2, false, fUrlencode},
+    {"urlize", 0, true, fUrlize},
+    {"wordcount", 0, false, fWordcount},
+    {"yesno", 2, false, fYesno},
+};
+
+} // namespace
+
+const FilterDef *findFilter(const QString &name)
+{
+    for (const FilterDef &f : filters)
+        if (name == QLatin1StringView(f.name))
+            return &f;
+    return nullptr;
+}
+
+QString formatDate(const QDateTime &dt, const QString &format)
+{
+    static const char *const monthsFull[] = {"January", "February", "March", "April", "May", "June", "July",
+                                             "August", "September", "October", "November", "December"};
+    static const char *const monthsAp[] = {"Jan.", "Feb.", "March", "April", "May", "June", "July",
+                                           "Aug.", "Sept.", "Oct.", "Nov.", "Dec."};
+    static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    const QDate d = dt.date();
+    const QTime t = dt.time();
+    auto two = [](int v) { return QStringLiteral("%1").arg(v, 2, 10, QChar(u'0')); };
+    auto g12 = [&]() { int h = t.hour() % 12; return h == 0 ? 12 : h; };
+    auto ampm = [&](bool upper) {
+        return t.hour() < 12 ? (upper ? QStringLiteral("AM") : QStringLiteral("a.m."))
+                             : (upper ? QStringLiteral("PM") : QStringLiteral("p.m."));
+    };
+    QString out;
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        const QChar c = format[i];
+        switch (c.unicode()) {
+        case '\\':
+            if (i + 1 < format.size())
+                out += format[++i];
+            break;
+        case 'a': out += ampm(false); break;
+        case 'A': out += ampm(true); break;
+        case 'b': out += QString::fromLatin1(monthsFull[d.month() - 1]).left(3).toLower(); break;
+        case 'c': out += dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")); break;
+        case 'd': out += two(d.day()); break;
+        case 'D': out += QString::fromLatin1(days[d.dayOfWeek() - 1]).left(3); break;
+        case 'E':
+        case 'F': out += QString::fromLatin1(monthsFull[d.month() - 1]); break;
+        case 'f': {
+            const int h = g12();
+            out += t.minute() == 0 ? QString::number(h) : QString::number(h) + u':' + two(t.minute());
+            break;
+        }
+        case 'g': out += QString::number(g12()); break;
+        case 'G': out += QString::number(t.hour()); break;
+        case 'h': out += two(g12()); break;
+        case 'H': out += two(t.hour()); break;
+        case 'i': out += two(t.minute()); break;
+        case 'j': out += QString::number(d.day()); break;
+        case 'l': out += QString::fromLatin1(days[d.dayOfWeek() - 1]); break;
+        case 'L': out += d.isLeapYear(d.year()) ? QStringLiteral("True") : QStringLiteral("False"); break;
+        case 'm': out += two(d.month()); break;
+        case 'M': out += QString::fromLatin1(monthsFull[d.month() - 1]).left(3); break;
+        case 'n': out += QString::number(d.month()); break;
+        case 'N': out += QString::fromLatin1(monthsAp[d.month() - 1]); break;
+        case 'o': { int y = 0; d.weekNumber(&y); out += QString::number(y); break; }
+        case 'P':
+            if (t.minute() == 0 && t.hour() == 0)
+                out += QStringLiteral("midnight");
+            else if (t.minute() == 0 && t.hour() == 12)
+                out += QStringLiteral("noon");
+            else {
+                const int h = g12();
+                out += (t.minute() == 0 ? QString::number(h) : QString::number(h) + u':' + two(t.minute()))
+                    + u' ' + ampm(false);
+            }
+            break;
+        case 's': out += two(t.second()); break;
+        case 'S': {
+            const int day = d.day();
+            if (day == 11 || day == 12 || day == 13) out += QStringLiteral("th");
+            else if (day % 10 == 1) out += QStringLiteral("st");
+            else if (day % 10 == 2) out += QStringLiteral("nd");
+            else if (day % 10 == 3) out += QStringLiteral("rd");
+            else out += QStringLiteral("th");
+            break;
+        }
+        case 't': out += QString::number(d.daysInMonth()); break;
+        case 'u': out += QStringLiteral("%1").arg(t.msec() * 1000, 6, 10, QChar(u'0')); break;
+        case 'U': out += QString::number(dt.toSecsSinceEpoch()); break;
+        case 'w': out += QString::number(d.dayOfWeek() % 7); break;
+        case 'W': out += QString::number(d.weekNumber()); break;
+        case 'y': out += two(d.year() % 100); break;
+        case 'Y': out += QString::number(d.year()); break;
+        case 'z': out += QString::number(d.dayOfYear()); break;
+        case 'e': case 'O': case 'T': case 'Z': case 'I': break; // naive date-times: no zone
+        case 'r': out += formatDate(dt, QStringLiteral("D, j M Y H:i:s")); break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+QString displayString(const Value &v)
+{
+    switch (v.type()) {
+    case Value::Type::Float: {
+        const QByteArray r = pyFloatRepr(v.toDouble());
+        if (r.contains('e')) {
+            // Django's number_format prints floats with exponents in fixed notation
+            auto d = toDec(v);
+            if (d) {
+                QByteArray digits = d->digits;
+                QByteArray s;
+                if (d->exp >= 0) {
+                    s = digits + QByteArray(d->exp, '0');
+                } else {
+                    const int places = -d->exp;
+                    while (digits.size() <= places)
+                        digits.prepend('0');
+                    s = digits.left(digits.size() - places) + '.' + digits.right(places);
+                }
+                return QString::fromLatin1((d->neg ? "-" : "") + s);
+            }
+        }
+        return QString::fromLatin1(r);
+    }
+    case Value::Type::DateTime: return formatDate(v.dateTime(), QStringLiteral("N j, Y, P"));
+    default: return v.toString();
+    }
+}
+
+void appendValueOutput(QByteArray &out, const Value &v, bool autoescape)
+{
+    switch (v.type()) {
+    case Value::Type::Int: out.append(QByteArray::number(v.toInt())); return;
+    case Value::Type::SafeString: out.append(v.toString().toUtf8()); return;
+    case Value::Type::String:
+        if (autoescape)
+            appendEscapedUtf8(out, v.toString());
+        else
+            out.append(v.toString().toUtf8());
+        return;
+    default:
+        if (autoescape)
+            appendEscapedUtf8(out, displayString(v));
+        else
+            out.append(displayString(v).toUtf8());
+    }
+}
+
+} // namespace LiveActor::TemplateDetail

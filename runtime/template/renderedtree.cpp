@@ -1,0 +1,419 @@
+#include "template/renderedtree.h"
+
+#include "template/rendernode_p.h"
+#include "template/util_p.h"
+
+#include <QHash>
+
+namespace LiveActor {
+
+using namespace TemplateDetail;
+
+namespace TemplateDetail {
+
+static bool isVoidTag(QByteArrayView name)
+{
+    static const char *const tags[] = {"area", "base", "br", "col", "command", "embed", "hr", "img",
+                                       "input", "keygen", "link", "meta", "param", "source",
+                                       "track", "wbr"};
+    for (const char *t : tags)
+        if (name.compare(QByteArrayView(t), Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Whether statics (with a marker where each dynamic goes) form exactly one element, so the node
+// may carry "r":1. Conservative: anything unusual answers false (the flag is only an optimization,
+// but a wrong one makes the client throw "malformed html").
+static bool computeRoot(const QList<QByteArray> &parts)
+{
+    QByteArray s;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (i)
+            s.append('\x01');
+        s.append(parts[i]);
+    }
+    qsizetype i = 0;
+    const qsizetype n = s.size();
+    while (i < n && isSpace(s[i]))
+        ++i;
+    if (i >= n || s[i] != '<' || i + 1 >= n)
+        return false;
+    const char first = s[i + 1];
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')))
+        return false;
+    int depth = 0;
+    bool started = false;
+    while (i < n) {
+        if (started && depth == 0) {
+            // only whitespace may follow the element
+            while (i < n && isSpace(s[i]))
+                ++i;
+            return i == n;
+        }
+        const char c = s[i];
+        if (c == '<') {
+            if (s.mid(i, 4) == "<!--") {
+                const qsizetype e = s.indexOf("-->", i + 4);
+                if (e < 0)
+                    return false;
+                i = e + 3;
+                continue;
+            }
+            const bool closing = i + 1 < n && s[i + 1] == '/';
+            qsizetype j = i + (closing ? 2 : 1);
+            const qsizetype nameStart = j;
+            while (j < n && !isSpace(s[j]) && s[j] != '>' && s[j] != '/' && s[j] != '\x01')
+                ++j;
+            const QByteArray name = s.mid(nameStart, j - nameStart);
+            if (name.isEmpty())
+                return false;
+            // scan to the end of the tag, honouring quotes
+            char quote = 0;
+            while (j < n) {
+                const char d = s[j];
+                if (quote) {
+                    if (d == quote)
+                        quote = 0;
+                } else if (d == '"' || d == '\'') {
+                    quote = d;
+                } else if (d == '>') {
+                    break;
+                }
+                ++j;
+            }
+            if (j >= n)
+                return false;
+            const bool selfClosing = s[j - 1] == '/';
+            i = j + 1;
+            started = true;
+            if (closing) {
+                --depth;
+                if (depth < 0)
+                    return false;
+            } else if (!selfClosing && !isVoidTag(name)) {
+                ++depth;
+                const QByteArray lower = name.toLower();
+                if (lower == "script" || lower == "style" || lower == "textarea" || lower == "title") {
+                    const qsizetype e = s.toLower().indexOf(QByteArray("</" + lower), i);
+                    if (e < 0)
+                        return false;
+                    i = e;
+                }
+            }
+            continue;
+        }
+        if (depth == 0)
+            return false;
+        ++i;
+    }
+    return started && depth == 0;
+}
+
+void Statics::finalize()
+{
+    json = "\"s\":[";
+    quint64 h = 1469598103934665603ULL;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (i)
+            json.append(',');
+        appendJsonString(json, parts[i]);
+        for (char c : parts[i]) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xff;
+        h *= 1099511628211ULL;
+    }
+    json.append(']');
+    fingerprint = h ^ quint64(parts.size());
+    root = computeRoot(parts);
+}
+
+void appendHtml(QByteArray &out, const Dyn &d)
+{
+    if (d.node) {
+        appendHtml(out, *d.node);
+    } else if (d.comp) {
+        const auto &parts = d.comp->statics->parts;
+        for (const REntry &e : d.comp->entries) {
+            out.append(parts[0]);
+            for (size_t i = 0; i < e.dyns.size(); ++i) {
+                appendHtml(out, e.dyns[i]);
+                out.append(parts[qsizetype(i) + 1]);
+            }
+        }
+    } else {
+        out.append(d.str);
+    }
+}
+
+void appendHtml(QByteArray &out, const RNode &node)
+{
+    const auto &parts = node.statics->parts;
+    out.append(parts[0]);
+    for (size_t i = 0; i < node.dyns.size(); ++i) {
+        appendHtml(out, node.dyns[i]);
+        out.append(parts[qsizetype(i) + 1]);
+    }
+}
+
+} // namespace TemplateDetail
+
+namespace {
+
+void appendIndexKey(QByteArray &out, size_t i)
+{
+    out.append('"');
+    out.append(QByteArray::number(qulonglong(i)));
+    out.append("\":");
+}
+
+void writeFullDyn(QByteArray &out, const Dyn &d);
+
+void writeDynMembers(QByteArray &out, const std::vector<Dyn> &dyns)
+{
+    for (size_t i = 0; i < dyns.size(); ++i) {
+        if (i)
+            out.append(',');
+        appendIndexKey(out, i);
+        writeFullDyn(out, dyns[i]);
+    }
+}
+
+void writeFullNode(QByteArray &out, const RNode &n)
+{
+    out.append('{');
+    writeDynMembers(out, n.dyns);
+    if (!n.dyns.empty())
+        out.append(',');
+    out.append(n.statics->json);
+    if (n.statics->root)
+        out.append(",\"r\":1");
+    out.append('}');
+}
+
+void writeFullComp(QByteArray &out, const RComp &c)
+{
+    if (c.entries.empty()) {
+        out.append("\"\"");
+        c.clientHasObject = false;
+        return;
+    }
+    c.clientHasObject = true;
+    out.append("{\"k\":{");
+    for (size_t i = 0; i < c.entries.size(); ++i) {
+        appendIndexKey(out, i);
+        out.append('{');
+        writeDynMembers(out, c.entries[i].dyns);
+        out.append("},");
+    }
+    out.append("\"kc\":");
+    out.append(QByteArray::number(qulonglong(c.entries.size())));
+    out.append("},");
+    out.append(c.statics->json);
+    out.append('}');
+}
+
+void writeFullDyn(QByteArray &out, const Dyn &d)
+{
+    if (d.node)
+        writeFullNode(out, *d.node);
+    else if (d.comp)
+        writeFullComp(out, *d.comp);
+    else
+        appendJsonString(out, d.str);
+}
+
+bool sameStatics(const std::shared_ptr<const Statics> &a, const std::shared_ptr<const Statics> &b)
+{
+    return a == b || a->fingerprint == b->fingerprint;
+}
+
+bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n);
+
+// Writes the diff value of one dynamic (no key) into out; returns false (writing nothing) when
+// the client's copy is already equal.
+bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n);
+
+bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
+{
+    const auto &oe = o.entries;
+    const auto &ne = n.entries;
+    QByteArray body;
+    bool moved = false;
+    bool any = false;
+    QHash<QByteArray, qsizetype> oldIndex;
+    bool indexBuilt = false;
+    std::vector<bool> used;
+    for (size_t i = 0; i < ne.size(); ++i) {
+        qsizetype oldPos = -1;
+        if (i < oe.size() && oe[i].key == ne[i].key) {
+            oldPos = qsizetype(i);
+        } else {
+            if (!indexBuilt) {
+                oldIndex.reserve(qsizetype(oe.size()));
+                for (size_t j = 0; j < oe.size(); ++j)
+                    oldIndex.insert(oe[j].key, qsizetype(j));
+                indexBuilt = true;
+            }
+            auto it = oldIndex.constFind(ne[i].key);
+            if (it != oldIndex.constEnd())
+                oldPos = *it;
+        }
+        if (oldPos < 0) {
+            appendIndexKey(body, i);
+            body.append('{');
+            writeDynMembers(body, ne[i].dyns);
+            body.append("},");
+            any = true;
+            continue;
+        }
+        QByteArray d;
+        const bool changed = diffDyns(d, oe[size_t(oldPos)].dyns, ne[i].dyns);
+        if (oldPos == qsizetype(i)) {
+            if (changed) {
+                appendIndexKey(body, i);
+                body.append('{');
+                body.append(d);
+                body.append("},");
+                any = true;
+            }
+        } else {
+            moved = true;
+            any = true;
+            appendIndexKey(body, i);
+            if (changed) {
+                body.append('[');
+                body.append(QByteArray::number(oldPos));
+                body.append(",{");
+                body.append(d);
+                body.append("}],");
+            } else {
+                body.append(QByteArray::number(oldPos));
+                body.append(',');
+            }
+        }
+    }
+    if (!any && ne.size() == oe.size())
+        return false;
+    out.append("{\"k\":{");
+    out.append(body);
+    out.append("\"kc\":");
+    out.append(QByteArray::number(qulonglong(ne.size())));
+    if (moved)
+        out.append(",\"km\":true");
+    out.append("}}");
+    return true;
+}
+
+bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n)
+{
+    if (n.node) {
+        if (o.node == n.node)
+            return false;
+        if (o.node && sameStatics(o.node->statics, n.node->statics)) {
+            QByteArray d;
+            if (!diffDyns(d, o.node->dyns, n.node->dyns))
+                return false;
+            out.append('{');
+            out.append(d);
+            out.append('}');
+            return true;
+        }
+        writeFullNode(out, *n.node);
+        return true;
+    }
+    if (n.comp) {
+        if (o.comp == n.comp)
+            return false;
+        if (o.comp && sameStatics(o.comp->statics, n.comp->statics)) {
+            if (o.comp->clientHasObject) {
+                n.comp->clientHasObject = true;
+                return diffComp(out, *o.comp, *n.comp);
+            }
+            if (n.comp->entries.empty()) {
+                n.comp->clientHasObject = false;
+                return false;
+            }
+        }
+        writeFullComp(out, *n.comp);
+        return true;
+    }
+    if (!o.node && !o.comp && o.str == n.str)
+        return false;
+    appendJsonString(out, n.str);
+    return true;
+}
+
+bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n)
+{
+    bool any = false;
+    const size_t count = n.size();
+    for (size_t i = 0; i < count; ++i) {
+        const qsizetype mark = out.size();
+        if (any)
+            out.append(',');
+        appendIndexKey(out, i);
+        const qsizetype valueStart = out.size();
+        bool changed;
+        if (i < o.size()) {
+            changed = diffDyn(out, o[i], n[i]);
+        } else {
+            writeFullDyn(out, n[i]);
+            changed = true;
+        }
+        if (changed && out.size() > valueStart)
+            any = true;
+        else
+            out.truncate(mark);
+    }
+    return any;
+}
+
+} // namespace
+
+RenderedTree::RenderedTree(std::shared_ptr<const RNode> root) : m_root(std::move(root)) { }
+
+QByteArray RenderedTree::toHtml() const
+{
+    QByteArray out;
+    if (m_root)
+        appendHtml(out, *m_root);
+    return out;
+}
+
+QByteArray RenderedTree::toJson() const
+{
+    QByteArray out;
+    if (!m_root)
+        return "{}";
+    out.reserve(1024);
+    writeFullNode(out, *m_root);
+    return out;
+}
+
+QByteArray RenderedTree::diff(const RenderedTree &old, const RenderedTree &now)
+{
+    if (!now.m_root)
+        return "{}";
+    if (!old.m_root || !sameStatics(old.m_root->statics, now.m_root->statics))
+        return now.toJson();
+    if (old.m_root == now.m_root)
+        return "{}";
+    QByteArray d;
+    d.reserve(256);
+    d.append('{');
+    diffDyns(d, old.m_root->dyns, now.m_root->dyns);
+    d.append('}');
+    return d;
+}
+
+int RenderedTree::dynamicCount() const
+{
+    return m_root ? int(m_root->dyns.size()) : 0;
+}
+
+} // namespace LiveActor

@@ -1,0 +1,60 @@
+#pragma once
+
+// Private: the native rendered tree. Statics are produced by the compiler and shared by every
+// tree rendered from the same template; dynamics are UTF-8, already escaped.
+
+#include <QByteArray>
+#include <QList>
+
+#include <memory>
+#include <vector>
+
+namespace LiveActor::TemplateDetail {
+
+struct Statics
+{
+    QList<QByteArray> parts;   ///< N+1 UTF-8 strings for N dynamics
+    QByteArray json;           ///< pre-encoded `"s":[…]`
+    quint64 fingerprint = 0;   ///< hash of the parts and of the node kind
+    bool root = false;         ///< output is a single element → "r":1
+    void finalize();           ///< computes json, fingerprint and root from parts
+};
+
+struct RNode;
+struct RComp;
+
+/// One dynamic: a string, a nested node, or a comprehension (exactly one is set; an empty string
+/// with no node/comp is "").
+struct Dyn
+{
+    QByteArray str;
+    std::shared_ptr<const RNode> node;
+    std::shared_ptr<RComp> comp;
+};
+
+struct RNode
+{
+    std::shared_ptr<const Statics> statics;
+    std::vector<Dyn> dyns;
+    const void *templateId = nullptr; ///< set on the top node: the Compiled that produced it
+};
+
+struct REntry
+{
+    QByteArray key;
+    std::vector<Dyn> dyns;
+};
+
+struct RComp
+{
+    std::shared_ptr<const Statics> statics;
+    std::vector<REntry> entries;
+    /// What the client holds: false when this comprehension was last sent as "" (first render
+    /// while empty), so a later non-empty render must be sent in full.
+    mutable bool clientHasObject = false;
+};
+
+void appendHtml(QByteArray &out, const RNode &node);
+void appendHtml(QByteArray &out, const Dyn &dyn);
+
+} // namespace LiveActor::TemplateDetail

@@ -1,0 +1,32 @@
+#pragma once
+
+// Private helpers shared by the template sources: Python-compatible formatting, HTML escaping,
+// and a JSON reader/writer that keeps object key order (QJsonObject sorts keys).
+
+#include "template/value.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+namespace LiveActor::TemplateDetail {
+
+/// Python repr(float): "1.0", "0.1", "1e+16", "inf".
+QByteArray pyFloatRepr(double d);
+/// Python repr(str): 'abc' or "it's".
+QString pyStringRepr(const QString &s);
+
+/// Django's escape(): & < > " ' → entities.
+QString htmlEscape(const QString &s);
+/// Appends s as UTF-8 with Django's escaping.
+void appendEscapedUtf8(QByteArray &out, const QString &s);
+
+/// Appends a JSON string literal (quotes included) for UTF-8 text.
+void appendJsonString(QByteArray &out, const QByteArray &utf8);
+/// Writes a Value as JSON. pythonStyle: json.dumps defaults (", ", ": ", ensure_ascii).
+void writeJsonValue(QByteArray &out, const Value &v, bool pythonStyle);
+/// Parses JSON keeping key order; nullopt and *error on failure.
+std::optional<Value> parseJson(const QByteArray &json, QString *error);
+
+} // namespace LiveActor::TemplateDetail
