@@ -116,6 +116,7 @@ public:
     std::chrono::milliseconds elapsed() const;
 
     // ---- runtime internals
+    void cellSpawned(const std::shared_ptr<ActorCell> &cell);
     void cellExited(ActorCell *cell);
 
 private:
@@ -130,6 +131,8 @@ private:
     std::atomic<int> m_liveCells{0};
     std::mutex m_exitMutex;
     std::condition_variable m_exitCv;
+    Executor::Clock::time_point m_virtualNow{};
+    bool m_shutdownClean = true;
 };
 
 } // namespace LiveActor

@@ -13,6 +13,12 @@ class ReplySlot;
 /// Runtime-internal plumbing, public only so Mailbox can be tested on its own. Move-only.
 struct Envelope
 {
+    Envelope() = default;
+    explicit Envelope(Message m, ActorRef from = {}, std::shared_ptr<ReplySlot> replyTo = {})
+        : message(std::move(m)), sender(std::move(from)), reply(std::move(replyTo))
+    {
+    }
+
     Message message;
     ActorRef sender;                  ///< null when sent from outside any actor
     std::shared_ptr<ReplySlot> reply; ///< set for ask/ping; answered or failed exactly once

@@ -78,6 +78,8 @@ private:
     quint64 m_rejected = 0;
     double m_waitUs = 0;
     double m_procUs = 0;
+    double m_pendingWaitUs = 0; // consumer-only
+    int m_pendingWaitSamples = 0;
 };
 
 } // namespace LiveActor

@@ -100,8 +100,11 @@ public:
     // --- runtime internals (ActorCell / Supervisor)
     void registerCell(const std::shared_ptr<ActorCell> &cell, const QVariantMap &detail);
     void setState(const QUuid &id, quint32 incarnation, ActorState state);
-    void markExited(const QUuid &id, quint32 incarnation, const ExitReason &reason, ActorState state);
+    /// The incarnation exited: keep = its supervisor decides next (state Restarting), else the
+    /// entry is removed.
+    void exited(const QUuid &id, quint32 incarnation, const ExitReason &reason, bool keep);
     void remove(const QUuid &id);
+    std::vector<std::shared_ptr<ActorCell>> cells() const;
     void setDetail(const QUuid &id, const QString &key, const QVariant &value);
     /// The current incarnation's cell, or null.
     std::shared_ptr<ActorCell> cell(const QUuid &id) const;

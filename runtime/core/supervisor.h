@@ -126,12 +126,18 @@ private:
     int indexOf(const Child *child) const;
     void childExited(const ActorRef &ref, const ExitReason &reason);
     Result<ActorRef> startOne(Child &child);
-    void beginTerminate(std::vector<Child *> order, std::function<void()> then);
+    void beginTerminate(std::vector<Child *> order, std::move_only_function<void()> then);
     void terminateNext();
     void terminationTimeout(quint64 token);
     bool recordRestart();
     void restartAfterCrash(Child &child, const ExitReason &reason);
     void runQueued();
+    void enqueueOrRun(std::move_only_function<void()> fn);
+    void shutdownAll();
+    void escalate();
+    void restartOne(Child &child);
+    void removeChild(Child *child);
+    Child *findByUuid(const QUuid &id);
 
     SupervisorFlags m_flags;
     std::vector<std::unique_ptr<Child>> m_children;
@@ -142,9 +148,9 @@ private:
     Child *m_waitingFor = nullptr;
     Executor::TimerId m_killTimer = 0;
     quint64 m_terminateToken = 0;
-    std::function<void()> m_afterTerminate;
+    std::move_only_function<void()> m_afterTerminate;
     bool m_busy = false;
-    std::deque<std::function<void()>> m_queued; // work deferred while m_busy
+    std::deque<std::move_only_function<void()>> m_queued; // work deferred while m_busy
     bool m_shuttingDown = false;
 };
 

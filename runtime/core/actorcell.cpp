@@ -1,0 +1,436 @@
+#include "core/actorcell_p.h"
+
+#include "core/actorsystem.h"
+#include "core/registry.h"
+
+#include <QDebug>
+
+#include <algorithm>
+#include <exception>
+
+namespace LiveActor {
+
+// ---------------------------------------------------------------- ReplySlot
+
+bool ReplySlot::complete(Result<Message> result)
+{
+    if (m_done.exchange(true, std::memory_order_acq_rel))
+        return false;
+    if (const quint64 timer = m_timer.load(std::memory_order_acquire))
+        m_timerExecutor->cancelTimer(timer);
+    Deliver deliver = std::move(m_deliver);
+    if (deliver)
+        deliver(std::move(result));
+    return true;
+}
+
+void ReplySlot::armTimeout(Executor *executor, std::chrono::milliseconds timeout,
+                           const std::shared_ptr<ReplySlot> &self)
+{
+    // Called before the request is queued, so m_timerExecutor is published by the mailbox lock.
+    m_timerExecutor = executor;
+    std::weak_ptr<ReplySlot> weak = self;
+    const quint64 id = executor->startTimer(timeout, [weak, timeout] {
+        if (auto slot = weak.lock())
+            slot->complete(fail(ErrorCode::Timeout,
+                                QStringLiteral("no reply within %1 ms").arg(timeout.count())));
+    });
+    m_timer.store(id, std::memory_order_release);
+}
+
+// ---------------------------------------------------------------- ActorCell
+
+ActorCell::ActorCell(ActorSystem *system, Executor *executor, std::unique_ptr<Actor> actor,
+                     const SpawnOptions &options, const QUuid &id, quint32 incarnation, bool supervised)
+    : m_system(system)
+    , m_executor(executor)
+    , m_id(id)
+    , m_incarnation(incarnation)
+    , m_kind(options.kind)
+    , m_name(options.name)
+    , m_parent(options.parent)
+    , m_supervised(supervised)
+    , m_mailbox(options.capacity)
+    , m_batchSize(system->config().batchSize)
+    , m_actor(std::move(actor))
+{
+    m_actor->m_cell = this;
+}
+
+ActorCell::~ActorCell() = default;
+
+ActorRef ActorCell::spawn(ActorSystem *system, std::unique_ptr<Actor> actor, SpawnOptions options,
+                          const QUuid &id, quint32 incarnation, bool supervised)
+{
+    if (!actor || system->isShuttingDown())
+        return {};
+    Executor *executor = nullptr;
+    if (options.executor >= 0 && options.executor < system->executorCount())
+        executor = &system->executor(options.executor);
+    else if (!options.parent.isNull())
+        executor = options.parent.cell()->executor();
+    else
+        executor = &system->executor(system->pickExecutor());
+
+    auto cell = std::make_shared<ActorCell>(system, executor, std::move(actor), options, id,
+                                            incarnation, supervised);
+    cell->m_self = ActorRef(cell);
+    if (!options.parent.isNull()) {
+        ActorCell *parent = options.parent.cell();
+        if (!parent->addChild(cell->m_self))
+            return {}; // parent already gone: the actor is never started
+        if (options.linkToParent) {
+            cell->addLink(options.parent);
+            if (!parent->addLink(cell->m_self))
+                cell->tellSystem(Envelope{Message(SysExit{options.parent, {ExitReason::Kind::NoProc, {}}})});
+        }
+    }
+    system->registry().registerCell(cell, options.detail);
+    executor->actorAdded();
+    system->cellSpawned(cell);
+    if (cell->m_mailbox.markScheduled())
+        executor->schedule(cell);
+    return cell->m_self;
+}
+
+void ActorCell::schedule()
+{
+    m_executor->schedule(shared_from_this());
+}
+
+SendStatus ActorCell::tell(Envelope &&envelope)
+{
+    bool wake = false;
+    const SendStatus status = m_mailbox.push(std::move(envelope), wake);
+    if (wake)
+        schedule();
+    return status;
+}
+
+SendStatus ActorCell::tellSystem(Envelope &&envelope)
+{
+    bool wake = false;
+    const SendStatus status = m_mailbox.pushSystem(std::move(envelope), wake);
+    if (wake)
+        schedule();
+    return status;
+}
+
+SendStatus ActorCell::call(std::move_only_function<void(Actor &)> fn)
+{
+    return tellSystem(Envelope{Message(SysCall{std::move(fn)})});
+}
+
+bool ActorCell::runHook(const std::function<Result<void>()> &hook)
+{
+    Result<void> result;
+    try {
+        result = hook();
+    } catch (const std::exception &e) {
+        requestStop(ExitReason::exception(QString::fromUtf8(e.what())));
+        return false;
+    } catch (...) {
+        requestStop(ExitReason::exception(QStringLiteral("unknown exception")));
+        return false;
+    }
+    if (!result) {
+        requestStop(ExitReason::error(result.error().toString()));
+        return false;
+    }
+    return true;
+}
+
+void ActorCell::deliver(Envelope &envelope)
+{
+    Envelope *previous = m_actor->m_current;
+    m_actor->m_current = &envelope;
+    m_current = &envelope;
+    const bool ok = runHook([&] { return m_actor->handle(envelope.message); });
+    m_actor->m_current = previous;
+    m_current = previous;
+    if (!ok && envelope.reply)
+        envelope.reply->complete(fail(ErrorCode::Crashed, m_pendingStop ? m_pendingStop->toString() : QString()));
+}
+
+void ActorCell::activate()
+{
+    if (m_terminated) {
+        m_mailbox.finishActivation();
+        return;
+    }
+    m_inActivation = true;
+    if (!m_started) {
+        m_started = true;
+        m_system->registry().setState(m_id, m_incarnation, ActorState::Running);
+        runHook([this] { return m_actor->started(); });
+    }
+    int budget = m_batchSize;
+    // Measure handler time on one activation in 8: two clock reads per activation would be a
+    // visible share of a one-message activation.
+    const bool timing = (m_activations++ & 7) == 0;
+    while (budget > 0 && !m_terminated) {
+        while (!m_terminated && !m_pendingStop && m_mailbox.hasSystem()) {
+            Envelope envelope;
+            if (!m_mailbox.popSystem(envelope))
+                break;
+            handleSystem(envelope);
+            --budget;
+        }
+        if (m_terminated || m_pendingStop)
+            break;
+        const int n = m_mailbox.acquire(budget);
+        if (n == 0)
+            break;
+        const auto t0 = timing ? Executor::Clock::now() : Executor::Clock::time_point{};
+        int done = 0;
+        while (done < n) {
+            deliver(m_mailbox.at(done));
+            ++done;
+            if (m_pendingStop || m_mailbox.hasSystem())
+                break;
+        }
+        budget -= done;
+        qint64 ns = 0;
+        if (timing)
+            ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Executor::Clock::now() - t0).count();
+        m_mailbox.release(done, ns);
+    }
+    m_inActivation = false;
+    if (!m_terminated && m_pendingStop)
+        terminate(*m_pendingStop);
+    else if (!m_terminated && m_draining && m_mailbox.length() == 0 && !m_mailbox.hasSystem())
+        terminate(ExitReason::shutdown());
+    if (m_terminated)
+        return;
+    if (m_mailbox.finishActivation())
+        schedule();
+}
+
+void ActorCell::handleSystem(Envelope &envelope)
+{
+    Message &m = envelope.message;
+    if (auto *kill = m.as<SysKill>()) {
+        requestStop(kill->reason);
+        m_pendingStop = kill->reason; // a kill overrides any earlier stop reason
+        return;
+    }
+    if (m.is<SysShutdown>()) {
+        beginShutdown();
+        return;
+    }
+    if (m.is<SysStop>())
+        return; // only a wake-up: m_pendingStop is already set
+    if (auto *exit = m.as<SysExit>()) {
+        removeLink(exit->from.cell());
+        if (m_trapExit) {
+            Envelope signal{Message(ExitSignal{exit->from, exit->reason})};
+            deliver(signal);
+        } else if (exit->reason.isAbnormal()) {
+            requestStop({ExitReason::Kind::Linked, exit->from.toString() + u": " + exit->reason.toString()});
+        }
+        return;
+    }
+    if (auto *timer = m.as<SysTimer>()) {
+        if (m_timers.remove(timer->key)) {
+            Envelope fired{std::move(timer->message)};
+            deliver(fired);
+        }
+        return;
+    }
+    if (m.is<SysPing>()) {
+        if (envelope.reply)
+            envelope.reply->complete(Message());
+        return;
+    }
+    if (auto *call = m.as<SysCall>()) {
+        try {
+            call->fn(*m_actor);
+        } catch (const std::exception &e) {
+            requestStop(ExitReason::exception(QString::fromUtf8(e.what())));
+        } catch (...) {
+            requestStop(ExitReason::exception(QStringLiteral("unknown exception")));
+        }
+        return;
+    }
+    deliver(envelope); // Down and anything else the runtime routes through the system lane
+}
+
+void ActorCell::beginShutdown()
+{
+    if (m_draining || m_pendingStop || m_terminated)
+        return;
+    m_system->registry().setState(m_id, m_incarnation, ActorState::Stopping);
+    bool accept = true;
+    try {
+        accept = m_actor->shutdownRequested();
+    } catch (...) {
+        requestStop(ExitReason::exception(QStringLiteral("exception in shutdownRequested()")));
+        return;
+    }
+    if (accept) {
+        m_draining = true;
+        m_mailbox.closeNormal();
+    }
+}
+
+void ActorCell::requestStop(ExitReason reason)
+{
+    if (m_terminated || m_pendingStop)
+        return;
+    m_pendingStop = std::move(reason);
+    if (!m_inActivation)
+        tellSystem(Envelope{Message(SysStop{})}); // called from a slot: wake the actor up
+}
+
+void ActorCell::terminate(const ExitReason &reason)
+{
+    if (m_terminated)
+        return;
+    m_terminated = true;
+    m_pendingStop.reset();
+    m_draining = false;
+    for (auto it = m_timers.cbegin(); it != m_timers.cend(); ++it)
+        m_executor->cancelTimer(it.value());
+    m_timers.clear();
+
+    try {
+        m_actor->stopping(reason);
+    } catch (...) {
+        qWarning("liveactor: %s threw in stopping()", qPrintable(m_self.toString()));
+    }
+    m_mailbox.closeAll();
+
+    std::vector<ActorRef> links, monitors, children;
+    std::vector<std::move_only_function<void(const ExitReason &)>> observers;
+    {
+        std::lock_guard lock(m_relMutex);
+        m_relClosed = true;
+        links.swap(m_links);
+        monitors.swap(m_monitors);
+        children.swap(m_children);
+        observers.swap(m_exitObservers);
+    }
+    m_dead.store(true, std::memory_order_release);
+
+    // Children that are still alive are asked to stop (a supervisor has stopped its own already).
+    for (const ActorRef &child : children)
+        child.cell()->tellSystem(Envelope{Message(SysShutdown{})});
+
+    const bool keep = m_supervised && !m_parent.isNull() && !m_parent.cell()->isDead();
+    m_system->registry().exited(m_id, m_incarnation, reason, keep);
+    if (!m_parent.isNull())
+        m_parent.cell()->removeChild(this);
+
+    for (const ActorRef &link : links)
+        link.cell()->tellSystem(Envelope{Message(SysExit{m_self, reason})});
+    for (const ActorRef &watcher : monitors)
+        watcher.cell()->tellSystem(Envelope{Message(Down{m_self, reason})});
+    for (auto &observer : observers)
+        observer(reason);
+
+    // The actor object (and the QObjects it owns) dies on its own thread.
+    std::unique_ptr<Actor> actor = std::move(m_actor);
+    actor.reset();
+    m_executor->actorRemoved();
+    m_system->cellExited(this);
+    m_self = ActorRef(); // drop the self-reference: refs held elsewhere keep the cell
+}
+
+// ---------------------------------------------------------------- relationships
+
+bool ActorCell::addLink(const ActorRef &other)
+{
+    std::lock_guard lock(m_relMutex);
+    if (m_relClosed)
+        return false;
+    if (std::find(m_links.begin(), m_links.end(), other) == m_links.end())
+        m_links.push_back(other);
+    return true;
+}
+
+void ActorCell::removeLink(const ActorCell *other)
+{
+    std::lock_guard lock(m_relMutex);
+    auto it = std::find_if(m_links.begin(), m_links.end(), [other](const ActorRef &r) { return r.cell() == other; });
+    if (it != m_links.end())
+        m_links.erase(it);
+}
+
+bool ActorCell::addMonitor(const ActorRef &watcher)
+{
+    std::lock_guard lock(m_relMutex);
+    if (m_relClosed)
+        return false;
+    m_monitors.push_back(watcher);
+    return true;
+}
+
+void ActorCell::removeMonitor(const ActorCell *watcher)
+{
+    std::lock_guard lock(m_relMutex);
+    auto it = std::find_if(m_monitors.begin(), m_monitors.end(), [watcher](const ActorRef &r) { return r.cell() == watcher; });
+    if (it != m_monitors.end())
+        m_monitors.erase(it);
+}
+
+bool ActorCell::addChild(const ActorRef &child)
+{
+    std::lock_guard lock(m_relMutex);
+    if (m_relClosed)
+        return false;
+    m_children.push_back(child);
+    return true;
+}
+
+void ActorCell::removeChild(const ActorCell *child)
+{
+    std::lock_guard lock(m_relMutex);
+    auto it = std::find_if(m_children.begin(), m_children.end(), [child](const ActorRef &r) { return r.cell() == child; });
+    if (it != m_children.end())
+        m_children.erase(it);
+}
+
+QList<ActorRef> ActorCell::children() const
+{
+    std::lock_guard lock(m_relMutex);
+    return QList<ActorRef>(m_children.begin(), m_children.end());
+}
+
+void ActorCell::addExitObserver(std::move_only_function<void(const ExitReason &)> fn)
+{
+    {
+        std::lock_guard lock(m_relMutex);
+        if (!m_relClosed) {
+            m_exitObservers.push_back(std::move(fn));
+            return;
+        }
+    }
+    fn(ExitReason{ExitReason::Kind::NoProc, QStringLiteral("already exited")});
+}
+
+// ---------------------------------------------------------------- timers
+
+quint64 ActorCell::addTimer(std::chrono::milliseconds delay, Message message)
+{
+    const quint64 key = m_nextTimerKey++;
+    std::weak_ptr<ActorCell> weak = weak_from_this();
+    const Executor::TimerId id = m_executor->startTimer(
+        delay, [weak, key, message = std::move(message)]() mutable {
+            if (auto cell = weak.lock())
+                cell->tellSystem(Envelope{Message(SysTimer{key, std::move(message)})});
+        });
+    m_timers.insert(key, id);
+    return key;
+}
+
+bool ActorCell::cancelTimer(quint64 key)
+{
+    auto it = m_timers.find(key);
+    if (it == m_timers.end())
+        return false;
+    m_executor->cancelTimer(it.value());
+    m_timers.erase(it);
+    return true;
+}
+
+} // namespace LiveActor

@@ -1,0 +1,172 @@
+#pragma once
+
+// Runtime-internal: the envelope around one actor incarnation. Not for other modules.
+
+#include "core/actor.h"
+#include "core/actorref.h"
+#include "core/exitreason.h"
+#include "core/mailbox.h"
+#include "core/result.h"
+#include "core/spawnoptions.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QUuid>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace LiveActor {
+
+class ActorSystem;
+class Executor;
+
+// ---- system-lane message types
+struct SysKill { ExitReason reason; };
+struct SysShutdown { };
+struct SysStop { };
+struct SysExit { ActorRef from; ExitReason reason; };
+struct SysTimer { quint64 key; Message message; };
+struct SysPing { };
+/// Runs fn inside the actor (its thread, between messages). If the actor exits first, fn is
+/// destroyed unrun.
+struct SysCall { std::move_only_function<void(Actor &)> fn; };
+
+/// Where an ask's answer goes; completes exactly once (reply, error, timeout, or NoReply when the
+/// last envelope holding it is destroyed unanswered).
+class ReplySlot
+{
+public:
+    using Deliver = std::move_only_function<void(Result<Message>)>;
+    explicit ReplySlot(Deliver deliver) : m_deliver(std::move(deliver)) { }
+    ~ReplySlot() { complete(fail(ErrorCode::NoReply, QStringLiteral("the handler returned without replying"))); }
+    bool complete(Result<Message> result);
+    bool isDone() const { return m_done.load(std::memory_order_acquire); }
+    void armTimeout(Executor *executor, std::chrono::milliseconds timeout,
+                    const std::shared_ptr<ReplySlot> &self);
+
+private:
+    std::atomic<bool> m_done{false};
+    Deliver m_deliver;
+    std::atomic<quint64> m_timer{0};
+    Executor *m_timerExecutor = nullptr;
+};
+
+/// Wraps a callback so that it runs on context's thread (or directly without a context).
+template<typename T>
+std::move_only_function<void(T)> onContext(QObject *context, std::function<void(T)> fn);
+
+class ActorCell : public std::enable_shared_from_this<ActorCell>
+{
+public:
+    ActorCell(ActorSystem *system, Executor *executor, std::unique_ptr<Actor> actor,
+              const SpawnOptions &options, const QUuid &id, quint32 incarnation, bool supervised);
+    ~ActorCell();
+
+    /// Creates, links, registers and schedules a cell. Any thread. Null if the parent is gone
+    /// or the system is shutting down.
+    static ActorRef spawn(ActorSystem *system, std::unique_ptr<Actor> actor, SpawnOptions options,
+                          const QUuid &id, quint32 incarnation, bool supervised);
+
+    const QUuid &id() const { return m_id; }
+    quint32 incarnation() const { return m_incarnation; }
+    const QString &kind() const { return m_kind; }
+    const QString &name() const { return m_name; }
+    const ActorRef &parent() const { return m_parent; }
+    Executor *executor() const { return m_executor; }
+    ActorSystem *system() const { return m_system; }
+    Mailbox &mailbox() { return m_mailbox; }
+    bool isSupervised() const { return m_supervised; }
+    bool isDead() const { return m_dead.load(std::memory_order_acquire); }
+    /// This cell's ref (cached: the cell keeps itself alive until it exits).
+    const ActorRef &ref() const { return m_self; }
+
+    SendStatus tell(Envelope &&envelope);
+    SendStatus tellSystem(Envelope &&envelope);
+    /// tellSystem(SysCall{fn}).
+    SendStatus call(std::move_only_function<void(Actor &)> fn);
+
+    /// Executor thread: run up to one batch.
+    void activate();
+
+    // relationships (any thread)
+    bool addLink(const ActorRef &other);     // false if this cell is dead
+    void removeLink(const ActorCell *other);
+    bool addMonitor(const ActorRef &watcher); // false if dead
+    void removeMonitor(const ActorCell *watcher);
+    bool addChild(const ActorRef &child);
+    void removeChild(const ActorCell *child);
+    QList<ActorRef> children() const;
+    /// Calls fn(reason) when this cell exits, or at once with NoProc if it already has.
+    void addExitObserver(std::move_only_function<void(const ExitReason &)> fn);
+
+    // actor-context helpers (executor thread)
+    Envelope *current() const { return m_current; }
+    quint64 addTimer(std::chrono::milliseconds delay, Message message);
+    bool cancelTimer(quint64 key);
+    void requestStop(ExitReason reason);
+    bool trapExit() const { return m_trapExit; }
+    void setTrapExit(bool trap) { m_trapExit = trap; }
+
+private:
+    void schedule();
+    bool runHook(const std::function<Result<void>()> &hook);
+    void deliver(Envelope &envelope);
+    void handleSystem(Envelope &envelope);
+    void beginShutdown();
+    void terminate(const ExitReason &reason);
+
+    ActorSystem *const m_system;
+    Executor *const m_executor;
+    const QUuid m_id;
+    const quint32 m_incarnation;
+    const QString m_kind;
+    const QString m_name;
+    const ActorRef m_parent;
+    const bool m_supervised;
+    Mailbox m_mailbox;
+    std::atomic<bool> m_dead{false};
+    ActorRef m_self;
+    int m_batchSize = 128;
+
+    mutable std::mutex m_relMutex;
+    bool m_relClosed = false;
+    std::vector<ActorRef> m_links;
+    std::vector<ActorRef> m_monitors;
+    std::vector<ActorRef> m_children;
+    std::vector<std::move_only_function<void(const ExitReason &)>> m_exitObservers;
+
+    // executor thread only
+    std::unique_ptr<Actor> m_actor;
+    Envelope *m_current = nullptr;
+    bool m_started = false;
+    bool m_inActivation = false;
+    bool m_terminated = false;
+    bool m_draining = false;
+    bool m_trapExit = false;
+    std::optional<ExitReason> m_pendingStop;
+    quint64 m_nextTimerKey = 1;
+    QHash<quint64, quint64> m_timers; // key → executor timer id
+    quint32 m_activations = 0;
+};
+
+template<typename T>
+std::move_only_function<void(T)> onContext(QObject *context, std::function<void(T)> fn)
+{
+    if (!fn)
+        return [](T) { };
+    if (!context)
+        return [fn = std::move(fn)](T value) mutable { fn(std::move(value)); };
+    return [ctx = QPointer<QObject>(context), fn = std::move(fn)](T value) mutable {
+        if (!ctx)
+            return;
+        auto shared = std::make_shared<T>(std::move(value));
+        QMetaObject::invokeMethod(ctx.data(), [fn, shared]() mutable { fn(std::move(*shared)); });
+    };
+}
+
+} // namespace LiveActor

@@ -1,0 +1,232 @@
+#include "core/mailbox.h"
+
+#include "core/actorcell_p.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace LiveActor {
+
+namespace {
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+// EWMA with alpha 1/8: cheap, and recent enough for a dashboard refreshing every second.
+void ewma(double &avg, double sample)
+{
+    avg = avg == 0 ? sample : avg + (sample - avg) / 8.0;
+}
+} // namespace
+
+Mailbox::Mailbox(int capacity)
+    : m_capacity(std::max(1, capacity))
+{
+    m_ring.resize(size_t(m_capacity));
+}
+
+Mailbox::~Mailbox() = default;
+
+SendStatus Mailbox::push(Envelope &&envelope, bool &scheduleOwner)
+{
+    scheduleOwner = false;
+    std::lock_guard lock(m_mutex);
+    if (m_normalClosed || m_allClosed) {
+        ++m_rejected;
+        return SendStatus::Closed;
+    }
+    if (m_count == m_capacity) {
+        ++m_rejected;
+        return SendStatus::Full;
+    }
+    // Sample the wait time on one message in 16: a clock read per message would cost more than
+    // the rest of the enqueue.
+    if ((m_enqueued & 15) == 0)
+        envelope.stampNs = nowNs();
+    int slot = m_head + m_count;
+    if (slot >= m_capacity)
+        slot -= m_capacity;
+    m_ring[size_t(slot)] = std::move(envelope);
+    ++m_count;
+    ++m_enqueued;
+    if (m_count > m_highWater)
+        m_highWater = m_count;
+    if (!m_scheduled) {
+        m_scheduled = true;
+        scheduleOwner = true;
+    }
+    return SendStatus::Ok;
+}
+
+SendStatus Mailbox::pushSystem(Envelope &&envelope, bool &scheduleOwner)
+{
+    scheduleOwner = false;
+    std::lock_guard lock(m_mutex);
+    if (m_allClosed)
+        return SendStatus::Closed;
+    m_system.push_back(std::move(envelope));
+    m_systemCount.fetch_add(1, std::memory_order_release);
+    ++m_enqueued;
+    if (!m_scheduled) {
+        m_scheduled = true;
+        scheduleOwner = true;
+    }
+    return SendStatus::Ok;
+}
+
+bool Mailbox::markScheduled()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_scheduled || m_allClosed)
+        return false;
+    m_scheduled = true;
+    return true;
+}
+
+MailboxStats Mailbox::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    MailboxStats s;
+    s.length = m_count;
+    s.capacity = m_capacity;
+    s.highWater = m_highWater;
+    s.systemLength = int(m_system.size());
+    s.enqueued = m_enqueued;
+    s.processed = m_processed;
+    s.rejected = m_rejected;
+    s.waitTimeUs = m_waitUs;
+    s.processingTimeUs = m_procUs;
+    return s;
+}
+
+int Mailbox::length() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_count;
+}
+
+bool Mailbox::isNormalClosed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_normalClosed || m_allClosed;
+}
+
+bool Mailbox::popSystem(Envelope &out)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_system.empty())
+        return false;
+    out = std::move(m_system.front());
+    m_system.pop_front();
+    m_systemCount.fetch_sub(1, std::memory_order_release);
+    ++m_processed;
+    return true;
+}
+
+int Mailbox::acquire(int max)
+{
+    int n;
+    int first;
+    {
+        std::lock_guard lock(m_mutex);
+        n = std::min(max, m_count);
+        m_acquired = n;
+        first = m_head;
+    }
+    // The acquired slots were written under the lock we just took, and producers never touch
+    // them until release(): reading them unlocked is safe.
+    qint64 now = 0;
+    for (int i = 0; i < n; ++i) {
+        int slot = first + i;
+        if (slot >= m_capacity)
+            slot -= m_capacity;
+        const qint64 stamp = m_ring[size_t(slot)].stampNs;
+        if (stamp) {
+            if (!now)
+                now = nowNs();
+            m_pendingWaitUs += double(now - stamp) / 1000.0; // consumer-only; folded in release()
+            ++m_pendingWaitSamples;
+        }
+    }
+    return n;
+}
+
+Envelope &Mailbox::at(int i)
+{
+    int slot = m_head + i; // m_head only changes in release(), on this (the consumer's) thread
+    if (slot >= m_capacity)
+        slot -= m_capacity;
+    return m_ring[size_t(slot)];
+}
+
+void Mailbox::release(int n, qint64 handlerNs)
+{
+    for (int i = 0; i < n; ++i)
+        at(i) = Envelope{}; // destroy leftovers (sender refs, unanswered replies) outside the lock
+    std::lock_guard lock(m_mutex);
+    m_head += n;
+    if (m_head >= m_capacity)
+        m_head -= m_capacity;
+    m_count -= n;
+    m_acquired = 0;
+    m_processed += quint64(n);
+    if (m_pendingWaitSamples) {
+        ewma(m_waitUs, m_pendingWaitUs / m_pendingWaitSamples);
+        m_pendingWaitUs = 0;
+        m_pendingWaitSamples = 0;
+    }
+    if (n > 0 && handlerNs > 0)
+        ewma(m_procUs, double(handlerNs) / 1000.0 / n);
+}
+
+bool Mailbox::finishActivation()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_allClosed) {
+        m_scheduled = false;
+        return false;
+    }
+    if (m_count > 0 || !m_system.empty())
+        return true;
+    m_scheduled = false;
+    return false;
+}
+
+void Mailbox::closeNormal()
+{
+    std::lock_guard lock(m_mutex);
+    m_normalClosed = true;
+}
+
+void Mailbox::closeAll()
+{
+    std::vector<Envelope> dropped;
+    std::deque<Envelope> droppedSystem;
+    {
+        std::lock_guard lock(m_mutex);
+        m_normalClosed = true;
+        m_allClosed = true;
+        dropped.reserve(size_t(m_count));
+        for (int i = 0; i < m_count; ++i) {
+            int slot = m_head + i;
+            if (slot >= m_capacity)
+                slot -= m_capacity;
+            dropped.push_back(std::move(m_ring[size_t(slot)]));
+        }
+        m_count = 0;
+        m_acquired = 0;
+        droppedSystem.swap(m_system);
+        m_systemCount.store(0, std::memory_order_release);
+    }
+    // Destroyed here, outside the lock: unanswered asks fail with Closed (and may send).
+    for (Envelope &e : dropped)
+        if (e.reply)
+            e.reply->complete(fail(ErrorCode::Closed, QStringLiteral("the actor exited before handling the request")));
+    for (Envelope &e : droppedSystem)
+        if (e.reply)
+            e.reply->complete(fail(ErrorCode::Closed, QStringLiteral("the actor exited before handling the request")));
+}
+
+} // namespace LiveActor

@@ -1,0 +1,209 @@
+#include "core/registry.h"
+
+#include "core/actorcell_p.h"
+#include "core/executor.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace LiveActor {
+
+QString actorStateName(ActorState state)
+{
+    switch (state) {
+    case ActorState::Starting: return QStringLiteral("starting");
+    case ActorState::Running: return QStringLiteral("running");
+    case ActorState::Stopping: return QStringLiteral("stopping");
+    case ActorState::Restarting: return QStringLiteral("restarting");
+    case ActorState::Stopped: return QStringLiteral("stopped");
+    }
+    return QStringLiteral("unknown");
+}
+
+Registry::Registry(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<LiveActor::RegistryEvent>();
+    qRegisterMetaType<LiveActor::ActorInfo>();
+}
+
+Registry::~Registry() = default;
+
+ActorInfo Registry::infoOf(const Entry &entry) const
+{
+    ActorInfo info = entry.info;
+    if (entry.cell)
+        info.mailbox = entry.cell->mailbox().stats(); // lock order: registry, then mailbox
+    return info;
+}
+
+void Registry::notify(RegistryEvent::Type type, const ActorInfo &info, std::unique_lock<std::mutex> &lock)
+{
+    RegistryEvent event{type, ++m_version, info};
+    lock.unlock();
+    Q_EMIT changed(event);
+    std::vector<Listener> listeners;
+    {
+        std::lock_guard guard(m_listenerMutex);
+        for (const auto &[handle, listener] : m_listeners)
+            listeners.push_back(listener);
+    }
+    for (const Listener &listener : listeners)
+        listener(event);
+}
+
+RegistrySnapshot Registry::snapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<const Entry *> entries;
+    entries.reserve(size_t(m_entries.size()));
+    for (const Entry &entry : m_entries)
+        entries.push_back(&entry);
+    std::sort(entries.begin(), entries.end(), [](const Entry *a, const Entry *b) { return a->order < b->order; });
+    RegistrySnapshot snap;
+    snap.version = m_version;
+    snap.actors.reserve(qsizetype(entries.size()));
+    for (const Entry *entry : entries)
+        snap.actors.append(infoOf(*entry));
+    return snap;
+}
+
+std::optional<ActorInfo> Registry::find(const QUuid &id) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.constFind(id);
+    if (it == m_entries.cend())
+        return std::nullopt;
+    return infoOf(*it);
+}
+
+int Registry::count() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_entries.size());
+}
+
+int Registry::addListener(Listener listener)
+{
+    std::lock_guard lock(m_listenerMutex);
+    const int handle = m_nextListener++;
+    m_listeners.emplace(handle, std::move(listener));
+    return handle;
+}
+
+void Registry::removeListener(int handle)
+{
+    std::lock_guard lock(m_listenerMutex);
+    m_listeners.erase(handle);
+}
+
+void Registry::registerCell(const std::shared_ptr<ActorCell> &cell, const QVariantMap &detail)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(cell->id());
+    const bool added = it == m_entries.end();
+    if (added) {
+        it = m_entries.insert(cell->id(), Entry{});
+        it->order = ++m_order;
+        it->info.id = cell->id();
+    }
+    Entry &entry = *it;
+    if (!added && cell->incarnation() > entry.info.incarnation)
+        ++entry.info.restartCount;
+    entry.cell = cell;
+    entry.info.incarnation = cell->incarnation();
+    entry.info.kind = cell->kind();
+    entry.info.name = cell->name();
+    entry.info.parent = cell->parent().id();
+    entry.info.executor = cell->executor()->index();
+    entry.info.state = ActorState::Starting;
+    entry.info.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    for (auto d = detail.cbegin(); d != detail.cend(); ++d)
+        entry.info.detail.insert(d.key(), d.value());
+    const ActorInfo info = infoOf(entry);
+    notify(added ? RegistryEvent::Type::Added : RegistryEvent::Type::Changed, info, lock);
+}
+
+void Registry::setState(const QUuid &id, quint32 incarnation, ActorState state)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->info.incarnation != incarnation || it->info.state == state)
+        return;
+    it->info.state = state;
+    const ActorInfo info = infoOf(*it);
+    notify(RegistryEvent::Type::Changed, info, lock);
+}
+
+void Registry::exited(const QUuid &id, quint32 incarnation, const ExitReason &reason, bool keep)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->info.incarnation != incarnation)
+        return;
+    it->info.lastExit = reason;
+    it->info.hasExited = true;
+    if (keep) {
+        it->info.state = ActorState::Restarting;
+        const ActorInfo info = infoOf(*it);
+        notify(RegistryEvent::Type::Changed, info, lock);
+        return;
+    }
+    it->info.state = ActorState::Stopped;
+    const ActorInfo info = infoOf(*it);
+    m_entries.erase(it);
+    notify(RegistryEvent::Type::Removed, info, lock);
+}
+
+void Registry::remove(const QUuid &id)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end())
+        return;
+    it->info.state = ActorState::Stopped;
+    const ActorInfo info = infoOf(*it);
+    m_entries.erase(it);
+    notify(RegistryEvent::Type::Removed, info, lock);
+}
+
+void Registry::setDetail(const QUuid &id, const QString &key, const QVariant &value)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end())
+        return;
+    if (value.isValid())
+        it->info.detail.insert(key, value);
+    else
+        it->info.detail.remove(key);
+    const ActorInfo info = infoOf(*it);
+    notify(RegistryEvent::Type::Changed, info, lock);
+}
+
+std::shared_ptr<ActorCell> Registry::cell(const QUuid &id) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.constFind(id);
+    return it == m_entries.cend() ? nullptr : it->cell;
+}
+
+quint32 Registry::currentIncarnation(const QUuid &id) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.constFind(id);
+    return it == m_entries.cend() ? 0 : it->info.incarnation;
+}
+
+std::vector<std::shared_ptr<ActorCell>> Registry::cells() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<std::shared_ptr<ActorCell>> result;
+    for (const Entry &entry : m_entries)
+        if (entry.cell)
+            result.push_back(entry.cell);
+    return result;
+}
+
+} // namespace LiveActor
