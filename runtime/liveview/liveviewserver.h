@@ -1,0 +1,103 @@
+#pragma once
+
+#include "core/actorsystem.h"
+#include "core/result.h"
+#include "liveview/router.h"
+#include "liveview/serverconfig.h"
+#include "liveview/serverstats.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QTcpServer;
+class QTcpSocket;
+class QWebSocketServer;
+QT_END_NAMESPACE
+
+namespace LiveActor {
+
+struct ServerState;
+struct HttpRequest;
+
+/// The LiveView server: HTTP pages, static assets and the Phoenix LiveView WebSocket on ONE port.
+///
+/// Compose it in main():
+///
+///     ActorSystem system;
+///     LiveViewServer server(config, system);
+///     server.addRoute(u"/"_s, [] { return Result<std::unique_ptr<ViewHandler>>(std::make_unique<Counter>()); });
+///     if (auto r = server.listen(); !r) { qCritical() << r.error().toString(); return 1; }
+///     // SIGTERM: server.shutdown(5s); system.shutdown(); app.quit();
+///
+/// HTTP (own HTTP/1.1 parser over QTcpServer, keep-alive, bounded head/body):
+/// - GET <route>: the dead render — the view mounted once (isConnected() false) and rendered into
+///   a full page with <title>, csrf meta tag, the container `<div id="phx-…" data-phx-main
+///   data-phx-session="<signed token>">`, and the client scripts. Unknown path → 404 page.
+/// - GET /assets/phoenix.min.js, /assets/phoenix_live_view.min.js, /assets/app.js, /assets/app.css:
+///   compiled into the library (Qt resources generated from the pinned npm packages), served with
+///   ETag and `Cache-Control: public, max-age=31536000, immutable` (pages reference them with
+///   ?vsn=<hash>). GET /health → 200 "ok".
+/// - GET /live/websocket: the upgrade. vsn must be 2.0.0 (else 403), Origin must be allowed (else
+///   403), at most maxConnections sockets (else 503), none while shutting down (503). The socket
+///   is handed to QWebSocketServer::handleConnection (non-secure mode, not listening itself),
+///   moved to an executor and owned by a new SessionActor under the "session-supervisor".
+///
+/// Thread affinity: create, configure and call on the main thread (the one accepting
+/// connections). Views run on the executors. The server must outlive nothing: shutdown() before
+/// destroying it, ActorSystem::shutdown() after.
+class LiveViewServer : public QObject
+{
+    Q_OBJECT
+public:
+    /// Optional: the session map a page's views receive in mount(), from the page request
+    /// (e.g. a user id read from a cookie). Signed into the page's token. Main thread.
+    using SessionProvider = std::function<QJsonObject(const HttpRequest &request)>;
+
+    LiveViewServer(ServerConfig config, ActorSystem &system, QObject *parent = nullptr);
+    ~LiveViewServer() override;
+
+    /// Adds a route before listen(). Errors: see Router::addRoute.
+    Result<void> addRoute(const QString &pattern, ViewFactory factory);
+    void setSessionProvider(SessionProvider provider);
+
+    /// Resolves the secret, spawns the session supervisor and starts listening.
+    /// Errors: Io (cannot bind, or the secret file), InvalidArgument (bad secret).
+    Result<void> listen();
+    quint16 port() const;
+    QString baseUrl() const;
+    bool isListening() const;
+
+    /// Graceful stop (SIGTERM): stop accepting, let every session finish its in-flight replies,
+    /// close every socket with 1001. Blocks (running the caller's event loop) until done or the
+    /// timeout; returns true when everything ended in time. Idempotent.
+    bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
+    ServerStats stats() const;
+    const ServerConfig &config() const;
+    /// The session supervisor (null before listen()).
+    ActorRef sessionSupervisor() const { return m_sessionSupervisor; }
+
+private:
+    void onNewConnection();
+    void handleHttp(QTcpSocket *socket);
+    void respond(QTcpSocket *socket, const HttpRequest &request);
+    bool upgrade(QTcpSocket *socket, const HttpRequest &request, QByteArray *status, QByteArray *why);
+    void onWebSocket();
+    QByteArray page(const HttpRequest &request, int *status, QByteArray *location);
+
+    std::shared_ptr<ServerState> m_state;
+    ActorSystem &m_system;
+    QTcpServer *m_tcp = nullptr;
+    QWebSocketServer *m_ws = nullptr;
+    ActorRef m_sessionSupervisor;
+    SessionProvider m_sessionProvider;
+    bool m_shuttingDown = false;
+    bool m_shutdownDone = false;
+};
+
+} // namespace LiveActor

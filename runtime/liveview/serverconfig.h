@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+
+namespace LiveActor {
+
+/// Everything LiveViewServer can be configured with. A plain value type; the app fills it from
+/// flags, environment and config file. Defaults are the documented production defaults.
+struct ServerConfig
+{
+    /// Listen address and port (one port for pages, assets and /live/websocket). Port 0 = any
+    /// free port (tests); LiveViewServer::port() tells which.
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 4000;
+
+    /// Allowed WebSocket Origin values ("http://example.com:4000"). Empty: only the origin the
+    /// request's Host header names (http://<Host>) — same-origin. "*" allows any (dev only).
+    QStringList allowedOrigins;
+    /// Check the page's CSRF token (sent as join param _csrf_token) against the signed session.
+    bool checkCsrf = true;
+
+    /// HMAC secret for session tokens; empty = LIVEACTOR_SECRET_KEY, else <stateDir>/secret_key
+    /// (created 0600 on first start). See SecretStore.
+    QByteArray secret;
+    QString stateDir = QStringLiteral(".state");
+    /// How long a page's session token can be used to join (Phoenix's default: 2 weeks).
+    std::chrono::seconds tokenMaxAge{14 * 24 * 3600};
+
+    /// Page title when the view sets none.
+    QString defaultTitle = QStringLiteral("liveactor");
+
+    // ---- limits
+    int maxConnections = 10000;          ///< open WebSockets; more → HTTP 503 before the upgrade
+    qint64 maxFrameBytes = 1024 * 1024;  ///< larger WebSocket messages close the socket (1009)
+    qint64 maxHeadBytes = 16 * 1024;     ///< HTTP request head
+    qint64 maxBodyBytes = 1024 * 1024;   ///< HTTP request body
+    int maxViewsPerSession = 64;         ///< joins beyond this are answered with an error
+
+    // ---- actors
+    int sessionMailbox = 100;            ///< SessionActor normal-lane capacity (protocol contract)
+    int viewMailbox = 50;                ///< ViewActor normal-lane capacity (protocol contract)
+    /// View crashes a session tolerates within viewCrashPeriod; one more ends the session (its
+    /// socket is closed with 1011, the client reconnects and re-mounts everything).
+    int viewCrashIntensity = 5;
+    std::chrono::milliseconds viewCrashPeriod{10000};
+
+    // ---- timeouts
+    /// A socket with no frame for this long is closed (the client heartbeats every 30 s).
+    std::chrono::milliseconds idleTimeout{60000};
+    /// A session whose socket is gone is reaped after this long (any message resets it).
+    std::chrono::milliseconds sessionTtl{30000};
+    /// Every healthInterval each session pings its views (and the server its sessions); an actor
+    /// not answering within healthTimeout is killed (→ phx_error → fresh mount).
+    std::chrono::milliseconds healthInterval{15000};
+    std::chrono::milliseconds healthTimeout{5000};
+    /// HTTP keep-alive connections idle for this long are closed.
+    std::chrono::milliseconds httpIdleTimeout{15000};
+};
+
+} // namespace LiveActor

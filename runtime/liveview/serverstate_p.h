@@ -1,0 +1,85 @@
+#pragma once
+
+// Internal: what the server shares with its session and view actors. Not installed, not API.
+
+#include "core/actorsystem.h"
+#include "liveview/channelmessage.h"
+#include "liveview/pubsub.h"
+#include "liveview/router.h"
+#include "liveview/serverconfig.h"
+#include "liveview/serverstats.h"
+#include "liveview/tokensigner.h"
+
+#include <QJsonObject>
+#include <QPointer>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace LiveActor {
+
+inline constexpr auto kLiveViewVersion = "1.1.32";
+
+/// Immutable after LiveViewServer::listen() (counters and pubsub are thread-safe).
+struct ServerState
+{
+    ServerConfig config;
+    Router router;
+    std::unique_ptr<TokenSigner> signer;
+    PubSub pubsub;
+    ServerCounters counters;
+    ActorSystem *system = nullptr;
+};
+
+/// Writes frames to one session's socket. Lives on the session's executor thread and is used only
+/// there (the session, its views and the socket share that thread).
+class ChannelWriter
+{
+public:
+    explicit ChannelWriter(QWebSocket *socket) : m_socket(socket) { }
+    void send(const QByteArray &frame)
+    {
+        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+            m_socket->sendTextMessage(QString::fromUtf8(frame));
+    }
+    QWebSocket *socket() const { return m_socket; }
+private:
+    QPointer<QWebSocket> m_socket;
+};
+
+/// Session ↔ view bookkeeping for one joined topic (same thread only).
+struct ViewSlot
+{
+    QString topic;
+    QString joinRef;
+    bool joined = false;   ///< the join was answered ok (a later crash → phx_error)
+};
+
+// ---- messages
+struct InboundFrame { QString text; };
+struct SocketGone { };
+struct SessionTick { };          ///< idle / TTL / health check
+struct ViewJoinRequest;          // (not a message; see ViewSetup)
+struct ClientPush { ChannelMessage message; };   ///< event / live_patch / other pushes for a view
+
+struct ViewSetup
+{
+    std::shared_ptr<ServerState> state;
+    std::shared_ptr<ChannelWriter> writer;
+    std::shared_ptr<ViewSlot> slot;
+    ChannelMessage join;
+    Router::Match route;
+    QUrl url;
+    QJsonObject params;   ///< path params merged over query params
+    QJsonObject session;
+};
+
+/// "lv:phx-…" container ids: "phx-" + 16 url-safe base64 characters.
+QString newContainerId();
+/// Splices extra top-level members (`"t":…,"e":…`, already JSON) into a JSON object text.
+QByteArray spliceMembers(const QByteArray &object, const QByteArray &members);
+/// Route params merged over the URL's query.
+QJsonObject mergedParams(const QUrl &url, const QJsonObject &pathParams);
+
+} // namespace LiveActor

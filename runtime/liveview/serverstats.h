@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <atomic>
+
+namespace LiveActor {
+
+/// A copy of the server's counters (LiveViewServer::stats()). Plain value type.
+struct ServerStats
+{
+    quint64 httpRequests = 0;
+    quint64 connectionsAccepted = 0;  ///< WebSocket upgrades accepted
+    quint64 connectionsRejected = 0;  ///< upgrades refused: bad vsn, origin, limit, shutdown
+    int activeSessions = 0;
+    int activeViews = 0;
+    quint64 joins = 0;
+    quint64 events = 0;               ///< client events handled by views
+    quint64 overloaded = 0;           ///< pushes answered "overloaded" (a full session or view mailbox)
+    quint64 malformedFrames = 0;      ///< sockets closed for a protocol error
+    quint64 viewCrashes = 0;          ///< abnormal view exits reported to the client as phx_error
+    quint64 sessionsReaped = 0;       ///< sessions ended by the TTL after their socket went away
+    quint64 healthKills = 0;          ///< actors killed for missing a health ping
+    quint64 pubsubDropped = 0;        ///< broadcasts not delivered to a full mailbox
+    int openSockets = 0;              ///< WebSockets currently open (what maxConnections limits)
+};
+
+/// The live counters behind ServerStats. Internal to the server and its actors; any thread.
+struct ServerCounters
+{
+    std::atomic<quint64> httpRequests{0};
+    std::atomic<quint64> connectionsAccepted{0};
+    std::atomic<quint64> connectionsRejected{0};
+    std::atomic<int> activeSessions{0};
+    std::atomic<int> activeViews{0};
+    std::atomic<quint64> joins{0};
+    std::atomic<quint64> events{0};
+    std::atomic<quint64> overloaded{0};
+    std::atomic<quint64> malformedFrames{0};
+    std::atomic<quint64> viewCrashes{0};
+    std::atomic<quint64> sessionsReaped{0};
+    std::atomic<quint64> healthKills{0};
+    std::atomic<int> openSockets{0};      ///< upgraded sockets not yet destroyed (connection limit)
+};
+
+} // namespace LiveActor

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/result.h"
+#include "liveview/viewinfo.h"
+
+#include <QJsonValue>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+
+namespace LiveActor {
+
+/// What a view may ask of the server while one of its ViewHandler callbacks runs.
+///
+/// The server passes one to every ViewHandler call; it is valid only during that call and on that
+/// thread (the view actor's executor). Effects are collected and sent after the call returns,
+/// together with the render diff: during an event they go into the event's reply, otherwise
+/// (handleInfo, timers, pub/sub) into a `diff` / `live_patch` / `redirect` push.
+///
+/// During the dead render (HTTP GET, isConnected() false) pushEvent, subscribe and sendAfter do
+/// nothing (there is no socket yet; Phoenix views check connected?() for the same reason);
+/// setTitle sets the page's <title>, redirect answers the GET with a 302.
+class ViewContext
+{
+public:
+    virtual ~ViewContext() = default;
+
+    /// The view actor's UUID (stable for this mount), or "" during the dead render.
+    virtual QString viewId() const = 0;
+    /// The LiveView topic "lv:phx-…".
+    virtual QString topic() const = 0;
+    /// The page URL (updated by live patches).
+    virtual QUrl url() const = 0;
+    /// false during the dead render, true once the WebSocket joined.
+    virtual bool isConnected() const = 0;
+
+    /// Dispatches `phx:<name>` on the client window (and to hooks' handleEvent).
+    virtual void pushEvent(const QString &name, const QJsonValue &payload) = 0;
+    /// Changes the URL without a reload; the view's handleParams runs with the new URL.
+    virtual void pushPatch(const QString &to, bool replace = false) = 0;
+    /// Live navigation to another view of this app (`live_redirect`).
+    virtual void pushNavigate(const QString &to, bool replace = false) = 0;
+    /// Full page navigation (`redirect`).
+    virtual void redirect(const QString &to) = 0;
+    /// Sets the page title (sent as "t").
+    virtual void setTitle(const QString &title) = 0;
+
+    /// In-process pub/sub: receive every broadcast on topic in handleInfo (name = topic).
+    /// Errors: InvalidArgument for an empty topic.
+    virtual Result<void> subscribe(const QString &topic) = 0;
+    virtual void unsubscribe(const QString &topic) = 0;
+    /// Sends info to every subscriber of topic (this view too, if subscribed). Returns how many
+    /// accepted it; a subscriber whose mailbox is full misses it and the server counts a drop.
+    virtual int broadcast(const QString &topic, const QVariant &payload) = 0;
+
+    /// Delivers info to this view's handleInfo after delay (Phoenix's Process.send_after). The
+    /// timer dies with the view. Returns an id for cancelTimer (0 during the dead render).
+    virtual quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) = 0;
+    virtual bool cancelTimer(quint64 id) = 0;
+};
+
+} // namespace LiveActor

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "core/result.h"
+#include "liveview/viewcontext.h"
+#include "liveview/viewinfo.h"
+#include "template/template.h"
+#include "template/value.h"
+
+#include <QJsonObject>
+#include <QSet>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace LiveActor {
+
+/// A live view's logic: the only way the server calls into user code (C++ test views now, Python
+/// views through runtime/python). No Qt GUI, no pybind11 here.
+///
+/// Lifecycle, per mount (the dead render of a GET and every WebSocket join create a fresh
+/// instance through the route's ViewFactory):
+///   mount(params, session) → handleParams(params, url) → render
+///   then any number of handleEvent / handleInfo / handleParams, each followed by a render.
+/// Rendering: the server renders viewTemplate() with assigns() and diffs against what the client
+/// has. viewTemplate() must be non-null after mount (a view without a template fails its mount).
+/// changedAssigns() lets a handler say which assigns changed since the last render (nullopt:
+/// unknown, re-render everything) so unchanged dynamics are skipped.
+///
+/// Arguments: params are the route's path parameters merged over the URL's query parameters;
+/// session is the signed session map of the page (what the app's session provider put there);
+/// event values are the decoded `value` of the client event (forms: the nested map from the
+/// URL-encoded form, plus meta, with `_target` as a key-path array — see FormDecoder).
+///
+/// Threading and ownership: the server owns the instance; all calls happen on one thread (the view
+/// actor's executor; the dead render's instance on the HTTP thread), one at a time.
+/// Errors: returning an Error (or throwing — but don't) crashes the view actor: the client gets
+/// `phx_error` and rejoins with a fresh mount; during the dead render it gives a 500 page.
+class ViewHandler
+{
+public:
+    virtual ~ViewHandler() = default;
+
+    virtual Result<void> mount(const QJsonObject &params, const QJsonObject &session, ViewContext &context) = 0;
+    virtual Result<void> handleParams(const QJsonObject &params, const QUrl &url, ViewContext &context)
+    {
+        Q_UNUSED(params); Q_UNUSED(url); Q_UNUSED(context);
+        return {};
+    }
+    virtual Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &context) = 0;
+    /// Pub/sub broadcasts and sendAfter timers. Default: ignored.
+    virtual Result<void> handleInfo(const ViewInfo &info, ViewContext &context)
+    {
+        Q_UNUSED(info); Q_UNUSED(context);
+        return {};
+    }
+
+    virtual Template viewTemplate() const = 0;
+    virtual Result<ValueMap> assigns() = 0;
+    /// Names of assigns changed since the last call (and resets that record); nullopt = unknown.
+    virtual std::optional<QSet<QString>> changedAssigns() { return std::nullopt; }
+};
+
+} // namespace LiveActor
