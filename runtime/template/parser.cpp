@@ -257,11 +257,19 @@ public:
         if (!parseVarRef(text.left(i), out.base, t))
             return false;
         while (i < n) {
+            qsizetype sp = i;
+            while (sp < n && text[sp].isSpace())
+                ++sp;
+            if (sp < n && text[sp] == u'|') {
+                i = sp;
+            }
             if (text[i] != u'|') {
                 fail(t, QStringLiteral("Could not parse the remainder: '%1' from '%2'").arg(text.mid(i), text));
                 return false;
             }
             ++i;
+            while (i < n && text[i].isSpace())
+                ++i;
             qsizetype j = i;
             while (j < n && isWordChar(text[j]))
                 ++j;
@@ -741,7 +749,7 @@ private:
             if (bits.size() == 2) {
                 auto it = m_namedCycles.constFind(bits[1]);
                 if (it == m_namedCycles.constEnd()) {
-                    fail(t, QStringLiteral("Named cycle '%1' does not exist").arg(bits[1]));
+                    fail(t, QStringLiteral("No named cycles in template. '%1' is not defined").arg(bits[1]));
                     return nullptr;
                 }
                 n->shared = *it;
@@ -817,10 +825,9 @@ private:
                 return nullptr;
             }
             if (!map.contains(bits[1])) {
-                QStringList keys = map.keys();
-                keys.sort();
-                fail(t, QStringLiteral("Invalid templatetag argument: '%1'. Must be one of: %2")
-                            .arg(bits[1], keys.join(QStringLiteral(", "))));
+                fail(t, QStringLiteral("Invalid templatetag argument: '%1'. Must be one of: ['openblock', 'closeblock', "
+                                       "'openvariable', 'closevariable', 'openbrace', 'closebrace', 'opencomment', 'closecomment']")
+                            .arg(bits[1]));
                 return nullptr;
             }
             auto n = make<TextNode>(t);

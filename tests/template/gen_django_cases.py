@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Regenerates django_cases.inc: each case is rendered by Debian's Django (python3-django) and
+written as a QTest row (name, template, context JSON, expected output). The committed .inc is
+what the test uses; run this only to add cases:  /usr/bin/python3 gen_django_cases.py > django_cases.inc
+"""
+import json
+import django
+from django.conf import settings
+
+settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
+                               "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {
+                                   "inc.html": "[{{ a }}|{{ b }}]",
+                                   "inc_cycle.html": "{% cycle 'x' 'y' %}",
+                                   "base.html": "<html>{% block title %}Base{% endblock %}|{% block body %}B{% endblock %}</html>",
+                                   "mid.html": "{% extends 'base.html' %}{% block body %}M[{{ block.super }}]{% endblock %}",
+                                   "row.html": "<li>{{ item.name|upper }}</li>",
+                               })]}}])
+django.setup()
+from django.template import engines
+
+E = engines["django"]
+
+CASES = [
+    # variables, lookups, escaping
+    ("var", "{{ name }}", {"name": "World"}),
+    ("var_escape", "{{ s }}", {"s": "<b>\"x\" & 'y'</b>"}),
+    ("var_missing", "[{{ nope }}]", {}),
+    ("var_dotted", "{{ user.name }} {{ user.tags.1 }}", {"user": {"name": "Ann", "tags": ["a", "b"]}}),
+    ("var_index_missing", "[{{ l.5 }}]", {"l": [1]}),
+    ("var_int", "{{ n }}", {"n": 42}),
+    ("var_float", "{{ f }} {{ g }} {{ h }}", {"f": 1.5, "g": 2.0, "h": 0.1}),
+    ("var_bool_none", "{{ t }} {{ f }} {{ n }}", {"t": True, "f": False, "n": None}),
+    ("var_list", "{{ l }}", {"l": [1, "a", None, True]}),
+    ("var_dict", "{{ d }}", {"d": {"k": "v", "n": 1}}),
+    ("var_dict_items", "{% for k, v in d.items %}{{ k }}={{ v }};{% endfor %}", {"d": {"b": 1, "a": 2}}),
+    ("var_literals", "{{ 'lit<' }} {{ 3 }} {{ 1.25 }} {{ True }} {{ None }}", {}),
+    ("unicode", "{{ s }}|{{ s|upper }}|{{ s|length }}", {"s": "héllo wörld ✓"}),
+    # if
+    ("if_true", "{% if a %}yes{% endif %}", {"a": 1}),
+    ("if_false", "{% if a %}yes{% else %}no{% endif %}", {"a": 0}),
+    ("if_elif", "{% if a == 1 %}one{% elif a == 2 %}two{% else %}many{% endif %}", {"a": 2}),
+    ("if_and_or_not", "{% if a and not b or c %}T{% else %}F{% endif %}", {"a": 1, "b": 0, "c": 0}),
+    ("if_precedence", "{% if a or b and c %}T{% else %}F{% endif %}", {"a": 0, "b": 1, "c": 0}),
+    ("if_in", "{% if 'x' in l %}in{% endif %}{% if 'z' not in l %}notin{% endif %}", {"l": ["x", "y"]}),
+    ("if_in_str", "{% if 'ell' in s %}sub{% endif %}", {"s": "hello"}),
+    ("if_in_dict", "{% if 'k' in d %}key{% endif %}", {"d": {"k": 1}}),
+    ("if_is", "{% if x is None %}none{% endif %}{% if y is not None %}set{% endif %}", {"y": 0}),
+    ("if_is_true", "{% if t is True %}T{% endif %}{% if o is True %}O{% endif %}", {"t": True, "o": 1}),
+    ("if_cmp", "{% if a < b %}lt{% endif %}{% if a <= 1 %}le{% endif %}{% if b > a %}gt{% endif %}{% if b >= 3 %}ge{% endif %}{% if a != b %}ne{% endif %}", {"a": 1, "b": 3}),
+    ("if_cmp_types", "{% if a < s %}lt{% else %}no{% endif %}", {"a": 1, "s": "x"}),
+    ("if_eq_str", "{% if s == 'abc' %}eq{% endif %}", {"s": "abc"}),
+    ("if_missing", "{% if missing %}a{% else %}b{% endif %}", {}),
+    ("if_filter", "{% if l|length > 2 %}long{% endif %}", {"l": [1, 2, 3]}),
+    ("if_nested", "{% if a %}A{% if b %}B{% else %}b{% endif %}{% endif %}", {"a": 1, "b": 0}),
+    # for
+    ("for_simple", "<ul>{% for x in l %}<li>{{ x }}</li>{% endfor %}</ul>", {"l": [1, 2, 3]}),
+    ("for_empty", "{% for x in l %}{{ x }}{% empty %}none{% endfor %}", {"l": []}),
+    ("for_missing", "[{% for x in nope %}{{ x }}{% endfor %}]", {}),
+    ("for_reversed", "{% for x in l reversed %}{{ x }}{% endfor %}", {"l": [1, 2, 3]}),
+    ("for_unpack", "{% for a, b in pairs %}{{ a }}-{{ b }} {% endfor %}", {"pairs": [[1, 2], [3, 4]]}),
+    ("for_forloop", "{% for x in l %}{{ forloop.counter }}{{ forloop.counter0 }}{{ forloop.revcounter }}{{ forloop.revcounter0 }}{% if forloop.first %}F{% endif %}{% if forloop.last %}L{% endif %},{% endfor %}", {"l": ["a", "b", "c"]}),
+    ("for_parentloop", "{% for x in l %}{% for y in l %}{{ forloop.parentloop.counter }}{{ forloop.counter }} {% endfor %}{% endfor %}", {"l": [1, 2]}),
+    ("for_string", "{% for c in s %}[{{ c }}]{% endfor %}", {"s": "ab"}),
+    ("for_dict", "{% for k in d %}{{ k }}{% endfor %}", {"d": {"x": 1, "y": 2}}),
+    ("for_nested_data", "{% for u in users %}{{ u.name }}:{% for t in u.tags %}{{ t }}{% endfor %};{% endfor %}", {"users": [{"name": "a", "tags": ["1", "2"]}, {"name": "b", "tags": []}]}),
+    # with, include, extends
+    ("with", "{% with total=a|add:b greeting='hi' %}{{ greeting }} {{ total }}{% endwith %}", {"a": 1, "b": 2}),
+    ("with_legacy", "{% with a as b %}{{ b }}{% endwith %}", {"a": "x"}),
+    ("include", "{% include 'inc.html' %}", {"a": 1, "b": 2}),
+    ("include_with", "{% include 'inc.html' with a=5 %}", {"a": 1, "b": 2}),
+    ("include_only", "{% include 'inc.html' with a=5 only %}", {"a": 1, "b": 2}),
+    ("include_loop", "<ul>{% for item in items %}{% include 'row.html' %}{% endfor %}</ul>", {"items": [{"name": "a"}, {"name": "b"}]}),
+    ("include_var", "{% include tpl %}", {"tpl": "inc.html", "a": "A", "b": "B"}),
+    ("include_cycle_reset", "{% for i in l %}{% include 'inc_cycle.html' %}{% endfor %}", {"l": [1, 2, 3]}),
+    ("extends", "{% extends 'base.html' %}{% block title %}T{{ x }}{% endblock %}", {"x": 1}),
+    ("extends_super", "{% extends 'base.html' %}{% block body %}C[{{ block.super }}]{% endblock %}", {}),
+    ("extends_two_levels", "{% extends 'mid.html' %}{% block body %}L[{{ block.super }}]{% endblock %}", {}),
+    ("extends_ignores_outside", "{% extends 'base.html' %}outside{% block title %}X{% endblock %}", {}),
+    # comment, verbatim, spaceless, cycle, firstof, templatetag, widthratio, autoescape
+    ("comment", "a{# hidden #}b{% comment %}x {{ y }}{% endcomment %}c", {}),
+    ("verbatim", "{% verbatim %}{{ raw }}{% if %}{% endverbatim %}", {}),
+    ("spaceless", "{% spaceless %}<p>\n  <a href=\"x\">{{ s }}</a>\n</p>{% endspaceless %}", {"s": "t"}),
+    ("cycle", "{% for x in l %}{% cycle 'odd' 'even' %} {% endfor %}", {"l": [1, 2, 3]}),
+    ("cycle_as", "{% for x in l %}{% cycle 'a' 'b' as c silent %}[{{ c }}]{% endfor %}", {"l": [1, 2, 3]}),
+    ("cycle_vars", "{% for x in l %}{% cycle v1 v2 %}{% endfor %}", {"l": [1, 2, 3], "v1": "<", "v2": ">"}),
+    ("firstof", "{% firstof a b 'fallback' %}|{% firstof a c %}", {"a": 0, "b": "", "c": "<c>"}),
+    ("firstof_as", "{% firstof a 'z' as v %}[{{ v }}]", {"a": ""}),
+    ("templatetag", "{% templatetag openblock %} {% templatetag closevariable %} {% templatetag openbrace %}", {}),
+    ("widthratio", "{% widthratio v m 100 %}|{% widthratio 175 200 100 %}|{% widthratio 5 0 100 %}", {"v": 50, "m": 200}),
+    ("widthratio_round", "{% widthratio 1 8 100 %}|{% widthratio 1 16 100 %}", {}),
+    ("autoescape_off", "{% autoescape off %}{{ s }}{% endautoescape %}{{ s }}", {"s": "<i>"}),
+    ("autoescape_on_nested", "{% autoescape off %}{{ s }}{% autoescape on %}{{ s }}{% endautoescape %}{% endautoescape %}", {"s": "<i>"}),
+    ("now_year_literal", "{% now 'Y' as y %}{% if y %}ok{% endif %}", {}),
+    # filters
+    ("f_add", "{{ a|add:b }}|{{ s|add:'x' }}|{{ '3'|add:4 }}|{{ l|add:m }}|{{ a|add:'q' }}", {"a": 1, "b": 2, "s": "s", "l": [1], "m": [2]}),
+    ("f_capfirst", "{{ s|capfirst }}|{{ e|capfirst }}", {"s": "hello world", "e": ""}),
+    ("f_center", "[{{ s|center:9 }}][{{ s|center:8 }}][{{ s|center:2 }}]", {"s": "abc"}),
+    ("f_cut", "{{ s|cut:' ' }}|{{ s|cut:'o' }}", {"s": "foo bar boo"}),
+    ("f_default", "{{ a|default:'none' }}|{{ b|default:'x' }}|{{ c|default:'<b>' }}", {"a": "", "b": "v"}),
+    ("f_default_if_none", "{{ a|default_if_none:'n' }}|{{ b|default_if_none:'n' }}", {"a": None, "b": 0}),
+    ("f_dictsort", "{% for p in people|dictsort:'age' %}{{ p.name }}{% endfor %}|{% for p in people|dictsortreversed:'name' %}{{ p.name }}{% endfor %}", {"people": [{"name": "b", "age": 30}, {"name": "a", "age": 20}, {"name": "c", "age": 25}]}),
+    ("f_dictsort_nested", "{% for p in l|dictsort:'a.b' %}{{ p.a.b }}{% endfor %}", {"l": [{"a": {"b": 2}}, {"a": {"b": 1}}]}),
+    ("f_divisibleby", "{{ 21|divisibleby:3 }} {{ 20|divisibleby:3 }}", {}),
+    ("f_escape", "{{ s|escape }}|{{ s|safe|escape }}|{{ s|force_escape }}", {"s": "<&>"}),
+    ("f_escape_autoescape_off", "{% autoescape off %}{{ s|escape }}|{{ s }}{% endautoescape %}", {"s": "<&>"}),
+    ("f_escapejs", "{{ s|escapejs }}", {"s": "a'b\"c<d>&e=f-g;h\\i\nj`k\u2028"}),
+    ("f_filesizeformat", "{{ 0|filesizeformat }}|{{ 1|filesizeformat }}|{{ 1023|filesizeformat }}|{{ 1024|filesizeformat }}|{{ 123456789|filesizeformat }}|{{ 1099511627776|filesizeformat }}|{{ -2048|filesizeformat }}|{{ 'x'|filesizeformat }}", {}),
+    ("f_first_last", "{{ l|first }}|{{ l|last }}|{{ s|first }}|{{ s|last }}|{{ e|first }}", {"l": [1, 2, 3], "s": "xyz", "e": []}),
+    ("f_floatformat", "{{ a|floatformat }}|{{ b|floatformat }}|{{ c|floatformat }}|{{ a|floatformat:3 }}|{{ b|floatformat:3 }}|{{ a|floatformat:'-3' }}|{{ b|floatformat:'-3' }}|{{ d|floatformat:2 }}|{{ e|floatformat }}|{{ f|floatformat:0 }}|{{ g|floatformat:1 }}", {"a": 34.23234, "b": 34.0, "c": 34.26, "d": "12.345", "e": -0.4, "f": 2.5, "g": 0.05}),
+    ("f_floatformat_int", "{{ n|floatformat }}|{{ n|floatformat:2 }}|{{ s|floatformat }}", {"n": 7, "s": "abc"}),
+    ("f_join", "{{ l|join:', ' }}|{{ h|join:'<br>' }}", {"l": ["a", "b"], "h": ["<x>", "y"]}),
+    ("f_join_autoescape_off", "{% autoescape off %}{{ h|join:' & ' }}{% endautoescape %}", {"h": ["<x>", "y"]}),
+    ("f_json_script", "{{ d|json_script:'data' }}", {"d": {"a": "</script>&", "b": [1, 2.5, None, True], "u": "é"}}),
+    ("f_length", "{{ l|length }} {{ s|length }} {{ n|length }} {{ d|length }} {{ missing|length }}", {"l": [1, 2], "s": "abc", "n": 5, "d": {"a": 1}}),
+    ("f_length_is", "{{ l|length_is:2 }} {{ l|length_is:3 }}", {"l": [1, 2]}),
+    ("f_linebreaks", "{{ s|linebreaks }}", {"s": "a<b\nc\n\nd"}),
+    ("f_linebreaksbr", "{{ s|linebreaksbr }}", {"s": "a<b\r\nc\nd"}),
+    ("f_ljust_rjust", "[{{ s|ljust:6 }}][{{ s|rjust:6 }}]", {"s": "ab"}),
+    ("f_lower_upper", "{{ s|lower }} {{ s|upper }} {{ h|upper }}", {"s": "MiXeD", "h": "<a>"}),
+    ("f_make_list", "{{ s|make_list }} {{ n|make_list }}", {"s": "ab", "n": 123}),
+    ("f_pluralize", "{{ 1|pluralize }} {{ 2|pluralize }} {{ 0|pluralize }} {{ 1|pluralize:'y,ies' }} {{ 2|pluralize:'y,ies' }} {{ 2|pluralize:'es' }} {{ l|pluralize }} {{ 'x'|pluralize }} {{ 2|pluralize:'a,b,c' }}", {"l": [1]}),
+    ("f_safe", "{{ s|safe }}|{{ s|safe|upper }}|{{ s|safe|lower }}", {"s": "<b>x</b>"}),
+    ("f_slice", "{{ l|slice:':2' }}|{{ l|slice:'1:' }}|{{ l|slice:'::2' }}|{{ s|slice:'1:3' }}|{{ l|slice:'-2:' }}|{{ l|slice:'2' }}", {"l": [1, 2, 3, 4], "s": "abcdef"}),
+    ("f_slugify", "{{ s|slugify }}", {"s": " Héllo, World! -- it's  a_test "}),
+    ("f_stringformat", "{{ n|stringformat:'03d' }}|{{ f|stringformat:'.2f' }}|{{ s|stringformat:'s' }}|{{ n|stringformat:'x' }}|{{ n|stringformat:'5d' }}|{{ n|stringformat:'-5d' }}|{{ s|stringformat:'d' }}", {"n": 42, "f": 3.14159, "s": "str"}),
+    ("f_striptags", "{{ s|striptags }}", {"s": "<p>Hello <b>world</b></p>"}),
+    ("f_title", "{{ s|title }}", {"s": "hello wORLD it's 1st o'NEIL"}),
+    ("f_truncatechars", "{{ s|truncatechars:5 }}|{{ s|truncatechars:50 }}|{{ s|truncatechars:1 }}", {"s": "Hello world"}),
+    ("f_truncatewords", "{{ s|truncatewords:2 }}|{{ s|truncatewords:10 }}", {"s": "one two three four"}),
+    ("f_urlencode", "{{ s|urlencode }}|{{ s|urlencode:'' }}", {"s": "a b/c?d=é&x"}),
+    ("f_urlize", "{{ s|urlize }}", {"s": "see https://example.com/x?a=1&b=2, www.djangoproject.com or mail a@b.org."}),
+    ("f_wordcount", "{{ s|wordcount }}", {"s": "one  two\nthree"}),
+    ("f_yesno", "{{ t|yesno }} {{ f|yesno }} {{ n|yesno }} {{ t|yesno:'y,n' }} {{ n|yesno:'y,n' }} {{ n|yesno:'y,n,m' }}", {"t": True, "f": False, "n": None}),
+    ("f_spaces_around_pipe", "{{ s | upper | lower }}", {"s": "Ab"}),
+    ("f_chain", "{{ s|lower|capfirst|truncatechars:6 }}", {"s": "HELLO WORLD"}),
+    ("f_chain_safe", "{{ s|escape|linebreaksbr }}", {"s": "<a>\nb"}),
+    ("f_missing_default", "{{ nope|default:'d' }}|{{ nope|length }}|{{ nope|upper }}", {}),
+]
+
+def cstr(s):
+    out = '"'
+    for ch in s:
+        o = ord(ch)
+        if ch == '\\': out += '\\\\'
+        elif ch == '"': out += '\\"'
+        elif ch == '\n': out += '\\n'
+        elif ch == '\r': out += '\\r'
+        elif ch == '\t': out += '\\t'
+        elif o < 0x20: out += '\\x%02x""' % o
+        elif o > 0x7e: out += '\\u%04x' % o if o < 0x10000 else '\\U%08x' % o
+        else: out += ch
+    return out + '"'
+
+print("// Generated by gen_django_cases.py from Django %s; do not edit by hand." % django.get_version())
+print("// Each row: name, template, context (JSON), Django's output.")
+for name, tpl, ctx in CASES:
+    out = E.from_string(tpl).render(ctx)
+    print("QTest::newRow(%s) << QString::fromUtf16(u%s) << QByteArray(%s) << QString::fromUtf16(u%s);" % (
+        cstr(name), cstr(tpl)[0:], cstr(json.dumps(ctx)), cstr(out)))

@@ -1,0 +1,375 @@
+// Template: Django compatibility (tables generated once from Django itself), errors with
+// positions, strict mode, dates, loader, dependency reporting and partial re-render.
+
+#include "template/template.h"
+#include "template/templateengine.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace LiveActor;
+
+class TestTemplate : public QObject
+{
+    Q_OBJECT
+
+private:
+    static void addDjangoTemplates(TemplateEngine &e)
+    {
+        // the same in-memory templates gen_django_cases.py gives Django's locmem loader
+        e.addTemplate(QStringLiteral("inc.html"), QStringLiteral("[{{ a }}|{{ b }}]"));
+        e.addTemplate(QStringLiteral("inc_cycle.html"), QStringLiteral("{% cycle 'x' 'y' %}"));
+        e.addTemplate(QStringLiteral("base.html"),
+                      QStringLiteral("<html>{% block title %}Base{% endblock %}|{% block body %}B{% endblock %}</html>"));
+        e.addTemplate(QStringLiteral("mid.html"),
+                      QStringLiteral("{% extends 'base.html' %}{% block body %}M[{{ block.super }}]{% endblock %}"));
+        e.addTemplate(QStringLiteral("row.html"), QStringLiteral("<li>{{ item.name|upper }}</li>"));
+    }
+
+    static TemplateContext contextFrom(const QByteArray &json)
+    {
+        QString err;
+        auto v = Value::fromJson(json, &err);
+        if (!v || !v->map())
+            qFatal("bad context json: %s", qPrintable(err));
+        return TemplateContext(*v->map());
+    }
+
+private Q_SLOTS:
+    void djangoCompat_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QByteArray>("context");
+        QTest::addColumn<QString>("expected");
+#include "django_cases.inc"
+    }
+
+    void djangoCompat()
+    {
+        QFETCH(QString, source);
+        QFETCH(QByteArray, context);
+        QFETCH(QString, expected);
+        TemplateEngine engine;
+        addDjangoTemplates(engine);
+        auto t = engine.fromString(source);
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto html = t->renderHtml(contextFrom(context));
+        QVERIFY2(html.has_value(), qPrintable(html ? QString() : html.error().toString()));
+        QCOMPARE(QString::fromUtf8(*html), expected);
+        // the tree's HTML and the direct HTML agree
+        auto tree = t->render(contextFrom(context));
+        QVERIFY(tree.has_value());
+        QCOMPARE(tree->toHtml(), *html);
+    }
+
+    void dates_data()
+    {
+        // expected values from Django 3.2 (date_format / time_format / timesince with the same values)
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("date default") << QStringLiteral("{{ d|date }}") << QStringLiteral("March 5, 2024");
+        QTest::newRow("date custom") << QStringLiteral("{{ d|date:'D d M Y H:i:s' }}") << QStringLiteral("Tue 05 Mar 2024 14:07:09");
+        QTest::newRow("date letters") << QStringLiteral("{{ d|date:'l jS F y, N n m z w t L' }}") << QStringLiteral("Tuesday 5th March 24, March 3 03 65 2 31 True");
+        QTest::newRow("date escape") << QStringLiteral("{{ d|date:'\\Y\\e\\a\\r: Y' }}") << QStringLiteral("Year: 2024");
+        QTest::newRow("time default") << QStringLiteral("{{ d|time }}") << QStringLiteral("2:07 p.m.");
+        QTest::newRow("time custom") << QStringLiteral("{{ d|time:'g:i A G h' }}") << QStringLiteral("2:07 PM 14 02");
+        QTest::newRow("time noon") << QStringLiteral("{{ noon|time }}") << QStringLiteral("noon");
+        QTest::newRow("time midnight") << QStringLiteral("{{ midnight|time }}") << QStringLiteral("midnight");
+        QTest::newRow("print datetime") << QStringLiteral("{{ d }}") << QStringLiteral("March 5, 2024, 2:07 p.m.");
+        QTest::newRow("timesince") << QStringLiteral("{{ past|timesince:d }}") << QStringLiteral("1\u00a0year, 2\u00a0months");
+        QTest::newRow("timesince now") << QStringLiteral("{{ hourago|timesince }}") << QStringLiteral("1\u00a0hour");
+        QTest::newRow("timesince future") << QStringLiteral("{{ d|timesince:past }}") << QStringLiteral("0\u00a0minutes");
+        QTest::newRow("date on string") << QStringLiteral("[{{ s|date }}]") << QStringLiteral("[]");
+        QTest::newRow("now tag") << QStringLiteral("{% now 'Y-m-d H:i' %}") << QStringLiteral("2024-03-05 14:07");
+    }
+
+    void dates()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, expected);
+        auto t = Template::compile(source);
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        const QDateTime d(QDate(2024, 3, 5), QTime(14, 7, 9));
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("d"), Value(d));
+        ctx.set(QStringLiteral("noon"), Value(QDateTime(QDate(2024, 3, 5), QTime(12, 0))));
+        ctx.set(QStringLiteral("midnight"), Value(QDateTime(QDate(2024, 3, 5), QTime(0, 0))));
+        ctx.set(QStringLiteral("past"), Value(QDateTime(QDate(2023, 1, 1), QTime(10, 0))));
+        ctx.set(QStringLiteral("hourago"), Value(d.addSecs(-3600 - 59)));
+        ctx.set(QStringLiteral("s"), Value(QStringLiteral("2024-01-01")));
+        ctx.setNow(d);
+        auto html = t->renderHtml(ctx);
+        QVERIFY(html.has_value());
+        QCOMPARE(QString::fromUtf8(*html), expected);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QString>("message");
+        using K = TemplateError::Kind;
+        QTest::newRow("unknown tag") << QStringLiteral("ab\n  {% frobnicate x %}") << int(K::UnknownTag) << 2 << 3
+                                     << QStringLiteral("Invalid block tag on line 2: 'frobnicate'. Did you forget to register or load this tag?");
+        QTest::newRow("unknown tag in if") << QStringLiteral("{% if a %}{% endfor %}{% endif %}") << int(K::UnknownTag) << 1 << 11
+                                           << QStringLiteral("Invalid block tag on line 1: 'endfor', expected 'elif', 'else' or 'endif'. Did you forget to register or load this tag?");
+        QTest::newRow("unknown filter") << QStringLiteral("x {{ a|nosuch }}") << int(K::UnknownFilter) << 1 << 3
+                                        << QStringLiteral("Invalid filter: 'nosuch'");
+        QTest::newRow("unclosed if") << QStringLiteral("\n\n{% if a %}x") << int(K::Syntax) << 3 << 1
+                                     << QStringLiteral("Unclosed tag on line 3: 'if'. Looking for one of: elif, else, endif.");
+        QTest::newRow("unclosed for") << QStringLiteral("{% for x in l %}{% if a %}{% endif %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("Unclosed tag on line 1: 'for'. Looking for one of: empty, endfor.");
+        QTest::newRow("bad for") << QStringLiteral("{% for x of l %}{% endfor %}") << int(K::Syntax) << 1 << 1
+                                 << QStringLiteral("'for' statements should use the format 'for x in y': for x of l");
+        QTest::newRow("filter arg missing") << QStringLiteral("{{ a|add }}") << int(K::Syntax) << 1 << 1
+                                            << QStringLiteral("add requires 2 arguments, 1 provided");
+        QTest::newRow("filter arg extra") << QStringLiteral("{{ a|upper:1 }}") << int(K::Syntax) << 1 << 1
+                                          << QStringLiteral("upper requires 1 arguments, 2 provided");
+        QTest::newRow("remainder") << QStringLiteral("{{ a b }}") << int(K::Syntax) << 1 << 1
+                                   << QStringLiteral("Could not parse the remainder: ' b' from 'a b'");
+        QTest::newRow("remainder arg") << QStringLiteral("{{ a|upper: 1 }}") << int(K::Syntax) << 1 << 1
+                                       << QStringLiteral("Could not parse the remainder: ': 1' from 'a|upper: 1'");
+        QTest::newRow("no variable") << QStringLiteral("{{ |x }}") << int(K::Syntax) << 1 << 1
+                                     << QStringLiteral("Could not find variable at start of |x.");
+        QTest::newRow("underscore") << QStringLiteral("{{ a._b }}") << int(K::Syntax) << 1 << 1
+                                    << QStringLiteral("Variables and attributes may not begin with underscores: 'a._b'");
+        QTest::newRow("empty var") << QStringLiteral("{{ }}") << int(K::Syntax) << 1 << 1
+                                   << QStringLiteral("Empty variable tag on line 1");
+        QTest::newRow("if end") << QStringLiteral("{% if %}{% endif %}") << int(K::Syntax) << 1 << 1
+                                << QStringLiteral("Unexpected end of expression in if tag.");
+        QTest::newRow("if unused") << QStringLiteral("{% if a b %}{% endif %}") << int(K::Syntax) << 1 << 1
+                                   << QStringLiteral("Unused 'b' at end of if expression.");
+        QTest::newRow("if infix") << QStringLiteral("{% if and a %}{% endif %}") << int(K::Syntax) << 1 << 1
+                                  << QStringLiteral("Not expecting 'and' in this position in if tag.");
+        QTest::newRow("with none") << QStringLiteral("{% with %}{% endwith %}") << int(K::Syntax) << 1 << 1
+                                   << QStringLiteral("'with' expected at least one variable assignment");
+        QTest::newRow("autoescape arg") << QStringLiteral("{% autoescape maybe %}{% endautoescape %}") << int(K::Syntax) << 1 << 1
+                                        << QStringLiteral("'autoescape' argument should be 'on' or 'off'");
+        QTest::newRow("templatetag") << QStringLiteral("{% templatetag nope %}") << int(K::Syntax) << 1 << 1
+                                     << QStringLiteral("Invalid templatetag argument: 'nope'. Must be one of: ['openblock', 'closeblock', 'openvariable', 'closevariable', 'openbrace', 'closebrace', 'opencomment', 'closecomment']");
+        QTest::newRow("include missing") << QStringLiteral("\n {% include 'nope.html' %}") << int(K::NotFound) << 2 << 2
+                                         << QStringLiteral("template 'nope.html' not found (no loader)");
+        QTest::newRow("extends not first") << QStringLiteral("{{ a }}{% extends 'b.html' %}") << int(K::Syntax) << 1 << 8
+                                           << QStringLiteral("'extends' must be the first tag in the template.");
+        QTest::newRow("named cycle") << QStringLiteral("{% cycle foo %}") << int(K::Syntax) << 1 << 1
+                                     << QStringLiteral("No named cycles in template. 'foo' is not defined");
+        QTest::newRow("duplicate block") << QStringLiteral("{% block a %}{% endblock %}{% block a %}{% endblock %}") << int(K::Syntax) << 1 << 28
+                                         << QStringLiteral("'block' tag with name 'a' appears more than once");
+    }
+
+    void errors()
+    {
+        QFETCH(QString, source);
+        QFETCH(int, kind);
+        QFETCH(int, line);
+        QFETCH(int, column);
+        QFETCH(QString, message);
+        auto t = Template::compile(source, QStringLiteral("page.html"));
+        QVERIFY(!t.has_value());
+        const TemplateError &e = t.error();
+        QCOMPARE(e.message, message);
+        QCOMPARE(int(e.kind), kind);
+        QCOMPARE(e.line, line);
+        QCOMPARE(e.column, column);
+        QCOMPARE(e.templateName, QStringLiteral("page.html"));
+        QVERIFY(e.toString().startsWith(QStringLiteral("page.html:%1:%2: ").arg(line).arg(column)));
+    }
+
+    void strictMode()
+    {
+        auto t = Template::compile(QStringLiteral("a\n  {{ user.nme }}"), QStringLiteral("p.html"));
+        QVERIFY(t.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("user"), Value(ValueMap{{QStringLiteral("name"), Value(QStringLiteral("x"))}}));
+        QCOMPARE(*t->renderHtml(ctx), QByteArray("a\n  "));
+        ctx.setStrict(true);
+        auto r = t->renderHtml(ctx);
+        QVERIFY(!r.has_value());
+        QCOMPARE(r.error().kind, TemplateError::Kind::MissingVariable);
+        QCOMPARE(r.error().line, 2);
+        QCOMPARE(r.error().column, 3);
+        QCOMPARE(r.error().toString(), QStringLiteral("p.html:2:3: Variable 'user.nme' does not exist"));
+    }
+
+    void csrf()
+    {
+        auto t = Template::compile(QStringLiteral("<form>{% csrf_token %}</form>"));
+        QVERIFY(t.has_value());
+        TemplateContext ctx;
+        QCOMPARE(*t->renderHtml(ctx), QByteArray("<form></form>"));
+        int calls = 0;
+        ctx.setCsrfTokenProvider([&] { ++calls; return QStringLiteral("tok\"en"); });
+        QCOMPARE(*t->renderHtml(ctx),
+                 QByteArray("<form><input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"tok&quot;en\"></form>"));
+        QCOMPARE(calls, 1);
+    }
+
+    void lazyObject()
+    {
+        struct Obj : LazyObject {
+            mutable int lookups = 0;
+            std::optional<Value> attribute(const QString &name) const override
+            {
+                ++lookups;
+                if (name == u"title")
+                    return Value(QStringLiteral("<T>"));
+                return std::nullopt;
+            }
+            std::optional<QList<Value>> iterate() const override { return QList<Value>{Value(1), Value(2)}; }
+            bool isTruthy() const override { return true; }
+            QString toString() const override { return QStringLiteral("Obj&"); }
+        };
+        auto obj = std::make_shared<Obj>();
+        auto t = Template::compile(QStringLiteral("{{ o.title }}|{{ o.nope }}|{{ o }}|{% for x in o %}{{ x }}{% endfor %}|{{ o|length }}"));
+        QVERIFY(t.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("o"), Value(std::shared_ptr<const LazyObject>(obj)));
+        QCOMPARE(*t->renderHtml(ctx), QByteArray("&lt;T&gt;||Obj&amp;|12|2"));
+        QCOMPARE(obj->lookups, 2);
+    }
+
+    void json()
+    {
+        auto v = Value::fromJson(QByteArray(R"({"z":1,"a":[true,null,1.5,"x\u00e9"],"m":{}})"));
+        QVERIFY(v.has_value());
+        QCOMPARE(v->map()->keys(), (QStringList{QStringLiteral("z"), QStringLiteral("a"), QStringLiteral("m")}));
+        QCOMPARE(v->toJsonText(), QByteArray("{\"z\":1,\"a\":[true,null,1.5,\"x\xc3\xa9\"],\"m\":{}}"));
+        QCOMPARE(v->toJsonText(true), QByteArray("{\"z\": 1, \"a\": [true, null, 1.5, \"x\\u00e9\"], \"m\": {}}"));
+        QString err;
+        QVERIFY(!Value::fromJson(QByteArray("{\"a\":}"), &err).has_value());
+        QVERIFY(!err.isEmpty());
+        QCOMPARE(Value(0.1).toString(), QStringLiteral("0.1"));
+        QCOMPARE(Value(1e16).toString(), QStringLiteral("1e+16"));
+        QCOMPARE(Value(1e-5).toString(), QStringLiteral("1e-05"));
+        QCOMPARE(Value(3.0).toString(), QStringLiteral("3.0"));
+    }
+
+    void dependencies()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("part.html"), QStringLiteral("{{ footer }}{{ x }}"));
+        auto t = engine.fromString(QStringLiteral(
+            "<h1>{{ title|default:fallback }}</h1>"
+            "{% for row in rows key row.id %}{{ row.name }}{{ forloop.counter }}{% endfor %}"
+            "{% with n=count %}{{ n }}{% endwith %}"
+            "{% if user.admin %}{{ badge }}{% endif %}"
+            "{% now 'Y' %}"
+            "{% include 'part.html' with x=count only %}"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        const auto deps = t->dynamicDependencies();
+        QCOMPARE(deps.size(), 7);
+        QCOMPARE(deps[0], (QSet<QString>{QStringLiteral("title"), QStringLiteral("fallback")}));
+        QCOMPARE(deps[1], (QSet<QString>{QStringLiteral("rows")}));
+        QCOMPARE(deps[2], (QSet<QString>{QStringLiteral("count")}));
+        QCOMPARE(deps[3], (QSet<QString>{QStringLiteral("user"), QStringLiteral("badge")}));
+        QVERIFY(deps[4].contains(QStringLiteral("*")));
+        QCOMPARE(deps[5], (QSet<QString>{QStringLiteral("count")})); // footer is hidden by `only`
+        QCOMPARE(deps[6], (QSet<QString>{QStringLiteral("count")}));
+        QCOMPARE(t->dependencies(), (QSet<QString>{QStringLiteral("title"), QStringLiteral("fallback"), QStringLiteral("rows"),
+                                                  QStringLiteral("count"), QStringLiteral("user"), QStringLiteral("badge")}));
+    }
+
+    void partialRerender()
+    {
+        struct Counting : LazyObject {
+            mutable int reads = 0;
+            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
+        };
+        auto counted = std::make_shared<Counting>();
+        auto t = Template::compile(QStringLiteral("<div>{{ a }}|{{ big.x }}|{% if a > 1 %}{{ a }}{% endif %}</div>"));
+        QVERIFY(t.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("a"), Value(1));
+        ctx.set(QStringLiteral("big"), Value(std::shared_ptr<const LazyObject>(counted)));
+        auto first = t->render(ctx);
+        QVERIFY(first.has_value());
+        QCOMPARE(counted->reads, 1);
+        ctx.set(QStringLiteral("a"), Value(2));
+        auto second = t->render(ctx, *first, {QStringLiteral("a")});
+        QVERIFY(second.has_value());
+        QCOMPARE(counted->reads, 1); // `big` was neither read nor re-rendered
+        QCOMPARE(second->toHtml(), QByteArray("<div>2|v|2</div>"));
+        QCOMPARE(RenderedTree::diff(*first, *second), QByteArray(R"({"0":"2","2":{"0":"2","s":["","" ]}})").replace(" ", ""));
+        // a full render gives the same tree
+        auto full = t->render(ctx);
+        QCOMPARE(full->toJson(), second->toJson());
+    }
+
+    void loader()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto write = [&](const QString &name, const QByteArray &text) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+        };
+        write(QStringLiteral("page.html"), "{% include 'part.html' %}!");
+        write(QStringLiteral("part.html"), "v1");
+        TemplateEngine engine({dir.path()});
+        auto t1 = engine.load(QStringLiteral("page.html"));
+        QVERIFY(t1.has_value());
+        QCOMPARE(*t1->renderHtml({}), QByteArray("v1!"));
+        auto t2 = engine.load(QStringLiteral("page.html"));
+        QCOMPARE(t2->compiled(), t1->compiled()); // cached
+        QCOMPARE(t1->sourceFiles().size(), 2);
+        // an edit of the included file: ignored without dev mode, picked up with it
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        write(QStringLiteral("part.html"), "v2");
+        {
+            QFile f(dir.filePath(QStringLiteral("part.html")));
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(5), QFileDevice::FileModificationTime));
+        }
+        QCOMPARE(*engine.load(QStringLiteral("page.html"))->renderHtml({}), QByteArray("v1!"));
+        engine.setDevMode(true);
+        QCOMPARE(*engine.load(QStringLiteral("page.html"))->renderHtml({}), QByteArray("v2!"));
+        auto missing = engine.load(QStringLiteral("nope.html"));
+        QVERIFY(!missing.has_value());
+        QCOMPARE(missing.error().kind, TemplateError::Kind::NotFound);
+        auto traversal = engine.load(QStringLiteral("../etc/passwd"));
+        QVERIFY(!traversal.has_value());
+    }
+
+    void recursiveInclude()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("node.html"),
+                           QStringLiteral("<li>{{ n.name }}{% if n.kids %}<ul>{% for n in n.kids %}{% include 'node.html' %}{% endfor %}</ul>{% endif %}</li>"));
+        auto t = engine.load(QStringLiteral("node.html"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto v = Value::fromJson(QByteArray(R"({"n":{"name":"a","kids":[{"name":"b","kids":[{"name":"c"}]},{"name":"d"}]}})"));
+        auto html = t->renderHtml(TemplateContext(*v->map()));
+        QVERIFY(html.has_value());
+        QCOMPARE(*html, QByteArray("<li>a<ul><li>b<ul><li>c</li></ul></li><li>d</li></ul></li>"));
+    }
+
+    void noCrashOnGarbage()
+    {
+        // random byte soup must give a value or an error, never a crash
+        quint32 seed = 12345;
+        const char alphabet[] = "{}%#|:'\" abcif endfor in with block extends include=.,0123456789\n<>";
+        for (int i = 0; i < 3000; ++i) {
+            QString s;
+            const int len = int(seed % 40);
+            for (int k = 0; k < len; ++k) {
+                seed = seed * 1103515245u + 12345u;
+                s += QLatin1Char(alphabet[(seed >> 16) % (sizeof(alphabet) - 1)]);
+            }
+            seed = seed * 1103515245u + 12345u;
+            auto t = Template::compile(s);
+            if (t) {
+                auto r = t->render({});
+                if (r)
+                    (void)r->toJson();
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTemplate)
+#include "tst_template.moc"
