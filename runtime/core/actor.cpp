@@ -74,6 +74,31 @@ void Actor::ask(const ActorRef &to, Message request, std::chrono::milliseconds t
         slot->complete(fail(ErrorCode::Closed, QStringLiteral("actor stopped: ") + to.toString()));
 }
 
+PendingReply Actor::takeReply()
+{
+    if (!m_current || !m_current->reply)
+        return {};
+    return PendingReply(std::move(m_current->reply));
+}
+
+PendingReply::~PendingReply() = default;
+
+bool PendingReply::reply(Message response)
+{
+    if (!m_slot)
+        return false;
+    auto slot = std::move(m_slot);
+    return slot->complete(std::move(response));
+}
+
+bool PendingReply::fail(Error error)
+{
+    if (!m_slot)
+        return false;
+    auto slot = std::move(m_slot);
+    return slot->complete(LiveActor::fail(std::move(error)));
+}
+
 ActorRef Actor::spawnActor(std::unique_ptr<Actor> actor, SpawnOptions options)
 {
     options.parent = m_cell->ref();

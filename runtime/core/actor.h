@@ -5,6 +5,7 @@
 #include "core/exitreason.h"
 #include "core/exitsignal.h"
 #include "core/message.h"
+#include "core/pendingreply.h"
 #include "core/result.h"
 #include "core/spawnoptions.h"
 
@@ -84,6 +85,9 @@ protected:
     bool isAsk() const;
     /// Answers the current ask. A second reply, or a reply outside an ask, is ignored.
     void reply(Message response);
+    /// Takes the current ask's reply out, to answer it later (see PendingReply); invalid outside
+    /// an ask.
+    PendingReply takeReply();
 
     /// tell() with this actor as sender.
     SendStatus send(const ActorRef &to, Message message);

@@ -1,0 +1,93 @@
+#pragma once
+
+// Small actors shared by the kernel tests.
+
+#include "core/actor.h"
+#include "core/actorsystem.h"
+#include "core/supervisor.h"
+
+#include <QStringList>
+#include <QThread>
+
+#include <memory>
+#include <stdexcept>
+
+namespace LiveActor::Test {
+
+struct Crash { };        // handler returns an Error
+struct Throw { };        // handler throws
+struct StopNormal { };   // stop()
+struct StopShutdown { }; // stop(shutdown)
+struct Get { };          // replies with the handled-message count (int)
+struct Hold { };         // takes the reply and never answers
+struct Value { int v; };
+
+using Log = std::shared_ptr<QStringList>;
+
+/// Logs "start:<name>" / "stop:<name>" and counts what it handles.
+class Worker : public Actor
+{
+public:
+    Worker(QString name, Log log, bool ignoreShutdown = false)
+        : m_name(std::move(name)), m_log(std::move(log)), m_ignoreShutdown(ignoreShutdown) { }
+
+    int handled = 0;
+
+protected:
+    Result<void> started() override
+    {
+        if (m_log)
+            m_log->append(u"start:" + m_name);
+        return {};
+    }
+    Result<void> handle(Message &m) override
+    {
+        if (m.is<Crash>())
+            return fail(ErrorCode::Internal, QStringLiteral("boom"));
+        if (m.is<Throw>())
+            throw std::runtime_error("thrown boom");
+        if (m.is<StopNormal>()) {
+            stop();
+            return {};
+        }
+        if (m.is<StopShutdown>()) {
+            stop(ExitReason::shutdown());
+            return {};
+        }
+        if (m.is<Hold>()) {
+            m_held.push_back(takeReply());
+            return {};
+        }
+        ++handled;
+        if (m.is<Get>())
+            reply(handled);
+        return {};
+    }
+    bool shutdownRequested() override { return !m_ignoreShutdown; }
+    void stopping(const ExitReason &) override
+    {
+        if (m_log)
+            m_log->append(u"stop:" + m_name);
+    }
+
+private:
+    QString m_name;
+    Log m_log;
+    bool m_ignoreShutdown;
+    std::vector<PendingReply> m_held;
+};
+
+inline ChildSpec workerSpec(const QString &id, Log log, RestartType restart = RestartType::Permanent,
+                            std::chrono::milliseconds shutdownTimeout = std::chrono::milliseconds(1000),
+                            bool ignoreShutdown = false)
+{
+    ChildSpec spec;
+    spec.id = id;
+    spec.restart = restart;
+    spec.shutdownTimeout = shutdownTimeout;
+    spec.options.kind = QStringLiteral("worker");
+    spec.start = [id, log, ignoreShutdown] { return std::make_unique<Worker>(id, log, ignoreShutdown); };
+    return spec;
+}
+
+} // namespace LiveActor::Test
