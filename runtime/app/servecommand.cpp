@@ -1,0 +1,92 @@
+#include "app/servecommand.h"
+
+#include "app/signalwatcher.h"
+#include "core/actorsystem.h"
+#include "liveview/liveviewserver.h"
+#include "liveview/logging.h"
+#include "python/pythonapp.h"
+#include "python/pythoninterpreter.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace LiveActor {
+
+namespace {
+
+/// The actor tree as indented lines: "session-supervisor (supervisor, executor 0, running)".
+QString actorTree(const Registry &registry)
+{
+    const RegistrySnapshot snapshot = registry.snapshot();
+    QHash<QUuid, int> depth;
+    QString out;
+    for (const ActorInfo &actor : snapshot.actors) {
+        const int d = actor.parent.isNull() ? 0 : depth.value(actor.parent) + 1;
+        depth.insert(actor.id, d);
+        out += u"\n  "_s + QString(d * 2, u' ') + (actor.name.isEmpty() ? actor.id.toString(QUuid::WithoutBraces) : actor.name)
+            + u" (%1, executor %2, %3)"_s.arg(actor.kind).arg(actor.executor).arg(actorStateName(actor.state));
+    }
+    return out;
+}
+
+} // namespace
+
+int runServeCommand(const ServeOptions &options)
+{
+    auto python = PythonInterpreter::start({.devMode = options.reload});
+    if (!python) {
+        qCCritical(lcLiveView).noquote() << "cannot start Python:" << python.error().toString();
+        return 1;
+    }
+    auto app = PythonApp::load(options.app);
+    if (!app) {
+        qCCritical(lcLiveView).noquote() << "cannot load" << options.app << "-" << app.error().toString();
+        return 1;
+    }
+
+    ActorSystem system({.executors = options.executors});
+    LiveViewServer server(options.server, system);
+    (*python)->setPubSub(&server.pubsub());
+    for (const PythonApp::Route &route : (*app)->routes()) {
+        if (auto r = server.addRoute(route.pattern, route.factory); !r) {
+            qCCritical(lcLiveView).noquote() << "route" << route.pattern << "-" << r.error().toString();
+            return 1;
+        }
+        qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
+    }
+    if (options.reload) {
+        (*app)->setReloadEnabled(true);
+        QObject::connect(app->get(), &PythonApp::reloaded, &server, [&server] {
+            qCInfo(lcLiveView) << "app reloaded; re-mounting live views";
+            server.remountAll();
+        });
+        QObject::connect(app->get(), &PythonApp::reloadFailed, &server, [](const QString &error) {
+            qCWarning(lcLiveView).noquote() << "reload failed, keeping the old code:\n" << error;
+        });
+    }
+    if (auto r = server.listen(); !r) {
+        qCCritical(lcLiveView).noquote() << "cannot listen:" << r.error().toString();
+        return 1;
+    }
+    qCInfo(lcLiveView).noquote() << "liveactor" << QCoreApplication::applicationVersion() << "serving"
+                                 << options.app << "on" << server.baseUrl() << "with" << system.executorCount()
+                                 << "executors";
+    qCInfo(lcLiveView).noquote() << "actor tree:" << actorTree(system.registry());
+
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, [&](int signalNumber) {
+        qCInfo(lcLiveView) << "signal" << signalNumber << "- shutting down";
+        QElapsedTimer timer;
+        timer.start();
+        const bool serverDone = server.shutdown(5s);
+        const bool actorsDone = system.shutdown(5s);
+        qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
+        QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace LiveActor

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/result.h"
+#include "liveview/serverconfig.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace LiveActor {
+
+/// Everything `liveactor serve` is configured with: the LiveView server's config plus the app's
+/// own settings. A plain value type.
+struct ServeOptions
+{
+    /// The Python app: a file ("examples/app.py") or "module:attr".
+    QString app;
+    ServerConfig server;
+    /// Control plane (liveactor-monitor, liveactor ctl). Port 0 disables it.
+    quint16 controlPort = 4001;
+    /// Control-plane token; empty = generate one at start (written 0600 to the state dir).
+    QString controlToken;
+    int executors = 0;            ///< 0 = one per core
+    bool reload = false;          ///< re-import the app and re-mount views when its files change
+    QString logFormat = QStringLiteral("text");
+};
+
+/// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file
+/// (`--config FILE` or LIVEACTOR_CONFIG; keys are the long flag names, e.g. `port = 4000`),
+/// LIVEACTOR_* environment variables, and the command line. One table describes every setting
+/// once, for all three sources and for `--help`.
+///
+/// args is the full argument list after the program name ("serve" first). Returns the options,
+/// or an Error (InvalidArgument) whose message says which setting from which source is wrong.
+/// `--help` is answered with an Error of code NotFound carrying the help text (the caller prints
+/// it and exits 0). Main thread.
+Result<ServeOptions> parseServeOptions(const QStringList &args);
+
+} // namespace LiveActor
