@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+
+namespace LiveActor::Bench {
+
+/// How a load run drives the server: a plain value filled from the command line by main.cpp.
+struct LoadConfig
+{
+    enum class Mode { Closed, Open, Idle };
+    enum class Topic { Page, Unique };
+
+    QByteArray host = "127.0.0.1";   ///< loopback only: the generator refuses anything else
+    quint16 port = 4000;
+    QByteArray path = "/";           ///< page to GET (and the join "url")
+    QString label;                   ///< name in the table and JSON ("liveviewjs", "liveactor-py", …)
+
+    int connections = 100;
+    int threads = 1;                 ///< epoll loops; connections are spread round-robin
+    Mode mode = Mode::Closed;
+    double rate = 0;                 ///< open loop: target events/s over all connections
+    int maxInFlight = 32;            ///< open loop: per connection; beyond it a tick is "skipped"
+    double warmupSeconds = 2;
+    double durationSeconds = 10;
+    int timeoutMs = 5000;            ///< a reply later than this counts as a timeout
+    int heartbeatMs = 0;             ///< 0: none; else every connection heartbeats at this period
+    double connectTimeoutSeconds = 60;
+    int connectConcurrency = 64;     ///< handshakes+joins in progress per thread
+
+    bool pagePerConnection = false;  ///< GET a fresh page (own id, csrf, session) per connection
+    Topic topic = Topic::Page;       ///< join "lv:<page id>" or a unique "lv:phx-lg…" per connection
+    QByteArray eventName = "inc";    ///< phx-click event sent as {"type":"click","event":…}
+
+    qint64 serverPid = 0;            ///< if set: RSS and CPU of that process are sampled
+    QString jsonPath;                ///< also write the JSON result there
+};
+
+} // namespace LiveActor::Bench

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "latencystats.h"
+#include "loadconfig.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace LiveActor::Bench {
+
+/// Everything one run measured, aggregated over the workers; printed as a table and as JSON.
+struct RunResult
+{
+    LoadConfig config;
+    int joined = 0;                 ///< joined when the measurement started
+    int failed = 0;
+    double connectSeconds = 0;      ///< GETs + upgrades + joins of all connections
+    double measuredSeconds = 0;
+    std::int64_t sent = 0, ok = 0, errors = 0, timeouts = 0, skipped = 0, disconnects = 0;
+    std::int64_t heartbeatTimeouts = 0;
+    LatencyStats::Summary events, heartbeats, joins;
+    double loadgenCpuPercent = 0;   ///< of one core, during the measurement
+    double serverCpuPercent = -1;   ///< of one core, during the measurement; -1 = no --server-pid
+    qint64 serverRssBeforeKiB = -1, serverRssJoinedKiB = -1, serverRssEndKiB = -1;
+    QByteArray firstError;
+    QString startedAt;              ///< wall-clock time of the measurement (numbers are noisy)
+
+    double eventsPerSecond() const { return measuredSeconds > 0 ? double(ok) / measuredSeconds : 0; }
+    /// (RSS joined − RSS before) / joined, KiB; -1 when unknown.
+    double rssPerSessionKiB() const;
+
+    QJsonObject toJson() const;
+    /// Human-readable table, several lines.
+    QString table() const;
+};
+
+} // namespace LiveActor::Bench
