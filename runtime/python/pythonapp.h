@@ -1,0 +1,88 @@
+#pragma once
+
+#include "core/result.h"
+#include "liveview/router.h"
+#include "python/pythonviewclass.h"
+
+#include <QFileSystemWatcher>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+
+namespace LiveActor {
+
+/// A user's Python app for `liveactor serve`: its routes as view factories, and `--reload`.
+///
+///     auto python = PythonInterpreter::start({.devMode = reload});       // main thread
+///     auto app = PythonApp::load(u"examples/app.py"_s);                   // or "pkg.mod:routes"
+///     for (const auto &route : (*app)->routes())
+///         router.addRoute(route.pattern, route.factory);
+///     if (reload) { (*app)->setReloadEnabled(true);
+///                   QObject::connect(app->get(), &PythonApp::reloaded, …remount all views…); }
+///
+/// The spec is `path/to/app.py[:attr]` or `package.module[:attr]`; attr (default `routes`) is a
+/// dict {"/pattern": LiveViewSubclass}. Loading is done by liveactor._loader (see its docstring
+/// for the template search path). The factories stay valid across reloads: each one looks up the
+/// current class of its pattern when called, so views mounted after a reload run the new code.
+/// A reload that fails (syntax error, exception at import) keeps the old classes and emits
+/// reloadFailed with the traceback. Patterns added by a reload need a restart (the router is
+/// built once); they are logged.
+///
+/// Threading: create and use on the main thread (QObject, file watcher); routes() and the
+/// factories may be called from any thread. Needs a running PythonInterpreter.
+class PythonApp : public QObject
+{
+    Q_OBJECT
+public:
+    struct Route
+    {
+        QString pattern;
+        QString viewName;  ///< "module.Class", for logs and the monitor
+        ViewFactory factory;
+    };
+
+    /// Imports the app. Errors: NotFound (no such file/module), InvalidArgument (no or bad
+    /// routes, with the reason), Crashed (an exception while importing, with the traceback).
+    static Result<std::unique_ptr<PythonApp>> load(const QString &spec, QObject *parent = nullptr);
+    ~PythonApp() override;
+
+    QString spec() const { return m_spec; }
+    QString appDir() const { return m_appDir; }
+    QList<Route> routes() const;
+    /// The directories watched when reload is enabled.
+    QStringList watchedDirectories() const { return m_watchDirs; }
+
+    /// Re-imports the app now (what a file change does when reload is enabled).
+    Result<void> reload();
+    /// Watch the app's directories (*.py and template files); a change re-imports after 200 ms.
+    void setReloadEnabled(bool on);
+
+Q_SIGNALS:
+    /// After a successful reload: the app should re-mount the live views (new mounts already
+    /// get the new classes).
+    void reloaded();
+    void reloadFailed(const QString &error);
+
+private:
+    explicit PythonApp(QObject *parent);
+    Result<void> import(bool reload);
+    void watch();
+
+    struct Shared
+    {
+        std::mutex mutex;
+        QHash<QString, std::shared_ptr<const PythonViewClass>> classes; // pattern → class
+    };
+    QString m_spec;
+    QString m_appDir;
+    QStringList m_patterns;
+    QStringList m_watchDirs;
+    std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
+    QFileSystemWatcher *m_watcher = nullptr;
+    QTimer m_debounce;
+};
+
+} // namespace LiveActor

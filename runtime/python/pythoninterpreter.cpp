@@ -1,0 +1,184 @@
+#include "python/pythoninterpreter.h"
+
+#include "liveview/pubsub.h"
+#include "liveview/viewcontext.h"
+#include "python/currentcontext_p.h"
+#include "python/gilguard.h"
+#include "python/pyconvert.h"
+#include "python/pyobjectref.h"
+#include "python/pythonerror.h"
+#include "template/templateengine.h"
+
+#include <QLoggingCategory>
+
+#include <pybind11/embed.h>
+
+namespace py = pybind11;
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcPython, "liveactor.python")
+
+namespace LiveActor {
+
+namespace {
+std::atomic<PythonInterpreter *> s_instance{nullptr};
+std::atomic<bool> s_startedOnce{false};
+
+QStringList packagePath()
+{
+    const QByteArray env = qgetenv("LIVEACTOR_PYTHONPATH");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env).split(u':', Qt::SkipEmptyParts);
+#ifdef LIVEACTOR_PYBRIDGE_DIR
+    return {QStringLiteral(LIVEACTOR_PYBRIDGE_DIR)};
+#else
+    return {};
+#endif
+}
+
+// liveactor.broadcast(topic, msg) lands here (GIL held).
+int hostBroadcast(const std::string &topic, py::object msg)
+{
+    const QString t = QString::fromStdString(topic);
+    const QVariant payload = QVariant::fromValue(PyObjectRef::borrow(msg.ptr()));
+    if (ViewContext *ctx = currentViewContext())
+        return ctx->broadcast(t, payload);
+    if (PythonInterpreter *self = PythonInterpreter::instance()) {
+        int n;
+        {
+            py::gil_scoped_release release; // tell() may take locks that other GIL holders want
+            n = self->broadcast(t, payload);
+        }
+        if (n >= 0)
+            return n;
+    }
+    py::object noRuntime = py::module_::import("liveactor._host").attr("NoRuntime");
+    PyErr_SetString(noRuntime.ptr(), "liveactor.broadcast() needs a running server (no pub/sub attached)");
+    throw py::error_already_set();
+}
+} // namespace
+
+ViewContext *&currentViewContext()
+{
+    thread_local ViewContext *context = nullptr;
+    return context;
+}
+
+PythonInterpreter::PythonInterpreter(const PythonConfig &config) : m_config(config) { }
+
+Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const PythonConfig &config)
+{
+    if (s_instance.load())
+        return fail(ErrorCode::InvalidArgument, u"a PythonInterpreter is already running"_s);
+    std::unique_ptr<PythonInterpreter> self(new PythonInterpreter(config));
+    const bool running = Py_IsInitialized();
+    if (!running && s_startedOnce.exchange(true))
+        return fail(ErrorCode::NotSupported, u"the embedded interpreter cannot be started twice in one process"_s);
+    self->m_owns = !running;
+    if (self->m_owns)
+        py::initialize_interpreter(/*init_signal_handlers=*/false);
+
+    Result<void> setup = [&]() -> Result<void> {
+        GilGuard gil;
+        try {
+            py::list sysPath = py::module_::import("sys").attr("path");
+            QStringList dirs = config.pythonPath + packagePath();
+            for (auto it = dirs.crbegin(); it != dirs.crend(); ++it) {
+                py::str dir(it->toStdString());
+                if (!sysPath.contains(dir))
+                    sysPath.insert(0, dir);
+            }
+            py::module_::import("liveactor");
+            if (auto r = PyConvert::initialize(); !r)
+                return r;
+            py::object ns = py::module_::import("types").attr("SimpleNamespace")();
+            ns.attr("broadcast") = py::cpp_function(&hostBroadcast, py::arg("topic"), py::arg("msg"));
+            py::module_::import("liveactor._host").attr("install")(ns);
+        } catch (py::error_already_set &e) {
+            return fail(pythonError(e, u"cannot import the liveactor package"_s));
+        }
+        return {};
+    }();
+
+    if (self->m_owns && !setup) {
+        // Nothing else has used it: finalize now so the process stays clean.
+        py::finalize_interpreter();
+        return fail(setup.error());
+    }
+    if (!setup)
+        return fail(setup.error());
+    if (self->m_owns)
+        self->m_mainThreadState = PyEval_SaveThread(); // from now on: GilGuard around Python calls
+    self->m_budget = std::make_unique<HandlerBudget>(config.handlerBudget, config.handlerTimeout);
+    s_instance.store(self.get());
+    return self;
+}
+
+PythonInterpreter::~PythonInterpreter()
+{
+    m_budget.reset();
+    s_instance.store(nullptr);
+    {
+        GilGuard gil;
+        try {
+            py::module_::import("liveactor._host").attr("install")(py::none());
+        } catch (py::error_already_set &) {
+            PyErr_Clear();
+        }
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_engines.clear(); // templates may hold lazy Python objects
+    }
+    if (m_owns) {
+        PyEval_RestoreThread(static_cast<PyThreadState *>(m_mainThreadState));
+        py::finalize_interpreter();
+    }
+}
+
+PythonInterpreter *PythonInterpreter::instance()
+{
+    return s_instance.load();
+}
+
+void PythonInterpreter::setPubSub(PubSub *pubsub)
+{
+    std::lock_guard lock(m_mutex);
+    m_pubsub = pubsub;
+}
+
+int PythonInterpreter::broadcast(const QString &topic, const QVariant &payload)
+{
+    PubSub *pubsub;
+    {
+        std::lock_guard lock(m_mutex);
+        pubsub = m_pubsub;
+    }
+    return pubsub ? pubsub->broadcast(topic, payload) : -1;
+}
+
+std::shared_ptr<TemplateEngine> PythonInterpreter::engine(const QStringList &dirs)
+{
+    const QString key = dirs.join(QChar(0));
+    std::lock_guard lock(m_mutex);
+    auto &slot = m_engines[key];
+    if (!slot) {
+        slot = std::make_shared<TemplateEngine>(dirs);
+        slot->setDevMode(m_config.devMode);
+    }
+    return slot;
+}
+
+void PythonInterpreter::clearTemplateCaches()
+{
+    std::lock_guard lock(m_mutex);
+    for (auto &engine : std::as_const(m_engines))
+        engine->clearCache();
+}
+
+PythonStats PythonInterpreter::stats() const
+{
+    return PythonCounters::global().snapshot();
+}
+
+} // namespace LiveActor

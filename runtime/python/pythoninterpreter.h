@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/result.h"
+#include "python/handlerbudget.h"
+#include "python/pythonstats.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+namespace LiveActor {
+
+class PubSub;
+class TemplateEngine;
+
+/// How the embedded interpreter is set up.
+struct PythonConfig
+{
+    /// Prepended to sys.path. The directory holding the `liveactor` package is added after
+    /// these: $LIVEACTOR_PYTHONPATH if set, else the source tree's pybridge/ (build-time path).
+    QStringList pythonPath;
+    /// A handler running longer than this is logged and counted (0 = off).
+    std::chrono::milliseconds handlerBudget{1000};
+    /// A handler running longer than this gets liveactor.HandlerTimeout raised in it (0 = never).
+    std::chrono::milliseconds handlerTimeout{10000};
+    /// Dev mode (`--reload`): template files are re-read when they change.
+    bool devMode = false;
+};
+
+/// The one embedded CPython (Debian's 3.11) of the process, and the Python layer's shared state.
+///
+/// Create it on the main thread, before the actor system starts and after QCoreApplication; keep
+/// it alive until the actor system has shut down (executor threads hold Python thread states).
+/// start() initializes the interpreter (without Python's signal handlers, so SIGINT/SIGTERM stay
+/// with the app), imports `liveactor`, and then releases the GIL: from then on every thread,
+/// including the main one, takes it with GilGuard around Python calls only. If an interpreter is
+/// already running (the `liveactor._native` extension inside python3), start() attaches to it and
+/// the destructor leaves it running. Destroying it finalizes the interpreter it created; a second
+/// start() in the same process is refused (pybind11: extension modules may not survive a restart).
+///
+/// Errors: start() returns Internal with the Python traceback if `liveactor` cannot be imported.
+/// Thread-safe after start(): instance(), engine(), broadcast(), stats().
+class PythonInterpreter
+{
+public:
+    static Result<std::unique_ptr<PythonInterpreter>> start(const PythonConfig &config = {});
+    ~PythonInterpreter();
+    PythonInterpreter(const PythonInterpreter &) = delete;
+    PythonInterpreter &operator=(const PythonInterpreter &) = delete;
+
+    /// The running instance, or nullptr.
+    static PythonInterpreter *instance();
+
+    const PythonConfig &config() const { return m_config; }
+    HandlerBudget *budget() const { return m_budget.get(); }
+    /// true if start() created the interpreter (embedded app), false if it attached to python3.
+    bool ownsInterpreter() const { return m_owns; }
+
+    /// The PubSub that liveactor.broadcast() uses outside view handlers (inside a handler it goes
+    /// through the view's ViewContext). The server owns it; it must outlive this object or be
+    /// reset to nullptr first.
+    void setPubSub(PubSub *pubsub);
+    /// liveactor.broadcast() outside a handler: -1 when no PubSub is set.
+    int broadcast(const QString &topic, const QVariant &payload);
+
+    /// A shared TemplateEngine searching dirs (one per distinct list; dev mode per config).
+    std::shared_ptr<TemplateEngine> engine(const QStringList &dirs);
+    /// Drops every compiled template (after a reload).
+    void clearTemplateCaches();
+
+    PythonStats stats() const;
+
+private:
+    explicit PythonInterpreter(const PythonConfig &config);
+
+    PythonConfig m_config;
+    bool m_owns = false;
+    void *m_mainThreadState = nullptr; // PyThreadState saved after start() (owned interpreter)
+    std::unique_ptr<HandlerBudget> m_budget;
+    mutable std::mutex m_mutex;
+    PubSub *m_pubsub = nullptr;
+    QHash<QString, std::shared_ptr<TemplateEngine>> m_engines;
+};
+
+} // namespace LiveActor

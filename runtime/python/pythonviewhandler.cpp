@@ -1,0 +1,257 @@
+#include "python/pythonviewhandler.h"
+
+#include "liveview/viewcontext.h"
+#include "python/currentcontext_p.h"
+#include "python/gilguard.h"
+#include "python/handlerbudget.h"
+#include "python/pyconvert.h"
+#include "python/pythonerror.h"
+#include "python/pythoninterpreter.h"
+#include "python/pythonstats.h"
+#include "template/templateengine.h"
+
+#include <QLoggingCategory>
+
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcPython)
+
+namespace LiveActor {
+
+namespace {
+const QString kTimerPrefix = u"send_after:"_s;
+
+QString str(py::handle h)
+{
+    return QString::fromStdString(py::str(h).cast<std::string>());
+}
+
+struct ContextScope
+{
+    explicit ContextScope(ViewContext *ctx) : m_prev(currentViewContext()) { currentViewContext() = ctx; }
+    ~ContextScope() { currentViewContext() = m_prev; }
+    ViewContext *m_prev;
+};
+} // namespace
+
+PythonViewHandler::PythonViewHandler(std::shared_ptr<const PythonViewClass> viewClass)
+    : m_class(std::move(viewClass))
+{
+}
+
+PythonViewHandler::~PythonViewHandler() = default; // PyObjectRef drops the instance under the GIL
+
+std::function<Result<std::unique_ptr<ViewHandler>>()>
+PythonViewHandler::factory(std::shared_ptr<const PythonViewClass> viewClass)
+{
+    return [viewClass]() -> Result<std::unique_ptr<ViewHandler>> {
+        if (!PythonInterpreter::instance())
+            return fail(ErrorCode::Closed, u"the Python interpreter is not running"_s);
+        return std::unique_ptr<ViewHandler>(new PythonViewHandler(viewClass));
+    };
+}
+
+template<typename Fn>
+Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContext &context, Fn &&fn)
+{
+    Result<void> result;
+    {
+        GilGuard gil;
+        ContextScope scope(&context);
+        PythonCounters::global().calls.fetch_add(1, std::memory_order_relaxed);
+        const QString where = m_class->name + u'.' + label;
+        try {
+            HandlerBudget::Scope budget(PythonInterpreter::instance() ? PythonInterpreter::instance()->budget() : nullptr,
+                                        where);
+            fn();
+            result = collect(kind == Call::Mount, context);
+        } catch (py::error_already_set &e) {
+            result = fail(pythonError(e, where + u" raised"_s));
+        }
+        if (!result) {
+            PythonCounters::global().crashes.fetch_add(1, std::memory_order_relaxed);
+            qCWarning(lcPython).noquote() << "view" << context.viewId() << result.error().message;
+        }
+    }
+    if (result && kind == Call::Mount)
+        result = loadTemplate();
+    return result;
+}
+
+Result<void> PythonViewHandler::mount(const QJsonObject &params, const QJsonObject &session, ViewContext &context)
+{
+    return call(Call::Mount, u"mount"_s, context, [&] {
+        py::object cls = py::reinterpret_borrow<py::object>(m_class->cls.get());
+        py::object view = cls();
+        m_view = PyObjectRef::borrow(view.ptr());
+        view.attr("_la_mount")(PyConvert::fromJson(params), PyConvert::fromJson(session), context.isConnected());
+        py::tuple tmpl = cls.attr("_la_template")(view);
+        m_templateKind = str(tmpl[0]);
+        m_templateText = str(tmpl[1]);
+        py::object ta = view.attr("temporary_assigns");
+        m_hasTemporaries = PyObject_IsTrue(ta.ptr()) == 1;
+    });
+}
+
+Result<void> PythonViewHandler::handleParams(const QJsonObject &params, const QUrl &url, ViewContext &context)
+{
+    return call(Call::Params, u"handle_params"_s, context, [&] {
+        py::handle(m_view.get()).attr("_la_params")(PyConvert::fromJson(params),
+                                                    url.toString().toStdString());
+    });
+}
+
+Result<void> PythonViewHandler::handleEvent(const QString &event, const QJsonObject &value, ViewContext &context)
+{
+    return call(Call::Event, u"event "_s + event, context, [&] {
+        py::handle(m_view.get()).attr("_la_event")(event.toStdString(), PyConvert::fromJson(value));
+    });
+}
+
+Result<void> PythonViewHandler::handleInfo(const ViewInfo &info, ViewContext &context)
+{
+    if (info.name.startsWith(kTimerPrefix))
+        m_timers.remove(info.name.sliced(kTimerPrefix.size()).toLongLong());
+    return call(Call::Info, u"handle_info"_s, context, [&] {
+        py::handle(m_view.get()).attr("_la_info")(PyConvert::fromVariant(info.payload));
+    });
+}
+
+Result<void> PythonViewHandler::collect(bool full, ViewContext &context)
+{
+    py::tuple taken = py::handle(m_view.get()).attr("_la_take")(full);
+    py::list changed = taken[0];
+    py::list commands = taken[1];
+    static PyObject *deleted = py::object(py::module_::import("liveactor.view").attr("_DELETED")).release().ptr();
+    bool removed = false;
+    for (py::handle item : changed) {
+        py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
+        const QString name = str(pair[0]);
+        if (pair[1].ptr() == deleted) {
+            removed = true;
+            m_changed.insert(name);
+            continue;
+        }
+        auto value = PyConvert::toValue(pair[1], name);
+        if (!value)
+            return fail(ErrorCode::Crashed, m_class->name + u": "_s + value.error().message);
+        m_assigns.insert(name, *value);
+        m_changed.insert(name);
+    }
+    if (removed) { // ValueMap has no remove: rebuild without the deleted names
+        py::dict assigns = py::handle(m_view.get()).attr("assigns");
+        ValueMap kept;
+        for (qsizetype i = 0; i < m_assigns.size(); ++i)
+            if (assigns.contains(py::str(m_assigns.keys().at(i).toStdString())))
+                kept.insert(m_assigns.keys().at(i), m_assigns.values().at(i));
+        m_assigns = kept;
+    }
+    if (full)
+        m_allChanged = true;
+    for (py::handle command : commands)
+        if (auto r = applyCommand(command, context); !r)
+            return r;
+    return {};
+}
+
+Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &context)
+{
+    py::tuple c = py::reinterpret_borrow<py::tuple>(command);
+    const std::string kind = py::str(c[0]);
+    if (kind == "title") {
+        context.setTitle(str(c[1]));
+    } else if (kind == "push_event") {
+        auto payload = PyConvert::toJson(c[2], u"push_event payload"_s);
+        if (!payload)
+            return fail(ErrorCode::Crashed, m_class->name + u": "_s + payload.error().message);
+        context.pushEvent(str(c[1]), *payload);
+    } else if (kind == "push_patch") {
+        context.pushPatch(str(c[1]), c[2].cast<bool>());
+    } else if (kind == "push_redirect") {
+        context.pushNavigate(str(c[1]), c[2].cast<bool>());
+    } else if (kind == "redirect") {
+        context.redirect(str(c[1]));
+    } else if (kind == "send_after") {
+        const qint64 token = c[1].cast<qint64>();
+        const auto delay = std::chrono::milliseconds(c[2].cast<qint64>());
+        const ViewInfo info{kTimerPrefix + QString::number(token),
+                            QVariant::fromValue(PyObjectRef::borrow(c[3].ptr()))};
+        if (const quint64 id = context.sendAfter(delay, info))
+            m_timers.insert(token, id);
+    } else if (kind == "cancel_timer") {
+        const qint64 token = c[1].cast<qint64>();
+        if (auto it = m_timers.find(token); it != m_timers.end()) {
+            context.cancelTimer(*it);
+            m_timers.erase(it);
+        }
+    } else if (kind == "subscribe") {
+        if (!context.isConnected())
+            return {}; // dead render: no socket to deliver to (Phoenix: connected?/1)
+        if (auto r = context.subscribe(str(c[1])); !r)
+            return fail(ErrorCode::Crashed, m_class->name + u": subscribe: "_s + r.error().message);
+    } else if (kind == "unsubscribe") {
+        context.unsubscribe(str(c[1]));
+    } else {
+        return fail(ErrorCode::Internal, u"unknown view command "_s + QString::fromStdString(kind));
+    }
+    return {};
+}
+
+Result<void> PythonViewHandler::loadTemplate()
+{
+    // GIL released: compiling and reading files is native work.
+    PythonInterpreter *interp = PythonInterpreter::instance();
+    if (!interp)
+        return fail(ErrorCode::Closed, u"the Python interpreter is not running"_s);
+    TemplateResult<Template> compiled;
+    if (m_templateKind == u"inline"_s) {
+        compiled = interp->engine(m_class->templateDirs)->fromString(m_templateText, m_class->name);
+    } else {
+        compiled = interp->engine(m_class->templateDirs)->load(m_templateText);
+    }
+    if (!compiled)
+        return fail(ErrorCode::Crashed, m_class->name + u": template "_s + compiled.error().toString());
+    m_template = *compiled;
+    return {};
+}
+
+Result<ValueMap> PythonViewHandler::assigns()
+{
+    ValueMap out = m_assigns;
+    if (m_hasTemporaries) {
+        // The render gets the full values; afterwards both sides keep only the defaults (not
+        // marked changed, so the rendered rows stay in the tree without being re-sent).
+        GilGuard gil;
+        try {
+            py::list reset = py::handle(m_view.get()).attr("_la_rendered")();
+            for (py::handle item : reset) {
+                py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
+                const QString name = str(pair[0]);
+                auto value = PyConvert::toValue(pair[1], name);
+                if (!value)
+                    return fail(ErrorCode::Crashed, m_class->name + u": temporary_assigns: "_s + value.error().message);
+                m_assigns.insert(name, *value);
+            }
+        } catch (py::error_already_set &e) {
+            return fail(pythonError(e, m_class->name + u" temporary_assigns"_s));
+        }
+    }
+    return out;
+}
+
+std::optional<QSet<QString>> PythonViewHandler::changedAssigns()
+{
+    if (m_allChanged) {
+        m_allChanged = false;
+        m_changed.clear();
+        return std::nullopt;
+    }
+    QSet<QString> changed;
+    changed.swap(m_changed);
+    return changed;
+}
+
+} // namespace LiveActor

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "liveview/viewhandler.h"
+#include "python/pyobjectref.h"
+#include "python/pythonviewclass.h"
+
+#include <QHash>
+
+#include <memory>
+
+namespace pybind11 {
+class handle;
+}
+
+namespace LiveActor {
+
+/// A ViewHandler whose logic is a Python liveactor.LiveView instance.
+///
+/// Each callback takes the GIL (GilGuard) only for the Python call and for converting what it
+/// changed: after the call it asks the view which assigns changed (`_la_take`), converts only
+/// those to template Values (PyConvert::toValue; an unsupported type fails the call with an error
+/// naming the assign), and applies the commands the handler queued (push_event, push_patch,
+/// push_redirect, redirect, page_title, send_after, cancel_timer, subscribe, unsubscribe) to the
+/// ViewContext. viewTemplate(), assigns() and changedAssigns() are GIL-free (the ValueMap is kept
+/// here); rendering then runs without the GIL except for lazily resolved objects. After assigns()
+/// hands out the values for a render, temporary assigns are reset to their defaults on both sides.
+///
+/// Errors: a Python exception in mount/handle_params/an event/handle_info returns
+/// Error{Crashed, "<what> raised\n<traceback>"} — the server turns it into an actor crash and
+/// the traceback is logged and kept (registry "last exit"); also counted in PythonStats::crashes.
+/// Each call runs inside a HandlerBudget::Scope (log past the budget, HandlerTimeout past the
+/// hard limit). Threading: one thread at a time, as ViewHandler requires; any thread.
+class PythonViewHandler final : public ViewHandler
+{
+public:
+    explicit PythonViewHandler(std::shared_ptr<const PythonViewClass> viewClass);
+    ~PythonViewHandler() override;
+
+    Result<void> mount(const QJsonObject &params, const QJsonObject &session, ViewContext &context) override;
+    Result<void> handleParams(const QJsonObject &params, const QUrl &url, ViewContext &context) override;
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &context) override;
+    Result<void> handleInfo(const ViewInfo &info, ViewContext &context) override;
+
+    Template viewTemplate() const override { return m_template; }
+    Result<ValueMap> assigns() override;
+    std::optional<QSet<QString>> changedAssigns() override;
+
+    /// The Python view instance (null before mount).
+    const PyObjectRef &instance() const { return m_view; }
+    const PythonViewClass &viewClass() const { return *m_class; }
+
+    /// A ViewFactory-compatible function creating handlers of viewClass.
+    static std::function<Result<std::unique_ptr<ViewHandler>>()>
+    factory(std::shared_ptr<const PythonViewClass> viewClass);
+
+private:
+    enum class Call { Mount, Params, Event, Info };
+    /// Runs fn (GIL held) in a budget scope, then collects changes and commands.
+    template<typename Fn>
+    Result<void> call(Call kind, const QString &label, ViewContext &context, Fn &&fn);
+    Result<void> collect(bool full, ViewContext &context);
+    Result<void> applyCommand(pybind11::handle command, ViewContext &context);
+    Result<void> loadTemplate();
+
+    std::shared_ptr<const PythonViewClass> m_class;
+    PyObjectRef m_view;
+    Template m_template;
+    ValueMap m_assigns;
+    QSet<QString> m_changed;
+    bool m_allChanged = true;
+    bool m_hasTemporaries = false;
+    QHash<qint64, quint64> m_timers; // Python timer token → ViewContext timer id
+    // Template source resolved at mount (GIL held), compiled after (GIL released)
+    QString m_templateKind;
+    QString m_templateText;
+};
+
+} // namespace LiveActor
