@@ -236,7 +236,10 @@ TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &s
 struct FilterEnv
 {
     bool autoescape = true;
-    QDateTime now;
+    const TemplateContext *context = nullptr;
+    /// The context's fixed "now", else the clock — read only by the filters that need it.
+    QDateTime now() const;
+    mutable QDateTime cachedNow;
 };
 
 struct FilterDef

@@ -831,7 +831,7 @@ Value fTimesince(const Value &in, const Value *arg, const FilterEnv &env)
     if (in.type() != Value::Type::DateTime)
         return Value(QString());
     QDateTime d = in.dateTime();
-    QDateTime now = (arg && arg->type() == Value::Type::DateTime) ? arg->dateTime() : env.now;
+    QDateTime now = (arg && arg->type() == Value::Type::DateTime) ? arg->dateTime() : env.now();
     if (arg && arg->type() != Value::Type::DateTime && !arg->isNull() && arg->isTruthy())
         return Value(QString());
     qint64 since = d.secsTo(now);

@@ -100,7 +100,10 @@ static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
 {
     if (v.literal)
         return v.value;
-    std::optional<Value> cur;
+    // Walk by pointer so a dotted lookup copies only the final value.
+    static const Value trueValue(true), falseValue(false), noneValue;
+    const Value *p = nullptr;
+    Value holder;
     qsizetype pathStart = 0;
     bool hidden = false;
     bool found = false;
@@ -113,38 +116,48 @@ static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
             found = true;
             if (it->loop) {
                 if (!v.path.isEmpty()) {
-                    cur = loopField(it->loop, v.path[0]);
-                    if (!cur)
+                    auto f = loopField(it->loop, v.path[0]);
+                    if (!f)
                         return std::nullopt;
+                    holder = std::move(*f);
                     pathStart = 1;
                 } else {
-                    cur = loopValue(it->loop);
+                    holder = loopValue(it->loop);
                 }
+                p = &holder;
             } else {
-                cur = it->value;
+                p = &it->value;
             }
             break;
         }
     }
     if (!found) {
-        const Value *a = hidden ? nullptr : st.ctx.find(v.name);
-        if (a)
-            cur = *a;
-        else if (v.name == u"True")
-            cur = Value(true);
-        else if (v.name == u"False")
-            cur = Value(false);
-        else if (v.name == u"None")
-            cur = Value();
-        else
-            return std::nullopt;
+        p = hidden ? nullptr : st.ctx.find(v.name);
+        if (!p) {
+            if (v.name == u"True")
+                p = &trueValue;
+            else if (v.name == u"False")
+                p = &falseValue;
+            else if (v.name == u"None")
+                p = &noneValue;
+            else
+                return std::nullopt;
+        }
     }
     for (qsizetype i = pathStart; i < v.path.size(); ++i) {
-        cur = cur->lookup(v.path[i]);
-        if (!cur)
+        if (const ValueMap *m = p->map()) {
+            if (const Value *f = m->find(v.path[i])) {
+                p = f;
+                continue;
+            }
+        }
+        auto next = p->lookup(v.path[i]);
+        if (!next)
             return std::nullopt;
+        holder = std::move(*next);
+        p = &holder;
     }
-    return cur;
+    return *p;
 }
 
 /// Django's FilterExpression.resolve. nullopt only when st.error was set.
@@ -334,6 +347,8 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
     const qsizetype nvars = f->loopVars.size();
     const size_t dynCount = size_t(f->bodyBlock.statics->parts.size() - 1);
     QSet<QByteArray> seenKeys;
+    if (f->hasKey)
+        seenKeys.reserve(n);
     for (qsizetype i = 0; i < n && !st.error; ++i) {
         const Value &item = items[f->reversed ? n - 1 - i : i];
         loop.counter0 = i;
@@ -371,11 +386,16 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
     out.push_back(Dyn{QByteArray(), nullptr, std::move(comp)});
 }
 
+QDateTime FilterEnv::now() const
+{
+    if (!cachedNow.isValid())
+        cachedNow = (context && context->now().isValid()) ? context->now() : QDateTime::currentDateTime();
+    return cachedNow;
+}
+
 static QString nowString(RenderState &st, const QString &format)
 {
-    if (!st.now.isValid())
-        st.now = st.ctx.now().isValid() ? st.ctx.now() : QDateTime::currentDateTime();
-    return formatDate(st.now, format);
+    return formatDate(st.env.now(), format);
 }
 
 static qint64 pyRound(double x)
@@ -665,7 +685,7 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
     RenderState st(context);
     st.autoescape = context.autoescape();
     st.loader = c.loader.lock();
-    st.env.now = context.now().isValid() ? context.now() : QDateTime::currentDateTime();
+    st.env.context = &context;
     auto node = std::make_shared<RNode>();
     node->statics = c.top.statics;
     node->templateId = &c;

@@ -247,7 +247,6 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
     bool any = false;
     QHash<QByteArray, qsizetype> oldIndex;
     bool indexBuilt = false;
-    std::vector<bool> used;
     for (size_t i = 0; i < ne.size(); ++i) {
         qsizetype oldPos = -1;
         if (i < oe.size() && oe[i].key == ne[i].key) {
@@ -353,6 +352,14 @@ bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn>
     bool any = false;
     const size_t count = n.size();
     for (size_t i = 0; i < count; ++i) {
+        // cheap equality first: most dynamics of most entries are unchanged
+        if (i < o.size()) {
+            const Dyn &a = o[i], &b = n[i];
+            if (!b.node && !b.comp && !a.node && !a.comp && a.str == b.str)
+                continue;
+            if ((b.node && a.node == b.node) || (b.comp && a.comp == b.comp))
+                continue;
+        }
         const qsizetype mark = out.size();
         if (any)
             out.append(',');

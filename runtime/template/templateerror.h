@@ -34,9 +34,9 @@ struct TemplateError
     QString toString() const
     {
         if (line > 0)
-            return templateName + u':' + QString::number(line) + u':' + QString::number(column)
-                + u": " + message;
-        return templateName + u": " + message;
+            return templateName + QLatin1Char(':') + QString::number(line) + QLatin1Char(':')
+                + QString::number(column) + QStringLiteral(": ") + message;
+        return templateName + QStringLiteral(": ") + message;
     }
 };
 

@@ -99,13 +99,30 @@ QString htmlEscape(const QString &s)
 
 void appendEscapedUtf8(QByteArray &out, const QString &s)
 {
-    const QByteArray u = s.toUtf8();
-    const char *p = u.constData();
-    const qsizetype n = u.size();
+    // One pass UTF-16 → UTF-8 with Django's escaping; plain ASCII is the common case.
+    const qsizetype n = s.size();
+    const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
+    qsizetype i = 0;
+    for (; i < n; ++i) {
+        const char16_t c = p[i];
+        if (c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+            break;
+    }
+    if (i == n) {
+        const qsizetype at = out.size();
+        out.resize(at + n);
+        char *d = out.data() + at;
+        for (qsizetype k = 0; k < n; ++k)
+            d[k] = char(p[k]);
+        return;
+    }
+    QByteArray u = s.toUtf8();
+    const char *b = u.constData();
+    const qsizetype m = u.size();
     qsizetype start = 0;
-    for (qsizetype i = 0; i < n; ++i) {
+    for (qsizetype k = 0; k < m; ++k) {
         const char *rep = nullptr;
-        switch (p[i]) {
+        switch (b[k]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
         case '>': rep = "&gt;"; break;
@@ -113,11 +130,11 @@ void appendEscapedUtf8(QByteArray &out, const QString &s)
         case '\'': rep = "&#x27;"; break;
         default: continue;
         }
-        out.append(p + start, i - start);
+        out.append(b + start, k - start);
         out.append(rep);
-        start = i + 1;
+        start = k + 1;
     }
-    out.append(p + start, n - start);
+    out.append(b + start, m - start);
 }
 
 void appendJsonString(QByteArray &out, const QByteArray &utf8)

@@ -400,20 +400,49 @@ ValueMap::ValueMap(std::initializer_list<std::pair<QString, Value>> items)
         insert(k, v);
 }
 
+// Small maps (most template objects) are searched linearly: contiguous keys beat a hash lookup
+// that misses the cache. The hash index is built only past kLinearLimit keys.
+static constexpr qsizetype kLinearLimit = 8;
+
+static qsizetype linearFind(const QList<QString> &keys, const QString &key)
+{
+    const qsizetype n = keys.size();
+    const QString *k = keys.constData();
+    for (qsizetype i = 0; i < n; ++i)
+        if (k[i].size() == key.size() && k[i] == key)
+            return i;
+    return -1;
+}
+
 void ValueMap::insert(const QString &key, const Value &value)
 {
-    auto it = m_index.constFind(key);
-    if (it != m_index.constEnd()) {
-        m_values[*it] = value;
+    qsizetype at;
+    if (m_index.isEmpty()) {
+        at = linearFind(m_keys, key);
+    } else {
+        auto it = m_index.constFind(key);
+        at = it == m_index.constEnd() ? -1 : *it;
+    }
+    if (at >= 0) {
+        m_values[at] = value;
         return;
     }
-    m_index.insert(key, m_keys.size());
     m_keys.append(key);
     m_values.append(value);
+    if (!m_index.isEmpty()) {
+        m_index.insert(key, m_keys.size() - 1);
+    } else if (m_keys.size() > kLinearLimit) {
+        for (qsizetype i = 0; i < m_keys.size(); ++i)
+            m_index.insert(m_keys[i], i);
+    }
 }
 
 const Value *ValueMap::find(const QString &key) const
 {
+    if (m_index.isEmpty()) {
+        const qsizetype i = linearFind(m_keys, key);
+        return i < 0 ? nullptr : &m_values[i];
+    }
     auto it = m_index.constFind(key);
     if (it == m_index.constEnd())
         return nullptr;

@@ -116,7 +116,7 @@ public:
     ValueMap(std::initializer_list<std::pair<QString, Value>> items);
 
     void insert(const QString &key, const Value &value);
-    bool contains(const QString &key) const { return m_index.contains(key); }
+    bool contains(const QString &key) const { return find(key) != nullptr; }
     /// The value for key, or nullptr. Valid until the map is modified.
     const Value *find(const QString &key) const;
     Value value(const QString &key) const;
