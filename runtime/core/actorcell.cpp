@@ -282,7 +282,7 @@ void ActorCell::requestStop(ExitReason reason)
         tellSystem(Envelope{Message(SysStop{})}); // called from a slot: wake the actor up
 }
 
-void ActorCell::terminate(const ExitReason &reason)
+void ActorCell::terminate(ExitReason reason) // by value: callers pass *m_pendingStop, reset below
 {
     if (m_terminated)
         return;

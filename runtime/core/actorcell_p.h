@@ -118,7 +118,7 @@ private:
     void deliver(Envelope &envelope);
     void handleSystem(Envelope &envelope);
     void beginShutdown();
-    void terminate(const ExitReason &reason);
+    void terminate(ExitReason reason);
 
     ActorSystem *const m_system;
     Executor *const m_executor;

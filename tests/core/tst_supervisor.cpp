@@ -1,0 +1,322 @@
+#include "testactors.h"
+
+#include "core/supervisor.h"
+
+#include <QTest>
+
+using namespace LiveActor;
+using namespace LiveActor::Test;
+using namespace std::chrono_literals;
+
+Q_DECLARE_METATYPE(LiveActor::RestartStrategy)
+Q_DECLARE_METATYPE(LiveActor::RestartType)
+
+namespace {
+
+QList<ChildInfo> which(ActorSystem &sys, const ActorRef &sup)
+{
+    QList<ChildInfo> infos;
+    Supervisor::which(sup, nullptr, [&](Result<QList<ChildInfo>> r) {
+        if (r)
+            infos = *r;
+    });
+    sys.runUntilIdle();
+    return infos;
+}
+
+ActorRef childRef(ActorSystem &sys, const ActorRef &sup, const QString &id)
+{
+    for (const ChildInfo &c : which(sys, sup))
+        if (c.id == id)
+            return c.ref;
+    return {};
+}
+
+} // namespace
+
+/// Supervisor: strategies, restart types, intensity window and escalation, shutdown order and
+/// timeouts, stale refs after restart, dynamic children, operator restart.
+class tst_Supervisor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void strategies_data()
+    {
+        QTest::addColumn<RestartStrategy>("strategy");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("one_for_one") << RestartStrategy::OneForOne
+                                     << QStringList{u"stop:b"_qs, u"start:b"_qs};
+        QTest::newRow("one_for_all") << RestartStrategy::OneForAll
+                                     << QStringList{u"stop:b"_qs, u"stop:c"_qs, u"stop:a"_qs,
+                                                    u"start:a"_qs, u"start:b"_qs, u"start:c"_qs};
+        QTest::newRow("rest_for_one") << RestartStrategy::RestForOne
+                                      << QStringList{u"stop:b"_qs, u"stop:c"_qs, u"start:b"_qs, u"start:c"_qs};
+    }
+    void strategies()
+    {
+        QFETCH(RestartStrategy, strategy);
+        QFETCH(QStringList, expected);
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log), workerSpec(u"c"_qs, log)};
+        ActorRef sup = sys.spawn<Supervisor>({.kind = u"supervisor"_qs},
+                                             SupervisorFlags{strategy, 3, 5000ms}, std::move(specs));
+        sys.runUntilIdle();
+        QCOMPARE(*log, (QStringList{u"start:a"_qs, u"start:b"_qs, u"start:c"_qs}));
+        log->clear();
+        const ActorRef b = childRef(sys, sup, u"b"_qs);
+        QCOMPARE(b.tell(Crash{}), SendStatus::Ok);
+        sys.runUntilIdle();
+        QCOMPARE(*log, expected);
+        // Per-child restart count and last exit reason.
+        for (const ChildInfo &c : which(sys, sup)) {
+            QVERIFY(c.running);
+            const bool restarted = expected.contains(u"start:" + c.id);
+            QCOMPARE(c.restartCount, restarted ? 1 : 0);
+            if (c.id == u"b"_qs) {
+                QCOMPARE(c.lastExit.kind, ExitReason::Kind::Error);
+                QCOMPARE(c.lastExit.message, u"internal: boom"_qs);
+            } else if (restarted) {
+                QCOMPARE(c.lastExit.kind, ExitReason::Kind::Shutdown);
+            }
+        }
+        QVERIFY(sup.isAlive());
+    }
+
+    void restartTypes_data()
+    {
+        QTest::addColumn<RestartType>("type");
+        QTest::addColumn<int>("exit"); // 0 normal, 1 shutdown, 2 abnormal
+        QTest::addColumn<bool>("restarted");
+        const char *exits[] = {"normal", "shutdown", "abnormal"};
+        const RestartType types[] = {RestartType::Permanent, RestartType::Transient, RestartType::Temporary};
+        const char *typeNames[] = {"permanent", "transient", "temporary"};
+        for (int t = 0; t < 3; ++t)
+            for (int e = 0; e < 3; ++e) {
+                const bool restarted = t == 0 || (t == 1 && e == 2);
+                QTest::addRow("%s, %s exit", typeNames[t], exits[e]) << types[t] << e << restarted;
+            }
+    }
+    void restartTypes()
+    {
+        QFETCH(RestartType, type);
+        QFETCH(int, exit);
+        QFETCH(bool, restarted);
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 3, 5000ms},
+                                             std::vector<ChildSpec>{workerSpec(u"x"_qs, log, type)});
+        sys.runUntilIdle();
+        const ActorRef x = childRef(sys, sup, u"x"_qs);
+        const QUuid id = x.id();
+        if (exit == 0)
+            x.tell(StopNormal{});
+        else if (exit == 1)
+            x.tell(StopShutdown{});
+        else
+            x.tell(Crash{});
+        sys.runUntilIdle();
+        QCOMPARE(log->count(u"start:x"_qs), restarted ? 2 : 1);
+        const auto infos = which(sys, sup);
+        const auto registryEntry = sys.registry().find(id);
+        if (type == RestartType::Temporary) {
+            QVERIFY(infos.isEmpty()); // temporary children are forgotten when they exit
+            QVERIFY(!registryEntry);
+        } else {
+            QCOMPARE(infos.size(), 1);
+            QCOMPARE(infos[0].running, restarted);
+            QCOMPARE(infos[0].restartCount, restarted ? 1 : 0);
+            QVERIFY(registryEntry);
+            QCOMPARE(registryEntry->state, restarted ? ActorState::Running : ActorState::Stopped);
+            QCOMPARE(registryEntry->restartCount, restarted ? 1 : 0);
+            QVERIFY(registryEntry->hasExited);
+        }
+    }
+
+    void intensity_data()
+    {
+        QTest::addColumn<int>("spacingMs");
+        QTest::addColumn<bool>("trips");
+        QTest::newRow("600 ms apart: third crash trips") << 600 << true;
+        QTest::newRow("999 ms apart: trips") << 999 << true;
+        QTest::newRow("1000 ms apart (boundary): new burst") << 1000 << false;
+        QTest::newRow("1100 ms apart: never trips") << 1100 << false;
+    }
+    void intensity()
+    {
+        QFETCH(int, spacingMs);
+        QFETCH(bool, trips);
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        // inner: intensity 2 per 1 s, a permanent child of outer (which tolerates it restarting).
+        ChildSpec innerSpec;
+        innerSpec.id = u"inner"_qs;
+        innerSpec.shutdownTimeout = 10000ms;
+        innerSpec.options.kind = u"supervisor"_qs;
+        innerSpec.start = [log] {
+            return std::make_unique<Supervisor>(SupervisorFlags{RestartStrategy::OneForOne, 2, 1000ms},
+                                                std::vector<ChildSpec>{workerSpec(u"w"_qs, log)});
+        };
+        ActorRef outer = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 5, 60000ms},
+                                               std::vector<ChildSpec>{innerSpec});
+        sys.runUntilIdle();
+        const ActorRef inner0 = childRef(sys, outer, u"inner"_qs);
+        for (int crash = 1; crash <= 3; ++crash) {
+            const ActorRef inner = childRef(sys, outer, u"inner"_qs);
+            const ActorRef w = childRef(sys, inner, u"w"_qs);
+            QVERIFY(w.isAlive());
+            w.tell(Crash{});
+            sys.runUntilIdle();
+            if (crash < 3)
+                QCOMPARE(childRef(sys, outer, u"inner"_qs), inner0); // no escalation yet
+            sys.advanceTime(std::chrono::milliseconds(spacingMs));
+        }
+        const auto outerChildren = which(sys, outer);
+        QCOMPARE(outerChildren.size(), 1);
+        const ChildInfo inner = outerChildren[0];
+        QVERIFY(inner.running);
+        if (trips) {
+            QCOMPARE(inner.restartCount, 1); // escalated: outer restarted inner
+            QCOMPARE(inner.lastExit.kind, ExitReason::Kind::Shutdown);
+            QCOMPARE(inner.lastExit.message, u"reached_max_restart_intensity"_qs);
+            QVERIFY(inner0.isStale());
+            QCOMPARE(log->count(u"start:w"_qs), 4); // 1 + 2 restarts + fresh start under new inner
+        } else {
+            QCOMPARE(inner.restartCount, 0);
+            QVERIFY(!inner0.isStale());
+            QCOMPARE(which(sys, inner.ref).value(0).restartCount, 3);
+        }
+    }
+
+    void escalatesToTopLevelExit()
+    {
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 0, 1000ms},
+                                             std::vector<ChildSpec>{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log)});
+        std::optional<ExitReason> reason;
+        sys.watch(sup, nullptr, [&](ExitReason r) { reason = r; });
+        sys.runUntilIdle();
+        childRef(sys, sup, u"a"_qs).tell(Crash{});
+        sys.runUntilIdle();
+        QVERIFY(reason);
+        QCOMPARE(reason->message, u"reached_max_restart_intensity"_qs);
+        QCOMPARE(log->last(), u"stop:b"_qs); // the remaining child was terminated first
+        QCOMPARE(sys.registry().count(), 0);
+    }
+
+    void shutdownOrderAndTimeout_data()
+    {
+        QTest::addColumn<bool>("middleIgnoresShutdown");
+        QTest::addColumn<qint64>("expectedMs");
+        QTest::newRow("all cooperate") << false << qint64(0);
+        QTest::newRow("b ignores shutdown: killed at its 500 ms timeout") << true << qint64(500);
+    }
+    void shutdownOrderAndTimeout()
+    {
+        QFETCH(bool, middleIgnoresShutdown);
+        QFETCH(qint64, expectedMs);
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log),
+                                     workerSpec(u"b"_qs, log, RestartType::Permanent, 500ms, middleIgnoresShutdown),
+                                     workerSpec(u"c"_qs, log)};
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{}, std::move(specs));
+        sys.runUntilIdle();
+        const ActorRef b = childRef(sys, sup, u"b"_qs);
+        std::optional<ExitReason> bReason;
+        qint64 bExitAt = -1;
+        sys.watch(b, nullptr, [&](ExitReason r) {
+            bReason = r;
+            bExitAt = sys.elapsed().count();
+        });
+        bool done = false;
+        log->clear();
+        sys.shutdownActor(sup.id(), 10000ms, nullptr, [&](Result<void>) { done = true; });
+        sys.runUntilIdle();
+        if (middleIgnoresShutdown) {
+            QVERIFY(!done);
+            sys.advanceTime(499ms);
+            QVERIFY(!bReason);
+            sys.advanceTime(1ms);
+        }
+        QVERIFY(done);
+        QCOMPARE(*log, (QStringList{u"stop:c"_qs, u"stop:b"_qs, u"stop:a"_qs})); // reverse start order
+        QVERIFY(bReason);
+        QCOMPARE(bExitAt, expectedMs);
+        QCOMPARE(bReason->kind, middleIgnoresShutdown ? ExitReason::Kind::Killed : ExitReason::Kind::Shutdown);
+        QCOMPARE(sys.registry().count(), 0);
+    }
+
+    void staleRefAfterRestart()
+    {
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{}, std::vector<ChildSpec>{workerSpec(u"x"_qs, log)});
+        sys.runUntilIdle();
+        const ActorRef old = childRef(sys, sup, u"x"_qs);
+        QCOMPARE(old.incarnation(), 0u);
+        QVERIFY(!old.isStale());
+        old.tell(Crash{});
+        sys.runUntilIdle();
+        QVERIFY(old.isStale());
+        QVERIFY(!old.isAlive());
+        QCOMPARE(old.tell(Value{1}), SendStatus::Closed);
+        const ActorRef current = sys.resolve(old.id());
+        QCOMPARE(current.id(), old.id());
+        QCOMPARE(current.incarnation(), 1u);
+        QCOMPARE(current.tell(Value{1}), SendStatus::Ok);
+        QVERIFY(!current.isStale());
+    }
+
+    void dynamicChildrenAndOperatorRestart()
+    {
+        Log log = std::make_shared<QStringList>();
+        ActorSystem sys({.executors = 2, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({.executor = 0}, SupervisorFlags{});
+        sys.runUntilIdle();
+        ChildSpec spec = workerSpec(u"s1"_qs, log, RestartType::Temporary);
+        spec.options.executor = 1; // e.g. the executor a session's socket was moved to
+        std::optional<Result<ActorRef>> started;
+        Supervisor::startChild(sup, spec, nullptr, [&](Result<ActorRef> r) { started = r; });
+        sys.runUntilIdle();
+        QVERIFY(started && started->has_value());
+        const ActorRef s1 = **started;
+        QCOMPARE(s1.executorIndex(), 1);
+        Supervisor::startChild(sup, spec, nullptr, [&](Result<ActorRef> r) { started = r; });
+        sys.runUntilIdle();
+        QCOMPARE(int(started->error().code), int(ErrorCode::InvalidArgument)); // duplicate id
+
+        // The control plane's Restart: even a temporary child gets a new incarnation.
+        std::optional<Result<ActorRef>> restarted;
+        sys.restart(s1.id(), nullptr, [&](Result<ActorRef> r) { restarted = r; });
+        sys.runUntilIdle();
+        QVERIFY(restarted && restarted->has_value());
+        QCOMPARE((*restarted)->id(), s1.id());
+        QCOMPARE((*restarted)->incarnation(), 1u);
+        QCOMPARE(log->count(u"start:s1"_qs), 2);
+        QCOMPARE(sys.registry().find(s1.id())->restartCount, 1);
+
+        // Unsupervised actors cannot be restarted.
+        ActorRef lone = sys.spawn<Worker>({}, u"lone"_qs, nullptr);
+        sys.restart(lone.id(), nullptr, [&](Result<ActorRef> r) { restarted = r; });
+        QCOMPARE(int(restarted->error().code), int(ErrorCode::NotSupported));
+    }
+
+    void commandToDeadSupervisorAnswersClosed()
+    {
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{});
+        sys.runUntilIdle();
+        sys.kill(sup.id());
+        sys.runUntilIdle();
+        std::optional<Result<ActorRef>> started;
+        Supervisor::startChild(sup, workerSpec(u"x"_qs, nullptr), nullptr, [&](Result<ActorRef> r) { started = r; });
+        sys.runUntilIdle();
+        QVERIFY(started);
+        QCOMPARE(int(started->error().code), int(ErrorCode::Closed));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Supervisor)
+#include "tst_supervisor.moc"
