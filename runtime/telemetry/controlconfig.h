@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+#include <chrono>
+
+namespace LiveActor {
+
+/// How to build a ControlServer. A plain value type; the app fills it from flags and config.
+struct ControlConfig
+{
+    /// Listen address and port of the control plane (its own port, loopback by default).
+    /// Port 0 = any free port (tests); ControlServer::port() tells which.
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 4001;
+    /// The runtime's state directory: control_token (operate scope), control_token_readonly and
+    /// control.json (how local monitors find this instance) are written here, 0600. Empty = write
+    /// nothing (tokens must then be configured).
+    QString stateDir = QStringLiteral(".state");
+    /// Tokens; empty = generate 32 random bytes (hex) at start.
+    QString operateToken;
+    QString readOnlyToken;
+    /// Shown in Hello; empty = "<host name>:<port>".
+    QString instanceName;
+    /// Build string shown in Hello.
+    QString build;
+    /// Delta tick when the subscriber asks for none (ms).
+    int defaultIntervalMs = 250;
+    /// A subscriber with more than this many bytes not yet written to its socket is "behind":
+    /// it gets no deltas until it drains, then one fresh snapshot.
+    qint64 slowSubscriberBytes = 4 * 1024 * 1024;
+    /// Incoming frames larger than this close the connection.
+    qint64 maxFrameBytes = 64 * 1024;
+    /// Restart records kept for snapshots and the restart log.
+    int restartHistory = 200;
+    /// Append audit lines to <stateDir>/audit.log as well as the log.
+    bool auditFile = true;
+};
+
+} // namespace LiveActor

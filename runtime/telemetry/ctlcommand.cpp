@@ -1,0 +1,170 @@
+#include "telemetry/ctlcommand.h"
+
+#include "liveactor/monitor/v1/monitor.pb.h"
+#include "telemetry/tokenstore.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSysInfo>
+#include <QTextStream>
+#include <QTimer>
+#include <QUrl>
+#include <QUuid>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+namespace {
+
+int usage(const QString &why)
+{
+    QTextStream err(stderr);
+    if (!why.isEmpty())
+        err << "error: " << why << '\n';
+    err << "usage: liveactor ctl kill|restart|shutdown|ping ACTOR_ID [--url URL] [--token TOKEN]\n"
+           "                     [--state-dir DIR] [--reason TEXT] [--timeout-ms N]\n";
+    return 2;
+}
+
+} // namespace
+
+int runCtlCommand(const QStringList &args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (args.size() < 2)
+        return usage({});
+    const QString action = args.at(0);
+    const QUuid id = QUuid::fromString(args.at(1));
+    static const QStringList actions{u"kill"_s, u"restart"_s, u"shutdown"_s, u"ping"_s};
+    if (!actions.contains(action))
+        return usage(u"unknown action '%1'"_s.arg(action));
+    if (id.isNull())
+        return usage(u"'%1' is not an actor id (UUID)"_s.arg(args.at(1)));
+
+    QString url, token, reason, stateDir = qEnvironmentVariable("LIVEACTOR_STATE_DIR", u".state"_s);
+    int timeoutMs = 10000;
+    for (qsizetype i = 2; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        auto value = [&]() -> std::optional<QString> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            return args.at(++i);
+        };
+        std::optional<QString> v;
+        if (a == u"--url"_s && (v = value()))
+            url = *v;
+        else if (a == u"--token"_s && (v = value()))
+            token = *v;
+        else if (a == u"--state-dir"_s && (v = value()))
+            stateDir = *v;
+        else if (a == u"--reason"_s && (v = value()))
+            reason = *v;
+        else if (a == u"--timeout-ms"_s && (v = value()))
+            timeoutMs = qMax(100, v->toInt());
+        else
+            return usage(u"unexpected argument '%1'"_s.arg(a));
+    }
+
+    QJsonObject instance;
+    QFile instanceFile(QDir(stateDir).absoluteFilePath(u"control.json"_s));
+    if (instanceFile.open(QIODevice::ReadOnly))
+        instance = QJsonDocument::fromJson(instanceFile.readAll()).object();
+    if (url.isEmpty())
+        url = instance.value(u"url"_s).toString(u"ws://127.0.0.1:4001/"_s);
+    if (token.isEmpty())
+        token = qEnvironmentVariable("LIVEACTOR_CONTROL_TOKEN");
+    if (token.isEmpty()) {
+        const QString file = instance.value(u"token_file"_s).toString(QDir(stateDir).absoluteFilePath(u"control_token"_s));
+        auto t = TokenStore::readTokenFile(file);
+        if (!t) {
+            err << "error: no token: " << t.error().message << " (use --token or --state-dir)\n";
+            return 3;
+        }
+        token = *t;
+    }
+
+    pb::ClientMessage command;
+    command.set_request_id(2);
+    pb::Command *cmd = command.mutable_command();
+    cmd->set_actor_id(id.toString(QUuid::WithoutBraces).toStdString());
+    const std::string why = (reason.isEmpty() ? u"liveactor ctl"_s : reason).toStdString();
+    if (action == u"kill"_s)
+        cmd->mutable_kill()->set_reason(why);
+    else if (action == u"restart"_s)
+        cmd->mutable_restart()->set_reason(why);
+    else if (action == u"shutdown"_s)
+        cmd->mutable_shutdown()->set_reason(why);
+    else
+        cmd->mutable_ping()->set_reason(why);
+
+    QWebSocket socket;
+    QEventLoop loop;
+    int exitCode = 3;
+    QString failure = u"timed out after %1 ms"_s.arg(timeoutMs);
+    auto finish = [&](int code, const QString &message) {
+        exitCode = code;
+        failure = message;
+        loop.quit();
+    };
+    QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &loop, [&](const QByteArray &frame) {
+        pb::ServerMessage msg;
+        if (!msg.ParseFromArray(frame.constData(), int(frame.size())))
+            return finish(3, u"malformed frame from the runtime"_s);
+        switch (msg.body_case()) {
+        case pb::ServerMessage::kHello: {
+            pb::ClientMessage auth;
+            auth.set_request_id(1);
+            auth.mutable_auth()->set_token(token.toStdString());
+            auth.mutable_auth()->set_client_name(QString(u"liveactor-ctl@"_s + QSysInfo::machineHostName()).toStdString());
+            const std::string bytes = auth.SerializeAsString();
+            socket.sendBinaryMessage(QByteArray(bytes.data(), qsizetype(bytes.size())));
+            break;
+        }
+        case pb::ServerMessage::kAuthResult:
+            if (!msg.auth_result().ok())
+                return finish(3, u"authentication refused: "_s + QString::fromStdString(msg.auth_result().message()));
+            {
+                const std::string bytes = command.SerializeAsString();
+                socket.sendBinaryMessage(QByteArray(bytes.data(), qsizetype(bytes.size())));
+            }
+            break;
+        case pb::ServerMessage::kCommandResult: {
+            const auto &r = msg.command_result();
+            if (r.ok())
+                return finish(0, QString::fromStdString(r.message()));
+            return finish(1, QString::fromStdString(r.error_code() + ": " + r.message()));
+        }
+        case pb::ServerMessage::kError:
+            return finish(1, QString::fromStdString(msg.error().code() + ": " + msg.error().message()));
+        default:
+            break;
+        }
+    });
+    QObject::connect(&socket, &QWebSocket::disconnected, &loop, [&] {
+        if (loop.isRunning())
+            finish(exitCode == 0 ? 0 : 3, u"connection to %1 closed: %2"_s.arg(url, socket.errorString()));
+    });
+    QTimer::singleShot(timeoutMs, &loop, [&] { finish(3, u"timed out after %1 ms"_s.arg(timeoutMs)); });
+    socket.open(QUrl(url));
+    loop.exec();
+    socket.disconnect(&loop);
+    socket.abort();
+    if (exitCode == 0) {
+        out << "ok: " << failure << '\n';
+        out.flush();
+    } else {
+        err << "error: " << failure << '\n';
+        err.flush();
+    }
+    return exitCode;
+}
+
+} // namespace LiveActor

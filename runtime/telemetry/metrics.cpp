@@ -1,0 +1,130 @@
+#include "telemetry/metrics.h"
+
+#include "core/registry.h"
+
+#include <map>
+
+namespace LiveActor {
+
+namespace {
+
+struct KindTotals
+{
+    quint64 actors = 0;
+    quint64 length = 0;
+    quint64 capacity = 0;
+    double fillMax = 0;
+    quint64 highWaterMax = 0;
+    quint64 processed = 0;
+    quint64 rejected = 0;
+    quint64 restarts = 0;
+    double waitSum = 0;
+    double processingSum = 0;
+};
+
+QByteArray escapeLabel(const QString &value)
+{
+    QByteArray out = value.toUtf8();
+    out.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    return out;
+}
+
+void family(QByteArray &out, const char *name, const char *help)
+{
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += " gauge\n";
+}
+
+void sample(QByteArray &out, const char *name, const QByteArray &labels, double value)
+{
+    out += name;
+    if (!labels.isEmpty()) {
+        out += '{';
+        out += labels;
+        out += '}';
+    }
+    out += ' ';
+    out += QByteArray::number(value, 'g', 12);
+    out += '\n';
+}
+
+} // namespace
+
+QByteArray prometheusMetrics(const Registry &registry)
+{
+    const RegistrySnapshot snap = registry.snapshot();
+    std::map<QString, KindTotals> kinds;
+    for (const ActorInfo &info : snap.actors) {
+        KindTotals &t = kinds[info.kind];
+        const MailboxStats &m = info.mailbox;
+        ++t.actors;
+        t.length += quint64(qMax(0, m.length));
+        t.capacity += quint64(qMax(0, m.capacity));
+        if (m.capacity > 0)
+            t.fillMax = qMax(t.fillMax, double(m.length) / m.capacity);
+        t.highWaterMax = qMax<quint64>(t.highWaterMax, quint64(qMax(0, m.highWater)));
+        t.processed += m.processed;
+        t.rejected += m.rejected;
+        t.restarts += quint64(qMax(0, info.restartCount));
+        t.waitSum += m.waitTimeUs;
+        t.processingSum += m.processingTimeUs;
+    }
+    auto count = [&](const char *kind) {
+        auto it = kinds.find(QString::fromLatin1(kind));
+        return it == kinds.end() ? 0.0 : double(it->second.actors);
+    };
+
+    QByteArray out;
+    out.reserve(4096);
+    family(out, "liveactor_sessions", "Live session actors.");
+    sample(out, "liveactor_sessions", {}, count("session"));
+    family(out, "liveactor_views", "Live view actors.");
+    sample(out, "liveactor_views", {}, count("view"));
+
+    struct Column
+    {
+        const char *name;
+        const char *help;
+        double (*value)(const KindTotals &);
+    };
+    static const Column columns[] = {
+        {"liveactor_actors", "Live actors by kind.", [](const KindTotals &t) { return double(t.actors); }},
+        {"liveactor_mailbox_length", "Messages queued in normal-lane mailboxes.",
+         [](const KindTotals &t) { return double(t.length); }},
+        {"liveactor_mailbox_capacity", "Sum of normal-lane mailbox bounds.",
+         [](const KindTotals &t) { return double(t.capacity); }},
+        {"liveactor_mailbox_fill_ratio", "Queued messages over capacity, all actors of the kind.",
+         [](const KindTotals &t) { return t.capacity ? double(t.length) / double(t.capacity) : 0.0; }},
+        {"liveactor_mailbox_fill_max_ratio", "Fill ratio of the fullest mailbox.",
+         [](const KindTotals &t) { return t.fillMax; }},
+        {"liveactor_mailbox_high_water_max", "Largest mailbox high-water mark.",
+         [](const KindTotals &t) { return double(t.highWaterMax); }},
+        {"liveactor_messages_processed", "Messages handled by the live incarnations.",
+         [](const KindTotals &t) { return double(t.processed); }},
+        {"liveactor_messages_rejected", "tell() calls answered Full or Closed (live incarnations).",
+         [](const KindTotals &t) { return double(t.rejected); }},
+        {"liveactor_restarts", "Supervisor restarts of the live actors.",
+         [](const KindTotals &t) { return double(t.restarts); }},
+    };
+    for (const Column &column : columns) {
+        family(out, column.name, column.help);
+        for (const auto &[kind, totals] : kinds)
+            sample(out, column.name, "kind=\"" + escapeLabel(kind) + '"', column.value(totals));
+    }
+    family(out, "liveactor_event_latency_microseconds",
+           "Mean over actors of the mailbox wait and handler time EWMAs.");
+    for (const auto &[kind, totals] : kinds) {
+        const double n = totals.actors ? double(totals.actors) : 1.0;
+        const QByteArray k = "kind=\"" + escapeLabel(kind) + '"';
+        sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"wait\"", totals.waitSum / n);
+        sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"processing\"", totals.processingSum / n);
+    }
+    return out;
+}
+
+} // namespace LiveActor

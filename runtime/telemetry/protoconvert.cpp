@@ -1,0 +1,96 @@
+#include "telemetry/protoconvert.h"
+
+#include <QJsonDocument>
+#include <QJsonValue>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+std::string ProtoConvert::id(const QUuid &uuid)
+{
+    if (uuid.isNull())
+        return {};
+    const QByteArray text = uuid.toByteArray(QUuid::WithoutBraces);
+    return std::string(text.constData(), size_t(text.size()));
+}
+
+pb::ActorState ProtoConvert::state(ActorState state)
+{
+    switch (state) {
+    case ActorState::Starting: return pb::ACTOR_STATE_STARTING;
+    case ActorState::Running: return pb::ACTOR_STATE_RUNNING;
+    case ActorState::Stopping: return pb::ACTOR_STATE_STOPPING;
+    case ActorState::Restarting: return pb::ACTOR_STATE_RESTARTING;
+    case ActorState::Stopped: return pb::ACTOR_STATE_STOPPED;
+    }
+    return pb::ACTOR_STATE_UNSPECIFIED;
+}
+
+void ProtoConvert::mailbox(const MailboxStats &stats, pb::MailboxStats *out)
+{
+    out->set_length(quint32(qMax(0, stats.length)));
+    out->set_capacity(quint32(qMax(0, stats.capacity)));
+    out->set_high_water(quint32(qMax(0, stats.highWater)));
+    out->set_system_length(quint32(qMax(0, stats.systemLength)));
+    out->set_enqueued(stats.enqueued);
+    out->set_processed(stats.processed);
+    out->set_rejected(stats.rejected);
+    out->set_wait_time_us(stats.waitTimeUs);
+    out->set_processing_time_us(stats.processingTimeUs);
+}
+
+QString ProtoConvert::metadataText(const QVariant &value)
+{
+    QString text;
+    switch (value.typeId()) {
+    case QMetaType::QVariantMap:
+    case QMetaType::QVariantList:
+    case QMetaType::QVariantHash:
+    case QMetaType::QStringList:
+        text = QString::fromUtf8(QJsonDocument::fromVariant(value).toJson(QJsonDocument::Compact));
+        break;
+    default:
+        text = value.toString();
+    }
+    constexpr qsizetype cap = 4096;
+    if (text.size() > cap)
+        text = text.left(cap - 1) + QChar(0x2026);
+    return text;
+}
+
+void ProtoConvert::exitInfo(const ExitReason &reason, const QVariantMap &detail, qint64 timeMs,
+                            pb::ExitInfo *out)
+{
+    out->set_kind(text(reason.kindName()));
+    out->set_message(text(reason.message));
+    const QVariant tb = detail.value(u"traceback"_s);
+    if (tb.isValid())
+        out->set_traceback(text(metadataText(tb)));
+    out->set_time_ms(timeMs);
+}
+
+void ProtoConvert::actor(const ActorInfo &info, pb::Actor *out)
+{
+    out->set_id(id(info.id));
+    out->set_incarnation(info.incarnation);
+    out->set_kind(text(info.kind));
+    if (!info.name.isEmpty())
+        out->set_name(text(info.name));
+    if (!info.parent.isNull())
+        out->set_parent_id(id(info.parent));
+    out->set_executor(info.executor);
+    out->set_state(state(info.state));
+    mailbox(info.mailbox, out->mutable_mailbox());
+    out->set_restart_count(quint32(info.restartCount));
+    if (info.hasExited)
+        exitInfo(info.lastExit, info.detail, 0, out->mutable_last_exit());
+    out->set_started_at_ms(info.startedAtMs);
+    auto *meta = out->mutable_metadata();
+    for (auto it = info.detail.cbegin(); it != info.detail.cend(); ++it)
+        (*meta)[text(it.key())] = text(metadataText(it.value()));
+}
+
+} // namespace LiveActor

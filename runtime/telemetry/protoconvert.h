@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/registry.h"
+
+#include "liveactor/monitor/v1/monitor.pb.h"
+
+#include <QString>
+
+namespace LiveActor {
+
+/// Conversions between the kernel's registry types and the control-plane protobuf messages.
+/// Stateless; thread-safe.
+class ProtoConvert
+{
+public:
+    static std::string id(const QUuid &uuid);
+    static std::string text(const QString &s) { return s.toStdString(); }
+    static QString qtext(const std::string &s) { return QString::fromStdString(s); }
+    static ::liveactor::monitor::v1::ActorState state(ActorState state);
+    static void mailbox(const MailboxStats &stats, ::liveactor::monitor::v1::MailboxStats *out);
+    /// Metadata value as text: strings as they are, maps/lists as compact JSON, cut at 4 KiB.
+    static QString metadataText(const QVariant &value);
+    /// Fills out from info. traceback is taken from detail["traceback"].
+    static void actor(const ActorInfo &info, ::liveactor::monitor::v1::Actor *out);
+    static void exitInfo(const ExitReason &reason, const QVariantMap &detail, qint64 timeMs,
+                         ::liveactor::monitor::v1::ExitInfo *out);
+};
+
+} // namespace LiveActor
