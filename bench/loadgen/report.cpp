@@ -38,6 +38,13 @@ double RunResult::rssPerSessionKiB() const
     return double(serverRssJoinedKiB - serverRssBeforeKiB) / joined;
 }
 
+double RunResult::rssPerSessionEndKiB() const
+{
+    if (serverRssBeforeKiB < 0 || serverRssEndKiB < 0 || joined <= 0)
+        return -1;
+    return double(serverRssEndKiB - serverRssBeforeKiB) / joined;
+}
+
 QJsonObject RunResult::toJson() const
 {
     QJsonObject o{
@@ -76,6 +83,7 @@ QJsonObject RunResult::toJson() const
             {u"rss_kib_joined"_s, double(serverRssJoinedKiB)},
             {u"rss_kib_end"_s, double(serverRssEndKiB)},
             {u"rss_per_session_kib"_s, round2(rssPerSessionKiB())},
+            {u"rss_per_session_end_kib"_s, round2(rssPerSessionEndKiB())},
         });
     }
     if (!firstError.isEmpty())
@@ -112,7 +120,8 @@ QString RunResult::table() const
                  .arg(config.serverPid).arg(serverCpuPercent, 0, 'f', 1)
                  .arg(serverRssBeforeKiB).arg(serverRssJoinedKiB).arg(serverRssEndKiB);
         if (rssPerSessionKiB() >= 0)
-            t += u", %1 KiB per joined session"_s.arg(rssPerSessionKiB(), 0, 'f', 2);
+            t += u", %1 KiB per joined session (%2 at the end)"_s.arg(rssPerSessionKiB(), 0, 'f', 2)
+                     .arg(rssPerSessionEndKiB(), 0, 'f', 2);
     }
     t += u'\n';
     if (!firstError.isEmpty())

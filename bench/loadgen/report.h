@@ -29,6 +29,8 @@ struct RunResult
     double eventsPerSecond() const { return measuredSeconds > 0 ? double(ok) / measuredSeconds : 0; }
     /// (RSS joined − RSS before) / joined, KiB; -1 when unknown.
     double rssPerSessionKiB() const;
+    /// (RSS at the end of the measurement − RSS before) / joined, KiB; -1 when unknown.
+    double rssPerSessionEndKiB() const;
 
     QJsonObject toJson() const;
     /// Human-readable table, several lines.
