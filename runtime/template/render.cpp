@@ -689,9 +689,10 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
     auto node = std::make_shared<RNode>();
     node->statics = c.top.statics;
     node->templateId = &c;
-    node->dyns.reserve(size_t(c.top.statics->parts.size() - 1));
+    const size_t dynCount = size_t(c.top.statics->parts.size() - 1);
+    node->dyns.reserve(dynCount);
     const RNode *prev = (previous && previous->root() && previous->root()->templateId == &c
-                         && previous->root()->dyns.size() == node->dyns.capacity())
+                         && previous->root()->dyns.size() == dynCount)
         ? previous->root().get() : nullptr;
     const auto &ops = c.top.ops;
     for (size_t i = 0; i < ops.size(); ++i) {
