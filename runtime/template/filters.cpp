@@ -61,8 +61,8 @@ Value fAdd(const Value &in, const Value *arg, const FilterEnv &)
     qint64 a, b;
     if (pyInt(in, &a) && pyInt(*arg, &b))
         return Value(a + b);
-    if (in.isString() && arg->isString())
-        return Value(in.toString() + arg->toString());
+    if (in.isString() && arg->isString()) // SafeString + SafeString stays safe (Python __add__)
+        return safeIf(in.isSafe() && arg->isSafe(), in.toString() + arg->toString());
     if (in.list() && arg->list())
         return Value(*in.list() + *arg->list());
     if ((in.type() == Value::Type::Float || in.type() == Value::Type::Int) && arg->isNumber())
@@ -410,7 +410,7 @@ Value fJsonScript(const Value &in, const Value *arg, const FilterEnv &)
     QString json = QString::fromLatin1(in.toJsonText(true));
     json.replace(u'<', QStringLiteral("\\u003C")).replace(u'>', QStringLiteral("\\u003E")).replace(u'&', QStringLiteral("\\u0026"));
     return Value::safe(QStringLiteral("<script id=\"%1\" type=\"application/json\">%2</script>")
-                           .arg(htmlEscape(str(*arg)), json));
+                           .arg(arg->isSafe() ? str(*arg) : htmlEscape(str(*arg)), json));
 }
 
 Value fLength(const Value &in, const Value *, const FilterEnv &)

@@ -134,6 +134,60 @@ CASES = [
     ("f_spaces_around_pipe", "{{ s | upper | lower }}", {"s": "Ab"}),
     ("f_chain", "{{ s|lower|capfirst|truncatechars:6 }}", {"s": "HELLO WORLD"}),
     ("f_chain_safe", "{{ s|escape|linebreaksbr }}", {"s": "<a>\nb"}),
+    # more edge cases
+    ("e_floatformat_more", "{{ a|floatformat:-2 }}|{{ b|floatformat:-2 }}|{{ c|floatformat:2 }}|{{ d|floatformat }}|{{ e|floatformat:3 }}|{{ f|floatformat:'x' }}|{{ g|floatformat:-1 }}|{{ h|floatformat:2 }}", {"a": 1.0, "b": 1.005, "c": -0.001, "d": 1e20, "e": 123456789.98765, "f": 1.5, "g": 0.95, "h": "-1.005"}),
+    ("e_slice_neg", "{{ l|slice:'-3:-1' }}|{{ l|slice:'::-1' }}|{{ s|slice:'::-2' }}|{{ l|slice:'x' }}|{{ l|slice:'1:100' }}", {"l": [1, 2, 3, 4, 5], "s": "abcdef"}),
+    ("e_safe_filters", "{{ s|safe|truncatechars:5 }}|{{ s|safe|cut:'b' }}|{{ s|safe|slice:':3' }}|{{ s|safe|add:'<i>' }}|{{ s|safe|default:'x' }}|{{ s|safe|capfirst }}", {"s": "<b>hello</b>"}),
+    ("e_if_not_in_missing", "{% if x in missing %}A{% else %}B{% endif %}{% if x not in missing %}C{% else %}D{% endif %}{% if not missing %}E{% endif %}", {"x": 1}),
+    ("e_if_not_not", "{% if not not a %}T{% endif %}{% if not a == b %}N{% endif %}", {"a": 1, "b": 2}),
+    ("e_if_compare_none", "{% if a > None %}G{% else %}n{% endif %}{% if a == None %}E{% else %}ne{% endif %}", {"a": 1}),
+    ("e_if_list_eq", "{% if l == m %}eq{% endif %}{% if l != n %}ne{% endif %}", {"l": [1, 2], "m": [1, 2], "n": [2]}),
+    ("e_if_filter_args", "{% if s|slice:':2' == 'ab' %}yes{% endif %}{% if n|add:1 >= 3 %}ge{% endif %}", {"s": "abc", "n": 2}),
+    ("e_for_parentloop_deep", "{% for a in l %}{% for b in l %}{% for c in l %}{{ forloop.parentloop.parentloop.counter }}{{ forloop.parentloop.counter0 }}{{ forloop.revcounter }}.{% endfor %}{% endfor %}{% endfor %}", {"l": [1, 2]}),
+    ("e_forloop_print", "{% for a in l %}{{ forloop.first }}{{ forloop.last }}{% endfor %}", {"l": [1, 2]}),
+    ("e_for_shadow", "{{ x }}{% for x in l %}{{ x }}{% endfor %}{{ x }}", {"x": "o", "l": [1, 2]}),
+    ("e_with_shadow", "{{ x }}{% with x='in' %}{{ x }}{% with x=x|upper %}{{ x }}{% endwith %}{{ x }}{% endwith %}{{ x }}", {"x": "out"}),
+    ("e_cycle_autoescape", "{% for i in l %}{% cycle a b %}{% endfor %}{% autoescape off %}{% for i in l %}{% cycle a b %}{% endfor %}{% endautoescape %}", {"l": [1, 2], "a": "<", "b": "&"}),
+    ("e_cycle_named_reuse", "{% cycle 'a' 'b' 'c' as x %}{% cycle x %}{% cycle x %}{% cycle x %}[{{ x }}]", {}),
+    ("e_firstof_escape", "{% firstof a 'lit<' %}|{% firstof b a %}", {"a": "", "b": "<x>"}),
+    ("e_firstof_none", "[{% firstof a b %}]", {}),
+    ("e_widthratio_str", "{% widthratio '50' '100' '10' %}|{% widthratio a b 10 %}|{% widthratio 2.5 10 100 %}|{% widthratio 5 10 100 as w %}[{{ w }}]", {"a": "x", "b": 3}),
+    ("e_spaceless_dyn", "{% spaceless %} <a> {{ s }} </a>  <b>\n</b> {% endspaceless %}", {"s": "> <"}),
+    ("e_verbatim_named", "{% verbatim myblock %}{% endverbatim %}{{ x }}{% endverbatim myblock %}", {}),
+    ("e_comment_inline", "a{# {{ x }} {% if %} #}b", {}),
+    ("e_multiline_tag_is_text", "{{ a\n}}|{% if\n %}", {"a": 1}),
+    ("e_unclosed_var_text", "{{ a }} {{ b", {"a": 1}),
+    ("e_block_super_filter", "{% extends 'base.html' %}{% block body %}{{ block.super|lower }}-{{ block.super|length }}{% endblock %}", {}),
+    ("e_include_extends", "{% include 'mid.html' %}", {}),
+    ("e_include_in_with", "{% with a='W' %}{% include 'inc.html' %}{% endwith %}", {"a": "A", "b": "B"}),
+    ("e_autoescape_include", "{% autoescape off %}{% include 'inc.html' %}{% endautoescape %}", {"a": "<a>", "b": "<b>"}),
+    ("e_stringformat_more", "{{ f|stringformat:'e' }}|{{ f|stringformat:'.3e' }}|{{ f|stringformat:'g' }}|{{ n|stringformat:'+d' }}|{{ n|stringformat:'o' }}|{{ s|stringformat:'r' }}|{{ s|stringformat:'10s' }}|{{ s|stringformat:'-10s' }}|{{ f|stringformat:'08.2f' }}", {"f": 12345.678, "n": 42, "s": "str"}),
+    ("e_title_more", "{{ s|title }}", {"s": "the quick-brown fox's 2nd BIG jump_here"}),
+    ("e_truncatechars_html", "{{ s|truncatechars:7 }}|{{ s|truncatechars:0 }}|{{ s|truncatechars:'x' }}", {"s": "<b>Bold text</b>"}),
+    ("e_truncatewords_more", "{{ s|truncatewords:0 }}|{{ s|truncatewords:3 }}", {"s": "  one\ttwo\nthree four  "}),
+    ("e_join_nonlist", "{{ n|join:',' }}|{{ s|join:'-' }}|{{ m|join:',' }}", {"n": 5, "s": "abc", "m": {"a": 1, "b": 2}}),
+    ("e_length_is_bad", "{{ l|length_is:'x' }}|{{ n|length_is:1 }}", {"l": [1], "n": 5}),
+    ("e_default_chain", "{{ a|default:b|default:'z' }}|{{ a|default_if_none:'n'|default:'d' }}", {"a": None, "b": 0}),
+    ("e_add_more", "{{ 1.5|add:1 }}|{{ 'a'|add:1 }}|{{ None|add:1 }}|{{ l|add:'x' }}|{{ '1.5'|add:'2' }}", {"l": [1]}),
+    ("e_divisibleby_bad", "{{ 'x'|divisibleby:2 }}", {}),
+    ("e_filesizeformat_more", "{{ 1536|filesizeformat }}|{{ 1048576|filesizeformat }}|{{ 2.5|filesizeformat }}|{{ '2048'|filesizeformat }}|{{ None|filesizeformat }}|{{ 1125899906842624|filesizeformat }}", {}),
+    ("e_pluralize_float", "{{ f|pluralize }}|{{ g|pluralize }}|{{ '1'|pluralize }}|{{ d|pluralize }}", {"f": 1.0, "g": 1.5, "d": {"a": 1}}),
+    ("e_yesno_more", "{{ 0|yesno:'a,b' }}|{{ ''|yesno:'a' }}|{{ l|yesno:'a,b,c,d' }}", {"l": []}),
+    ("e_urlize_more", "{{ s|urlize }}", {"s": "(http://a.com/x) <b> http://b.org. foo@bar foo.com"}),
+    ("e_urlencode_more", "{{ s|urlencode:'/&=' }}|{{ u|urlencode }}", {"s": "a=1&b=/c d", "u": "~._-"}),
+    ("e_slugify_more", "{{ s|slugify }}|{{ t|slugify }}", {"s": "___Hello---World___", "t": "ß und Ölçü 123"}),
+    ("e_escapejs_more", "{{ s|escapejs }}", {"s": "\t\r\u0001é"}),
+    ("e_linebreaks_more", "{{ s|linebreaks }}|{{ e|linebreaks }}", {"s": "a\r\n\r\nb\rc\n\n\n\nd", "e": ""}),
+    ("e_json_script_types", "{{ v|json_script:'i<d' }}", {"v": [1.5, 1e20, "\u2028", {"k": None}]}),
+    ("e_make_list_list", "{{ l|make_list }}", {"l": [1, 2]}),
+    ("e_first_last_map", "{{ d|first }}|{{ d|last }}|{{ n|first }}", {"d": {"a": 1}, "n": 5}),
+    ("e_dictsort_bad", "[{{ l|dictsort:'x' }}]|{{ l|dictsort:'a'|length }}|[{{ m|dictsort:'a' }}]", {"l": [{"a": 2}, {"a": 1}], "m": [{"a": 1}, {"a": "x"}]}),
+    ("e_nested_if_for_if", "{% for u in users %}{% if u.active %}<b>{{ u.name }}</b>{% elif u.name %}{{ u.name|lower }}{% else %}?{% endif %}{% endfor %}", {"users": [{"active": 1, "name": "A"}, {"name": "B"}, {}]}),
+    ("e_var_in_attr", "<a href=\"/u/{{ id }}?q={{ q|urlencode }}\" title='{{ t }}'>x</a>", {"id": 5, "q": "a b&c", "t": "it's \"q\""}),
+    ("e_int_lookup_on_dict", "{{ d.1 }}|{{ l.0.a }}", {"d": {"1": "one"}, "l": [{"a": "x"}]}),
+    ("e_negative_literal", "{{ -5|add:3 }}|{{ -1.5 }}", {}),
+    ("e_string_literal_escapes", "{{ \"a\\\"b\" }}|{{ 'it\\'s' }}", {}),
+    ("e_missing_nested_filter", "[{{ a.b.c|default:'d' }}][{{ a.b|length }}]", {"a": {}}),
     ("f_missing_default", "{{ nope|default:'d' }}|{{ nope|length }}|{{ nope|upper }}", {}),
 ]
 
@@ -154,6 +208,11 @@ def cstr(s):
 print("// Generated by gen_django_cases.py from Django %s; do not edit by hand." % django.get_version())
 print("// Each row: name, template, context (JSON), Django's output.")
 for name, tpl, ctx in CASES:
-    out = E.from_string(tpl).render(ctx)
+    try:
+        out = E.from_string(tpl).render(ctx)
+    except Exception as e:  # Django raises here; liveactor renders "" instead — not a table row
+        import sys
+        print("skipped %s: Django raised %r" % (name, e), file=sys.stderr)
+        continue
     print("QTest::newRow(%s) << QString::fromUtf16(u%s) << QByteArray(%s) << QString::fromUtf16(u%s);" % (
         cstr(name), cstr(tpl)[0:], cstr(json.dumps(ctx)), cstr(out)))
