@@ -346,9 +346,6 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
     st.loop = &loop;
     const qsizetype nvars = f->loopVars.size();
     const size_t dynCount = size_t(f->bodyBlock.statics->parts.size() - 1);
-    QSet<QByteArray> seenKeys;
-    if (f->hasKey)
-        seenKeys.reserve(n);
     for (qsizetype i = 0; i < n && !st.error; ++i) {
         const Value &item = items[f->reversed ? n - 1 - i : i];
         loop.counter0 = i;
@@ -370,13 +367,8 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
         renderOps(f->bodyBlock.ops, st, e.dyns);
         if (f->hasKey) {
             auto k = resolveExpr(f->key, st, true, f->templateName);
+            // duplicate keys are allowed; the diff never moves one old entry to two places
             e.key = k ? keyBytes(*k) : QByteArray("n");
-            if (seenKeys.contains(e.key)) {
-                // duplicate key: make it unique so the diff stays well defined
-                QByteArray unique = e.key + '#' + QByteArray::number(i);
-                e.key = unique;
-            }
-            seenKeys.insert(e.key);
         } else {
             e.key = QByteArray::number(i);
         }

@@ -247,6 +247,7 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
     bool any = false;
     QHash<QByteArray, qsizetype> oldIndex;
     bool indexBuilt = false;
+    std::vector<bool> movedFrom;
     for (size_t i = 0; i < ne.size(); ++i) {
         qsizetype oldPos = -1;
         if (i < oe.size() && oe[i].key == ne[i].key) {
@@ -261,6 +262,16 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
             auto it = oldIndex.constFind(ne[i].key);
             if (it != oldIndex.constEnd())
                 oldPos = *it;
+            // The client clones each old entry once per diff: two moves from one old position
+            // (duplicate keys) would share one object, so a second one is sent as a new entry.
+            if (oldPos >= 0 && oldPos != qsizetype(i)) {
+                if (movedFrom.empty())
+                    movedFrom.resize(oe.size(), false);
+                if (movedFrom[size_t(oldPos)])
+                    oldPos = -1;
+                else
+                    movedFrom[size_t(oldPos)] = true;
+            }
         }
         if (oldPos < 0) {
             appendIndexKey(body, i);

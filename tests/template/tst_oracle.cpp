@@ -209,6 +209,27 @@ class TestOracle : public QObject
                       st.insert(QStringLiteral("title"), Value(QStringLiteral("Groups")));
                       st.insert(QStringLiteral("groups"), Value(ValueList()));
                   }});
+        s.append({QStringLiteral("duplicate keys + moves + per-row branches"),
+                  QStringLiteral(
+                      "<ol>{% for w in ws key w.k %}<li>{% if w.n > 1 %}<b>{{ w.k }}:{{ w.n }}</b>{% else %}{{ w.k }}{% endif %}</li>{% endfor %}</ol>"),
+                  [](Rng &r, ValueMap &st) -> QSet<QString> {
+                      ValueList ws = *st.value(QStringLiteral("ws")).list();
+                      const int n = int(ws.size());
+                      auto item = [&] {
+                          return Value(ValueMap{{QStringLiteral("k"), Value(QStringLiteral("k%1").arg(r.below(4)))},
+                                                {QStringLiteral("n"), Value(r.below(3))}});
+                      };
+                      switch (r.below(5)) {
+                      case 0: ws.insert(r.below(n + 1), item()); break;
+                      case 1: if (n) ws.removeAt(r.below(n)); break;
+                      case 2: if (n > 1) ws.move(r.below(n), r.below(n)); break;
+                      case 3: if (n) ws[r.below(n)] = item(); break;
+                      default: std::reverse(ws.begin(), ws.end()); if (n) ws.append(ws[r.below(n)]); break;
+                      }
+                      st.insert(QStringLiteral("ws"), Value(ws));
+                      return {QStringLiteral("ws")};
+                  },
+                  [](Rng &, ValueMap &st) { st.insert(QStringLiteral("ws"), Value(ValueList())); }});
         return s;
     }
 
