@@ -1,0 +1,66 @@
+#include "monitor_app/core/actiondescriber.h"
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+using Action = InstanceConnection::Action;
+
+QString ActionDescriber::actionName(Action action)
+{
+    switch (action) {
+    case Action::Kill: return u"Kill"_s;
+    case Action::Restart: return u"Restart"_s;
+    case Action::Shutdown: return u"Shutdown"_s;
+    case Action::Ping: return u"Ping"_s;
+    case Action::FetchAssigns: return u"Fetch assigns"_s;
+    }
+    return {};
+}
+
+QString ActionDescriber::title(Action action, const ActorRecord &actor)
+{
+    const QString label = actor.viewOrPath().isEmpty() ? actor.id.left(8) : actor.viewOrPath();
+    return u"%1 %2 %3?"_s.arg(actionName(action), actor.kind, label);
+}
+
+QString ActionDescriber::confirmation(Action action, const ActorRecord &actor, const ActorRecord *parent)
+{
+    const QString who = u"%1 %2"_s.arg(actor.kind, actor.id);
+    const bool supervised = parent && parent->kind.contains(u"supervisor"_s);
+    const QString parentText = parent ? u"its parent %1 (%2)"_s.arg(parent->kind, parent->id.left(8)) : u"nothing (it is top-level)"_s;
+    QString consequence;
+    if (actor.kind == u"view"_s)
+        consequence = u" The browser sees the view's channel error and re-mounts it: the page state is rebuilt by mount()."_s;
+    else if (actor.kind == u"session"_s)
+        consequence = u" Its views stop with it and the browser's socket is closed; the client reconnects and mounts again."_s;
+    switch (action) {
+    case Action::Kill:
+        return u"Kill %1 immediately (exit reason \"killed\", queued messages are dropped: %2 in its mailbox).\n\n"
+               "What happens next is decided by %3: %4%5"_s
+            .arg(who).arg(actor.length).arg(parentText,
+                 supervised ? u"a supervisor restarts a permanent or transient child as a new incarnation (restart count +1), "
+                              "unless its restart intensity is exceeded, in which case the supervisor itself gives up and escalates."_s
+                 : parent ? u"the parent is linked to it and handles the abnormal exit (a session restarts a crashed view and "
+                            "counts it toward its view-crash limit)."_s
+                          : u"no one restarts it."_s,
+                 consequence);
+    case Action::Restart:
+        return u"Restart %1: a clean stop (graceful, with its shutdown timeout) and a new incarnation started by its "
+               "supervisor. Counts as a restart but not toward the supervisor's restart intensity.%2%3"_s
+            .arg(who, supervised ? QString() : u"\n\nNote: its parent is not a supervisor; the runtime will refuse (not_supported)."_s,
+                 consequence);
+    case Action::Shutdown:
+        return u"Shut down %1 for good: it drains its mailbox and stops with reason \"shutdown\" (killed after 5 s). "
+               "A supervisor does not restart a transient or temporary child after a shutdown; a permanent child is "
+               "restarted.%2"_s
+            .arg(who, consequence);
+    case Action::Ping:
+        return u"Ping %1 through its system lane."_s.arg(who);
+    case Action::FetchAssigns:
+        return u"Fetch the current state of %1."_s.arg(who);
+    }
+    return {};
+}
+
+} // namespace LiveActor::Monitor

@@ -1,0 +1,46 @@
+#include "monitor_app/core/actorfilterproxy.h"
+
+#include "monitor_app/core/actortreemodel.h"
+
+namespace LiveActor::Monitor {
+
+ActorFilterProxy::ActorFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setRecursiveFilteringEnabled(true);
+    setSortRole(ActorTreeModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+    // Dynamic: rows whose mailbox changes move in or out of `fill>50%` and re-sort as deltas
+    // arrive (the model reports one dataChanged range per parent per delta, which keeps it cheap).
+    setDynamicSortFilter(true);
+}
+
+bool ActorFilterProxy::setFilterExpression(const QString &text)
+{
+    m_expression = FilterExpression(text);
+    invalidateFilter();
+    return m_expression.isValid();
+}
+
+bool ActorFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_expression.isEmpty())
+        return true;
+    auto *model = static_cast<const ActorTreeModel *>(sourceModel());
+    const QModelIndex idx = model->index(sourceRow, 0, sourceParent);
+    if (model->data(idx, ActorTreeModel::IsInstanceRole).toBool())
+        return true;
+    const ActorRecord *record = model->record(idx);
+    return record && m_expression.matches(*record);
+}
+
+bool ActorFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant l = left.data(ActorTreeModel::SortRole);
+    const QVariant r = right.data(ActorTreeModel::SortRole);
+    if (l.typeId() == QMetaType::QString || r.typeId() == QMetaType::QString)
+        return l.toString().compare(r.toString(), Qt::CaseInsensitive) < 0;
+    return l.toDouble() < r.toDouble();
+}
+
+} // namespace LiveActor::Monitor

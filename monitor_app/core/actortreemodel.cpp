@@ -1,0 +1,522 @@
+#include "monitor_app/core/actortreemodel.h"
+
+#include "monitor_app/core/instanceconnection.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+struct ActorTreeModel::Node
+{
+    Node *parent = nullptr; // null for an instance's root node
+    Instance *instance = nullptr;
+    int row = 0;
+    std::vector<Node *> children;
+    ActorRecord record;
+};
+
+struct ActorTreeModel::Instance
+{
+    QPointer<InstanceConnection> connection;
+    InstanceConnection *key = nullptr;
+    Node root;
+    std::unordered_map<QString, std::unique_ptr<Node>> nodes;
+};
+
+namespace {
+
+QString stateText(pb::ActorState state)
+{
+    switch (state) {
+    case pb::ACTOR_STATE_STARTING: return u"starting"_s;
+    case pb::ACTOR_STATE_RUNNING: return u"running"_s;
+    case pb::ACTOR_STATE_STOPPING: return u"stopping"_s;
+    case pb::ACTOR_STATE_RESTARTING: return u"restarting"_s;
+    case pb::ACTOR_STATE_STOPPED: return u"stopped"_s;
+    default: return u"unknown"_s;
+    }
+}
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+} // namespace
+
+ActorTreeModel::ActorTreeModel(QObject *parent)
+    : QAbstractItemModel(parent)
+{
+}
+
+ActorTreeModel::~ActorTreeModel() = default;
+
+qint64 ActorTreeModel::now() const
+{
+    return m_fixedNow ? m_fixedNow : QDateTime::currentMSecsSinceEpoch();
+}
+
+QString ActorTreeModel::formatAge(qint64 ms)
+{
+    if (ms < 0)
+        ms = 0;
+    const qint64 s = ms / 1000;
+    if (s < 60)
+        return u"%1 s"_s.arg(s);
+    if (s < 3600)
+        return u"%1 min"_s.arg(s / 60);
+    if (s < 86400)
+        return u"%1 h %2 min"_s.arg(s / 3600).arg((s % 3600) / 60);
+    return u"%1 d %2 h"_s.arg(s / 86400).arg((s % 86400) / 3600);
+}
+
+void ActorTreeModel::addInstance(InstanceConnection *connection)
+{
+    if (instanceOf(connection))
+        return;
+    const int row = int(m_instances.size());
+    beginInsertRows({}, row, row);
+    auto instance = std::make_unique<Instance>();
+    instance->connection = connection;
+    instance->key = connection;
+    instance->root.instance = instance.get();
+    instance->root.row = row;
+    m_instances.push_back(std::move(instance));
+    endInsertRows();
+    connect(connection, &InstanceConnection::snapshotReceived, this,
+            [this, connection](const pb::Snapshot &s) { applySnapshot(connection, s); });
+    connect(connection, &InstanceConnection::deltaReceived, this,
+            [this, connection](const pb::Delta &d) { applyDelta(connection, d); });
+    connect(connection, &InstanceConnection::stateChanged, this, &ActorTreeModel::onConnectionStateChanged);
+    connect(connection, &InstanceConnection::helloReceived, this, &ActorTreeModel::onConnectionStateChanged);
+}
+
+void ActorTreeModel::onConnectionStateChanged()
+{
+    auto *connection = qobject_cast<InstanceConnection *>(sender());
+    if (Instance *instance = instanceOf(connection)) {
+        const QModelIndex idx = indexOfNode(&instance->root);
+        Q_EMIT dataChanged(idx, idx.siblingAtColumn(ColumnCount - 1));
+    }
+}
+
+void ActorTreeModel::removeInstance(InstanceConnection *connection)
+{
+    for (size_t i = 0; i < m_instances.size(); ++i) {
+        if (m_instances[i]->key != connection)
+            continue;
+        beginRemoveRows({}, int(i), int(i));
+        if (m_instances[i]->connection)
+            m_instances[i]->connection->disconnect(this);
+        m_instances.erase(m_instances.begin() + qsizetype(i));
+        for (size_t j = i; j < m_instances.size(); ++j)
+            m_instances[j]->root.row = int(j);
+        endRemoveRows();
+        return;
+    }
+}
+
+ActorTreeModel::Instance *ActorTreeModel::instanceOf(InstanceConnection *connection) const
+{
+    for (const auto &instance : m_instances)
+        if (instance->key == connection)
+            return instance.get();
+    return nullptr;
+}
+
+void ActorTreeModel::fillRecord(ActorRecord &r, const pb::Actor &a)
+{
+    r.id = q(a.id());
+    r.parentId = q(a.parent_id());
+    r.kind = q(a.kind());
+    r.name = q(a.name());
+    r.state = stateText(a.state());
+    r.incarnation = a.incarnation();
+    r.executor = a.executor();
+    r.restartCount = int(a.restart_count());
+    r.hasExited = a.has_last_exit();
+    r.exitKind = q(a.last_exit().kind());
+    r.exitMessage = q(a.last_exit().message());
+    r.exitTraceback = q(a.last_exit().traceback());
+    r.startedAtMs = a.started_at_ms();
+    r.metadata.clear();
+    for (const auto &[key, value] : a.metadata())
+        r.metadata.insert(q(key), q(value));
+}
+
+void ActorTreeModel::applyMailbox(ActorRecord &r, const pb::MailboxStats &m, qint64 timeMs)
+{
+    if (r.lastUpdateMs > 0 && timeMs > r.lastUpdateMs) {
+        const quint64 delta = m.processed() >= r.processed ? m.processed() - r.processed : m.processed();
+        r.messagesPerSecond = double(delta) * 1000.0 / double(timeMs - r.lastUpdateMs);
+    }
+    if (m.processed() != r.processed || r.lastActivityMs == 0)
+        r.lastActivityMs = timeMs;
+    r.length = int(m.length());
+    r.capacity = int(m.capacity());
+    r.highWater = int(m.high_water());
+    r.systemLength = int(m.system_length());
+    r.enqueued = m.enqueued();
+    r.processed = m.processed();
+    r.rejected = m.rejected();
+    r.waitTimeUs = m.wait_time_us();
+    r.processingTimeUs = m.processing_time_us();
+    r.lastUpdateMs = timeMs;
+    r.history.append(FillSample{timeMs, float(r.fill()), r.length});
+    if (r.history.size() > ActorRecord::HistoryLength)
+        r.history.remove(0, r.history.size() - ActorRecord::HistoryLength);
+}
+
+ActorTreeModel::Node *ActorTreeModel::parentFor(Instance *instance, const QString &parentId) const
+{
+    if (!parentId.isEmpty()) {
+        auto it = instance->nodes.find(parentId);
+        if (it != instance->nodes.end())
+            return it->second.get();
+    }
+    return &instance->root;
+}
+
+void ActorTreeModel::applySnapshot(InstanceConnection *connection, const pb::Snapshot &snapshot)
+{
+    Instance *instance = instanceOf(connection);
+    if (!instance)
+        return;
+    const QModelIndex rootIndex = indexOfNode(&instance->root);
+    // Keep derived values (rates, history) of actors that are still there.
+    std::unordered_map<QString, std::unique_ptr<Node>> old = std::move(instance->nodes);
+    instance->nodes.clear();
+    if (!instance->root.children.empty()) {
+        beginRemoveRows(rootIndex, 0, int(instance->root.children.size()) - 1);
+        instance->root.children.clear();
+        endRemoveRows();
+    }
+    const qint64 timeMs = snapshot.time_ms();
+    instance->nodes.reserve(size_t(snapshot.actors_size()));
+    std::vector<Node *> top;
+    for (const pb::Actor &actor : snapshot.actors()) {
+        const QString id = q(actor.id());
+        std::unique_ptr<Node> node;
+        if (auto it = old.find(id); it != old.end()) {
+            node = std::move(it->second);
+            node->children.clear();
+        } else {
+            node = std::make_unique<Node>();
+        }
+        node->instance = instance;
+        fillRecord(node->record, actor);
+        applyMailbox(node->record, actor.mailbox(), timeMs);
+        Node *parent = parentFor(instance, node->record.parentId);
+        node->parent = parent;
+        if (parent == &instance->root) {
+            node->row = int(top.size());
+            top.push_back(node.get());
+        } else {
+            node->row = int(parent->children.size());
+            parent->children.push_back(node.get());
+        }
+        instance->nodes.emplace(id, std::move(node));
+    }
+    if (!top.empty()) {
+        beginInsertRows(rootIndex, 0, int(top.size()) - 1);
+        instance->root.children = std::move(top);
+        endInsertRows();
+    }
+    Q_EMIT dataChanged(rootIndex, rootIndex.siblingAtColumn(ColumnCount - 1));
+}
+
+void ActorTreeModel::insertActor(Instance *instance, const pb::Actor &actor, qint64 timeMs)
+{
+    auto node = std::make_unique<Node>();
+    node->instance = instance;
+    fillRecord(node->record, actor);
+    applyMailbox(node->record, actor.mailbox(), timeMs);
+    Node *parent = parentFor(instance, node->record.parentId);
+    const int row = int(parent->children.size());
+    beginInsertRows(indexOfNode(parent), row, row);
+    node->parent = parent;
+    node->row = row;
+    parent->children.push_back(node.get());
+    const QString key = node->record.id;
+    instance->nodes.emplace(key, std::move(node));
+    endInsertRows();
+}
+
+void ActorTreeModel::updateActor(Instance *instance, Node *node, const pb::Actor &actor, qint64 timeMs)
+{
+    Q_UNUSED(instance);
+    fillRecord(node->record, actor);
+    applyMailbox(node->record, actor.mailbox(), timeMs);
+    const QModelIndex idx = indexOfNode(node);
+    Q_EMIT dataChanged(idx, idx.siblingAtColumn(ColumnCount - 1));
+}
+
+void ActorTreeModel::detachChildren(Instance *instance, Node *node)
+{
+    for (Node *child : node->children) {
+        detachChildren(instance, child);
+        instance->nodes.erase(child->record.id);
+    }
+    node->children.clear();
+}
+
+void ActorTreeModel::removeActor(Instance *instance, Node *node)
+{
+    Node *parent = node->parent;
+    const int row = node->row;
+    beginRemoveRows(indexOfNode(parent), row, row);
+    parent->children.erase(parent->children.begin() + row);
+    for (size_t i = size_t(row); i < parent->children.size(); ++i)
+        parent->children[i]->row = int(i);
+    detachChildren(instance, node);
+    const QString key = node->record.id; // erasing destroys node
+    instance->nodes.erase(key);
+    endRemoveRows();
+}
+
+void ActorTreeModel::applyDelta(InstanceConnection *connection, const pb::Delta &delta)
+{
+    Instance *instance = instanceOf(connection);
+    if (!instance)
+        return;
+    const qint64 timeMs = delta.time_ms();
+    for (const std::string &id : delta.removed()) {
+        auto it = instance->nodes.find(q(id));
+        if (it != instance->nodes.end())
+            removeActor(instance, it->second.get());
+    }
+    for (const pb::Actor &actor : delta.added()) {
+        auto it = instance->nodes.find(q(actor.id()));
+        if (it != instance->nodes.end())
+            updateActor(instance, it->second.get(), actor, timeMs);
+        else
+            insertActor(instance, actor, timeMs);
+    }
+    for (const pb::Actor &actor : delta.changed()) {
+        auto it = instance->nodes.find(q(actor.id()));
+        if (it != instance->nodes.end())
+            updateActor(instance, it->second.get(), actor, timeMs);
+        else
+            insertActor(instance, actor, timeMs);
+    }
+    // Mailbox-only updates: one dataChanged per parent covering the touched rows.
+    std::map<Node *, std::pair<int, int>> ranges;
+    for (const pb::MailboxUpdate &update : delta.mailbox()) {
+        auto it = instance->nodes.find(q(update.id()));
+        if (it == instance->nodes.end())
+            continue;
+        Node *node = it->second.get();
+        applyMailbox(node->record, update.mailbox(), timeMs);
+        auto [r, inserted] = ranges.try_emplace(node->parent, node->row, node->row);
+        if (!inserted) {
+            r->second.first = std::min(r->second.first, node->row);
+            r->second.second = std::max(r->second.second, node->row);
+        }
+    }
+    for (const auto &[parent, range] : ranges) {
+        const QModelIndex p = indexOfNode(parent);
+        Q_EMIT dataChanged(index(range.first, MailboxColumn, p), index(range.second, LastEventColumn, p));
+    }
+    if (delta.added_size() || delta.removed_size()) {
+        const QModelIndex rootIndex = indexOfNode(&instance->root);
+        Q_EMIT dataChanged(rootIndex, rootIndex.siblingAtColumn(ColumnCount - 1));
+    }
+}
+
+ActorTreeModel::Node *ActorTreeModel::nodeOf(const QModelIndex &index) const
+{
+    return index.isValid() ? static_cast<Node *>(index.internalPointer()) : nullptr;
+}
+
+QModelIndex ActorTreeModel::indexOfNode(const Node *node, int column) const
+{
+    if (!node)
+        return {};
+    return createIndex(node->row, column, const_cast<Node *>(node));
+}
+
+const ActorRecord *ActorTreeModel::record(const QModelIndex &index) const
+{
+    Node *node = nodeOf(index);
+    return node && node->parent ? &node->record : nullptr;
+}
+
+InstanceConnection *ActorTreeModel::connection(const QModelIndex &index) const
+{
+    Node *node = nodeOf(index);
+    return node ? node->instance->connection.data() : nullptr;
+}
+
+QModelIndex ActorTreeModel::indexOf(InstanceConnection *connection, const QString &actorId) const
+{
+    Instance *instance = instanceOf(connection);
+    if (!instance)
+        return {};
+    auto it = instance->nodes.find(actorId);
+    return it == instance->nodes.end() ? QModelIndex() : indexOfNode(it->second.get());
+}
+
+const ActorRecord *ActorTreeModel::find(InstanceConnection *connection, const QString &actorId) const
+{
+    Instance *instance = instanceOf(connection);
+    if (!instance)
+        return nullptr;
+    auto it = instance->nodes.find(actorId);
+    return it == instance->nodes.end() ? nullptr : &it->second->record;
+}
+
+int ActorTreeModel::actorCount(InstanceConnection *connection) const
+{
+    Instance *instance = instanceOf(connection);
+    return instance ? int(instance->nodes.size()) : 0;
+}
+
+QModelIndex ActorTreeModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    if (!parent.isValid()) {
+        if (row >= int(m_instances.size()))
+            return {};
+        return createIndex(row, column, &m_instances[size_t(row)]->root);
+    }
+    Node *p = nodeOf(parent);
+    if (!p || row >= int(p->children.size()))
+        return {};
+    return createIndex(row, column, p->children[size_t(row)]);
+}
+
+QModelIndex ActorTreeModel::parent(const QModelIndex &child) const
+{
+    Node *node = nodeOf(child);
+    if (!node || !node->parent)
+        return {};
+    return indexOfNode(node->parent);
+}
+
+int ActorTreeModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid())
+        return int(m_instances.size());
+    if (parent.column() > 0)
+        return 0;
+    Node *node = nodeOf(parent);
+    return node ? int(node->children.size()) : 0;
+}
+
+int ActorTreeModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+bool ActorTreeModel::hasChildren(const QModelIndex &parent) const
+{
+    return rowCount(parent) > 0;
+}
+
+QVariant ActorTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const QStringList names{u"Id"_s, u"Kind"_s, u"View / path"_s, u"State"_s, u"Mailbox"_s,
+                                   u"High-water"_s, u"Msgs/s"_s, u"Rejected"_s, u"Restarts"_s, u"Age"_s,
+                                   u"Last event"_s};
+    return names.value(section);
+}
+
+QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
+{
+    Node *node = nodeOf(index);
+    if (!node)
+        return {};
+    const int column = index.column();
+    if (!node->parent) { // instance row
+        InstanceConnection *c = node->instance->connection.data();
+        if (role == IsInstanceRole)
+            return true;
+        if (role == FilterTextRole)
+            return QString();
+        if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+            return {};
+        if (!c)
+            return {};
+        switch (column) {
+        case IdColumn: return c->displayName();
+        case KindColumn: return u"instance"_s;
+        case PathColumn: return c->url().toString();
+        case StateColumn: return InstanceConnection::stateName(c->state());
+        case MailboxColumn: return u"%1 actors"_s.arg(node->instance->nodes.size());
+        default: return {};
+        }
+    }
+    const ActorRecord &r = node->record;
+    switch (role) {
+    case IsInstanceRole: return false;
+    case IdRole: return r.id;
+    case KindRole: return r.kind;
+    case FillRole: return r.fill();
+    case FilterTextRole: {
+        QString text = r.id + u' ' + r.kind + u' ' + r.name + u' ' + r.state + u' ' + r.viewOrPath();
+        for (auto it = r.metadata.cbegin(); it != r.metadata.cend(); ++it)
+            text += u' ' + it.value();
+        return text;
+    }
+    case Qt::ToolTipRole:
+        if (column == MailboxColumn)
+            return u"%1 of %2 queued (system lane %3); %4 enqueued, %5 processed"_s.arg(r.length).arg(r.capacity)
+                .arg(r.systemLength).arg(r.enqueued).arg(r.processed);
+        if (column == RestartsColumn && r.hasExited)
+            return u"last exit: %1 %2"_s.arg(r.exitKind, r.exitMessage);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column >= MailboxColumn && column <= AgeColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case SortRole:
+        switch (column) {
+        case MailboxColumn: return r.fill();
+        case HighWaterColumn: return r.highWater;
+        case RateColumn: return now() - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
+        case RejectedColumn: return qulonglong(r.rejected);
+        case RestartsColumn: return r.restartCount;
+        case AgeColumn: return now() - r.startedAtMs;
+        case LastEventColumn: return r.lastActivityMs;
+        default: break;
+        }
+        [[fallthrough]];
+    case Qt::DisplayRole:
+        switch (column) {
+        case IdColumn: return r.id;
+        case KindColumn: return r.kind;
+        case PathColumn: return r.viewOrPath();
+        case StateColumn: return r.state;
+        case MailboxColumn: return u"%1/%2"_s.arg(r.length).arg(r.capacity);
+        case HighWaterColumn: return r.highWater;
+        case RateColumn: {
+            const double rate = now() - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
+            return QString::number(rate, 'f', rate < 10 ? 1 : 0);
+        }
+        case RejectedColumn: return qulonglong(r.rejected);
+        case RestartsColumn: return r.restartCount;
+        case AgeColumn: return formatAge(now() - r.startedAtMs);
+        case LastEventColumn: {
+            const QString event = r.lastEvent();
+            const QString ago = formatAge(now() - r.lastActivityMs) + u" ago"_s;
+            return event.isEmpty() ? ago : event + u" ("_s + ago + u')';
+        }
+        default: return {};
+        }
+    default:
+        return {};
+    }
+}
+
+} // namespace LiveActor::Monitor

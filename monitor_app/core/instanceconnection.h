@@ -1,0 +1,104 @@
+#pragma once
+
+#include "liveactor/monitor/v1/monitor.pb.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QTimer;
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace LiveActor::Monitor {
+
+/// One connection to one runtime's control plane (liveactor.monitor.v1 over a WebSocket).
+///
+/// open() connects, answers Hello with Auth, subscribes, and then emits snapshotReceived /
+/// deltaReceived as frames arrive. On a dropped connection it reconnects with exponential
+/// back-off (0.5 s doubling to 30 s, reset once live); a refused token stops it (state Failed).
+/// Commands are sent with sendCommand() and answered by commandFinished() with the same
+/// request id. Thread affinity: the thread it was created on (the GUI thread). Errors are
+/// reported through state() / lastError(), never thrown.
+class InstanceConnection : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+public:
+    enum class State {
+        Disconnected,   ///< not opened, or closed
+        Connecting,     ///< TCP/WebSocket handshake (or waiting to retry)
+        Authenticating, ///< Hello received, Auth sent
+        Live,           ///< subscribed, receiving deltas
+        Failed,         ///< token refused or protocol mismatch: no automatic retry
+    };
+    Q_ENUM(State)
+
+    enum class Action { Kill, Restart, Shutdown, Ping, FetchAssigns };
+    Q_ENUM(Action)
+
+    explicit InstanceConnection(QUrl url, QString token, QObject *parent = nullptr);
+    ~InstanceConnection() override;
+
+    QUrl url() const { return m_url; }
+    QString token() const { return m_token; }
+    /// The instance's name from Hello (or the URL's host:port before that).
+    QString displayName() const;
+    const ::liveactor::monitor::v1::Hello &hello() const { return m_hello; }
+    State state() const { return m_state; }
+    static QString stateName(State state);
+    QString lastError() const { return m_lastError; }
+    /// Scope granted by the runtime (SCOPE_NONE until authenticated).
+    ::liveactor::monitor::v1::Scope scope() const { return m_scope; }
+    bool canOperate() const { return m_scope == ::liveactor::monitor::v1::SCOPE_OPERATE; }
+
+    /// Delta tick asked for in Subscribe (ms, default 250). Takes effect on the next subscribe.
+    void setIntervalMs(int ms) { m_intervalMs = ms; }
+    /// Automatic reconnect (default on).
+    void setAutoReconnect(bool on) { m_autoReconnect = on; }
+    /// Current back-off delay before the next reconnect attempt.
+    int reconnectDelayMs() const { return m_backoffMs; }
+
+    void open();
+    void close();
+    /// Sends a command; returns its request id (0 if not live, then nothing is sent).
+    quint64 sendCommand(const QString &actorId, Action action, const QString &reason = {});
+    /// Sends raw bytes as one binary frame (tests: malformed input).
+    void sendRaw(const QByteArray &bytes);
+
+Q_SIGNALS:
+    void stateChanged(LiveActor::Monitor::InstanceConnection::State state);
+    void helloReceived();
+    void snapshotReceived(const liveactor::monitor::v1::Snapshot &snapshot);
+    void deltaReceived(const liveactor::monitor::v1::Delta &delta);
+    void commandFinished(quint64 requestId, const liveactor::monitor::v1::CommandResult &result);
+    void auditReceived(const liveactor::monitor::v1::Audit &audit);
+    void errorReceived(const QString &code, const QString &message);
+
+private:
+    void setState(State state);
+    void onConnected();
+    void onDisconnected();
+    void onBinary(const QByteArray &frame);
+    void send(const ::liveactor::monitor::v1::ClientMessage &message);
+    void scheduleReconnect();
+
+    QUrl m_url;
+    QString m_token;
+    QWebSocket *m_socket = nullptr;
+    QTimer *m_retryTimer = nullptr;
+    State m_state = State::Disconnected;
+    QString m_lastError;
+    ::liveactor::monitor::v1::Hello m_hello;
+    ::liveactor::monitor::v1::Scope m_scope = ::liveactor::monitor::v1::SCOPE_NONE;
+    int m_intervalMs = 250;
+    int m_backoffMs = 500;
+    bool m_autoReconnect = true;
+    bool m_wantOpen = false;
+    quint64 m_nextRequest = 1;
+};
+
+} // namespace LiveActor::Monitor

@@ -1,0 +1,84 @@
+#include "monitor_app/core/snapshotdump.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+namespace {
+const char *stateName(pb::ActorState s)
+{
+    switch (s) {
+    case pb::ACTOR_STATE_STARTING: return "starting";
+    case pb::ACTOR_STATE_RUNNING: return "running";
+    case pb::ACTOR_STATE_STOPPING: return "stopping";
+    case pb::ACTOR_STATE_RESTARTING: return "restarting";
+    case pb::ACTOR_STATE_STOPPED: return "stopped";
+    default: return "unknown";
+    }
+}
+}
+
+QByteArray SnapshotDump::toText(const pb::Hello &hello, const pb::Snapshot &snapshot)
+{
+    QByteArray out;
+    out += "instance " + QByteArray::fromStdString(hello.instance_name()) + " (pid " + QByteArray::number(hello.pid())
+        + ", host " + QByteArray::fromStdString(hello.host()) + ", " + QByteArray::fromStdString(hello.build()) + ") — "
+        + QByteArray::number(snapshot.actors_size()) + " actors, version " + QByteArray::number(snapshot.version()) + '\n';
+    QHash<QByteArray, QList<int>> children;
+    QHash<QByteArray, int> byId;
+    for (int i = 0; i < snapshot.actors_size(); ++i)
+        byId.insert(QByteArray::fromStdString(snapshot.actors(i).id()), i);
+    QList<int> roots;
+    for (int i = 0; i < snapshot.actors_size(); ++i) {
+        const QByteArray parent = QByteArray::fromStdString(snapshot.actors(i).parent_id());
+        if (parent.isEmpty() || !byId.contains(parent))
+            roots.append(i);
+        else
+            children[parent].append(i);
+    }
+    std::function<void(int, int)> print = [&](int i, int depth) {
+        const pb::Actor &a = snapshot.actors(i);
+        QByteArray line(2 * (depth + 1), ' ');
+        line += QByteArray::fromStdString(a.kind()) + ' ' + QByteArray::fromStdString(a.id()) + ' ' + stateName(a.state())
+            + " mailbox " + QByteArray::number(a.mailbox().length()) + '/' + QByteArray::number(a.mailbox().capacity())
+            + " hw " + QByteArray::number(a.mailbox().high_water()) + " rejected " + QByteArray::number(a.mailbox().rejected())
+            + " restarts " + QByteArray::number(a.restart_count());
+        auto path = a.metadata().find("path");
+        if (path != a.metadata().end())
+            line += " path " + QByteArray::fromStdString(path->second);
+        if (a.has_last_exit())
+            line += " last_exit " + QByteArray::fromStdString(a.last_exit().kind()) + ':'
+                + QByteArray::fromStdString(a.last_exit().message());
+        out += line + '\n';
+        for (int c : children.value(QByteArray::fromStdString(a.id())))
+            print(c, depth + 1);
+    };
+    for (int r : roots)
+        print(r, 0);
+    return out;
+}
+
+QByteArray SnapshotDump::toJson(const pb::Hello &hello, const pb::Snapshot &snapshot)
+{
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    std::string helloJson, snapshotJson;
+    (void)google::protobuf::util::MessageToJsonString(hello, &helloJson, options);
+    (void)google::protobuf::util::MessageToJsonString(snapshot, &snapshotJson, options);
+    // {"instance": <hello>, "snapshot": <snapshot>}
+    return "{\n\"instance\": " + QByteArray::fromStdString(helloJson) + ",\n\"snapshot\": "
+        + QByteArray::fromStdString(snapshotJson) + "\n}\n";
+}
+
+} // namespace LiveActor::Monitor
