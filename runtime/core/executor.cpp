@@ -105,11 +105,16 @@ void TimerQueue::clear()
 // ---------------------------------------------------------------- ThreadExecutor
 
 const QEvent::Type ThreadExecutor::WakeEvent = QEvent::Type(QEvent::registerEventType());
+const QEvent::Type ThreadExecutor::StopEvent = QEvent::Type(QEvent::registerEventType());
 
 bool ExecutorContext::event(QEvent *event)
 {
     if (event->type() == ThreadExecutor::WakeEvent) {
         m_executor->drain();
+        return true;
+    }
+    if (event->type() == ThreadExecutor::StopEvent) {
+        m_executor->quitLoop();
         return true;
     }
     return QObject::event(event);
@@ -127,11 +132,13 @@ ThreadExecutor::ThreadExecutor(ActorSystem *system, int index, int batchSize,
         m_timer->setSingleShot(true);
         m_timer->setTimerType(Qt::PreciseTimer);
         QObject::connect(m_timer, &QTimer::timeout, m_context, [this] { drain(); });
+        QEventLoop loop;
+        m_loop = &loop;
         m_ready.release();
-        QEventLoop loop; // QThread::quit() exits it
-        loop.exec();
+        loop.exec(); // until StopEvent
+        m_loop = nullptr;
         delete m_context;
-        m_context = nullptr;
+        m_finished.release();
     });
     m_thread->setObjectName(QStringLiteral("liveactor-executor-%1").arg(index));
     m_thread->start();
@@ -152,8 +159,12 @@ void ThreadExecutor::stop()
             return;
         m_stopped = true;
     }
-    m_thread->quit();
+    // Quit from inside the thread: QThread::quit() from here would touch the thread's event
+    // dispatcher while the finishing thread deletes it (a race ThreadSanitizer reports).
+    QCoreApplication::postEvent(m_context, new QEvent(StopEvent));
+    m_finished.acquire();
     m_thread->wait();
+    m_context = nullptr;
     std::deque<std::shared_ptr<ActorCell>> cells;
     std::deque<std::move_only_function<void()>> tasks;
     {
@@ -163,6 +174,12 @@ void ThreadExecutor::stop()
     }
     m_local.clear();
     m_timerQueue.clear();
+}
+
+void ThreadExecutor::quitLoop()
+{
+    if (m_loop)
+        m_loop->quit();
 }
 
 void ThreadExecutor::wakeLocked()

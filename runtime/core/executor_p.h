@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 QT_BEGIN_NAMESPACE
+class QEventLoop;
 class QTimer;
 QT_END_NAMESPACE
 
@@ -73,6 +74,8 @@ public:
     void stop();
     void drain();
     static const QEvent::Type WakeEvent;
+    static const QEvent::Type StopEvent;
+    void quitLoop();
 
 private:
     void wakeLocked();
@@ -81,7 +84,9 @@ private:
     QThread *m_thread = nullptr;
     ExecutorContext *m_context = nullptr;
     QTimer *m_timer = nullptr;
+    QEventLoop *m_loop = nullptr;
     std::binary_semaphore m_ready{0};
+    std::binary_semaphore m_finished{0}; // released last on the thread: a happens-before edge TSan sees
     const int m_batchSize;
     const std::chrono::microseconds m_timeSlice;
 
