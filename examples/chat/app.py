@@ -1,0 +1,52 @@
+"""Chat: every browser on /chat sees every message, through liveactor's pub/sub.
+
+Run: liveactor serve examples/chat/app.py — open it in two browsers.
+"""
+
+import collections
+import datetime
+import random
+
+import liveactor
+from liveactor import LiveView, event
+
+TOPIC = "chat:lobby"
+HISTORY = 50
+# Recent messages for newcomers. Views run one at a time under the GIL, so a deque is safe.
+_history = collections.deque(maxlen=HISTORY)
+_next_id = [0]
+
+
+class Chat(LiveView):
+    template_name = "chat.html"
+
+    def mount(self, params, session):
+        self.name = params.get("name") or "guest-%04d" % random.randrange(10000)
+        self.messages = list(_history)
+        self.draft = ""
+        self.page_title = "Chat"
+        if self.connected:
+            self.subscribe(TOPIC)
+
+    @event("send")
+    def send(self, form):
+        text = form.get("text", "").strip()[:500]
+        name = form.get("name", "").strip()[:40]
+        if name:
+            self.name = name
+        self.draft = ""
+        if not text:
+            return
+        _next_id[0] += 1
+        msg = {"id": _next_id[0], "from": self.name, "text": text,
+               "at": datetime.datetime.now().replace(microsecond=0)}
+        _history.append(msg)
+        liveactor.broadcast(TOPIC, ("message", msg))
+
+    def handle_info(self, msg):
+        kind, payload = msg
+        if kind == "message":
+            self.messages = (self.messages + [payload])[-HISTORY:]
+
+
+routes = {"/": Chat}
