@@ -109,6 +109,9 @@ struct ForNode : Node
     FilterExpr key;
     NodeList body, empty;
     bool hasEmpty = false;
+    /// The body (and key) read only the loop variables: an entry whose item is the identical
+    /// Value as in the previous render can be reused without evaluating the body.
+    bool memoizable = false;
     Block bodyBlock, emptyBlock;
 };
 

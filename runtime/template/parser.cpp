@@ -895,6 +895,30 @@ private:
     struct ScopeEntry { QString name; QSet<QString> deps; bool barrier = false; };
     std::vector<ScopeEntry> m_scope;
 
+    // Purity trackers, one per enclosing for-body being flattened: does the body read anything
+    // besides its loop variables (and names bound from them inside the body)?
+    struct Tracker { QSet<QString> allowed; bool pure = true; };
+    std::vector<Tracker> m_trackers;
+
+    std::vector<QSet<QString>> saveAllowed() const
+    {
+        std::vector<QSet<QString>> saved;
+        for (const auto &t : m_trackers)
+            saved.push_back(t.allowed);
+        return saved;
+    }
+    void restoreAllowed(const std::vector<QSet<QString>> &saved)
+    {
+        for (size_t i = 0; i < saved.size() && i < m_trackers.size(); ++i)
+            m_trackers[i].allowed = saved[i];
+    }
+    void allowNames(const QStringList &names)
+    {
+        for (auto &t : m_trackers)
+            for (const QString &n : names)
+                t.allowed.insert(n);
+    }
+
     using Chain = std::vector<const NodeList *>;
     QHash<QString, Chain> m_blocks;
     struct SuperCtx { Chain chain; size_t index; };
@@ -933,12 +957,17 @@ private:
     {
         if (m_opDeps)
             m_opDeps->insert(QStringLiteral("*"));
+        for (auto &t : m_trackers)
+            t.pure = false;
     }
 
     QSet<QString> varDeps(const VarRef &v)
     {
         if (v.literal)
             return {};
+        for (auto &t : m_trackers)
+            if (!t.allowed.contains(v.name))
+                t.pure = false;
         if (m_tagAssigned.contains(v.name))
             markVolatile();
         return nameDeps(v.name);
@@ -1131,9 +1160,18 @@ private:
                 m_scope.push_back({QStringLiteral("forloop"), seqDeps, false});
                 for (const QString &v : f->loopVars)
                     m_scope.push_back({v, seqDeps, false});
+                const auto saved = saveAllowed();
+                allowNames(f->loopVars); // inner loop variables for enclosing bodies
+                Tracker own;
+                own.allowed = QSet<QString>(f->loopVars.begin(), f->loopVars.end());
+                own.allowed += QSet<QString>{QStringLiteral("True"), QStringLiteral("False"), QStringLiteral("None")};
+                m_trackers.push_back(own);
                 if (f->hasKey)
                     exprDeps(f->key);
                 flattenBody(f->body, f->bodyBlock);
+                f->memoizable = m_trackers.back().pure;
+                m_trackers.pop_back();
+                restoreAllowed(saved);
                 m_scope.resize(m_scope.size() - size_t(f->loopVars.size()) - 1);
             });
             return;
@@ -1146,7 +1184,11 @@ private:
                     entries.push_back({name, exprDeps(e), false});
                 for (auto &e : entries)
                     m_scope.push_back(e);
+                const auto saved = saveAllowed();
+                for (const auto &[name, e] : w->bindings)
+                    allowNames({name});
                 flattenList(w->body, parts, w->ops);
+                restoreAllowed(saved);
                 m_scope.resize(m_scope.size() - entries.size());
             });
             return;
@@ -1178,6 +1220,9 @@ private:
                     m_scope.push_back({QString(), {}, true});
                 for (auto &e : entries)
                     m_scope.push_back(e);
+                const auto saved = saveAllowed();
+                for (const auto &[k, e] : inc->bindings)
+                    allowNames({k});
                 const NodeList *inner = loadParsed(name, *n);
                 if (inner) {
                     auto savedBlocks = std::exchange(m_blocks, {});
@@ -1188,6 +1233,7 @@ private:
                     m_blocks = std::move(savedBlocks);
                     m_super = std::move(savedSuper);
                 }
+                restoreAllowed(saved);
                 m_scope.resize(m_scope.size() - entries.size() - (inc->only ? 1 : 0));
             });
             return;

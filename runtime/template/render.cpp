@@ -310,7 +310,19 @@ static QByteArray keyBytes(const Value &v)
     }
 }
 
-static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
+static bool sameItem(const Value &a, const Value &b)
+{
+    if (a.type() != b.type())
+        return false;
+    switch (a.type()) {
+    case Value::Type::Map: return a.map() == b.map();
+    case Value::Type::List: return a.list() == b.list();
+    case Value::Type::Object: return false; // a Python object may have changed in place
+    default: return a.equals(b);
+    }
+}
+
+static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out, const RComp *prev = nullptr)
 {
     const QString &tmpl = f->templateName;
     auto seqv = resolveExpr(f->sequence, st, true, tmpl);
@@ -332,6 +344,8 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
         out.push_back(Dyn{QByteArray(), renderBlock(f->emptyBlock, st), nullptr});
         return;
     }
+    if (prev && (!f->memoizable || prev->statics != f->bodyBlock.statics))
+        prev = nullptr;
     auto comp = std::make_shared<RComp>();
     comp->statics = f->bodyBlock.statics;
     comp->entries.resize(size_t(n));
@@ -348,6 +362,11 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
     const size_t dynCount = size_t(f->bodyBlock.statics->parts.size() - 1);
     for (qsizetype i = 0; i < n && !st.error; ++i) {
         const Value &item = items[f->reversed ? n - 1 - i : i];
+        if (prev && size_t(i) < prev->entries.size() && sameItem(prev->entries[size_t(i)]->item, item)) {
+            // the body reads only this item, and it is the same immutable value: reuse the entry
+            comp->entries[size_t(i)] = prev->entries[size_t(i)];
+            continue;
+        }
         loop.counter0 = i;
         if (nvars == 1) {
             st.bindings[base + 1].value = item;
@@ -362,16 +381,19 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out)
             for (qsizetype k = 0; k < nvars; ++k)
                 st.bindings[base + 1 + size_t(k)].value = (*parts)[k];
         }
-        REntry &e = comp->entries[size_t(i)];
-        e.dyns.reserve(dynCount);
-        renderOps(f->bodyBlock.ops, st, e.dyns);
+        auto e = std::make_shared<REntry>();
+        e->dyns.reserve(dynCount);
+        renderOps(f->bodyBlock.ops, st, e->dyns);
         if (f->hasKey) {
-            auto k = resolveExpr(f->key, st, true, f->templateName);
             // duplicate keys are allowed; the diff never moves one old entry to two places
-            e.key = k ? keyBytes(*k) : QByteArray("n");
+            auto k = resolveExpr(f->key, st, true, f->templateName);
+            e->key = k ? keyBytes(*k) : QByteArray("n");
         } else {
-            e.key = QByteArray::number(i);
+            e->key = QByteArray::number(i);
         }
+        if (f->memoizable)
+            e->item = item;
+        comp->entries[size_t(i)] = std::move(e);
     }
     st.loop = savedLoop;
     st.bindings.resize(base);
@@ -698,6 +720,11 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
                     node->dyns.push_back(prev->dyns[at + size_t(k)]);
                 continue;
             }
+        }
+        if (prev && ops[i]->kind == NodeKind::For && prev->dyns[node->dyns.size()].comp) {
+            // a changed list: entries whose items are unchanged are reused
+            renderFor(static_cast<const ForNode *>(ops[i]), st, node->dyns, prev->dyns[node->dyns.size()].comp.get());
+            continue;
         }
         renderOne(ops[i], st, node->dyns);
     }

@@ -138,7 +138,8 @@ void appendHtml(QByteArray &out, const Dyn &d)
         appendHtml(out, *d.node);
     } else if (d.comp) {
         const auto &parts = d.comp->statics->parts;
-        for (const REntry &e : d.comp->entries) {
+        for (const auto &ep : d.comp->entries) {
+            const REntry &e = *ep;
             out.append(parts[0]);
             for (size_t i = 0; i < e.dyns.size(); ++i) {
                 appendHtml(out, e.dyns[i]);
@@ -207,7 +208,7 @@ void writeFullComp(QByteArray &out, const RComp &c)
     for (size_t i = 0; i < c.entries.size(); ++i) {
         appendIndexKey(out, i);
         out.append('{');
-        writeDynMembers(out, c.entries[i].dyns);
+        writeDynMembers(out, c.entries[i]->dyns);
         out.append("},");
     }
     out.append("\"kc\":");
@@ -250,16 +251,18 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
     std::vector<bool> movedFrom;
     for (size_t i = 0; i < ne.size(); ++i) {
         qsizetype oldPos = -1;
-        if (i < oe.size() && oe[i].key == ne[i].key) {
+        if (i < oe.size() && oe[i] == ne[i])
+            continue; // the same entry object: reused by the renderer, unchanged
+        if (i < oe.size() && oe[i]->key == ne[i]->key) {
             oldPos = qsizetype(i);
         } else {
             if (!indexBuilt) {
                 oldIndex.reserve(qsizetype(oe.size()));
                 for (size_t j = 0; j < oe.size(); ++j)
-                    oldIndex.insert(oe[j].key, qsizetype(j));
+                    oldIndex.insert(oe[j]->key, qsizetype(j));
                 indexBuilt = true;
             }
-            auto it = oldIndex.constFind(ne[i].key);
+            auto it = oldIndex.constFind(ne[i]->key);
             if (it != oldIndex.constEnd())
                 oldPos = *it;
             // The client clones each old entry once per diff: two moves from one old position
@@ -276,13 +279,13 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
         if (oldPos < 0) {
             appendIndexKey(body, i);
             body.append('{');
-            writeDynMembers(body, ne[i].dyns);
+            writeDynMembers(body, ne[i]->dyns);
             body.append("},");
             any = true;
             continue;
         }
         QByteArray d;
-        const bool changed = diffDyns(d, oe[size_t(oldPos)].dyns, ne[i].dyns);
+        const bool changed = oe[size_t(oldPos)] != ne[i] && diffDyns(d, oe[size_t(oldPos)]->dyns, ne[i]->dyns);
         if (oldPos == qsizetype(i)) {
             if (changed) {
                 appendIndexKey(body, i);

@@ -3,6 +3,8 @@
 // Private: the native rendered tree. Statics are produced by the compiler and shared by every
 // tree rendered from the same template; dynamics are UTF-8, already escaped.
 
+#include "template/value.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -43,12 +45,15 @@ struct REntry
 {
     QByteArray key;
     std::vector<Dyn> dyns;
+    Value item; ///< the loop item, kept so an unchanged (identical) item can reuse this entry
 };
 
 struct RComp
 {
     std::shared_ptr<const Statics> statics;
-    std::vector<REntry> entries;
+    /// Shared so a re-render can reuse the entries of unchanged items and the diff can skip
+    /// them by pointer.
+    std::vector<std::shared_ptr<const REntry>> entries;
     /// What the client holds: false when this comprehension was last sent as "" (first render
     /// while empty), so a later non-empty render must be sent in full.
     mutable bool clientHasObject = false;

@@ -44,23 +44,25 @@ const QStringList words = {QStringLiteral("alpha"), QStringLiteral("beta <b>"), 
                            QStringLiteral("delta \"q\""), QStringLiteral("épsilon"), QStringLiteral("zeta's"),
                            QStringLiteral(""), QStringLiteral("eta\nline")};
 
-// One mutable list of items with ids, and the operations the oracle applies to it.
+// One mutable list of items with ids, and the operations the oracle applies to it. Unchanged
+// items keep their Value (the same immutable map), as a bridge that converts only what changed
+// would pass them, so the renderer's reuse of unchanged entries is exercised too.
 struct ItemList
 {
-    QList<ValueMap> items;
+    QList<Value> items;
     int nextId = 1;
 
-    ValueMap makeItem(Rng &r)
+    Value makeItem(Rng &r, int id = 0)
     {
         ValueMap m;
-        m.insert(QStringLiteral("id"), Value(nextId++));
+        m.insert(QStringLiteral("id"), Value(id ? id : nextId++));
         m.insert(QStringLiteral("name"), Value(words[r.below(int(words.size()))]));
         m.insert(QStringLiteral("done"), Value(r.chance(30)));
         ValueList tags;
         for (int i = r.below(3); i > 0; --i)
             tags.append(Value(words[r.below(int(words.size()))]));
         m.insert(QStringLiteral("tags"), Value(tags));
-        return m;
+        return Value(m);
     }
     void mutate(Rng &r)
     {
@@ -71,19 +73,12 @@ struct ItemList
         case 2: if (n) items.removeAt(r.below(n)); break;
         case 3: if (n > 1) items.move(r.below(n), r.below(n)); break;
         case 4: if (n > 1) std::reverse(items.begin(), items.end()); break;
-        case 5: if (n) { auto &m = items[r.below(n)]; m.insert(QStringLiteral("name"), Value(words[r.below(int(words.size()))])); } break;
-        case 6: if (n) { auto &m = items[r.below(n)]; m.insert(QStringLiteral("done"), Value(!m.value(QStringLiteral("done")).isTruthy())); } break;
+        case 5: case 6: if (n) { const int i = r.below(n); items[i] = makeItem(r, int(items[i].map()->value(QStringLiteral("id")).toInt())); } break;
         case 7: if (n > 2) { for (int i = 0; i < n; ++i) items.swapItemsAt(i, r.below(n)); } break;
         case 8: if (r.chance(20)) items.clear(); else items.append(makeItem(r)); break;
         }
     }
-    Value value() const
-    {
-        ValueList l;
-        for (const auto &m : items)
-            l.append(Value(m));
-        return Value(l);
-    }
+    Value value() const { return Value(items); }
 };
 
 struct Scenario

@@ -299,6 +299,48 @@ private Q_SLOTS:
         QCOMPARE(full->toJson(), second->toJson());
     }
 
+    void unchangedItemsAreNotReRendered()
+    {
+        struct Counting : LazyObject {
+            mutable int reads = 0;
+            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("x")); }
+        };
+        auto counted = std::make_shared<Counting>();
+        auto t = Template::compile(QStringLiteral(
+            "<ul>{% for i in items key i.id %}<li>{{ i.id }}{{ i.o.v }}{% for t in i.tags %}{{ t }}{% endfor %}</li>{% endfor %}</ul>"
+            "<ol>{% for i in items %}<li>{{ forloop.counter }}{{ i.o.v }}</li>{% endfor %}</ol>"));
+        QVERIFY(t.has_value());
+        auto item = [&](int id) {
+            return Value(ValueMap{{QStringLiteral("id"), Value(id)},
+                                  {QStringLiteral("o"), Value(std::shared_ptr<const LazyObject>(counted))},
+                                  {QStringLiteral("tags"), Value(ValueList{Value(QStringLiteral("t"))})}});
+        };
+        ValueList items{item(1), item(2), item(3)};
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto first = t->render(ctx);
+        QVERIFY(first.has_value());
+        QCOMPARE(counted->reads, 6);
+        (void)first->toJson(); // what the client holds: diffs are taken against the sent tree
+        items[1] = item(2); // a new (equal) value for one item: that row is rendered again
+        ctx.set(QStringLiteral("items"), Value(items));
+        counted->reads = 0;
+        auto second = t->render(ctx, *first, {QStringLiteral("items")});
+        QVERIFY(second.has_value());
+        // first loop reads only the new item; the second uses forloop, so it re-renders every row
+        QCOMPARE(counted->reads, 1 + 3);
+        QCOMPARE(second->toHtml(), t->render(ctx)->toHtml());
+        QCOMPARE(RenderedTree::diff(*first, *second), QByteArray("{}"));
+        // the reused entries are shared, so the next diff after a real change stays minimal
+        items[2] = Value(ValueMap{{QStringLiteral("id"), Value(3)}, {QStringLiteral("o"), Value()},
+                                  {QStringLiteral("tags"), Value(ValueList())}});
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto third = t->render(ctx, *second, {QStringLiteral("items")});
+        QCOMPARE(RenderedTree::diff(*second, *third),
+                 QByteArray("{\"0\":{\"k\":{\"2\":{\"1\":\"\",\"2\":{\"k\":{\"kc\":0}}},\"kc\":3}},"
+                            "\"1\":{\"k\":{\"2\":{\"1\":\"\"},\"kc\":3}}}"));
+    }
+
     void loader()
     {
         QTemporaryDir dir;
