@@ -1,6 +1,12 @@
 #include "monitor_app/core/snapshotdump.h"
 
+#include "monitor_app/core/instanceconnection.h"
+
 #include <google/protobuf/util/json_util.h>
+
+#include <QEventLoop>
+#include <QTextStream>
+#include <QTimer>
 
 #include <QHash>
 #include <QList>
@@ -79,6 +85,36 @@ QByteArray SnapshotDump::toJson(const pb::Hello &hello, const pb::Snapshot &snap
     // {"instance": <hello>, "snapshot": <snapshot>}
     return "{\n\"instance\": " + QByteArray::fromStdString(helloJson) + ",\n\"snapshot\": "
         + QByteArray::fromStdString(snapshotJson) + "\n}\n";
+}
+
+int SnapshotDump::run(const QUrl &url, const QString &token, bool json, int timeoutMs)
+{
+    InstanceConnection connection(url, token);
+    connection.setAutoReconnect(false);
+    QEventLoop loop;
+    int code = 1;
+    QString error = u"no snapshot within %1 ms"_s.arg(timeoutMs);
+    QByteArray output;
+    QObject::connect(&connection, &InstanceConnection::snapshotReceived, &loop, [&](const pb::Snapshot &snapshot) {
+        output = json ? toJson(connection.hello(), snapshot) : toText(connection.hello(), snapshot);
+        code = 0;
+        loop.quit();
+    });
+    QObject::connect(&connection, &InstanceConnection::stateChanged, &loop, [&](InstanceConnection::State state) {
+        if (state == InstanceConnection::State::Failed || state == InstanceConnection::State::Disconnected) {
+            error = connection.lastError().isEmpty() ? u"connection closed"_s : connection.lastError();
+            loop.quit();
+        }
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    connection.open();
+    loop.exec();
+    if (code == 0) {
+        QTextStream(stdout) << QString::fromUtf8(output);
+    } else {
+        QTextStream(stderr) << "liveactor-monitor --dump " << url.toString() << ": " << error << '\n';
+    }
+    return code;
 }
 
 } // namespace LiveActor::Monitor

@@ -3,6 +3,8 @@
 #include "liveactor/monitor/v1/monitor.pb.h"
 
 #include <QByteArray>
+#include <QString>
+#include <QUrl>
 
 namespace LiveActor::Monitor {
 
@@ -15,6 +17,11 @@ public:
     static QByteArray toText(const liveactor::monitor::v1::Hello &hello, const liveactor::monitor::v1::Snapshot &snapshot);
     /// {"instance": <Hello>, "snapshot": <Snapshot>} in protobuf's JSON mapping (field names as in
     /// the .proto; 64-bit integers as strings).
+    /// Connects to url with token, waits for the first Snapshot, prints it (text or JSON) to
+    /// stdout and returns 0; prints the error to stderr and returns 1 if it could not connect,
+    /// authenticate or got nothing within timeoutMs. Runs a local event loop (main thread,
+    /// QCoreApplication needed).
+    static int run(const QUrl &url, const QString &token, bool json, int timeoutMs);
     static QByteArray toJson(const liveactor::monitor::v1::Hello &hello, const liveactor::monitor::v1::Snapshot &snapshot);
 };
 

@@ -1,0 +1,79 @@
+// liveactor-monitor: parses arguments, builds the window (or the --dump client) and runs.
+#include "monitor_app/core/instancediscovery.h"
+#include "monitor_app/core/snapshotdump.h"
+#include "monitor_app/widgets/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(LiveActor_MonitorPlugin)
+
+using namespace Qt::StringLiterals;
+using LiveActor::Monitor::InstanceDiscovery;
+
+int main(int argc, char *argv[])
+{
+    bool dump = false;
+    for (int i = 1; i < argc; ++i)
+        dump = dump || qstrcmp(argv[i], "--dump") == 0;
+    std::unique_ptr<QCoreApplication> app(dump ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
+    QCoreApplication::setOrganizationName(u"liveactor"_s);
+    QCoreApplication::setApplicationName(u"liveactor-monitor"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Desktop monitor for liveactor runtimes."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(u"url"_s, u"Control-plane URL(s), e.g. ws://127.0.0.1:4001/"_s, u"[URL...]"_s);
+    const QCommandLineOption tokenOption(u"token"_s, u"Token (default: $LIVEACTOR_CONTROL_TOKEN, or found in a local state dir)."_s, u"token"_s);
+    const QCommandLineOption stateDirOption(u"state-dir"_s, u"Runtime state directory to look for instances in (repeatable)."_s, u"dir"_s);
+    const QCommandLineOption dumpOption(u"dump"_s, u"Print one snapshot of URL and exit."_s);
+    const QCommandLineOption jsonOption(u"json"_s, u"With --dump: print JSON."_s);
+    const QCommandLineOption noRestoreOption(u"no-restore"_s, u"Do not reconnect to remembered instances."_s);
+    parser.addOptions({tokenOption, stateDirOption, dumpOption, jsonOption, noRestoreOption});
+    parser.process(*app);
+
+    QStringList dirs = parser.values(stateDirOption);
+    if (dirs.isEmpty())
+        dirs = InstanceDiscovery::defaultStateDirs();
+    auto tokenFor = [&](const QUrl &url) {
+        QString token = parser.value(tokenOption);
+        if (token.isEmpty())
+            token = qEnvironmentVariable("LIVEACTOR_CONTROL_TOKEN");
+        if (token.isEmpty())
+            token = InstanceDiscovery::tokenFor(url, dirs);
+        return token;
+    };
+
+    if (parser.isSet(dumpOption)) {
+        QUrl url = parser.positionalArguments().isEmpty() ? QUrl() : QUrl(parser.positionalArguments().constFirst());
+        if (!url.isValid()) {
+            const auto found = InstanceDiscovery::scan(dirs);
+            if (found.isEmpty()) {
+                qCritical("liveactor-monitor --dump: no URL given and no local instance found");
+                return 2;
+            }
+            url = found.constFirst().url;
+        }
+        return LiveActor::Monitor::SnapshotDump::run(url, tokenFor(url), parser.isSet(jsonOption), 15000);
+    }
+
+    LiveActor::Monitor::MainWindow window;
+    const QStringList urls = parser.positionalArguments();
+    for (const QString &u : urls) {
+        const QUrl url = QUrl::fromUserInput(u);
+        window.addInstance(url, tokenFor(url));
+    }
+    if (urls.isEmpty()) {
+        if (!parser.isSet(noRestoreOption))
+            window.restoreInstances();
+        window.discoverLocal(dirs);
+    }
+    window.show();
+    return app->exec();
+}

@@ -1,0 +1,136 @@
+#include "monitor_app/widgets/actordetailpane.h"
+
+#include "monitor_app/core/actortreemodel.h"
+
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QQuickItem>
+#include <QQuickWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+ActorDetailPane::ActorDetailPane(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_identity(new QLabel(this))
+    , m_timing(new QLabel(this))
+    , m_chart(new QQuickWidget(this))
+    , m_restarts(new QPlainTextEdit(this))
+    , m_assigns(new QPlainTextEdit(this))
+    , m_fetch(new QPushButton(tr("Fetch assigns"), this))
+{
+    auto *layout = new QVBoxLayout(this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_identity->setWordWrap(true);
+    m_timing->setWordWrap(true);
+    m_chart->setResizeMode(QQuickWidget::SizeRootObjectToView);
+    m_chart->setSource(QUrl(u"qrc:/LiveActor/Monitor/ActorDetailCharts.qml"_s));
+    m_chart->setMinimumHeight(170);
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_restarts->setReadOnly(true);
+    m_restarts->setFont(fixed);
+    m_restarts->setPlaceholderText(tr("no restarts"));
+    m_assigns->setReadOnly(true);
+    m_assigns->setFont(fixed);
+    m_assigns->setPlaceholderText(tr("assigns: fetched on demand"));
+    layout->addWidget(m_title);
+    layout->addWidget(m_identity);
+    layout->addWidget(m_chart);
+    layout->addWidget(m_timing);
+    layout->addWidget(new QLabel(tr("Restarts"), this));
+    layout->addWidget(m_restarts, 1);
+    layout->addWidget(m_fetch);
+    layout->addWidget(m_assigns, 1);
+    connect(m_fetch, &QPushButton::clicked, this, [this] {
+        if (!m_actorId.isEmpty())
+            Q_EMIT fetchAssignsRequested(m_actorId);
+    });
+    showActor(nullptr, {});
+}
+
+void ActorDetailPane::setFetchEnabled(bool enabled)
+{
+    m_fetch->setEnabled(enabled);
+}
+
+void ActorDetailPane::setAssigns(const QString &text)
+{
+    m_assigns->setPlainText(text);
+}
+
+void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogModel::Entry> &restarts)
+{
+    QQuickItem *root = m_chart->rootObject();
+    if (!r) {
+        if (!m_actorId.isEmpty())
+            m_assigns->clear();
+        m_actorId.clear();
+        m_title->setText(tr("No actor selected"));
+        m_identity->clear();
+        m_timing->clear();
+        m_restarts->clear();
+        if (root)
+            root->setProperty("samples", QVariantList());
+        return;
+    }
+    if (m_actorId != r->id)
+        m_assigns->clear();
+    m_actorId = r->id;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_title->setText(u"%1 %2"_s.arg(r->kind, r->viewOrPath()));
+    QStringList meta;
+    for (auto it = r->metadata.cbegin(); it != r->metadata.cend(); ++it)
+        if (it.key() != u"traceback"_s && it.key() != u"assigns"_s)
+            meta << u"%1: %2"_s.arg(it.key(), it.value().left(200));
+    meta.sort();
+    m_identity->setText(u"id %1 · incarnation %2 · %3 · executor %4 · up %5\n%6"_s
+                            .arg(r->id).arg(r->incarnation).arg(r->state).arg(r->executor)
+                            .arg(ActorTreeModel::formatAge(now - r->startedAtMs), meta.join(u" · "_s)));
+    m_timing->setText(tr("mailbox %1/%2 (high-water %3, system lane %4) · wait %5 µs · processing %6 µs · "
+                         "%7 enqueued · %8 processed · %9 rejected")
+                          .arg(r->length).arg(r->capacity).arg(r->highWater).arg(r->systemLength)
+                          .arg(r->waitTimeUs, 0, 'f', 1).arg(r->processingTimeUs, 0, 'f', 1)
+                          .arg(r->enqueued).arg(r->processed).arg(r->rejected));
+    QString restartText;
+    if (r->hasExited)
+        restartText += tr("restart count %1 · last exit: %2 %3\n").arg(r->restartCount).arg(r->exitKind, r->exitMessage);
+    for (const RestartLogModel::Entry &e : restarts) {
+        restartText += u"%1  #%2  %3%4%5\n"_s
+                           .arg(QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s))
+                           .arg(e.restartCount)
+                           .arg(e.reasonKind, e.reasonMessage.isEmpty() ? QString() : u": "_s + e.reasonMessage,
+                                e.looping ? u"  ⚠ restart loop"_s : QString());
+        if (!e.traceback.isEmpty())
+            restartText += e.traceback + u"\n"_s;
+    }
+    if (!r->exitTraceback.isEmpty() && restarts.isEmpty())
+        restartText += r->exitTraceback + u"\n"_s;
+    if (m_restarts->toPlainText() != restartText)
+        m_restarts->setPlainText(restartText);
+
+    if (root) {
+        QVariantList samples;
+        for (const FillSample &s : r->history) {
+            const double age = double(now - s.timeMs) / 1000.0;
+            if (age > 60.0)
+                continue;
+            samples.append(QVariantMap{{u"t"_s, age}, {u"v"_s, double(s.fill)}});
+        }
+        root->setProperty("samples", samples);
+        root->setProperty("length", r->length);
+        root->setProperty("capacity", r->capacity);
+        root->setProperty("title", tr("mailbox fill, last 60 s"));
+    }
+}
+
+} // namespace LiveActor::Monitor

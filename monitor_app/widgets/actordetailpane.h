@@ -1,0 +1,50 @@
+#pragma once
+
+#include "monitor_app/core/actorrecord.h"
+#include "monitor_app/core/restartlogmodel.h"
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QQuickWidget;
+QT_END_NAMESPACE
+
+namespace LiveActor::Monitor {
+
+/// The detail pane for the selected actor: identity and metadata, the QML mailbox-fill history
+/// chart and gauge (LiveActor.Monitor ActorDetailCharts), wait and processing times, restarts with
+/// time, reason and traceback, and the assigns snapshot fetched on demand. GUI thread; shows
+/// copies, so a record that disappears later is harmless.
+class ActorDetailPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ActorDetailPane(QWidget *parent = nullptr);
+
+    /// Shows record (nullptr clears the pane). restarts: this actor's restarts, newest first.
+    void showActor(const ActorRecord *record, const QList<RestartLogModel::Entry> &restarts);
+    void setAssigns(const QString &text);
+    void setFetchEnabled(bool enabled);
+    /// The QML chart widget (tests look at its root object).
+    QQuickWidget *chart() const { return m_chart; }
+    /// Currently shown actor id ("" if none).
+    QString actorId() const { return m_actorId; }
+
+Q_SIGNALS:
+    void fetchAssignsRequested(const QString &actorId);
+
+private:
+    QString m_actorId;
+    QLabel *m_title;
+    QLabel *m_identity;
+    QLabel *m_timing;
+    QQuickWidget *m_chart;
+    QPlainTextEdit *m_restarts;
+    QPlainTextEdit *m_assigns;
+    QPushButton *m_fetch;
+};
+
+} // namespace LiveActor::Monitor

@@ -1,0 +1,38 @@
+#include "monitor_app/widgets/connectdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLineEdit>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+ConnectDialog::ConnectDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_url(new QLineEdit(u"ws://127.0.0.1:4001/"_s, this))
+    , m_token(new QLineEdit(this))
+{
+    setWindowTitle(tr("Connect to a liveactor instance"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("contents of <state dir>/control_token"));
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("URL"), m_url);
+    form->addRow(tr("Token"), m_token);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    form->addRow(buttons);
+}
+
+QUrl ConnectDialog::url() const
+{
+    return QUrl::fromUserInput(m_url->text().trimmed());
+}
+
+QString ConnectDialog::token() const
+{
+    return m_token->text().trimmed();
+}
+
+} // namespace LiveActor::Monitor

@@ -1,0 +1,399 @@
+#include "monitor_app/widgets/mainwindow.h"
+
+#include "monitor_app/core/actiondescriber.h"
+#include "monitor_app/core/actorfilterproxy.h"
+#include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/instancediscovery.h"
+#include "monitor_app/core/instancesettings.h"
+#include "monitor_app/core/restartlogmodel.h"
+#include "monitor_app/widgets/actordetailpane.h"
+#include "monitor_app/widgets/connectdialog.h"
+#include "monitor_app/widgets/fillbardelegate.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeView>
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor::Monitor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+namespace {
+
+QIcon stateLight(InstanceConnection::State state)
+{
+    QColor color;
+    switch (state) {
+    case InstanceConnection::State::Live: color = QColor(0x3d, 0xd6, 0x8c); break;
+    case InstanceConnection::State::Connecting:
+    case InstanceConnection::State::Authenticating: color = QColor(0xf5, 0xa5, 0x24); break;
+    case InstanceConnection::State::Failed: color = QColor(0xe5, 0x48, 0x4d); break;
+    case InstanceConnection::State::Disconnected: color = QColor(0x80, 0x80, 0x80); break;
+    }
+    QPixmap pixmap(16, 16);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(color);
+    p.setPen(color.darker(150));
+    p.drawEllipse(2, 2, 12, 12);
+    return QIcon(pixmap);
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(new ActorTreeModel(this))
+    , m_proxy(new ActorFilterProxy(this))
+    , m_restartLog(new RestartLogModel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    buildUi();
+    m_confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::question(this, title, text, QMessageBox::Ok | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Ok;
+    };
+    auto *refresh = new QTimer(this);
+    connect(refresh, &QTimer::timeout, this, [this] {
+        refreshDetail();
+        m_tree->viewport()->update(); // ages and "last event" move with the clock
+    });
+    refresh->start(1000);
+    QSettings settings(u"liveactor"_s, u"liveactor-monitor"_s);
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    QSettings settings(u"liveactor"_s, u"liveactor-monitor"_s);
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+}
+
+void MainWindow::buildUi()
+{
+    setWindowTitle(tr("liveactor monitor"));
+    resize(1400, 850);
+
+    auto *toolbar = addToolBar(tr("Actions"));
+    toolbar->setObjectName(u"actions"_s);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    QAction *connectAction = toolbar->addAction(tr("Connect…"));
+    connect(connectAction, &QAction::triggered, this, [this] {
+        ConnectDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted && dialog.url().isValid())
+            addInstance(dialog.url(), dialog.token());
+    });
+    QAction *discover = toolbar->addAction(tr("Find local"));
+    connect(discover, &QAction::triggered, this, [this] {
+        const int n = discoverLocal(InstanceDiscovery::defaultStateDirs());
+        statusBar()->showMessage(tr("%n new local instance(s)", nullptr, n), 5000);
+    });
+    toolbar->addSeparator();
+    struct Def
+    {
+        Action action;
+        QString text;
+        QKeySequence key;
+    };
+    const Def defs[] = {
+        {Action::Kill, tr("Kill"), QKeySequence(u"Ctrl+K"_s)},
+        {Action::Restart, tr("Restart"), QKeySequence(u"Ctrl+R"_s)},
+        {Action::Shutdown, tr("Shutdown"), QKeySequence(u"Ctrl+Shift+D"_s)},
+        {Action::Ping, tr("Ping"), QKeySequence(u"Ctrl+P"_s)},
+    };
+    for (const Def &def : defs) {
+        auto *a = new QAction(def.text, this);
+        a->setShortcut(def.key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        const Action act = def.action;
+        connect(a, &QAction::triggered, this, [this, act] { triggerAction(act); });
+        toolbar->addAction(a);
+        addAction(a);
+        m_actions.insert(int(def.action), a);
+    }
+    toolbar->addSeparator();
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("filter: text, kind:view, fill>50%, restarts>0"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(320);
+    toolbar->addWidget(m_filter);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        const bool ok = m_proxy->setFilterExpression(text);
+        m_filter->setStyleSheet(ok ? QString() : u"QLineEdit { background: #ffd6d6; }"_s);
+        m_filter->setToolTip(ok ? QString() : m_proxy->expression().errorString());
+        if (!text.isEmpty())
+            m_tree->expandAll();
+    });
+
+    m_tree = new QTreeView(this);
+    m_tree->setModel(m_proxy);
+    m_tree->setUniformRowHeights(true); // lazy layout: 10k rows stay cheap
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(-1, Qt::AscendingOrder);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, new FillBarDelegate(m_tree));
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->setColumnWidth(ActorTreeModel::IdColumn, 300);
+    m_tree->setColumnWidth(ActorTreeModel::KindColumn, 90);
+    m_tree->setColumnWidth(ActorTreeModel::PathColumn, 160);
+    m_tree->setColumnWidth(ActorTreeModel::StateColumn, 80);
+    m_tree->setColumnWidth(ActorTreeModel::MailboxColumn, 110);
+    for (int c = ActorTreeModel::HighWaterColumn; c <= ActorTreeModel::AgeColumn; ++c)
+        m_tree->setColumnWidth(c, 75);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
+        refreshDetail();
+        updateActions();
+    });
+    // Show instances and their first levels as data arrives.
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parent, int first, int last) {
+        if (parent.isValid() && parent.parent().isValid())
+            return;
+        for (int r = first; r <= last; ++r)
+            m_tree->expand(m_proxy->index(r, 0, parent));
+        if (!parent.isValid())
+            return;
+        m_tree->expand(parent);
+    });
+
+    m_detail = new ActorDetailPane(this);
+    connect(m_detail, &ActorDetailPane::fetchAssignsRequested, this, [this] { triggerAction(Action::FetchAssigns); });
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_tree);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
+
+    m_instanceList = new QListWidget(this);
+    auto *instancesDock = new QDockWidget(tr("Instances"), this);
+    instancesDock->setObjectName(u"instances"_s);
+    instancesDock->setWidget(m_instanceList);
+    addDockWidget(Qt::BottomDockWidgetArea, instancesDock);
+
+    m_restartView = new QTableView(this);
+    m_restartView->setModel(m_restartLog);
+    m_restartView->horizontalHeader()->setStretchLastSection(true);
+    m_restartView->verticalHeader()->hide();
+    m_restartView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_restartView->setColumnWidth(RestartLogModel::ActorColumn, 300);
+    auto *restartDock = new QDockWidget(tr("Restart log"), this);
+    restartDock->setObjectName(u"restarts"_s);
+    restartDock->setWidget(m_restartView);
+    addDockWidget(Qt::BottomDockWidgetArea, restartDock);
+    splitDockWidget(instancesDock, restartDock, Qt::Horizontal);
+    resizeDocks({instancesDock, restartDock}, {350, 1050}, Qt::Horizontal);
+    resizeDocks({restartDock}, {190}, Qt::Vertical);
+    connect(m_restartLog, &RestartLogModel::restartLoopDetected, this,
+            [this](const QString &instance, const QString &id, int n) {
+                statusBar()->showMessage(tr("⚠ restart loop: %1 on %2 restarted %3 times within a minute")
+                                             .arg(id, instance).arg(n), 15000);
+            });
+    connect(m_restartView, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        const RestartLogModel::Entry &e = m_restartLog->entry(index.row());
+        for (InstanceConnection *c : std::as_const(m_connections))
+            if (c->displayName() == e.instance && selectActor(c, e.actorId))
+                return;
+    });
+    statusBar()->showMessage(tr("Not connected. Connect… or run liveactor-monitor ws://127.0.0.1:4001/"));
+    updateActions();
+}
+
+InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &token, bool remember)
+{
+    for (InstanceConnection *c : std::as_const(m_connections))
+        if (c->url() == url)
+            return c;
+    auto *connection = new InstanceConnection(url, token, this);
+    m_connections.append(connection);
+    m_model->addInstance(connection);
+    connect(connection, &InstanceConnection::stateChanged, this, [this] {
+        updateInstanceList();
+        updateActions();
+    });
+    connect(connection, &InstanceConnection::snapshotReceived, this, [this, connection](const pb::Snapshot &s) {
+        m_restartLog->addRecords(connection->displayName(), s.restarts());
+        updateInstanceList();
+    });
+    connect(connection, &InstanceConnection::deltaReceived, this, [this, connection](const pb::Delta &d) {
+        if (d.restarts_size())
+            m_restartLog->addRecords(connection->displayName(), d.restarts());
+    });
+    connect(connection, &InstanceConnection::commandFinished, this,
+            [this, connection](quint64 id, const pb::CommandResult &r) {
+                onCommandFinished(connection, id, r.ok(),
+                                  r.ok() ? QString::fromStdString(r.message())
+                                         : QString::fromStdString(r.error_code() + ": " + r.message()),
+                                  QString::fromStdString(r.assigns()));
+            });
+    connect(connection, &InstanceConnection::errorReceived, this, [this, connection](const QString &code, const QString &msg) {
+        statusBar()->showMessage(tr("%1: %2: %3").arg(connection->displayName(), code, msg), 10000);
+    });
+    if (remember)
+        InstanceSettings::remember({url, token});
+    connection->open();
+    updateInstanceList();
+    return connection;
+}
+
+int MainWindow::restoreInstances()
+{
+    const QList<SavedInstance> saved = InstanceSettings::load();
+    for (const SavedInstance &s : saved)
+        addInstance(s.url, s.token, false);
+    return int(saved.size());
+}
+
+int MainWindow::discoverLocal(const QStringList &dirs)
+{
+    int added = 0;
+    const QList<DiscoveredInstance> found = InstanceDiscovery::scan(dirs);
+    for (const DiscoveredInstance &instance : found) {
+        const bool known = std::any_of(m_connections.cbegin(), m_connections.cend(),
+                                       [&](InstanceConnection *c) { return c->url() == instance.url; });
+        if (!known && !instance.token.isEmpty()) {
+            addInstance(instance.url, instance.token, false);
+            ++added;
+        }
+    }
+    return added;
+}
+
+void MainWindow::updateInstanceList()
+{
+    m_instanceList->clear();
+    for (InstanceConnection *c : std::as_const(m_connections)) {
+        QString text = u"%1 — %2"_s.arg(c->displayName(), InstanceConnection::stateName(c->state()));
+        if (c->state() == InstanceConnection::State::Live)
+            text += c->canOperate() ? tr(" (operate, %1 actors)").arg(m_model->actorCount(c))
+                                    : tr(" (read-only, %1 actors)").arg(m_model->actorCount(c));
+        else if (c->state() == InstanceConnection::State::Connecting && !c->lastError().isEmpty())
+            text += tr(" — retrying: %1").arg(c->lastError());
+        else if (!c->lastError().isEmpty())
+            text += u" — "_s + c->lastError();
+        auto *item = new QListWidgetItem(stateLight(c->state()), text, m_instanceList);
+        item->setToolTip(c->url().toString());
+    }
+}
+
+const ActorRecord *MainWindow::selectedActor(InstanceConnection **connection) const
+{
+    const QModelIndex current = m_proxy->mapToSource(m_tree->currentIndex());
+    if (connection)
+        *connection = m_model->connection(current);
+    return m_model->record(current);
+}
+
+bool MainWindow::selectActor(InstanceConnection *connection, const QString &actorId)
+{
+    const QModelIndex source = m_model->indexOf(connection, actorId);
+    const QModelIndex proxyIndex = m_proxy->mapFromSource(source);
+    if (!proxyIndex.isValid())
+        return false;
+    for (QModelIndex p = proxyIndex.parent(); p.isValid(); p = p.parent())
+        m_tree->expand(p);
+    m_tree->setCurrentIndex(proxyIndex);
+    m_tree->scrollTo(proxyIndex);
+    return true;
+}
+
+void MainWindow::updateActions()
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    const bool live = record && connection && connection->state() == InstanceConnection::State::Live;
+    const bool operate = live && connection->canOperate();
+    const QString readOnly = tr("disabled: this instance's token is read-only");
+    for (Action a : {Action::Kill, Action::Restart, Action::Shutdown}) {
+        m_actions.value(int(a))->setEnabled(operate);
+        m_actions.value(int(a))->setToolTip(live && !operate ? readOnly : ActionDescriber::actionName(a));
+    }
+    m_actions.value(int(Action::Ping))->setEnabled(live);
+    m_detail->setFetchEnabled(live);
+}
+
+void MainWindow::refreshDetail()
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    m_detail->showActor(record, record && connection ? m_restartLog->entriesFor(connection->displayName(), record->id)
+                                                     : QList<RestartLogModel::Entry>());
+}
+
+quint64 MainWindow::triggerAction(Action action)
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    if (!record || !connection)
+        return 0;
+    const bool destructive = action == Action::Kill || action == Action::Restart || action == Action::Shutdown;
+    if (destructive && !connection->canOperate()) {
+        statusBar()->showMessage(tr("%1 refused here: the token is read-only").arg(ActionDescriber::actionName(action)), 8000);
+        return 0;
+    }
+    const QString actorId = record->id;
+    if (destructive) {
+        const ActorRecord *parent = m_model->find(connection, record->parentId);
+        const QString title = ActionDescriber::title(action, *record);
+        const QString text = ActionDescriber::confirmation(action, *record, parent);
+        if (!m_confirm(title, text))
+            return 0;
+    }
+    const quint64 id = connection->sendCommand(actorId, action, tr("operator action in liveactor-monitor"));
+    if (id) {
+        m_pending.insert(id, {action, actorId});
+        statusBar()->showMessage(tr("%1 %2 …").arg(ActionDescriber::actionName(action), actorId));
+    }
+    return id;
+}
+
+void MainWindow::onCommandFinished(InstanceConnection *connection, quint64 requestId, bool ok, const QString &message,
+                                   const QString &assigns)
+{
+    Q_UNUSED(connection);
+    const auto it = m_pending.find(requestId);
+    if (it == m_pending.end())
+        return;
+    const Pending pending = *it;
+    m_pending.erase(it);
+    const QString name = ActionDescriber::actionName(pending.action);
+    if (pending.action == Action::FetchAssigns && ok && pending.actorId == m_detail->actorId())
+        m_detail->setAssigns(assigns);
+    statusBar()->showMessage(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message), 10000);
+    Q_EMIT commandFinished(name, ok, message);
+}
+
+void MainWindow::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_tree->indexAt(pos);
+    if (!index.isValid())
+        return;
+    m_tree->setCurrentIndex(index);
+    if (!selectedActor())
+        return;
+    QMenu menu(this);
+    for (Action a : {Action::Kill, Action::Restart, Action::Shutdown, Action::Ping})
+        menu.addAction(m_actions.value(int(a)));
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
+}
+
+} // namespace LiveActor::Monitor

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "monitor_app/core/instanceconnection.h"
+
+#include <QHash>
+#include <QMainWindow>
+#include <QUrl>
+
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QAction;
+class QLineEdit;
+class QListWidget;
+class QTableView;
+class QTreeView;
+QT_END_NAMESPACE
+
+namespace LiveActor::Monitor {
+
+class ActorDetailPane;
+class ActorFilterProxy;
+class ActorTreeModel;
+class RestartLogModel;
+struct ActorRecord;
+
+/// The monitor's main window: instances (with a state light each), the actor tree with a filter
+/// box, the detail pane, the restart log, and the Kill / Restart / Shutdown / Ping actions (tool
+/// bar, context menu, shortcuts Ctrl+K, Ctrl+R, Ctrl+Shift+D, Ctrl+P) with a confirmation that
+/// says what the supervisor will do. Actions are disabled for read-only tokens.
+///
+/// Owns its connections and models. GUI thread. Connection errors show in the instance list and
+/// the status bar; command results and errors in the status bar and commandFinished().
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    using Action = InstanceConnection::Action;
+    /// Asked before Kill/Restart/Shutdown; return true to go ahead. Default: a QMessageBox.
+    using ConfirmHandler = std::function<bool(const QString &title, const QString &text)>;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Connects to an instance (and remembers it in QSettings if remember).
+    InstanceConnection *addInstance(const QUrl &url, const QString &token, bool remember = true);
+    /// Connects to the instances remembered in QSettings; returns how many.
+    int restoreInstances();
+    /// Connects to running local instances found in dirs (InstanceDiscovery); returns how many new.
+    int discoverLocal(const QStringList &dirs);
+    QList<InstanceConnection *> instances() const { return m_connections; }
+
+    ActorTreeModel *model() const { return m_model; }
+    ActorFilterProxy *proxy() const { return m_proxy; }
+    RestartLogModel *restartLog() const { return m_restartLog; }
+    QTreeView *tree() const { return m_tree; }
+    ActorDetailPane *detailPane() const { return m_detail; }
+    QAction *action(Action action) const { return m_actions.value(int(action)); }
+    QLineEdit *filterEdit() const { return m_filter; }
+
+    /// Selects (and scrolls to) an actor; false if it is not in the (filtered) tree.
+    bool selectActor(InstanceConnection *connection, const QString &actorId);
+    /// The selected actor and its connection (nullptr if none).
+    const ActorRecord *selectedActor(InstanceConnection **connection = nullptr) const;
+    void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
+    /// Runs an action on the selected actor (confirmation first for Kill/Restart/Shutdown).
+    /// Returns the request id, 0 if nothing was sent.
+    quint64 triggerAction(Action action);
+
+Q_SIGNALS:
+    void commandFinished(const QString &action, bool ok, const QString &message);
+
+private:
+    void buildUi();
+    void updateActions();
+    void updateInstanceList();
+    void refreshDetail();
+    void onCommandFinished(InstanceConnection *connection, quint64 requestId, bool ok, const QString &message,
+                           const QString &assigns);
+    void showContextMenu(const QPoint &pos);
+
+    ActorTreeModel *m_model;
+    ActorFilterProxy *m_proxy;
+    RestartLogModel *m_restartLog;
+    QTreeView *m_tree = nullptr;
+    QTableView *m_restartView = nullptr;
+    QListWidget *m_instanceList = nullptr;
+    QLineEdit *m_filter = nullptr;
+    ActorDetailPane *m_detail = nullptr;
+    QHash<int, QAction *> m_actions;
+    QList<InstanceConnection *> m_connections;
+    struct Pending
+    {
+        Action action;
+        QString actorId;
+    };
+    QHash<quint64, Pending> m_pending;
+    ConfirmHandler m_confirm;
+};
+
+} // namespace LiveActor::Monitor
