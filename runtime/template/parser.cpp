@@ -135,6 +135,7 @@ bool isWordChar(QChar c) { return c.isLetterOrNumber() || c == u'_'; }
 class Parser
 {
 public:
+    static constexpr size_t kMaxNesting = 200; ///< block tags inside block tags; deeper is an error
     Parser(const QString &source, const QString &name) : m_name(name), m_tokens(tokenize(source)) { }
 
     std::optional<TemplateError> error;
@@ -319,6 +320,10 @@ private:
     {
         if (error)
             return nullptr;
+        if (m_ifToks.size() > 512) {
+            fail(*m_ifToken, QStringLiteral("if expression too long"));
+            return nullptr;
+        }
         if (m_ifPos >= m_ifToks.size()) {
             fail(*m_ifToken, QStringLiteral("Unexpected end of expression in if tag."));
             return nullptr;
@@ -513,6 +518,10 @@ private:
 
     NodeList parseBody(const QStringList &ends, QString *endTag, const Token **endToken = nullptr)
     {
+        if (m_openStack.size() >= kMaxNesting) {
+            fail(m_tokens[m_openIndex], QStringLiteral("Tags nested more than %1 deep").arg(kMaxNesting));
+            return {};
+        }
         m_openStack.push_back(qsizetype(m_openIndex));
         NodeList n = parseUntil(ends, endTag, endToken);
         m_openStack.pop_back();

@@ -390,6 +390,34 @@ private Q_SLOTS:
         QCOMPARE(*html, QByteArray("<li>a<ul><li>b<ul><li>c</li></ul></li><li>d</li></ul></li>"));
     }
 
+    void deepNesting()
+    {
+        QString deep;
+        for (int i = 0; i < 5000; ++i)
+            deep += QStringLiteral("{% if a %}");
+        auto t = Template::compile(deep, QStringLiteral("deep.html"));
+        QVERIFY(!t.has_value());
+        QCOMPARE(t.error().message, QStringLiteral("Tags nested more than 200 deep"));
+        QCOMPARE(t.error().column, 1 + 200 * 10);
+        QString nots = QStringLiteral("{% if ");
+        for (int i = 0; i < 100000; ++i)
+            nots += QStringLiteral("not ");
+        nots += QStringLiteral("a %}x{% endif %}");
+        auto n = Template::compile(nots);
+        QVERIFY(!n.has_value());
+        QCOMPARE(n.error().message, QStringLiteral("if expression too long"));
+        QString fine;
+        for (int i = 0; i < 150; ++i)
+            fine += QStringLiteral("{% if a %}<b>");
+        for (int i = 0; i < 150; ++i)
+            fine += QStringLiteral("</b>{% endif %}");
+        auto f = Template::compile(fine);
+        QVERIFY(f.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("a"), Value(true));
+        QCOMPARE(f->renderHtml(ctx)->size(), 150 * 7);
+    }
+
     void noCrashOnGarbage()
     {
         // random byte soup must give a value or an error, never a crash
