@@ -15,7 +15,8 @@ namespace {
 
 const QString nbsp = QStringLiteral("\u00a0");
 
-QString str(const Value &v) { return displayString(v); }
+// @stringfilter's str(): Python's str() (floats keep their repr, e.g. 1e-07)
+QString str(const Value &v) { return v.toString(); }
 
 bool pyInt(const Value &v, qint64 *out)
 {
@@ -212,17 +213,10 @@ QString numberFormat1(double v)
 
 Value fFilesizeformat(const Value &in, const Value *, const FilterEnv &)
 {
-    double bytes;
-    if (in.isString()) {
-        bool ok = false;
-        bytes = in.toString().trimmed().toDouble(&ok);
-        if (!ok)
-            return Value(QStringLiteral("0") + nbsp + QStringLiteral("bytes"));
-    } else if (in.isNumber() || in.type() == Value::Type::Bool) {
-        bytes = in.toDouble();
-    } else {
+    qint64 whole = 0; // Django: bytes_ = int(bytes_), "0 bytes" when that fails
+    if (!pyInt(in, &whole))
         return Value(QStringLiteral("0") + nbsp + QStringLiteral("bytes"));
-    }
+    double bytes = double(whole);
     const bool negative = bytes < 0;
     if (negative)
         bytes = -bytes;
@@ -713,7 +707,8 @@ Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
     qint64 length;
     if (!pyInt(*arg, &length))
         return in;
-    const QStringList words = str(in).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    static const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
+    const QStringList words = str(in).split(ws, Qt::SkipEmptyParts);
     if (words.size() > length) {
         const QString head = words.mid(0, qMax<qint64>(length, 0)).join(u' ');
         const QString trunc = QStringLiteral(" \u2026");
@@ -809,7 +804,8 @@ Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
 
 Value fWordcount(const Value &in, const Value *, const FilterEnv &)
 {
-    return Value(qint64(str(in).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size()));
+    static const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
+    return Value(qint64(str(in).split(ws, Qt::SkipEmptyParts).size()));
 }
 
 Value fYesno(const Value &in, const Value *arg, const FilterEnv &)
@@ -892,8 +888,8 @@ const FilterDef filters[] = {
     {"floatformat", 2, true, fFloatformat},
     {"force_escape", 0, true, fForceEscape},
     {"join", 1, true, fJoin},
-    {"json_script", 1, false, fJsonScript},
-    {"last", 0, false, fLast},
+    {"json_script", 1, true, fJsonScript},
+    {"last", 0, true, fLast},
     {"length", 0, false, fLength},
     {"length_is", 1, false, fLengthIs},
     {"linebreaks", 0, true, fLinebreaks},

@@ -191,7 +191,7 @@ static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bo
         const bool inputSafe = obj.isSafe();
         Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
         if (f.def->isSafe && inputSafe && !r.isSafe())
-            r = Value::safe(displayString(r));
+            r = Value::safe(r.toString());
         obj = std::move(r);
     }
     return obj;
@@ -652,7 +652,7 @@ static void renderOne(const Node *node, RenderState &st, std::vector<Dyn> &out)
             const bool inputSafe = obj.isSafe();
             Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
             if (f.def->isSafe && inputSafe && !r.isSafe())
-                r = Value::safe(displayString(r));
+                r = Value::safe(r.toString());
             obj = std::move(r);
         }
         out.push_back(Dyn{outputBytes(obj, st.autoescape), nullptr, nullptr});
