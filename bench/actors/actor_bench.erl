@@ -10,7 +10,7 @@ main([Bench, NStr]) ->
     run(list_to_atom(Bench), N),
     Secs = (erlang:monotonic_time(nanosecond) - T0) / 1.0e9,
     io:format("{\"system\":\"erlang\",\"bench\":\"~s\",\"placement\":\"default\",\"messages\":~b,"
-              "\"seconds\":~.6f,\"msgs_per_sec\":~.0f}~n", [Bench, N, Secs, N / Secs]),
+              "\"seconds\":~.6f,\"msgs_per_sec\":~b}~n", [Bench, N, Secs, round(N / Secs)]),
     erlang:halt(0).
 
 %% PingPong: N messages = N/2 round trips.

@@ -222,6 +222,14 @@ int main(int argc, char **argv)
                 "\"seconds\":%.6f,\"msgs_per_sec\":%.0f}\n",
                 bench.c_str(), spread ? "spread" : "default", messages, seconds, double(messages) / seconds);
     std::fflush(stdout);
+    if (qEnvironmentVariableIsSet("LIVEACTOR_BENCH_VERBOSE")) {
+        for (const ActorInfo &a : system.registry().snapshot().actors)
+            std::fprintf(stderr, "%s: processed %llu, rejected %llu, high-water %d/%d, executor %d\n",
+                         qPrintable(a.kind), a.mailbox.processed, a.mailbox.rejected, a.mailbox.highWater,
+                         a.mailbox.capacity, a.executor);
+        for (int i = 0; i < system.executorCount(); ++i)
+            std::fprintf(stderr, "executor %d: %llu wakes\n", i, system.executor(i).wakeCount());
+    }
     system.shutdown(2000ms);
     return 0;
 }

@@ -165,9 +165,14 @@ void ActorCell::activate()
         runHook([this] { return m_actor->started(); });
     }
     int budget = m_batchSize;
+    // Fairness: an activation handles at most the normal messages that were queued when it first
+    // looked, so an actor that sends to itself (a producer yielding after Full) lets the others
+    // on its executor run in between. The system lane is always served.
+    int quota = -1;
     // Measure handler time on one activation in 8: two clock reads per activation would be a
     // visible share of a one-message activation.
     const bool timing = (m_activations++ & 7) == 0;
+    bool finished = false, more = false;
     while (budget > 0 && !m_terminated) {
         while (!m_terminated && !m_pendingStop && m_mailbox.hasSystem()) {
             Envelope envelope;
@@ -176,9 +181,12 @@ void ActorCell::activate()
             handleSystem(envelope);
             --budget;
         }
-        if (m_terminated || m_pendingStop)
+        if (m_terminated || m_pendingStop || quota == 0)
             break;
-        const int n = m_mailbox.acquire(budget);
+        int queued = 0;
+        const int n = m_mailbox.acquire(quota < 0 ? budget : std::min(budget, quota), &queued);
+        if (quota < 0)
+            quota = queued;
         if (n == 0)
             break;
         const auto t0 = timing ? Executor::Clock::now() : Executor::Clock::time_point{};
@@ -190,12 +198,25 @@ void ActorCell::activate()
                 break;
         }
         budget -= done;
+        quota -= done;
         qint64 ns = 0;
         if (timing)
             ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Executor::Clock::now() - t0).count();
+        if ((budget <= 0 || quota <= 0) && !m_pendingStop && !m_draining && !m_mailbox.hasSystem()) {
+            // The usual end of an activation: give the slots back and decide on rescheduling
+            // under one lock.
+            more = m_mailbox.releaseAndFinish(done, ns);
+            finished = true;
+            break;
+        }
         m_mailbox.release(done, ns);
     }
     m_inActivation = false;
+    if (finished) {
+        if (more)
+            schedule();
+        return;
+    }
     if (!m_terminated && m_pendingStop)
         terminate(*m_pendingStop);
     else if (!m_terminated && m_draining && m_mailbox.length() == 0 && !m_mailbox.hasSystem())

@@ -125,13 +125,15 @@ bool Mailbox::popSystem(Envelope &out)
     return true;
 }
 
-int Mailbox::acquire(int max)
+int Mailbox::acquire(int max, int *queued)
 {
     int n;
     int first;
     {
         std::lock_guard lock(m_mutex);
         n = std::min(max, m_count);
+        if (queued)
+            *queued = m_count;
         m_acquired = n;
         first = m_head;
     }
@@ -166,6 +168,27 @@ void Mailbox::release(int n, qint64 handlerNs)
     for (int i = 0; i < n; ++i)
         at(i) = Envelope{}; // destroy leftovers (sender refs, unanswered replies) outside the lock
     std::lock_guard lock(m_mutex);
+    releaseLocked(n, handlerNs);
+}
+
+bool Mailbox::releaseAndFinish(int n, qint64 handlerNs)
+{
+    for (int i = 0; i < n; ++i)
+        at(i) = Envelope{};
+    std::lock_guard lock(m_mutex);
+    releaseLocked(n, handlerNs);
+    if (m_allClosed) {
+        m_scheduled = false;
+        return false;
+    }
+    if (m_count > 0 || !m_system.empty())
+        return true;
+    m_scheduled = false;
+    return false;
+}
+
+void Mailbox::releaseLocked(int n, qint64 handlerNs)
+{
     m_head += n;
     if (m_head >= m_capacity)
         m_head -= m_capacity;

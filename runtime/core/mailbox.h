@@ -46,12 +46,15 @@ public:
     // --- consumer, owner's executor thread only
     bool hasSystem() const { return m_systemCount.load(std::memory_order_acquire) > 0; }
     bool popSystem(Envelope &out);
-    /// Makes up to max queued normal messages available as at(0)…at(n-1); returns n.
-    int acquire(int max);
+    /// Makes up to max queued normal messages available as at(0)…at(n-1); returns n. If queued is
+    /// given, it receives the number of normal messages queued at that moment.
+    int acquire(int max, int *queued = nullptr);
     Envelope &at(int i);
     /// Gives the first n acquired slots back (their messages must have been moved out or are
     /// destroyed here); handlerNs = time spent handling them, for the processing-time EWMA.
     void release(int n, qint64 handlerNs);
+    /// release() and finishActivation() under one lock (the common end of an activation).
+    bool releaseAndFinish(int n, qint64 handlerNs);
     /// End of an activation: true if messages are left (the owner stays scheduled; the caller
     /// must reschedule it), false if the owner is now idle.
     bool finishActivation();
@@ -61,6 +64,8 @@ public:
     void closeAll();
 
 private:
+    void releaseLocked(int n, qint64 handlerNs);
+
     const int m_capacity;
     mutable std::mutex m_mutex;
     std::vector<Envelope> m_ring;
