@@ -17,6 +17,13 @@
 See docs/writing-views.md for the whole guide.
 """
 
+import os as _os
+
+# liveactor._native is built outside the source tree; LIVEACTOR_NATIVE_PATH points at its folder.
+for _p in _os.environ.get("LIVEACTOR_NATIVE_PATH", "").split(_os.pathsep):
+    if _p and _p not in __path__:
+        __path__.append(_p)
+
 from liveactor.view import LiveView, UnknownEvent, event
 from liveactor.safe import Safe, mark_safe
 from liveactor._host import broadcast, HandlerTimeout

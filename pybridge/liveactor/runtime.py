@@ -1,0 +1,247 @@
+"""Drive the liveactor runtime from Python, in-process, with asyncio (tests, benchmarks, scripts).
+
+    from liveactor.runtime import Runtime
+
+    async def main():
+        async with Runtime(routes={"/": Counter}) as rt:
+            session = await rt.create_session()
+            view = await session.mount("/")
+            reply = await view.event("inc")
+            print(reply.html, reply.diff)
+
+The views run exactly as under ``liveactor serve``: each one is an actor on the native executors,
+its handlers take the GIL only while they run, renders and diffs are native. There is no socket:
+a Session stands in for a browser tab. Needs the compiled extension ``liveactor._native``.
+
+Every awaitable resolves on the event loop that called it; the native side completes them with
+``loop.call_soon_threadsafe``.
+"""
+
+import asyncio
+import atexit
+import weakref
+
+__all__ = ["Runtime", "Session", "View", "Reply", "ViewCrashed", "RuntimeCallError",
+           "create_session_actor"]
+
+
+class RuntimeCallError(RuntimeError):
+    """A native call failed: .code is the error code ("timeout", "closed", "full", …)."""
+
+    def __init__(self, code, message):
+        super().__init__("%s: %s" % (code, message))
+        self.code = code
+        self.message = message
+
+
+class ViewCrashed(RuntimeCallError):
+    """The view crashed while handling the call; .traceback is the Python traceback text."""
+
+    @property
+    def traceback(self):
+        return self.message
+
+
+class Reply:
+    """What a view answered: the diff (a dict in LiveView 1.1 form; the full rendered tree for
+    render()), the page fragment's HTML, and the effects (title, events, patch, navigate,
+    redirect)."""
+
+    __slots__ = ("diff", "html", "effects")
+
+    def __init__(self, d):
+        self.diff = d["diff"]
+        self.html = d["html"]
+        self.effects = d["effects"]
+
+    def __repr__(self):
+        return "Reply(diff=%r, effects=%r)" % (self.diff, self.effects)
+
+
+def _future():
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+
+    def done(ok, value):
+        # Executor thread, GIL held. The loop may be gone (test teardown): ignore then.
+        def settle():
+            if fut.done():
+                return
+            if ok:
+                fut.set_result(value)
+            else:
+                code, message = value
+                cls = ViewCrashed if ("Traceback" in message or code == "crashed") else RuntimeCallError
+                fut.set_exception(cls(code, message))
+        try:
+            loop.call_soon_threadsafe(settle)
+        except RuntimeError:
+            pass
+
+    return fut, done
+
+
+_live = weakref.WeakSet()
+
+
+@atexit.register
+def _shutdown_all():
+    for rt in list(_live):
+        rt.close()
+
+
+class Runtime:
+    """An actor system with `executors` threads, serving `routes` ({"/path": LiveViewClass}) and/or
+    the routes of `app` (a ``liveactor serve`` spec). Close it with ``await rt.shutdown()``, ``close()``
+    or ``async with``."""
+
+    def __init__(self, routes=None, app=None, executors=2, handler_budget_ms=1000,
+                 handler_timeout_ms=10000, restart_limit=5):
+        from liveactor import _native
+        self._rt = _native.Runtime(executors, handler_budget_ms, handler_timeout_ms, restart_limit)
+        for pattern, cls in (routes or {}).items():
+            self._rt.route(pattern, cls)
+        self.patterns = list(routes or {})
+        if app is not None:
+            self.patterns += self._rt.load_app(app)
+        _live.add(self)
+
+    async def create_session(self):
+        """A new session actor (a browser tab without a browser)."""
+        return Session(self, self._rt.create_session())
+
+    def broadcast(self, topic, msg):
+        """liveactor.broadcast from outside any view; returns how many subscribers got it."""
+        return self._rt.broadcast(topic, msg)
+
+    def subscribers(self, topic):
+        return self._rt.subscribers(topic)
+
+    def stats(self):
+        """The Python layer's counters: calls, crashes, over_budget, interrupted, gil_wait_ns,
+        gil_held_ns."""
+        return self._rt.stats()
+
+    async def shutdown(self, timeout=5.0):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.close, timeout)
+
+    def close(self, timeout=5.0):
+        if self._rt.is_shut_down:
+            return True
+        return self._rt.shutdown(int(timeout * 1000))
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.shutdown()
+
+
+class Session:
+    """One session actor and the views mounted in it. Server pushes (handle_info renders: timers,
+    pub/sub) arrive in ``pushes``, an asyncio.Queue of (view_key, Reply)."""
+
+    def __init__(self, runtime, native):
+        self.runtime = runtime
+        self._native = native
+        self._loop = asyncio.get_running_loop()
+        self.pushes = asyncio.Queue()
+        self.views = {}
+
+    @property
+    def id(self):
+        return self._native.id
+
+    @property
+    def alive(self):
+        return self._native.alive
+
+    def _on_push(self, key, payload):
+        # Executor thread, GIL held.
+        try:
+            self._loop.call_soon_threadsafe(self._deliver, key, payload)
+        except RuntimeError:
+            pass
+
+    def _deliver(self, key, payload):
+        reply = Reply(payload)
+        view = self.views.get(key)
+        if view is not None:
+            view.html = reply.html
+        self.pushes.put_nowait((key, reply))
+
+    async def mount(self, path, params=None, session=None, timeout=5.0):
+        """Mounts the view routed at path (query parameters allowed) and waits for its first
+        render. Raises ViewCrashed if mount raises, KeyError for an unknown path."""
+        native = self._native.mount(path, params, session, self._on_push)
+        view = View(self, native)
+        self.views[native.key] = view
+        await view.render(timeout)
+        return view
+
+    async def next_push(self, timeout=5.0):
+        """The next server push as (view_key, Reply); asyncio.TimeoutError if none comes."""
+        return await asyncio.wait_for(self.pushes.get(), timeout)
+
+    async def ping(self, timeout=5.0):
+        """Round trip through the session actor's system lane; returns microseconds."""
+        fut, done = _future()
+        self._native.ping(int(timeout * 1000), done)
+        return await fut
+
+    async def shutdown(self, timeout=5.0):
+        """Stops the session and its views."""
+        fut, done = _future()
+        self._native.shutdown(int(timeout * 1000), done)
+        return await fut
+
+
+class View:
+    """A mounted view: survives restarts (``restarts``, ``last_crash`` tell what happened)."""
+
+    def __init__(self, session, native):
+        self.session = session
+        self._native = native
+        self.html = ""
+
+    key = property(lambda self: self._native.key)
+    id = property(lambda self: self._native.id, doc="the current incarnation's actor id")
+    restarts = property(lambda self: self._native.restarts)
+    last_crash = property(lambda self: self._native.last_crash)
+    alive = property(lambda self: self._native.alive)
+    gave_up = property(lambda self: self._native.gave_up)
+
+    async def event(self, name, value=None, timeout=5.0):
+        """Sends a client event; returns the Reply (diff against the previous render)."""
+        fut, done = _future()
+        self._native.event(name, value or {}, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    async def render(self, timeout=5.0):
+        """The full rendered tree and HTML as they are now."""
+        fut, done = _future()
+        self._native.render(int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    def kill(self):
+        """Kills the view actor like the monitor's Kill button; it restarts and mounts again."""
+        self._native.kill()
+
+    async def wait_restarted(self, count=1, timeout=5.0):
+        """Waits until the view has restarted `count` times and answers again."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.restarts < count or not self.alive:
+            if asyncio.get_running_loop().time() > deadline:
+                raise asyncio.TimeoutError("view %s did not restart (restarts=%d)" % (self.key, self.restarts))
+            await asyncio.sleep(0.005)
+        return await self.render(timeout)
+
+
+async def create_session_actor(runtime):
+    """djust's name for Runtime.create_session()."""
+    return await runtime.create_session()

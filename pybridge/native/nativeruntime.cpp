@@ -1,0 +1,154 @@
+#include "nativeruntime.h"
+
+#include "nativesessionactor.h"
+#include "nativeviewactor.h"
+#include "python/pythonviewhandler.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+using namespace Qt::StringLiterals;
+
+namespace LiveActor {
+
+NativeRuntime::NativeRuntime(const Options &options) : m_options(options)
+{
+    PythonConfig config;
+    config.handlerBudget = std::chrono::milliseconds(options.handlerBudgetMs);
+    config.handlerTimeout = std::chrono::milliseconds(options.handlerTimeoutMs);
+    auto python = PythonInterpreter::start(config);
+    if (!python)
+        throw std::runtime_error(python.error().toString().toStdString());
+    m_python = std::move(*python);
+    m_python->setPubSub(&m_pubsub);
+
+    py::gil_scoped_release release; // the Qt thread may need the GIL while we wait
+    m_qtThread = std::thread([this] {
+        static int argc = 1;
+        static char name[] = "liveactor";
+        static char *argv[] = {name, nullptr};
+        std::unique_ptr<QCoreApplication> app;
+        if (!QCoreApplication::instance()) {
+            app = std::make_unique<QCoreApplication>(argc, argv);
+            m_ownsApp = true;
+        }
+        SystemConfig sc;
+        sc.executors = m_options.executors;
+        auto system = std::make_unique<ActorSystem>(sc);
+        {
+            std::lock_guard lock(m_mutex);
+            m_app = app.get();
+            m_system = system.get();
+            m_ready = true;
+        }
+        m_cv.notify_all();
+        QEventLoop loop; // quit by shutdown()
+        {
+            std::lock_guard lock(m_mutex);
+            m_loop = &loop;
+        }
+        m_cv.notify_all();
+        loop.exec();
+        system.reset(); // shutdown() already stopped the actors
+        app.reset();
+    });
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [this] { return m_ready && m_loop; });
+}
+
+NativeRuntime::~NativeRuntime()
+{
+    shutdown(std::chrono::milliseconds(2000));
+    m_python->setPubSub(nullptr);
+    m_apps.clear();
+    m_python.reset();
+}
+
+void NativeRuntime::addRoute(const QString &pattern, ViewFactory factory)
+{
+    if (auto r = m_router.addRoute(pattern, std::move(factory)); !r)
+        throw std::invalid_argument(r.error().message.toStdString());
+}
+
+Result<QStringList> NativeRuntime::loadApp(const QString &spec)
+{
+    auto app = PythonApp::load(spec);
+    if (!app)
+        return fail(app.error());
+    QStringList patterns;
+    for (const auto &route : (*app)->routes()) {
+        if (auto r = m_router.addRoute(route.pattern, route.factory); !r)
+            return fail(r.error());
+        patterns << route.pattern;
+    }
+    m_apps.push_back(std::move(*app));
+    return patterns;
+}
+
+std::optional<Router::Match> NativeRuntime::match(const QString &path) const
+{
+    return m_router.match(path);
+}
+
+ActorRef NativeRuntime::createSession()
+{
+    return m_system->spawn<NativeSessionActor>(SpawnOptions{.kind = u"session"_s, .name = {}, .capacity = 100});
+}
+
+Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &session, const QString &path,
+                                                               const QJsonObject &params, const QJsonObject &sessionData,
+                                                               PyObjectRef onPush)
+{
+    const QUrl url(u"http://localhost"_s + path);
+    auto match = m_router.match(url.path());
+    if (!match)
+        return fail(ErrorCode::NotFound, u"no route for "_s + path);
+    if (!session.isAlive())
+        return fail(ErrorCode::Closed, u"the session has stopped"_s);
+    auto shared = std::make_shared<NativeViewShared>();
+    shared->key = u"v"_s + QString::number(m_nextView++);
+    shared->factory = match->factory;
+    QJsonObject merged = match->params;
+    for (const auto &[k, v] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
+        merged.insert(k, v);
+    for (auto it = params.begin(); it != params.end(); ++it)
+        merged.insert(it.key(), it.value());
+    shared->params = merged;
+    shared->session = sessionData;
+    shared->url = url;
+    shared->pubsub = &m_pubsub;
+    shared->onPush = std::move(onPush);
+    shared->restartLimit = m_options.restartLimit;
+    std::lock_guard lock(shared->mutex); // the actor may crash and restart before we store the ref
+    shared->ref = m_system->spawn<NativeViewActor>(
+        SpawnOptions{.kind = u"view"_s, .name = shared->key, .capacity = 50, .executor = -1,
+                     .parent = session, .linkToParent = false, .detail = {}},
+        shared);
+    if (shared->ref.isNull())
+        return fail(ErrorCode::Closed, u"cannot spawn the view (shutting down?)"_s);
+    return shared;
+}
+
+bool NativeRuntime::shutdown(std::chrono::milliseconds timeout)
+{
+    if (m_shutDown)
+        return true;
+    m_shutDown = true;
+    bool ok;
+    {
+        std::optional<py::gil_scoped_release> release;
+        if (PyGILState_Check())
+            release.emplace();
+        ok = m_system->shutdown(timeout);
+        QMetaObject::invokeMethod(m_loop, "quit", Qt::QueuedConnection);
+        m_qtThread.join();
+    }
+    return ok;
+}
+
+} // namespace LiveActor

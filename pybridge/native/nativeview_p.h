@@ -1,0 +1,53 @@
+#pragma once
+
+// Internal to liveactor._native: the state a view handle shares with its actor incarnations,
+// and the messages between Python and the actors.
+
+#include "core/actorref.h"
+#include "liveview/pubsub.h"
+#include "liveview/router.h"
+#include "python/pyobjectref.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+#include <mutex>
+
+namespace LiveActor {
+
+/// One mounted view as Python sees it: survives restarts (each incarnation is a new actor).
+struct NativeViewShared
+{
+    std::mutex mutex;
+    ActorRef ref;            ///< current incarnation
+    QString key;             ///< "v1", "v2", … (per runtime)
+    QString lastCrash;       ///< the last abnormal exit's message (with the Python traceback)
+    int restarts = 0;
+    bool gaveUp = false;     ///< restart limit reached: the view stays down
+    int restartLimit = 5;
+    ViewFactory factory;
+    QJsonObject params;
+    QJsonObject session;
+    QUrl url;
+    PubSub *pubsub = nullptr;
+    PyObjectRef onPush;      ///< Python callable(key, dict) for server pushes (GIL taken to call)
+
+    ActorRef current()
+    {
+        std::lock_guard lock(mutex);
+        return ref;
+    }
+};
+
+struct NativeEvent { QString event; QJsonObject value; };
+struct NativeRender { };
+/// The answer to NativeEvent / NativeRender: the diff (or full rendered JSON), HTML and effects.
+struct NativeReply
+{
+    QByteArray diff;
+    QByteArray html;
+    QJsonObject effects;
+};
+
+} // namespace LiveActor
