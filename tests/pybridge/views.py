@@ -1,0 +1,153 @@
+"""Views used by the pytest suite."""
+
+import dataclasses
+import datetime
+
+import liveactor
+from liveactor import LiveView, event, mark_safe
+
+
+class Echo(LiveView):
+    template = "<p>{{ id }}|{{ q }}|{{ user }}|{{ is_connected }}</p>"
+
+    def mount(self, params, session):
+        self.id = params["id"]
+        self.q = params.get("q", "")
+        self.user = session.get("user", "")
+        self.is_connected = self.connected
+
+
+class Crashy(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, params, session):
+        self.n = 0
+
+    @event("inc")
+    def inc(self):
+        self.n += 1
+
+    @event("boom")
+    def boom(self, value):
+        self._explode(value.get("why", "no reason"))
+
+    def _explode(self, why):
+        raise RuntimeError("exploded: " + why)
+
+
+@dataclasses.dataclass
+class Item:
+    id: int
+    label: str
+
+
+class Card:
+    def __init__(self, title):
+        self.title = title
+
+    def shout(self):
+        return self.title.upper()
+
+
+class Types(LiveView):
+    template = ("{{ s }}|{{ i }}|{{ f }}|{{ b }}|{{ none }}|{{ l|join:',' }}|{{ t.1 }}|{{ d.k }}|{{ item.label }}"
+                "|{{ card.shout }}|{{ when|date:'Y-m-d H:i' }}|{{ day|date:'Y-m-d' }}|{{ html }}|{{ esc }}")
+
+    def mount(self, params, session):
+        self.s = "str"
+        self.i = 42
+        self.f = 2.5
+        self.b = True
+        self.none = None
+        self.l = [1, 2, 3]
+        self.t = ("a", "b")
+        self.d = {"k": "v"}
+        self.item = Item(1, "dataclass")
+        self.card = Card("lazy")
+        self.when = datetime.datetime(2024, 5, 6, 7, 8)
+        self.day = datetime.date(2024, 5, 6)
+        self.html = mark_safe("<b>safe</b>")
+        self.esc = "<b>escaped</b>"
+
+
+class BadAssign(LiveView):
+    template = "<p>{{ ok }}</p>"
+
+    def mount(self, params, session):
+        self.ok = 1
+
+    @event("bad")
+    def bad(self):
+        self.blob = {"rows": [1, b"raw"]}
+
+
+class Ticker(LiveView):
+    template = "<p>{{ ticks }}</p>"
+
+    def mount(self, params, session):
+        self.ticks = 0
+        self.limit = int(params.get("limit", 3))
+        self.send_after(20, "tick")
+
+    def handle_info(self, msg):
+        if msg == "tick":
+            self.ticks += 1
+            if self.ticks < self.limit:
+                self.send_after(20, "tick")
+
+
+class Room(LiveView):
+    template = "<ul>{% for m in messages %}<li>{{ m }}</li>{% endfor %}</ul>"
+
+    def mount(self, params, session):
+        self.room = params["name"]
+        self.messages = []
+        self.subscribe("room:" + self.room)
+
+    @event("say")
+    def say(self, value):
+        self.sent = liveactor.broadcast("room:" + self.room, value["text"])
+
+    def handle_info(self, msg):
+        self.messages.append(msg)  # in-place: detected by the snapshot compare
+
+
+class Pusher(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, params, session):
+        self.n = 0
+
+    @event("go")
+    def go(self):
+        self.push_event("flash", {"text": "hi", "n": [1, 2]})
+        self.page_title = "Pushed"
+        self.redirect("/elsewhere")
+
+
+class Spinner(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, params, session):
+        self.n = 0
+
+    @event("spin")
+    def spin(self):
+        while True:
+            self.n += 1
+
+    @event("inc")
+    def inc(self):
+        self.n += 1
+
+
+class FromFile(LiveView):
+    template_name = "fromfile.html"
+
+    def mount(self, params, session):
+        self.heading = "file"
+        self.items = [Item(1, "one"), Item(2, "two")]
+
+    @event("rotate")
+    def rotate(self):
+        self.items = self.items[1:] + self.items[:1]
