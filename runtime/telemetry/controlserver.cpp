@@ -348,6 +348,15 @@ void ControlServer::onDisconnected(Client *client)
 {
     for (auto it = m_clients.begin(); it != m_clients.end(); ++it) {
         if (it->get() == client) {
+            // The timers (children of the socket) and socket signals capture client: cut them
+            // before the Client goes away; the socket itself is deleted later.
+            if (client->timer) {
+                client->timer->stop();
+                client->timer->disconnect(this);
+            }
+            client->authTimer->stop();
+            client->authTimer->disconnect(this);
+            client->socket->disconnect(this);
             client->socket->deleteLater();
             m_clients.erase(it);
             return;

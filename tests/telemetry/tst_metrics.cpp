@@ -1,0 +1,77 @@
+// prometheusMetrics(): the text format and the numbers, against a deterministic ActorSystem.
+#include "testactors.h"
+
+#include "core/actorsystem.h"
+#include "telemetry/metrics.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace LiveActor;
+using namespace LiveActorTest;
+using namespace Qt::StringLiterals;
+
+class tst_Metrics : public QObject
+{
+    Q_OBJECT
+    static double value(const QByteArray &text, const QString &series)
+    {
+        const QStringList lines = QString::fromUtf8(text).split(u'\n');
+        for (const QString &line : lines)
+            if (line.startsWith(series + u' '))
+                return line.mid(series.size() + 1).toDouble();
+        return -1;
+    }
+private Q_SLOTS:
+    void countsAndFill()
+    {
+        ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
+        ActorRef sup = spawnSupervised(system, 2, u"view"_s, 10);
+        ActorRef s1 = system.spawn<Worker>({.kind = u"session"_s, .capacity = 100});
+        ActorRef s2 = system.spawn<Worker>({.kind = u"session"_s, .capacity = 100});
+        system.runUntilIdle();
+        for (int i = 0; i < 30; ++i) // queued, not run: length 30 of 100
+            s1.tell(Sleep{0});
+        const QByteArray text = prometheusMetrics(system.registry());
+        QVERIFY(text.contains("# TYPE liveactor_sessions gauge"));
+        QCOMPARE(value(text, u"liveactor_sessions"_s), 2.0);
+        QCOMPARE(value(text, u"liveactor_views"_s), 2.0);
+        QCOMPARE(value(text, u"liveactor_actors{kind=\"supervisor\"}"_s), 1.0);
+        QCOMPARE(value(text, u"liveactor_mailbox_length{kind=\"session\"}"_s), 30.0);
+        QCOMPARE(value(text, u"liveactor_mailbox_capacity{kind=\"session\"}"_s), 200.0);
+        QCOMPARE(value(text, u"liveactor_mailbox_fill_ratio{kind=\"session\"}"_s), 0.15);
+        QCOMPARE(value(text, u"liveactor_mailbox_fill_max_ratio{kind=\"session\"}"_s), 0.3);
+        QCOMPARE(value(text, u"liveactor_restarts{kind=\"view\"}"_s), 0.0);
+        QVERIFY(text.contains("liveactor_event_latency_microseconds{kind=\"view\",stage=\"wait\"}"));
+        // Every non-comment line is "name{labels} number".
+        static const QRegularExpression sample(u"^[a-z_]+(\\{[^}]*\\})? -?[0-9.e+-]+$"_s);
+        for (const QString &line : QString::fromUtf8(text).split(u'\n', Qt::SkipEmptyParts))
+            if (!line.startsWith(u'#'))
+                QVERIFY2(sample.match(line).hasMatch(), qPrintable(line));
+
+        // Kill a view: its supervisor restarts it, the restart shows.
+        const RegistrySnapshot snap = system.registry().snapshot();
+        QUuid view;
+        for (const ActorInfo &info : snap.actors)
+            if (info.kind == u"view"_s)
+                view = info.id;
+        system.kill(view);
+        system.runUntilIdle();
+        QCOMPARE(value(prometheusMetrics(system.registry()), u"liveactor_restarts{kind=\"view\"}"_s), 1.0);
+        system.runUntilIdle();
+        Q_UNUSED(sup);
+        Q_UNUSED(s2);
+    }
+
+    void labelEscaping()
+    {
+        ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
+        system.spawn<Worker>({.kind = u"we\"ird\\kind"_s});
+        system.runUntilIdle();
+        const QByteArray text = prometheusMetrics(system.registry());
+        QVERIFY(text.contains("liveactor_actors{kind=\"we\\\"ird\\\\kind\"} 1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Metrics)
+#include "tst_metrics.moc"
