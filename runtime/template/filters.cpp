@@ -393,8 +393,13 @@ Value fJoin(const Value &in, const Value *arg, const FilterEnv &env)
         }
     }
     QStringList parts;
-    for (const Value &v : *items)
+    for (const Value &v : *items) {
+        // without autoescape Django joins the raw items: str.join raises on non-strings and the
+        // filter then returns its input unchanged
+        if (!env.autoescape && !v.isString())
+            return in;
         parts.append(env.autoescape && !v.isSafe() ? htmlEscape(str(v)) : str(v));
+    }
     const QString sep = env.autoescape && !arg->isSafe() ? htmlEscape(str(*arg)) : str(*arg);
     return Value::safe(parts.join(sep));
 }
@@ -633,11 +638,17 @@ Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
 Value fStriptags(const Value &in, const Value *, const FilterEnv &)
 {
     QString s = str(in);
-    static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
-    for (int i = 0; i < 10; ++i) {
-        const QString before = s;
+    // Django's strip_tags only parses text that has both '<' and '>'; its parser (html.parser)
+    // drops tags and re-emits entity and character references with a ';'
+    if (!s.contains(u'<') || !s.contains(u'>'))
+        return Value(s);
+    static const QRegularExpression tag(QStringLiteral("<[a-zA-Z/!?][^>]*>"));
+    static const QRegularExpression entity(QStringLiteral("&([a-zA-Z][-.a-zA-Z0-9]*|#(?:[0-9]+|[xX][0-9a-fA-F]+));?(?=[^a-zA-Z0-9;])"));
+    for (int i = 0; i < 10 && s.contains(u'<') && s.contains(u'>'); ++i) {
+        const qsizetype before = s.count(u'<');
         s.remove(tag);
-        if (s == before)
+        s.replace(entity, QStringLiteral("&\\1;"));
+        if (s.count(u'<') == before)
             break;
     }
     return Value(s);
@@ -741,7 +752,7 @@ Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
 {
     const bool autoescape = env.autoescape && !in.isSafe();
     const QString text = str(in);
-    static const QRegularExpression splitter(QStringLiteral("(\\s+)"));
+    static const QRegularExpression splitter(QStringLiteral("([\\s<>\"']+)"), QRegularExpression::UseUnicodePropertiesOption);
     static const QRegularExpression simpleUrl(QStringLiteral("^https?://\\[?\\w"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression simpleUrl2(QStringLiteral("^www\\.|^(?!http)\\w[^@]+\\.(com|edu|gov|int|mil|net|org)($|/.*)$"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression email(QStringLiteral("^[^@\\s]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
@@ -779,23 +790,31 @@ Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
             }
         }
         QString url;
+        // the href is built from the unescaped text (html.unescape before smart_urlquote)
+        QString plain = middle;
+        plain.replace(QStringLiteral("&lt;"), QStringLiteral("<")).replace(QStringLiteral("&gt;"), QStringLiteral(">"))
+            .replace(QStringLiteral("&quot;"), QStringLiteral("\"")).replace(QStringLiteral("&#x27;"), QStringLiteral("'"))
+            .replace(QStringLiteral("&#39;"), QStringLiteral("'")).replace(QStringLiteral("&amp;"), QStringLiteral("&"));
         if (simpleUrl.match(middle).hasMatch())
-            url = QString::fromLatin1(QUrl::toPercentEncoding(middle, "!#$%&'()*+,/:;=?@[]~"));
+            url = QString::fromLatin1(QUrl::toPercentEncoding(plain, "!#$%&'()*+,/:;=?@[]~"));
         else if (simpleUrl2.match(middle).hasMatch())
-            url = u"http://" + QString::fromLatin1(QUrl::toPercentEncoding(middle, "!#$%&'()*+,/:;=?@[]~"));
+            url = u"http://" + QString::fromLatin1(QUrl::toPercentEncoding(plain, "!#$%&'()*+,/:;=?@[]~"));
         else if (!middle.contains(u':') && email.match(middle).hasMatch())
             url = u"mailto:" + middle;
         if (url.isEmpty()) {
             out += esc(word);
             return;
         }
+        // urlsplit() lowercases the scheme
+        if (const qsizetype colon = url.indexOf(u':'); colon > 0)
+            url = url.left(colon).toLower() + url.mid(colon);
         const QString rel = url.startsWith(u"mailto:") ? QString() : QStringLiteral(" rel=\"nofollow\"");
         out += esc(lead) + QStringLiteral("<a href=\"%1\"%2>%3</a>").arg(htmlEscape(url), rel, esc(middle)) + esc(trail);
     };
     for (auto it = splitter.globalMatch(text); it.hasNext();) {
         auto m = it.next();
         emitWord(text.mid(pos, m.capturedStart() - pos));
-        out += m.captured(0);
+        out += esc(m.captured(0));
         pos = m.capturedEnd();
     }
     emitWord(text.mid(pos));

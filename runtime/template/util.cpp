@@ -70,8 +70,17 @@ QString pyStringRepr(const QString &s)
             out += u"\\r";
         } else if (c == u'\t') {
             out += u"\\t";
-        } else if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
+        } else if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() < 0xa0)) {
             out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QChar(u'0'));
+        } else if (c.unicode() != ' ' && !c.isSurrogate()
+                   && (c.category() == QChar::Separator_Space || c.category() == QChar::Separator_Line
+                       || c.category() == QChar::Separator_Paragraph || c.category() == QChar::Other_Format
+                       || c.category() == QChar::Other_NotAssigned || c.category() == QChar::Other_PrivateUse)) {
+            // Python's repr escapes what str.isprintable() rejects
+            if (c.unicode() < 0x100)
+                out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QChar(u'0'));
+            else
+                out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QChar(u'0'));
         } else {
             out += c;
         }

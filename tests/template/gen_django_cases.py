@@ -188,6 +188,15 @@ CASES = [
     ("e_negative_literal", "{{ -5|add:3 }}|{{ -1.5 }}", {}),
     ("e_string_literal_escapes", "{{ \"a\\\"b\" }}|{{ 'it\\'s' }}", {}),
     ("e_missing_nested_filter", "[{{ a.b.c|default:'d' }}][{{ a.b|length }}]", {"a": {}}),
+    # regressions found by the differential test (tst_djangodiff)
+    ("r_urlize_quotes", "{{ l|urlize }}|{% autoescape off %}{{ l|urlize }}{% endautoescape %}|{{ s|escape|urlize }}|{{ u|urlize }}", {"l": ["http://a.com/?x=1&y=2", "b"], "s": "http://a.com/?x=1&y=2", "u": "HTTP://Example.Com/A"}),
+    ("r_striptags_entities", "{{ a|striptags }}|{{ b|striptags }}|{{ c|striptags }}", {"a": "a&b=2", "b": "<p>&copy 2 a&b=3 &amp;</p>", "c": "<p>lit<</p>"}),
+    ("r_join_autoescape_off", "{% autoescape off %}{{ n|join:', ' }}|{{ s|join:', ' }}|{{ m|join:'-' }}{% endautoescape %}", {"n": [1, 2], "s": ["a", "<b>"], "m": [{"k": 1}]}),
+    ("r_filesizeformat_int", "{{ '-2.5'|filesizeformat }}|{{ 2.9|filesizeformat }}|{{ ' 2048 '|filesizeformat }}", {}),
+    ("r_float_repr_in_filters", "{{ f }}|{{ f|linebreaksbr }}|{{ f|stringformat:'s' }}|{{ f|make_list|length }}|{{ g }}|{{ g|upper }}", {"f": 1e-07, "g": 1e20}),
+    ("r_repr_nonprintable", "{{ s|make_list }}|{{ l }}", {"s": "a\u00a0b\u2028", "l": ["\u200b", "\u3000", "\x7f"]}),
+    ("r_wordcount_nbsp", "{{ 1|filesizeformat|wordcount }}|{{ s|wordcount }}", {"s": "a\u00a0b\u2003c"}),
+    ("r_last_safe", "{{ 'lit<'|last }}|{{ s|last }}", {"s": "x<"}),
     ("f_missing_default", "{{ nope|default:'d' }}|{{ nope|length }}|{{ nope|upper }}", {}),
 ]
 
