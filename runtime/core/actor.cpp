@@ -8,9 +8,13 @@ namespace LiveActor {
 Actor::Actor() = default;
 Actor::~Actor() = default;
 
-ActorRef Actor::self() const
+namespace {
+const ActorRef s_nullRef;
+}
+
+const ActorRef &Actor::self() const
 {
-    return m_cell ? m_cell->ref() : ActorRef();
+    return m_cell ? m_cell->ref() : s_nullRef;
 }
 
 ActorSystem &Actor::system() const
@@ -28,9 +32,9 @@ QObject *Actor::context() const
     return m_cell->executor()->context();
 }
 
-ActorRef Actor::sender() const
+const ActorRef &Actor::sender() const
 {
-    return m_current ? m_current->sender : ActorRef();
+    return m_current ? m_current->sender : s_nullRef;
 }
 
 bool Actor::isAsk() const

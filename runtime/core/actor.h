@@ -57,7 +57,7 @@ public:
     Actor &operator=(const Actor &) = delete;
 
     /// This incarnation's ref. Valid from started() on (null in the constructor).
-    ActorRef self() const;
+    const ActorRef &self() const;
     ActorSystem &system() const;
     Executor &executor() const;
     /// executor().context(): a QObject on this actor's thread.
@@ -80,7 +80,7 @@ protected:
 
     // ---- context (executor thread, while alive)
     /// Sender of the message being handled (null if it came from outside any actor).
-    ActorRef sender() const;
+    const ActorRef &sender() const;
     /// true while handling a message that came through ask() (expects reply()).
     bool isAsk() const;
     /// Answers the current ask. A second reply, or a reply outside an ask, is ignored.

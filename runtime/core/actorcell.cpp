@@ -95,7 +95,12 @@ ActorRef ActorCell::spawn(ActorSystem *system, std::unique_ptr<Actor> actor, Spa
 
 void ActorCell::schedule()
 {
-    m_executor->schedule(shared_from_this());
+    // On our own executor the cached self-ref is safe to read (terminate() runs on this thread
+    // too) and cheaper than shared_from_this(), which is a compare-and-swap loop.
+    if (Executor::current() == m_executor && !m_self.isNull())
+        m_executor->schedule(m_self.cellPtr());
+    else
+        m_executor->schedule(shared_from_this());
 }
 
 SendStatus ActorCell::tell(Envelope &&envelope)
@@ -152,12 +157,13 @@ void ActorCell::deliver(Envelope &envelope)
         envelope.reply->complete(fail(ErrorCode::Crashed, m_pendingStop ? m_pendingStop->toString() : QString()));
 }
 
-void ActorCell::activate()
+int ActorCell::activate()
 {
     if (m_terminated) {
         m_mailbox.finishActivation();
-        return;
+        return 0;
     }
+    const int startBudget = m_batchSize;
     m_inActivation = true;
     if (!m_started) {
         m_started = true;
@@ -169,9 +175,9 @@ void ActorCell::activate()
     // looked, so an actor that sends to itself (a producer yielding after Full) lets the others
     // on its executor run in between. The system lane is always served.
     int quota = -1;
-    // Measure handler time on one activation in 8: two clock reads per activation would be a
+    // Measure handler time on one activation in 32: two clock reads per activation were a
     // visible share of a one-message activation.
-    const bool timing = (m_activations++ & 7) == 0;
+    const bool timing = (m_activations++ & 31) == 0;
     bool finished = false, more = false;
     while (budget > 0 && !m_terminated) {
         while (!m_terminated && !m_pendingStop && m_mailbox.hasSystem()) {
@@ -215,16 +221,17 @@ void ActorCell::activate()
     if (finished) {
         if (more)
             schedule();
-        return;
+        return startBudget - budget;
     }
     if (!m_terminated && m_pendingStop)
         terminate(*m_pendingStop);
     else if (!m_terminated && m_draining && m_mailbox.length() == 0 && !m_mailbox.hasSystem())
         terminate(ExitReason::shutdown());
     if (m_terminated)
-        return;
+        return startBudget - budget;
     if (m_mailbox.finishActivation())
         schedule();
+    return startBudget - budget;
 }
 
 void ActorCell::handleSystem(Envelope &envelope)

@@ -90,8 +90,8 @@ public:
     /// tellSystem(SysCall{fn}).
     SendStatus call(std::move_only_function<void(Actor &)> fn);
 
-    /// Executor thread: run up to one batch.
-    void activate();
+    /// Executor thread: run up to one batch; returns the number of messages handled.
+    int activate();
 
     // relationships (any thread)
     bool addLink(const ActorRef &other);     // false if this cell is dead

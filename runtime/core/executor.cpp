@@ -248,7 +248,7 @@ void ThreadExecutor::drain()
     for (auto &fn : m_timerQueue.takeDue(start))
         fn();
     std::deque<std::move_only_function<void()>> tasks;
-    int sinceClock = 0;
+    int work = 0; // messages + activations since the clock was last read
     for (;;) {
         if (m_local.empty() || !tasks.empty()) {
             std::lock_guard lock(m_mutex);
@@ -269,10 +269,12 @@ void ThreadExecutor::drain()
         if (!m_local.empty()) {
             std::shared_ptr<ActorCell> cell = std::move(m_local.front());
             m_local.pop_front();
-            cell->activate();
+            work += cell->activate();
         }
-        if (++sinceClock >= 4) {
-            sinceClock = 0;
+        // Reading the clock after every one-message activation cost ~10% of a ping-pong; read it
+        // after every 32 units of work instead (a batch of messages, or 16 tiny activations).
+        if (++work >= 32) {
+            work = 0;
             if (Clock::now() - start >= m_timeSlice) {
                 // Yield to the event loop (sockets, timers) with one wake event queued behind it.
                 std::lock_guard lock(m_mutex);

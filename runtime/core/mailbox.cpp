@@ -41,9 +41,9 @@ SendStatus Mailbox::push(Envelope &&envelope, bool &scheduleOwner)
         ++m_rejected;
         return SendStatus::Full;
     }
-    // Sample the wait time on one message in 16: a clock read per message would cost more than
+    // Sample the wait time on one message in 64: a clock read per message would cost more than
     // the rest of the enqueue.
-    if ((m_enqueued & 15) == 0)
+    if ((m_enqueued & 63) == 0)
         envelope.stampNs = nowNs();
     int slot = m_head + m_count;
     if (slot >= m_capacity)

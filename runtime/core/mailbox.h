@@ -4,6 +4,8 @@
 #include "core/envelope.h"
 #include "core/mailboxstats.h"
 
+#include "core/spinlock_p.h"
+
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -67,7 +69,7 @@ private:
     void releaseLocked(int n, qint64 handlerNs);
 
     const int m_capacity;
-    mutable std::mutex m_mutex;
+    mutable SpinLock m_mutex;
     std::vector<Envelope> m_ring;
     int m_head = 0;       // first queued slot
     int m_count = 0;      // queued, including an acquired batch

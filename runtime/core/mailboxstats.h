@@ -16,8 +16,8 @@ struct MailboxStats
     quint64 enqueued = 0;    ///< messages accepted, both lanes
     quint64 processed = 0;   ///< messages taken out and handled, both lanes
     quint64 rejected = 0;    ///< tell() calls answered Full or Closed
-    double waitTimeUs = 0;   ///< EWMA (alpha 1/8) of enqueue→dequeue time, sampled 1 message in 16
-    double processingTimeUs = 0; ///< EWMA (alpha 1/8) of handler time per message, per activation
+    double waitTimeUs = 0;   ///< EWMA (alpha 1/8) of enqueue→dequeue time, sampled 1 message in 64
+    double processingTimeUs = 0; ///< EWMA (alpha 1/8) of handler time per message, sampled 1 activation in 32
 };
 
 } // namespace LiveActor
