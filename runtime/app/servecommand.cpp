@@ -59,9 +59,17 @@ int runServeCommand(const ServeOptions &options)
     }
     if (options.reload) {
         (*app)->setReloadEnabled(true);
-        QObject::connect(app->get(), &PythonApp::reloaded, &server, [&server] {
-            qCInfo(lcLiveView) << "app reloaded; re-mounting live views";
-            server.remountAll();
+        QObject::connect(app->get(), &PythonApp::reloaded, &server, [&system] {
+            // A killed view makes its session send phx_error; the browser rejoins and the fresh
+            // mount gets the new class.
+            int views = 0;
+            for (const ActorInfo &actor : system.registry().snapshot().actors) {
+                if (actor.kind == u"view") {
+                    system.kill(actor.id);
+                    ++views;
+                }
+            }
+            qCInfo(lcLiveView) << "app reloaded; re-mounting" << views << "live views";
         });
         QObject::connect(app->get(), &PythonApp::reloadFailed, &server, [](const QString &error) {
             qCWarning(lcLiveView).noquote() << "reload failed, keeping the old code:\n" << error;

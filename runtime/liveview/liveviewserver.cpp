@@ -383,6 +383,11 @@ bool LiveViewServer::upgrade(QTcpSocket *socket, const HttpRequest &request, QBy
     if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
         delete idle;
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    // The socket must not stay a child of the QTcpServer: the QWebSocket that adopts it moves to
+    // an executor thread, and a QObject cannot move away from its parent.
+    socket->setParent(nullptr);
+    m_upgrading.insert(socket->peerPort(), socket);
+    connect(socket, &QObject::destroyed, this, [this, port = socket->peerPort()] { m_upgrading.remove(port); });
     m_ws->handleConnection(socket);
     return true;
 }
@@ -398,6 +403,17 @@ void LiveViewServer::onWebSocket()
         }
         m_state->counters.connectionsAccepted.fetch_add(1);
         const QString peer = ws->peerAddress().toString() + u':' + QString::number(ws->peerPort());
+        // QWebSocket does not parent the QTcpSocket it adopted; make it a child so it moves to the
+        // executor thread with the QWebSocket (and dies with it).
+        if (QPointer<QTcpSocket> tcp = m_upgrading.take(ws->peerPort()); tcp && tcp->peerAddress() == ws->peerAddress()) {
+            disconnect(tcp, &QObject::destroyed, this, nullptr);
+            tcp->setParent(ws);
+        } else {
+            qCWarning(lcLiveView) << "upgraded socket without its TCP connection; dropping it";
+            ws->abort();
+            ws->deleteLater();
+            continue;
+        }
         new SocketBridge(ws, m_state); // child of ws: buffers frames until the session attaches
         const int ex = m_system.pickExecutor(Placement::LeastLoaded);
         ws->setParent(nullptr);
@@ -516,7 +532,7 @@ QByteArray LiveViewServer::page(const HttpRequest &request, int *status, QByteAr
         {u"id"_s, id}, {u"csrf"_s, QString::fromLatin1(csrf)}, {u"view"_s, route->pattern}, {u"s"_s, session}});
     const QString title = ctx.m_title.isEmpty() ? m_state->config.defaultTitle : ctx.m_title;
     const auto &a = assets();
-    auto src = [&](const char *name) {
+    auto src = [&](const char *name) -> QByteArray {
         return "/assets/" + QByteArray(name) + "?vsn=" + a.value(QLatin1StringView(name)).etag.left(12);
     };
     QByteArray out;
@@ -566,6 +582,11 @@ bool LiveViewServer::shutdown(milliseconds timeout)
     m_shutdownDone = true;
     qCInfo(lcLiveView) << "server stopped" << (ok ? "cleanly" : "after the timeout");
     return ok && m_state->counters.openSockets.load() == 0;
+}
+
+PubSub &LiveViewServer::pubsub() const
+{
+    return m_state->pubsub;
 }
 
 } // namespace LiveActor

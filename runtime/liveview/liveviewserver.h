@@ -2,12 +2,15 @@
 
 #include "core/actorsystem.h"
 #include "core/result.h"
+#include "liveview/pubsub.h"
 #include "liveview/router.h"
 #include "liveview/serverconfig.h"
 #include "liveview/serverstats.h"
 
 #include <QJsonObject>
+#include <QHash>
 #include <QObject>
+#include <QPointer>
 
 #include <chrono>
 #include <functional>
@@ -81,6 +84,9 @@ public:
     const ServerConfig &config() const;
     /// The session supervisor (null before listen()).
     ActorRef sessionSupervisor() const { return m_sessionSupervisor; }
+    /// The server's in-process pub/sub (views subscribe through their ViewContext; other code,
+    /// e.g. liveactor.broadcast() outside a handler, publishes here). Thread-safe.
+    PubSub &pubsub() const;
 
 private:
     void onNewConnection();
@@ -96,6 +102,7 @@ private:
     QWebSocketServer *m_ws = nullptr;
     ActorRef m_sessionSupervisor;
     SessionProvider m_sessionProvider;
+    QHash<quint16, QPointer<QTcpSocket>> m_upgrading; // by peer port, until QWebSocketServer hands it back
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
 };
