@@ -126,7 +126,8 @@ SendStatus ActorCell::call(std::move_only_function<void(Actor &)> fn)
     return tellSystem(Envelope{Message(SysCall{std::move(fn)})});
 }
 
-bool ActorCell::runHook(const std::function<Result<void>()> &hook)
+template<typename Hook>
+bool ActorCell::runHook(Hook &&hook)
 {
     Result<void> result;
     try {

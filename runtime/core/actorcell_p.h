@@ -114,7 +114,8 @@ public:
 
 private:
     void schedule();
-    bool runHook(const std::function<Result<void>()> &hook);
+    template<typename Hook>
+    bool runHook(Hook &&hook);
     void deliver(Envelope &envelope);
     void handleSystem(Envelope &envelope);
     void beginShutdown();

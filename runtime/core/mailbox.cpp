@@ -155,18 +155,10 @@ int Mailbox::acquire(int max, int *queued)
     return n;
 }
 
-Envelope &Mailbox::at(int i)
-{
-    int slot = m_head + i; // m_head only changes in release(), on this (the consumer's) thread
-    if (slot >= m_capacity)
-        slot -= m_capacity;
-    return m_ring[size_t(slot)];
-}
-
 void Mailbox::release(int n, qint64 handlerNs)
 {
     for (int i = 0; i < n; ++i)
-        at(i) = Envelope{}; // destroy leftovers (sender refs, unanswered replies) outside the lock
+        at(i).clear(); // destroy leftovers (sender refs, unanswered replies) outside the lock
     std::lock_guard lock(m_mutex);
     releaseLocked(n, handlerNs);
 }
@@ -174,7 +166,7 @@ void Mailbox::release(int n, qint64 handlerNs)
 bool Mailbox::releaseAndFinish(int n, qint64 handlerNs)
 {
     for (int i = 0; i < n; ++i)
-        at(i) = Envelope{};
+        at(i).clear();
     std::lock_guard lock(m_mutex);
     releaseLocked(n, handlerNs);
     if (m_allClosed) {

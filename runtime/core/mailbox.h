@@ -51,7 +51,13 @@ public:
     /// Makes up to max queued normal messages available as at(0)…at(n-1); returns n. If queued is
     /// given, it receives the number of normal messages queued at that moment.
     int acquire(int max, int *queued = nullptr);
-    Envelope &at(int i);
+    Envelope &at(int i)
+    {
+        int slot = m_head + i; // m_head only changes in release(), on this (the consumer's) thread
+        if (slot >= m_capacity)
+            slot -= m_capacity;
+        return m_ring[size_t(slot)];
+    }
     /// Gives the first n acquired slots back (their messages must have been moved out or are
     /// destroyed here); handlerNs = time spent handling them, for the processing-time EWMA.
     void release(int n, qint64 handlerNs);
