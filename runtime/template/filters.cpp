@@ -438,7 +438,7 @@ Value fLinebreaks(const Value &in, const Value *, const FilterEnv &env)
 {
     const bool autoescape = env.autoescape && !in.isSafe();
     const QString value = normalizeNewlines(str(in));
-    static const QRegularExpression paraSep(QStringLiteral("\n{2,}"));
+    thread_local const QRegularExpression paraSep(QStringLiteral("\n{2,}"));
     const QStringList paras = value.split(paraSep);
     QStringList out;
     for (QString p : paras) {
@@ -561,8 +561,8 @@ Value fSlugify(const Value &in, const Value *, const FilterEnv &)
         if (c.unicode() < 128)
             ascii += c;
     ascii = ascii.toLower();
-    static const QRegularExpression bad(QStringLiteral("[^\\w\\s-]"));
-    static const QRegularExpression dash(QStringLiteral("[-\\s]+"));
+    thread_local const QRegularExpression bad(QStringLiteral("[^\\w\\s-]"));
+    thread_local const QRegularExpression dash(QStringLiteral("[-\\s]+"));
     ascii.remove(bad);
     ascii.replace(dash, QStringLiteral("-"));
     while (!ascii.isEmpty() && (ascii.front() == u'-' || ascii.front() == u'_'))
@@ -574,7 +574,7 @@ Value fSlugify(const Value &in, const Value *, const FilterEnv &)
 
 Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
 {
-    static const QRegularExpression spec(QStringLiteral("^([-+ 0#]*)(\\d*)(?:\\.(\\d+))?([sdifeEgGxXor])$"));
+    thread_local const QRegularExpression spec(QStringLiteral("^([-+ 0#]*)(\\d*)(?:\\.(\\d+))?([sdifeEgGxXor])$"));
     const auto m = spec.match(str(*arg));
     if (!m.hasMatch())
         return Value(QString());
@@ -642,8 +642,8 @@ Value fStriptags(const Value &in, const Value *, const FilterEnv &)
     // drops tags and re-emits entity and character references with a ';'
     if (!s.contains(u'<') || !s.contains(u'>'))
         return Value(s);
-    static const QRegularExpression tag(QStringLiteral("<[a-zA-Z/!?][^>]*>"));
-    static const QRegularExpression entity(QStringLiteral("&([a-zA-Z][-.a-zA-Z0-9]*|#(?:[0-9]+|[xX][0-9a-fA-F]+));?(?=[^a-zA-Z0-9;])"));
+    thread_local const QRegularExpression tag(QStringLiteral("<[a-zA-Z/!?][^>]*>"));
+    thread_local const QRegularExpression entity(QStringLiteral("&([a-zA-Z][-.a-zA-Z0-9]*|#(?:[0-9]+|[xX][0-9a-fA-F]+));?(?=[^a-zA-Z0-9;])"));
     for (int i = 0; i < 10 && s.contains(u'<') && s.contains(u'>'); ++i) {
         const qsizetype before = s.count(u'<');
         s.remove(tag);
@@ -668,8 +668,8 @@ Value fTitle(const Value &in, const Value *, const FilterEnv &)
             prevCased = false;
         }
     }
-    static const QRegularExpression apos(QStringLiteral("([a-z])'([A-Z])"));
-    static const QRegularExpression digit(QStringLiteral("\\d([A-Z])"));
+    thread_local const QRegularExpression apos(QStringLiteral("([a-z])'([A-Z])"));
+    thread_local const QRegularExpression digit(QStringLiteral("\\d([A-Z])"));
     QString r;
     qsizetype last = 0;
     for (auto it = apos.globalMatch(t); it.hasNext();) {
@@ -718,7 +718,7 @@ Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
     qint64 length;
     if (!pyInt(*arg, &length))
         return in;
-    static const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
+    thread_local const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
     const QStringList words = str(in).split(ws, Qt::SkipEmptyParts);
     if (words.size() > length) {
         const QString head = words.mid(0, qMax<qint64>(length, 0)).join(u' ');
@@ -752,10 +752,10 @@ Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
 {
     const bool autoescape = env.autoescape && !in.isSafe();
     const QString text = str(in);
-    static const QRegularExpression splitter(QStringLiteral("([\\s<>\"']+)"), QRegularExpression::UseUnicodePropertiesOption);
-    static const QRegularExpression simpleUrl(QStringLiteral("^https?://\\[?\\w"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression simpleUrl2(QStringLiteral("^www\\.|^(?!http)\\w[^@]+\\.(com|edu|gov|int|mil|net|org)($|/.*)$"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression email(QStringLiteral("^[^@\\s]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
+    thread_local const QRegularExpression splitter(QStringLiteral("([\\s<>\"']+)"), QRegularExpression::UseUnicodePropertiesOption);
+    thread_local const QRegularExpression simpleUrl(QStringLiteral("^https?://\\[?\\w"), QRegularExpression::CaseInsensitiveOption);
+    thread_local const QRegularExpression simpleUrl2(QStringLiteral("^www\\.|^(?!http)\\w[^@]+\\.(com|edu|gov|int|mil|net|org)($|/.*)$"), QRegularExpression::CaseInsensitiveOption);
+    thread_local const QRegularExpression email(QStringLiteral("^[^@\\s]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
     auto esc = [&](const QString &s) { return autoescape ? htmlEscape(s) : s; };
     QString out;
     qsizetype pos = 0;
@@ -823,7 +823,7 @@ Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
 
 Value fWordcount(const Value &in, const Value *, const FilterEnv &)
 {
-    static const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
+    thread_local const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
     return Value(qint64(str(in).split(ws, Qt::SkipEmptyParts).size()));
 }
 
@@ -945,8 +945,19 @@ const FilterDef *findFilter(const QString &name)
     return nullptr;
 }
 
-QString formatDate(const QDateTime &dt, const QString &format)
+QString formatDate(const QDateTime &dt, const QString &formatOrName)
 {
+    // Django's named formats (global_settings defaults) are accepted wherever a format is
+    static const QHash<QString, QString> named = {
+        {QStringLiteral("DATE_FORMAT"), QStringLiteral("N j, Y")},
+        {QStringLiteral("DATETIME_FORMAT"), QStringLiteral("N j, Y, P")},
+        {QStringLiteral("TIME_FORMAT"), QStringLiteral("P")},
+        {QStringLiteral("YEAR_MONTH_FORMAT"), QStringLiteral("F Y")},
+        {QStringLiteral("MONTH_DAY_FORMAT"), QStringLiteral("F j")},
+        {QStringLiteral("SHORT_DATE_FORMAT"), QStringLiteral("m/d/Y")},
+        {QStringLiteral("SHORT_DATETIME_FORMAT"), QStringLiteral("m/d/Y P")},
+    };
+    const QString format = named.value(formatOrName, formatOrName);
     static const char *const monthsFull[] = {"January", "February", "March", "April", "May", "June", "July",
                                              "August", "September", "October", "November", "December"};
     static const char *const monthsAp[] = {"Jan.", "Feb.", "March", "April", "May", "June", "July",

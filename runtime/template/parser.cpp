@@ -193,7 +193,7 @@ public:
             return true;
         }
         // numbers
-        static const QRegularExpression numRe(QStringLiteral("^[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?$"));
+        thread_local const QRegularExpression numRe(QStringLiteral("^[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?$"));
         if (numRe.match(text).hasMatch() && !text.endsWith(u'.')) {
             out.literal = true;
             if (!text.contains(u'.') && !text.contains(u'e') && !text.contains(u'E')) {
@@ -400,7 +400,7 @@ private:
     bool parseKwargs(QStringList &bits, std::vector<std::pair<QString, FilterExpr>> &out, const Token &t,
                      bool legacy)
     {
-        static const QRegularExpression kwRe(QStringLiteral("^(\\w+)=(.+)$"));
+        thread_local const QRegularExpression kwRe(QStringLiteral("^(\\w+)=(.+)$"));
         if (bits.isEmpty())
             return true;
         const bool kwFormat = kwRe.match(bits[0]).hasMatch();
@@ -587,7 +587,7 @@ private:
                 return nullptr;
             }
             const QString vars = b.mid(1, inIndex - 1).join(u' ');
-            static const QRegularExpression sep(QStringLiteral(" *, *"));
+            thread_local const QRegularExpression sep(QStringLiteral(" *, *"));
             for (const QString &v : vars.split(sep)) {
                 if (v.isEmpty() || v.contains(u' ')) {
                     fail(t, QStringLiteral("'for' tag received an invalid argument: %1").arg(t.content));

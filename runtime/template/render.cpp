@@ -631,7 +631,7 @@ static void renderOne(const Node *node, RenderState &st, std::vector<Dyn> &out)
         QByteArray html;
         appendHtml(html, *n);
         QString text = QString::fromUtf8(html).trimmed();
-        static const QRegularExpression re(QStringLiteral(">\\s+<"), QRegularExpression::UseUnicodePropertiesOption);
+        thread_local const QRegularExpression re(QStringLiteral(">\\s+<"), QRegularExpression::UseUnicodePropertiesOption);
         text.replace(re, QStringLiteral("><"));
         out.push_back(Dyn{text.toUtf8(), nullptr, nullptr});
         return;

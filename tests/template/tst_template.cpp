@@ -83,6 +83,8 @@ private Q_SLOTS:
         QTest::newRow("timesince future") << QStringLiteral("{{ d|timesince:past }}") << QStringLiteral("0\u00a0minutes");
         QTest::newRow("date on string") << QStringLiteral("[{{ s|date }}]") << QStringLiteral("[]");
         QTest::newRow("now tag") << QStringLiteral("{% now 'Y-m-d H:i' %}") << QStringLiteral("2024-03-05 14:07");
+        QTest::newRow("named formats") << QStringLiteral("{{ d|date:'SHORT_DATE_FORMAT' }}|{{ d|date:'DATETIME_FORMAT' }}|{% now 'YEAR_MONTH_FORMAT' %}|{{ d|time:'TIME_FORMAT' }}")
+                                       << QStringLiteral("03/05/2024|March 5, 2024, 2:07 p.m.|March 2024|2:07 p.m.");
     }
 
     void dates()
