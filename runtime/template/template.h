@@ -33,8 +33,16 @@ struct Compiled;
 ///   enclosing statics.
 ///
 /// Keyed loops (a liveactor extension): `{% for item in items key item.id %}` keys each entry by
-/// the value of the expression after `key`, so the diff of an insert, delete or move sends only
-/// the moved positions and new rows. Without `key`, entries are keyed by index.
+/// the value of the expression after `key` (any variable or filter expression, evaluated with the
+/// loop variables bound; it comes last: `{% for x in xs reversed key x.id %}`), so the diff of an
+/// insert, delete or move sends only the moved positions and new rows (`km: true` when anything
+/// moved). Without `key`, entries are keyed by index, as LiveView does without `:key`. Duplicate
+/// keys are allowed (such rows are resent rather than moved). Django itself does not know `key`;
+/// remove it to render the same template with Django.
+///
+/// Unsupported Django features (compile errors, never silent): `{% extends variable %}` (the
+/// parent must be a quoted name, because inheritance is resolved at compile time), `{% load %}`
+/// of non-builtin libraries (ignored), custom tags and filters.
 class Template
 {
 public:
@@ -55,7 +63,11 @@ public:
     /// Re-renders after an event: top-level dynamics whose dependencies (see
     /// dynamicDependencies()) are disjoint from changedAssigns are copied from previous instead of
     /// being evaluated, so an event that changes one assign neither reads nor re-renders the
-    /// others. previous must come from this template (else everything is rendered).
+    /// others. Inside a changed top-level `for` whose body reads only its loop variables, an entry
+    /// whose item is the identical Value as in previous (the same list/map object, or an equal
+    /// scalar; never a LazyObject) is reused without evaluating the body — so replacing one row
+    /// of a 10,000-row list costs one row. previous must come from this template with the same
+    /// context settings (autoescape, strict); otherwise everything is rendered.
     TemplateResult<RenderedTree> render(const TemplateContext &context, const RenderedTree &previous,
                                         const QSet<QString> &changedAssigns) const;
 

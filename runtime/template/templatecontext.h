@@ -14,13 +14,13 @@ namespace LiveActor {
 /// Assigns are the top-level names a template reads (`{{ count }}` reads "count"). Besides them:
 /// - csrf: `{% csrf_token %}` prints `<input type="hidden" name="csrfmiddlewaretoken" value="…">`
 ///   with the token the server fills via setCsrfToken() or, lazily, setCsrfTokenProvider()
-///   (called at most once per render, only when the template uses the tag). Without a token the
-///   tag prints "" as Django does.
+///   (called each time the tag renders, never when the template does not use it). Without a
+///   token the tag prints "" as Django does.
 /// - strict: a variable that does not resolve is a render error (TemplateError::MissingVariable)
 ///   instead of "" — meant for dev mode.
 /// - autoescape: the initial autoescape state (Django's default: on).
-/// - now: the time `{% now %}` and the timesince/timeuntil filters use (default: the current local
-///   time when the render starts); set it for reproducible output.
+/// - now: the time `{% now %}` and the timesince filter use (default: the current local time,
+///   read once per render when first needed); set it for reproducible output.
 /// A plain value type; a context is only read during a render, so one context may be rendered
 /// from several threads at once if its LazyObjects allow it.
 class TemplateContext
