@@ -40,9 +40,10 @@ struct Compiled;
 /// keys are allowed (such rows are resent rather than moved). Django itself does not know `key`;
 /// remove it to render the same template with Django.
 ///
-/// Unsupported Django features (compile errors, never silent): `{% extends variable %}` (the
-/// parent must be a quoted name, because inheritance is resolved at compile time), `{% load %}`
-/// of non-builtin libraries (ignored), custom tags and filters.
+/// Unsupported Django features: `{% extends variable %}` (a compile error: the parent must be a
+/// quoted name, because inheritance is resolved at compile time) and custom tags and filters
+/// (compile errors naming the tag or filter). `{% load … %}` is accepted and ignored, so a library's
+/// tags and filters still fail as unknown.
 class Template
 {
 public:
