@@ -1,0 +1,146 @@
+// Browser end-to-end over the Python examples: Debian's chromium (headless, playwright-core)
+// against `liveactor serve examples/app.py` and the official phoenix_live_view client.
+// Env: LIVEACTOR_BIN (the liveactor executable), LIVEACTOR_EXAMPLES (examples/app.py),
+//      LIVEACTOR_E2E_NODE_MODULES (npm ci'd playwright-core), CHROMIUM (default /usr/bin/chromium).
+import {test, before, after} from "node:test";
+import assert from "node:assert/strict";
+import {spawn} from "node:child_process";
+import {createRequire} from "node:module";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+
+const require = createRequire(path.join(process.env.LIVEACTOR_E2E_NODE_MODULES ?? ".", "noop.js"));
+const {chromium} = require("playwright-core");
+
+let server, browser, base;
+
+before(async () => {
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-e2e-"));
+  server = spawn(process.env.LIVEACTOR_BIN,
+                 ["serve", process.env.LIVEACTOR_EXAMPLES, "--port", "0", "--control-port", "0", "--state-dir", state],
+                 {stdio: ["ignore", "pipe", "pipe"]});
+  base = await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("liveactor serve did not report its address")), 15000);
+    for (const stream of [server.stdout, server.stderr]) {
+      readline.createInterface({input: stream}).on("line", (l) => {
+        const m = l.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
+        if (m) { clearTimeout(t); resolve(m[1]); }
+        if (process.env.LIVEACTOR_E2E_VERBOSE) console.error(l);
+      });
+    }
+    server.once("exit", (code) => reject(new Error(`liveactor serve exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+});
+
+async function openLive(pathname) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(base + pathname);
+  await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
+  page.liveErrors = errors;
+  return page;
+}
+
+const textOf = (page, sel) => page.locator(sel).innerText();
+const waitText = (page, sel, want, timeout = 10000) =>
+  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [sel, want], {timeout});
+
+test("index links to every example; live navigation mounts the counter", async () => {
+  const page = await openLive("/");
+  assert.equal(await page.locator("#examples li").count(), 5);
+  await page.click("text=Counter");
+  await page.waitForSelector("#count", {timeout: 10000});
+  await page.waitForSelector("[data-phx-main].phx-connected");
+  assert.equal(await page.title(), "Counter");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("counter: 20 clicks read 20", async () => {
+  const page = await openLive("/counter");
+  for (let i = 0; i < 20; i++) await page.click("#inc");
+  await waitText(page, "#count", "20");
+  await page.click("#add10");
+  await waitText(page, "#count", "30");
+  assert.match(await page.locator(".note").innerText(), /lot of clicks/);
+  await page.click("#reset");
+  await waitText(page, "#count", "0");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("todo: validation, add, toggle, filter (live patch), delete", async () => {
+  const page = await openLive("/todo");
+  await page.fill("#title", "x".repeat(81));
+  await page.waitForSelector("#error", {timeout: 10000});
+  assert.match(await textOf(page, "#error"), /At most 80 characters \(81 now\)/);
+  await page.fill("#title", "Buy milk");
+  await page.waitForSelector("#error", {state: "detached"});
+  await page.click("#add");
+  await page.waitForFunction(() => [...document.querySelectorAll("#todos .title")].some((e) => e.textContent === "Buy milk"));
+  await waitText(page, "#remaining", "3 items left");
+  await page.click("#todo-1 input[type=checkbox]");
+  await page.waitForSelector("#todo-1.done");
+  await page.click("button[phx-value-to=done]");
+  await page.waitForFunction(() => location.search === "?filter=done");
+  await page.waitForFunction(() => document.querySelectorAll("#todos li[id^=todo-]").length === 1);
+  await page.click("button[phx-value-to=all]");
+  await page.waitForFunction(() => document.querySelectorAll("#todos li[id^=todo-]").length === 3);
+  await page.click("#todo-2 .delete");
+  await page.waitForSelector("#todo-2", {state: "detached"});
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("chat: two browsers see each other's messages", async () => {
+  const ann = await openLive("/chat?name=ann");
+  const bob = await openLive("/chat?name=bob");
+  const unique = `hello bob ${Date.now()}`;
+  await ann.fill("#text", unique);
+  await ann.press("#text", "Enter");
+  await bob.waitForFunction((u) => [...document.querySelectorAll("#messages .text")].some((e) => e.textContent === u),
+                            unique, {timeout: 10000});
+  await bob.fill("#text", "hi ann");
+  await bob.press("#text", "Enter");
+  await ann.waitForFunction(() => [...document.querySelectorAll("#messages li")].some((e) => e.textContent.includes("bob: hi ann")),
+                            null, {timeout: 10000});
+  assert.deepEqual([...ann.liveErrors, ...bob.liveErrors], []);
+  await ann.close();
+  await bob.close();
+});
+
+test("clock: the server pushes a tick every second", async () => {
+  const page = await openLive("/clock");
+  await page.waitForFunction(() => Number(document.querySelector("#ticks").textContent) >= 2, null, {timeout: 6000});
+  await page.close();
+});
+
+test("dashboard: 500 rows, paging re-renders the table, metrics tick", async () => {
+  const page = await openLive("/dashboard");
+  assert.equal(await page.locator("#rows tr").count(), 500);
+  await page.click("#next");
+  await page.waitForSelector("#row-501", {timeout: 10000});
+  assert.equal(await page.locator("#rows tr").count(), 500);
+  await page.waitForFunction(() => Number(document.querySelector("#samples").textContent) >= 1, null, {timeout: 5000});
+  assert.equal(await page.locator("#rows tr").count(), 500, "a metrics push keeps the rows on the page");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
