@@ -1,7 +1,8 @@
 // liveviewjs 0.8.1 counter: the benchmark peer of liveactor's counter example (bench/README.md).
 // Usage: node server.js [port]   (default 4001; binds 127.0.0.1 only)
 // Same page shape as liveactor: <meta name="csrf-token">, a container div with id="phx-…" and
-// data-phx-session; the view answers "inc" clicks with a one-dynamic diff {"0":"<count>"}.
+// data-phx-session. The view mirrors examples/counter/app.py (same markup, same events, the same
+// conditional note from 10 clicks on); an "inc" click is answered with a diff of the count.
 // No client assets are served: the load generator speaks the protocol itself.
 const http = require("http");
 const crypto = require("crypto");
@@ -17,10 +18,22 @@ const secret = crypto.randomBytes(32).toString("hex");
 const counter = createLiveView({
   mount: (socket) => { socket.assign({ count: 0 }); },
   handleEvent: (event, socket) => {
-    if (event.type === "inc") socket.assign({ count: socket.context.count + 1 });
-    else if (event.type === "dec") socket.assign({ count: socket.context.count - 1 });
+    const count = socket.context.count;
+    if (event.type === "inc") socket.assign({ count: count + 1 });
+    else if (event.type === "dec") socket.assign({ count: count - 1 });
+    else if (event.type === "add") socket.assign({ count: count + (Number(event.by) || 1) });
+    else if (event.type === "reset") socket.assign({ count: 0 });
   },
-  render: (context) => html`<div><h1>${context.count}</h1><button phx-click="inc">+</button></div>`,
+  render: ({ count }) => html`
+<section class="counter">
+  <h1>Count: <span id="count">${count}</span></h1>
+  <button id="dec" phx-click="dec">−</button>
+  <button id="inc" phx-click="inc">+</button>
+  <button id="add10" phx-click="add" phx-value-by="10">+10</button>
+  <button id="reset" phx-click="reset">reset</button>
+  ${count >= 10 ? html`<p class="note">That is a lot of clicks.</p>` : ""}
+  <p><a href="/">all examples</a></p>
+</section>`,
 });
 
 const page = (title, csrfToken, content) => html`<!DOCTYPE html>
