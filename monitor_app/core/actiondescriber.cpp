@@ -27,7 +27,8 @@ QString ActionDescriber::title(Action action, const ActorRecord &actor)
 QString ActionDescriber::confirmation(Action action, const ActorRecord &actor, const ActorRecord *parent)
 {
     const QString who = u"%1 %2"_s.arg(actor.kind, actor.id);
-    const bool supervised = parent && parent->kind.contains(u"supervisor"_s);
+    // Supervisors, and sessions (which supervise their views), restart a killed child.
+    const bool supervised = parent && (parent->kind.contains(u"supervisor"_s) || parent->kind == u"session"_s);
     const QString parentText = parent ? u"its parent %1 (%2)"_s.arg(parent->kind, parent->id.left(8)) : u"nothing (it is top-level)"_s;
     QString consequence;
     if (actor.kind == u"view"_s)
@@ -39,10 +40,11 @@ QString ActionDescriber::confirmation(Action action, const ActorRecord &actor, c
         return u"Kill %1 immediately (exit reason \"killed\", queued messages are dropped: %2 in its mailbox).\n\n"
                "What happens next is decided by %3: %4%5"_s
             .arg(who).arg(actor.length).arg(parentText,
-                 supervised ? u"a supervisor restarts a permanent or transient child as a new incarnation (restart count +1), "
-                              "unless its restart intensity is exceeded, in which case the supervisor itself gives up and escalates."_s
-                 : parent ? u"the parent is linked to it and handles the abnormal exit (a session restarts a crashed view and "
-                            "counts it toward its view-crash limit)."_s
+                 supervised ? u"it restarts it as a new incarnation (restart count +1) if it is a permanent or transient "
+                              "child, unless its restart intensity is exceeded — then the supervisor itself gives up and "
+                              "escalates to its own parent."_s
+                 : parent ? u"the parent is linked to it and receives the abnormal exit; it is not restarted by a "
+                            "supervisor."_s
                           : u"no one restarts it."_s,
                  consequence);
     case Action::Restart:

@@ -22,7 +22,8 @@ public:
     FilterExpression() = default;
     explicit FilterExpression(const QString &text);
 
-    bool isEmpty() const { return m_terms.isEmpty(); }
+    /// No terms and no error: everything matches.
+    bool isEmpty() const { return m_terms.isEmpty() && m_error.isEmpty(); }
     bool isValid() const { return m_error.isEmpty(); }
     QString errorString() const { return m_error; }
     QString text() const { return m_text; }

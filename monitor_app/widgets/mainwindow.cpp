@@ -151,7 +151,7 @@ void MainWindow::buildUi()
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, new FillBarDelegate(m_tree));
     m_tree->header()->setStretchLastSection(true);
-    m_tree->setColumnWidth(ActorTreeModel::IdColumn, 300);
+    m_tree->setColumnWidth(ActorTreeModel::IdColumn, 250);
     m_tree->setColumnWidth(ActorTreeModel::KindColumn, 90);
     m_tree->setColumnWidth(ActorTreeModel::PathColumn, 160);
     m_tree->setColumnWidth(ActorTreeModel::StateColumn, 80);
@@ -182,6 +182,7 @@ void MainWindow::buildUi()
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({900, 500});
     setCentralWidget(splitter);
 
     m_instanceList = new QListWidget(this);
@@ -226,13 +227,17 @@ InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &toke
     auto *connection = new InstanceConnection(url, token, this);
     m_connections.append(connection);
     m_model->addInstance(connection);
-    connect(connection, &InstanceConnection::stateChanged, this, [this] {
+    connect(connection, &InstanceConnection::stateChanged, this, [this, connection](InstanceConnection::State state) {
         updateInstanceList();
         updateActions();
+        statusBar()->showMessage(tr("%1: %2").arg(connection->displayName(), InstanceConnection::stateName(state)), 5000);
     });
     connect(connection, &InstanceConnection::snapshotReceived, this, [this, connection](const pb::Snapshot &s) {
         m_restartLog->addRecords(connection->displayName(), s.restarts());
         updateInstanceList();
+        // Small trees open fully; large ones (10k sessions) only to their first levels.
+        if (s.actors_size() < 300)
+            m_tree->expandAll();
     });
     connect(connection, &InstanceConnection::deltaReceived, this, [this, connection](const pb::Delta &d) {
         if (d.restarts_size())

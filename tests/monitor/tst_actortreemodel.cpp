@@ -1,0 +1,157 @@
+// ActorTreeModel + ActorFilterProxy fed with hand-made Snapshot/Delta messages (no network).
+#include "monitor_app/core/actorfilterproxy.h"
+#include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/instanceconnection.h"
+
+#include <QAbstractItemModelTester>
+#include <QTest>
+
+using namespace LiveActor::Monitor;
+using namespace Qt::StringLiterals;
+namespace pb = ::liveactor::monitor::v1;
+
+namespace {
+pb::Actor actor(const QString &id, const QString &parent, const char *kind, int length, int capacity, int restarts = 0)
+{
+    pb::Actor a;
+    a.set_id(id.toStdString());
+    a.set_parent_id(parent.toStdString());
+    a.set_kind(kind);
+    a.set_state(pb::ACTOR_STATE_RUNNING);
+    a.mutable_mailbox()->set_length(quint32(length));
+    a.mutable_mailbox()->set_capacity(quint32(capacity));
+    a.mutable_mailbox()->set_high_water(quint32(length));
+    a.set_restart_count(quint32(restarts));
+    a.set_started_at_ms(1000);
+    (*a.mutable_metadata())["path"] = "/" + id.toStdString();
+    return a;
+}
+}
+
+class tst_ActorTreeModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void snapshotBuildsTree()
+    {
+        ActorTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        InstanceConnection conn(QUrl(u"ws://127.0.0.1:1/"_s), u"t"_s);
+        model.addInstance(&conn);
+        QCOMPARE(model.rowCount(), 1);
+        pb::Snapshot s;
+        s.set_time_ms(10000);
+        *s.add_actors() = actor(u"sup"_s, {}, "supervisor", 0, 1000);
+        *s.add_actors() = actor(u"s1"_s, u"sup"_s, "session", 10, 100);
+        *s.add_actors() = actor(u"s2"_s, u"sup"_s, "session", 90, 100);
+        *s.add_actors() = actor(u"v1"_s, u"s1"_s, "view", 25, 50, 2);
+        *s.add_actors() = actor(u"c1"_s, u"v1"_s, "component", 0, 20);
+        model.applySnapshot(&conn, s);
+        QCOMPARE(model.actorCount(&conn), 5);
+        const QModelIndex inst = model.index(0, 0);
+        QCOMPARE(model.rowCount(inst), 1);
+        const QModelIndex sup = model.index(0, 0, inst);
+        QCOMPARE(sup.data(ActorTreeModel::IdRole).toString(), u"sup"_s);
+        QCOMPARE(model.rowCount(sup), 2);
+        const QModelIndex v1 = model.indexOf(&conn, u"v1"_s);
+        QCOMPARE(v1.parent(), model.indexOf(&conn, u"s1"_s));
+        QCOMPARE(model.index(v1.row(), ActorTreeModel::MailboxColumn, v1.parent()).data().toString(), u"25/50"_s);
+        QCOMPARE(model.index(v1.row(), ActorTreeModel::MailboxColumn, v1.parent()).data(ActorTreeModel::FillRole).toDouble(), 0.5);
+        QCOMPARE(model.index(v1.row(), ActorTreeModel::RestartsColumn, v1.parent()).data().toInt(), 2);
+        QCOMPARE(model.index(v1.row(), ActorTreeModel::PathColumn, v1.parent()).data().toString(), u"/v1"_s);
+        QCOMPARE(model.index(0, ActorTreeModel::MailboxColumn).data().toString(), u"5 actors"_s);
+
+        // Delta: add, remove (with a child), change, mailbox.
+        pb::Delta d;
+        d.set_time_ms(11000);
+        *d.add_added() = actor(u"v2"_s, u"s2"_s, "view", 1, 50);
+        d.add_removed("v1");
+        pb::Actor changed = actor(u"s2"_s, u"sup"_s, "session", 90, 100, 1);
+        changed.set_state(pb::ACTOR_STATE_RESTARTING);
+        *d.add_changed() = changed;
+        pb::MailboxUpdate *mu = d.add_mailbox();
+        mu->set_id("s1");
+        mu->mutable_mailbox()->set_length(50);
+        mu->mutable_mailbox()->set_capacity(100);
+        mu->mutable_mailbox()->set_processed(500);
+        model.applyDelta(&conn, d);
+        QCOMPARE(model.actorCount(&conn), 4); // c1 went with v1
+        QVERIFY(!model.indexOf(&conn, u"v1"_s).isValid());
+        QVERIFY(!model.indexOf(&conn, u"c1"_s).isValid());
+        QCOMPARE(model.find(&conn, u"s2"_s)->restartCount, 1);
+        QCOMPARE(model.find(&conn, u"s2"_s)->state, u"restarting"_s);
+        QCOMPARE(model.find(&conn, u"s1"_s)->length, 50);
+        QCOMPARE(model.find(&conn, u"s1"_s)->history.size(), 2);
+        QCOMPARE(model.indexOf(&conn, u"v2"_s).parent(), model.indexOf(&conn, u"s2"_s));
+        // msgs/s from processed deltas: 500 in 1 s.
+        model.setNowForTesting(11100);
+        QCOMPARE(model.find(&conn, u"s1"_s)->messagesPerSecond, 500.0);
+        // A second snapshot replaces everything.
+        pb::Snapshot s2;
+        s2.set_time_ms(12000);
+        *s2.add_actors() = actor(u"sup"_s, {}, "supervisor", 0, 1000);
+        model.applySnapshot(&conn, s2);
+        QCOMPARE(model.actorCount(&conn), 1);
+        QCOMPARE(model.rowCount(model.index(0, 0, model.index(0, 0))), 0);
+    }
+
+    void proxySortsAndFilters()
+    {
+        ActorTreeModel model;
+        ActorFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        InstanceConnection conn(QUrl(u"ws://127.0.0.1:1/"_s), u"t"_s);
+        model.addInstance(&conn);
+        pb::Snapshot s;
+        s.set_time_ms(10000);
+        *s.add_actors() = actor(u"sup"_s, {}, "supervisor", 0, 1000);
+        const int fills[] = {10, 80, 45, 99, 0};
+        for (int i = 0; i < 5; ++i)
+            *s.add_actors() = actor(u"s%1"_s.arg(i), u"sup"_s, "session", fills[i], 100, i == 2 ? 3 : 0);
+        *s.add_actors() = actor(u"v0"_s, u"s0"_s, "view", 45, 50);
+        model.applySnapshot(&conn, s);
+        const QModelIndex sup = proxy.index(0, 0, proxy.index(0, 0));
+        QCOMPARE(proxy.rowCount(sup), 5);
+
+        proxy.sort(ActorTreeModel::MailboxColumn, Qt::DescendingOrder);
+        QStringList order;
+        for (int r = 0; r < proxy.rowCount(sup); ++r)
+            order << proxy.index(r, 0, sup).data(ActorTreeModel::IdRole).toString();
+        QCOMPARE(order, (QStringList{u"s3"_s, u"s1"_s, u"s2"_s, u"s0"_s, u"s4"_s}));
+        proxy.sort(ActorTreeModel::RestartsColumn, Qt::DescendingOrder);
+        QCOMPARE(proxy.index(0, 0, sup).data(ActorTreeModel::IdRole).toString(), u"s2"_s);
+
+        // fill>50%: s1, s3, and v0 (90 %) whose parent s0 stays as its ancestor.
+        QVERIFY(proxy.setFilterExpression(u"fill>50%"_s));
+        QStringList shown;
+        for (int r = 0; r < proxy.rowCount(sup); ++r)
+            shown << proxy.index(r, 0, sup).data(ActorTreeModel::IdRole).toString();
+        shown.sort();
+        QCOMPARE(shown, (QStringList{u"s0"_s, u"s1"_s, u"s3"_s}));
+        QVERIFY(proxy.setFilterExpression(u"restarts>0"_s));
+        QCOMPARE(proxy.rowCount(sup), 1);
+        QVERIFY(proxy.setFilterExpression(u"kind:view"_s));
+        QCOMPARE(proxy.rowCount(sup), 1);
+        QCOMPARE(proxy.rowCount(proxy.index(0, 0, sup)), 1);
+        QVERIFY(!proxy.setFilterExpression(u"nonsense>1"_s));
+        QCOMPARE(proxy.rowCount(proxy.index(0, 0)), 0);
+        QVERIFY(proxy.setFilterExpression(QString()));
+        QCOMPARE(proxy.rowCount(sup), 5);
+
+        // Dynamic filter: a mailbox delta moves s4 into fill>50%.
+        QVERIFY(proxy.setFilterExpression(u"fill>50% kind:session"_s));
+        QCOMPARE(proxy.rowCount(sup), 2);
+        pb::Delta d;
+        d.set_time_ms(11000);
+        pb::MailboxUpdate *mu = d.add_mailbox();
+        mu->set_id("s4");
+        mu->mutable_mailbox()->set_length(70);
+        mu->mutable_mailbox()->set_capacity(100);
+        model.applyDelta(&conn, d);
+        QCOMPARE(proxy.rowCount(sup), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ActorTreeModel)
+#include "tst_actortreemodel.moc"

@@ -1,0 +1,107 @@
+// Renders the main window with live data on a real X server (run under xvfb-run) to a PNG in the
+// build tree and checks it is not blank: many colours, no single colour covering the window, the
+// fill bars and the QML chart drawn.
+#include "liveruntime.h"
+
+#include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/widgets/actordetailpane.h"
+#include "monitor_app/widgets/fillbardelegate.h"
+#include "monitor_app/widgets/mainwindow.h"
+
+#include <QApplication>
+#include <QGuiApplication>
+#include <QHash>
+#include <QImage>
+#include <QQuickItem>
+#include <QQuickWidget>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeView>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(LiveActor_MonitorPlugin)
+
+using namespace LiveActor;
+using namespace LiveActor::Monitor;
+using namespace LiveActorTest;
+using namespace Qt::StringLiterals;
+
+class tst_Screenshot : public QObject
+{
+    Q_OBJECT
+    static int colourCount(const QImage &image, double *dominantShare, const QColor &probe = {}, int *probeHits = nullptr)
+    {
+        QHash<QRgb, int> counts;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2)
+                ++counts[image.pixel(x, y) & 0xffffff];
+        int max = 0, total = 0;
+        for (int c : counts) {
+            max = qMax(max, c);
+            total += c;
+        }
+        if (dominantShare)
+            *dominantShare = total ? double(max) / total : 1.0;
+        if (probeHits)
+            *probeHits = counts.value(probe.rgb() & 0xffffff);
+        return int(counts.size());
+    }
+
+private Q_SLOTS:
+    void mainWindowWithLiveData()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCOMPARE(QGuiApplication::platformName(), u"xcb"_s); // a real window system, not offscreen
+        LiveRuntime runtime;
+        QVERIFY(runtime.start(6, 2));
+        QTRY_COMPARE(runtime.system->registry().count(), 1 + 6 + 12);
+
+        MainWindow window;
+        window.setConfirmHandler([](const QString &, const QString &) { return true; });
+        InstanceConnection *c = window.addInstance(runtime.server->url(), runtime.server->operateToken(), false);
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.model()->actorCount(c), 19);
+
+        // Some life: a crash-restarted view and mailboxes at different fill levels.
+        const QStringList views = runtime.ids(u"view"_s);
+        runtime.system->kill(QUuid::fromString(views.at(3)));
+        QTRY_COMPARE(window.model()->find(c, views.at(3))->restartCount, 1);
+        const int loads[] = {45, 30, 10, 0, 20, 35};
+        for (int i = 0; i < 6; ++i) {
+            ActorRef ref = runtime.system->resolve(QUuid::fromString(views.at(i)));
+            ref.tell(Sleep{4000});
+            for (int n = 0; n < loads[i]; ++n)
+                ref.tell(Sleep{0});
+        }
+        QVERIFY(window.selectActor(c, views.at(0)));
+        QTRY_VERIFY(window.model()->find(c, views.at(0))->length >= 40);
+        QTest::qWait(1500); // a few ticks of history for the chart, and the 1 s refresh
+
+        const QImage shot = window.grab().toImage();
+        QVERIFY(!shot.isNull());
+        QVERIFY(shot.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH)));
+        qInfo("screenshot: %s (%dx%d)", LIVEACTOR_SCREENSHOT_PATH, shot.width(), shot.height());
+
+        double dominant = 1;
+        int redHits = 0;
+        const int colours = colourCount(shot, &dominant, FillBarDelegate::colorFor(0.9), &redHits);
+        QVERIFY2(colours > 100, qPrintable(u"only %1 colours"_s.arg(colours)));
+        QVERIFY2(dominant < 0.85, qPrintable(u"one colour covers %1 %%"_s.arg(dominant * 100)));
+        QVERIFY2(redHits > 20, "no red (>= 80 %) fill bar drawn");
+
+        // The QML chart area is drawn too (not just background).
+        QQuickWidget *chart = window.detailPane()->chart();
+        const QImage chartImage = chart->grabFramebuffer();
+        QVERIFY(!chartImage.isNull());
+        double chartDominant = 1;
+        const int chartColours = colourCount(chartImage, &chartDominant);
+        QVERIFY2(chartColours > 10, qPrintable(u"chart has %1 colours"_s.arg(chartColours)));
+        QVERIFY(chartDominant < 0.97);
+        chartImage.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, u"-chart.png"_s));
+    }
+};
+
+QTEST_MAIN(tst_Screenshot)
+#include "tst_screenshot.moc"
