@@ -184,14 +184,14 @@ void writeDynMembers(QByteArray &out, const std::vector<Dyn> &dyns)
     }
 }
 
-void writeFullNode(QByteArray &out, const RNode &n)
+void writeFullNode(QByteArray &out, const RNode &n, bool rootFlag = true)
 {
     out.append('{');
     writeDynMembers(out, n.dyns);
     if (!n.dyns.empty())
         out.append(',');
     out.append(n.statics->json);
-    if (n.statics->root)
+    if (rootFlag && n.statics->root)
         out.append(",\"r\":1");
     out.append('}');
 }
@@ -420,8 +420,12 @@ QByteArray RenderedTree::diff(const RenderedTree &old, const RenderedTree &now)
 {
     if (!now.m_root)
         return "{}";
-    if (!old.m_root || !sameStatics(old.m_root->statics, now.m_root->statics))
-        return now.toJson();
+    if (!old.m_root || !sameStatics(old.m_root->statics, now.m_root->statics)) {
+        // at the top of a diff "r" means "hook reply" to the client, so the root flag is left out
+        QByteArray out;
+        writeFullNode(out, *now.m_root, false);
+        return out;
+    }
     if (old.m_root == now.m_root)
         return "{}";
     QByteArray d;

@@ -42,7 +42,8 @@ public:
     /// The full rendered object for a join, e.g. {"0":"1","s":["<p>","</p>"],"r":1}.
     QByteArray toJson() const;
     /// The smallest diff from old (what the client has) to now; "{}" when nothing changed.
-    /// A null old gives the full form of now.
+    /// A null old, or a root whose statics changed, gives the full form of now — without the
+    /// top-level "r", which in a diff message means a hook reply to the client.
     static QByteArray diff(const RenderedTree &old, const RenderedTree &now);
 
     /// Number of top-level dynamics (what Template::dynamicDependencies() describes).
