@@ -230,6 +230,10 @@ struct LoaderState
     TemplateResult<std::pair<QString, QString>> source(const QString &name) const;
 };
 
+/// Loads a template by name through the loader's cache (recompiling changed files in dev mode).
+TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_ptr<LoaderState> &loader,
+                                                             const QString &name);
+
 /// Compiles source. loader may be null (no include/extends).
 TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
                                                                 const std::shared_ptr<LoaderState> &loader,

@@ -890,6 +890,7 @@ public:
     {
         QList<QByteArray> parts{QByteArray()};
         m_topLevel = true;
+        m_includeStack.append(m_c.name); // a template including itself recurses at render time
         flattenTemplate(nodes, parts, m_c.top.ops);
         finishBlock(m_c.top, parts);
     }

@@ -490,27 +490,17 @@ static void renderOne(const Node *node, RenderState &st, std::vector<Dyn> &out)
                 } else if (st.depth > 64) {
                     st.fail(node, TemplateError::Kind::Render, QStringLiteral("include recursion too deep"));
                 } else {
-                    auto src = st.loader->source(name);
-                    if (!src) {
-                        st.fail(node, TemplateError::Kind::NotFound, src.error().message);
-                    } else {
-                        // compile (cached by the loader's string cache key)
-                        QMutexLocker lock(&st.loader->mutex);
-                        const QString key = u"include:" + name + u'\n' + src->first;
-                        auto it = st.loader->stringCache.constFind(key);
-                        if (it != st.loader->stringCache.constEnd()) {
-                            compiled = *it;
-                        } else {
-                            lock.unlock();
-                            auto c = compileTemplate(src->first, name, st.loader, src->second);
-                            if (!c) {
-                                st.error = c.error();
-                            } else {
-                                compiled = *c;
-                                lock.relock();
-                                st.loader->stringCache.insert(key, compiled);
-                            }
+                    auto c = loadCompiled(st.loader, name);
+                    if (!c) {
+                        TemplateError e = c.error();
+                        if (e.line == 0) { // not found: report where the include is
+                            e.templateName = node->templateName;
+                            e.line = node->line;
+                            e.column = node->column;
                         }
+                        st.error = e;
+                    } else {
+                        compiled = *c;
                     }
                 }
             }

@@ -101,24 +101,37 @@ static QHash<QString, QDateTime> fileTimes(const QStringList &files)
     return out;
 }
 
-TemplateResult<Template> TemplateEngine::load(const QString &name)
+namespace TemplateDetail {
+
+TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_ptr<LoaderState> &state,
+                                                             const QString &name)
 {
     {
-        QMutexLocker lock(&m_state->mutex);
-        auto it = m_state->cache.constFind(name);
-        if (it != m_state->cache.constEnd()) {
-            if (!m_state->devMode || fileTimes(it->compiled->files) == it->mtimes)
-                return Template(it->compiled);
+        QMutexLocker lock(&state->mutex);
+        auto it = state->cache.constFind(name);
+        if (it != state->cache.constEnd()) {
+            if (!state->devMode || fileTimes(it->compiled->files) == it->mtimes)
+                return it->compiled;
         }
     }
-    auto src = m_state->source(name);
+    auto src = state->source(name);
     if (!src)
         return std::unexpected(src.error());
-    auto c = compileTemplate(src->first, name, m_state, src->second);
+    auto c = compileTemplate(src->first, name, state, src->second);
     if (!c)
         return std::unexpected(c.error());
-    QMutexLocker lock(&m_state->mutex);
-    m_state->cache.insert(name, LoaderState::Entry{*c, fileTimes((*c)->files)});
+    QMutexLocker lock(&state->mutex);
+    state->cache.insert(name, LoaderState::Entry{*c, fileTimes((*c)->files)});
+    return *c;
+}
+
+} // namespace TemplateDetail
+
+TemplateResult<Template> TemplateEngine::load(const QString &name)
+{
+    auto c = loadCompiled(m_state, name);
+    if (!c)
+        return std::unexpected(c.error());
     return Template(*c);
 }
 

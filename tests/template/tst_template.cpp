@@ -379,6 +379,24 @@ private Q_SLOTS:
         QVERIFY(!traversal.has_value());
     }
 
+    void dynamicIncludeErrors()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("bad.html"), QStringLiteral("x\n{% if %}"));
+        auto t = engine.fromString(QStringLiteral("a\n {% include name %}"), QStringLiteral("page.html"));
+        QVERIFY(t.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("name"), Value(QStringLiteral("nope.html")));
+        auto r = t->render(ctx);
+        QVERIFY(!r.has_value());
+        QCOMPARE(r.error().kind, TemplateError::Kind::NotFound);
+        QCOMPARE(r.error().toString(), QStringLiteral("page.html:2:2: template 'nope.html' not found in "));
+        ctx.set(QStringLiteral("name"), Value(QStringLiteral("bad.html")));
+        r = t->render(ctx);
+        QVERIFY(!r.has_value());
+        QCOMPARE(r.error().toString(), QStringLiteral("bad.html:2:1: Unexpected end of expression in if tag."));
+    }
+
     void recursiveInclude()
     {
         TemplateEngine engine;
