@@ -10,9 +10,10 @@ ActorFilterProxy::ActorFilterProxy(QObject *parent)
     setRecursiveFilteringEnabled(true);
     setSortRole(ActorTreeModel::SortRole);
     setSortCaseSensitivity(Qt::CaseInsensitive);
-    // Dynamic: rows whose mailbox changes move in or out of `fill>50%` and re-sort as deltas
-    // arrive (the model reports one dataChanged range per parent per delta, which keeps it cheap).
-    setDynamicSortFilter(true);
+    // Not dynamic: with 10k sessions under one supervisor, re-sorting that sibling list on every
+    // delta costs tens of ms. refresh() (the window calls it once a second) re-sorts and
+    // re-filters instead; inserted rows are still filtered as they arrive.
+    setDynamicSortFilter(false);
 }
 
 bool ActorFilterProxy::setFilterExpression(const QString &text)
@@ -20,6 +21,13 @@ bool ActorFilterProxy::setFilterExpression(const QString &text)
     m_expression = FilterExpression(text);
     invalidateFilter();
     return m_expression.isValid();
+}
+
+void ActorFilterProxy::refresh()
+{
+    if (m_expression.isEmpty() && sortColumn() < 0)
+        return;
+    invalidate();
 }
 
 bool ActorFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

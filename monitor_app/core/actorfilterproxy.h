@@ -8,7 +8,8 @@ namespace LiveActor::Monitor {
 
 /// Sorting and filtering over ActorTreeModel: sorts by ActorTreeModel::SortRole (numbers for
 /// numeric columns), filters actors with a FilterExpression and keeps the ancestors of matches
-/// (recursive filtering) and the instance rows. GUI thread.
+/// (recursive filtering) and the instance rows. Sorting and filtering follow value changes when
+/// refresh() is called (not on every delta: see the .cpp). GUI thread.
 class ActorFilterProxy : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -19,6 +20,9 @@ public:
     /// matches; expression().errorString() says why).
     bool setFilterExpression(const QString &text);
     const FilterExpression &expression() const { return m_expression; }
+    /// Re-sorts and re-filters with the current values (rows whose fill or restarts changed move
+    /// into place). Cheap no-op without a filter or sort column.
+    void refresh();
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;

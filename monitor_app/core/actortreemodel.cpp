@@ -50,6 +50,20 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
+/// Kinds, exit kinds and metadata keys repeat across thousands of actors: share one QString each
+/// instead of decoding and allocating per actor (GUI thread only).
+const QString &interned(const std::string &s)
+{
+    static std::unordered_map<std::string, QString> cache;
+    auto it = cache.find(s);
+    if (it == cache.end()) {
+        if (cache.size() > 4096)
+            cache.clear();
+        it = cache.emplace(s, QString::fromStdString(s)).first;
+    }
+    return it->second;
+}
+
 } // namespace
 
 ActorTreeModel::ActorTreeModel(QObject *parent)
@@ -134,22 +148,26 @@ ActorTreeModel::Instance *ActorTreeModel::instanceOf(InstanceConnection *connect
 
 void ActorTreeModel::fillRecord(ActorRecord &r, const pb::Actor &a)
 {
-    r.id = q(a.id());
-    r.parentId = q(a.parent_id());
-    r.kind = q(a.kind());
-    r.name = q(a.name());
+    if (r.id.size() != qsizetype(a.id().size()) || r.id != QLatin1StringView(a.id().data(), qsizetype(a.id().size())))
+        r.id = q(a.id());
+    if (a.parent_id().empty())
+        r.parentId.clear();
+    else if (r.parentId != QLatin1StringView(a.parent_id().data(), qsizetype(a.parent_id().size())))
+        r.parentId = q(a.parent_id());
+    r.kind = interned(a.kind());
+    r.name = a.name().empty() ? QString() : q(a.name());
     r.state = stateText(a.state());
     r.incarnation = a.incarnation();
     r.executor = a.executor();
     r.restartCount = int(a.restart_count());
     r.hasExited = a.has_last_exit();
-    r.exitKind = q(a.last_exit().kind());
-    r.exitMessage = q(a.last_exit().message());
-    r.exitTraceback = q(a.last_exit().traceback());
+    r.exitKind = interned(a.last_exit().kind());
+    r.exitMessage = a.last_exit().message().empty() ? QString() : q(a.last_exit().message());
+    r.exitTraceback = a.last_exit().traceback().empty() ? QString() : q(a.last_exit().traceback());
     r.startedAtMs = a.started_at_ms();
     r.metadata.clear();
     for (const auto &[key, value] : a.metadata())
-        r.metadata.insert(q(key), q(value));
+        r.metadata.insert(interned(key), q(value));
 }
 
 void ActorTreeModel::applyMailbox(ActorRecord &r, const pb::MailboxStats &m, qint64 timeMs)
@@ -309,8 +327,11 @@ void ActorTreeModel::applyDelta(InstanceConnection *connection, const pb::Delta 
     }
     // Mailbox-only updates: one dataChanged per parent covering the touched rows.
     std::map<Node *, std::pair<int, int>> ranges;
+    QString key; // reused: no allocation per update once it has grown
     for (const pb::MailboxUpdate &update : delta.mailbox()) {
-        auto it = instance->nodes.find(q(update.id()));
+        key.resize(0);
+        key.append(QLatin1StringView(update.id().data(), qsizetype(update.id().size())));
+        auto it = instance->nodes.find(key);
         if (it == instance->nodes.end())
             continue;
         Node *node = it->second.get();

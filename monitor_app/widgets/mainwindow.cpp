@@ -71,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     };
     auto *refresh = new QTimer(this);
     connect(refresh, &QTimer::timeout, this, [this] {
+        m_proxy->refresh(); // re-sort / re-filter with the values of the last second
         refreshDetail();
         m_tree->viewport()->update(); // ages and "last event" move with the clock
     });

@@ -111,7 +111,8 @@ private Q_SLOTS:
             *s.add_actors() = actor(u"s%1"_s.arg(i), u"sup"_s, "session", fills[i], 100, i == 2 ? 3 : 0);
         *s.add_actors() = actor(u"v0"_s, u"s0"_s, "view", 45, 50);
         model.applySnapshot(&conn, s);
-        const QModelIndex sup = proxy.index(0, 0, proxy.index(0, 0));
+        // Proxy indexes are not persistent: look the supervisor row up again after each change.
+#define sup (proxy.index(0, 0, proxy.index(0, 0)))
         QCOMPARE(proxy.rowCount(sup), 5);
 
         proxy.sort(ActorTreeModel::MailboxColumn, Qt::DescendingOrder);
@@ -149,7 +150,21 @@ private Q_SLOTS:
         mu->mutable_mailbox()->set_length(70);
         mu->mutable_mailbox()->set_capacity(100);
         model.applyDelta(&conn, d);
+        proxy.refresh();
         QCOMPARE(proxy.rowCount(sup), 3);
+        // Sorting follows the new values after refresh() too.
+        QVERIFY(proxy.setFilterExpression(QString()));
+        proxy.sort(ActorTreeModel::MailboxColumn, Qt::AscendingOrder);
+        pb::Delta d2;
+        d2.set_time_ms(12000);
+        pb::MailboxUpdate *mu2 = d2.add_mailbox();
+        mu2->set_id("s3");
+        mu2->mutable_mailbox()->set_length(0);
+        mu2->mutable_mailbox()->set_capacity(100);
+        model.applyDelta(&conn, d2);
+        proxy.refresh();
+        QCOMPARE(proxy.index(0, 0, sup).data(ActorTreeModel::IdRole).toString(), u"s3"_s);
+#undef sup
     }
 };
 
