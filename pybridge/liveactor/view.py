@@ -28,8 +28,8 @@ def event(name=None):
     The handler is called as ``handler(self, value)`` with the event's payload (a dict: the
     ``phx-value-*`` attributes for clicks, the decoded form for ``phx-change``/``phx-submit``), or
     as ``handler(self)`` if it takes no argument. A handler may be registered under several names
-    by stacking decorators. If it returns a dict, that dict is the reply to a hook's
-    ``pushEvent`` callback. Plain methods are never called by events: only decorated ones, so a
+    by stacking decorators. The return value is ignored (replies to a hook's ``pushEvent`` are not
+    supported yet). Plain methods are never called by events: only decorated ones, so a
     browser cannot invoke ``mount`` or any helper by naming it.
     """
     if callable(name):  # bare @event
@@ -228,8 +228,10 @@ class LiveView:
             return self.handle_event(name, value)
         attr, takes_value = entry
         fn = getattr(self, attr)
-        result = fn(value) if takes_value else fn()
-        return result if isinstance(result, dict) else None
+        if takes_value:
+            fn(value)
+        else:
+            fn()
 
     def _la_info(self, msg):
         self.handle_info(msg)
