@@ -9,6 +9,8 @@
 //
 //   liveactor-dispatcher-bench [--idle 0,1000,10000] [--seconds 2]
 // Prints a table; the last line is one JSON object.
+#include "epolleventdispatcher.h"
+
 #include <QAbstractEventDispatcher>
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -17,6 +19,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 #include <sys/epoll.h>
@@ -129,6 +134,61 @@ double epollRoundTrips(int n, double seconds)
     return double(trips) / (double(timer.nsecsElapsed()) / 1e9);
 }
 
+/// qtRoundTrips on a fresh thread whose event dispatcher is EpollEventDispatcher.
+double epollDispatcherRoundTrips(int n, double seconds)
+{
+    double result = 0;
+    std::unique_ptr<QThread> t(QThread::create([&] { result = qtRoundTrips(n, seconds); }));
+    t->setEventDispatcher(new EpollEventDispatcher);
+    t->start();
+    t->wait();
+    return result;
+}
+
+/// Real Qt networking and timers on an EpollEventDispatcher thread: QTcpServer accepts,
+/// QTcpSocket echoes 1,000 messages, a repeating QTimer and a singleShot fire. True when all did.
+bool selfTest()
+{
+    bool ok = false;
+    std::unique_ptr<QThread> t(QThread::create([&] {
+        QEventLoop loop;
+        QTcpServer server;
+        if (!server.listen(QHostAddress::LocalHost, 0))
+            return;
+        QTcpSocket *peer = nullptr;
+        QObject::connect(&server, &QTcpServer::newConnection, [&] {
+            peer = server.nextPendingConnection();
+            QObject::connect(peer, &QTcpSocket::readyRead, [&] { peer->write(peer->readAll()); });
+        });
+        QTcpSocket client;
+        int echoed = 0, ticks = 0;
+        bool single = false;
+        QObject::connect(&client, &QTcpSocket::connected, [&] { client.write("p"); });
+        QObject::connect(&client, &QTcpSocket::readyRead, [&] {
+            echoed += int(client.readAll().size());
+            if (echoed < 1000)
+                client.write("p");
+            else if (ticks >= 3 && single)
+                loop.quit();
+        });
+        QTimer tick;
+        QObject::connect(&tick, &QTimer::timeout, [&] {
+            if (++ticks >= 3 && single && echoed >= 1000)
+                loop.quit();
+        });
+        tick.start(20);
+        QTimer::singleShot(30, [&] { single = true; });
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);   // bound
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        loop.exec();
+        ok = echoed >= 1000 && ticks >= 3 && single;
+    }));
+    t->setEventDispatcher(new EpollEventDispatcher);
+    t->start();
+    t->wait();
+    return ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -138,7 +198,13 @@ int main(int argc, char **argv)
     p.addHelpOption();
     p.addOption({u"idle"_s, u"Comma list of idle descriptor counts."_s, u"list"_s, u"0,100,1000,10000"_s});
     p.addOption({u"seconds"_s, u"Seconds per measurement."_s, u"s"_s, u"2"_s});
+    p.addOption({u"selftest"_s, u"Only check EpollEventDispatcher with QTcpServer/QTcpSocket/QTimer."_s});
     p.process(app);
+    if (p.isSet(u"selftest"_s)) {
+        const bool ok = selfTest();
+        std::printf("EpollEventDispatcher self-test: %s\n", ok ? "ok" : "FAILED");
+        return ok ? 0 : 1;
+    }
     const double seconds = std::clamp(p.value(u"seconds"_s).toDouble(), 0.2, 30.0);
     rlimit rl{};
     ::getrlimit(RLIMIT_NOFILE, &rl);
@@ -148,8 +214,8 @@ int main(int argc, char **argv)
     const QString dispatcher = QString::fromLatin1(QAbstractEventDispatcher::instance()->metaObject()->className());
     std::printf("liveactor-dispatcher-bench: one thread, socketpair ping-pong, N idle fds registered\n");
     std::printf("Qt dispatcher: %s (QT_NO_GLIB=%s)\n", qPrintable(dispatcher), qgetenv("QT_NO_GLIB").constData());
-    std::printf("%8s %18s %14s %18s %14s\n", "idle N", "Qt round trips/s", "Qt us/trip", "epoll round trips/s",
-                "epoll us/trip");
+    std::printf("%8s %18s %12s %22s %12s %18s %12s\n", "idle N", "Qt round trips/s", "Qt us/trip",
+                "EpollEventDispatcher/s", "us/trip", "raw epoll trips/s", "us/trip");
     QJsonArray rows;
     for (const QString &s : p.value(u"idle"_s).split(u',', Qt::SkipEmptyParts)) {
         const int n = s.toInt();
@@ -158,10 +224,12 @@ int main(int argc, char **argv)
             continue;
         }
         const double qt = qtRoundTrips(n, seconds);
+        const double ed = epollDispatcherRoundTrips(n, seconds);
         const double ep = epollRoundTrips(n, seconds);
-        std::printf("%8d %18.0f %14.2f %18.0f %14.2f\n", n, qt, 1e6 / qt, ep, 1e6 / ep);
+        std::printf("%8d %18.0f %12.2f %22.0f %12.2f %18.0f %12.2f\n", n, qt, 1e6 / qt, ed, 1e6 / ed, ep, 1e6 / ep);
         std::fflush(stdout);
         rows.append(QJsonObject{{u"idle"_s, n}, {u"qt_round_trips_per_s"_s, qRound(qt)},
+                                {u"epoll_dispatcher_round_trips_per_s"_s, qRound(ed)},
                                 {u"epoll_round_trips_per_s"_s, qRound(ep)}});
     }
     std::printf("%s\n", QJsonDocument(QJsonObject{{u"benchmark"_s, u"dispatcher"_s}, {u"dispatcher"_s, dispatcher},
