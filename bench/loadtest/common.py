@@ -173,6 +173,8 @@ def servers(build, which, python_app=None):
         else:
             log("SKIP liveactor-cpp: liveactor-testserver (tests/e2e) does not build yet")
     if "liveactor-py" in which:
+        # runtime/app includes generated protobuf headers; make sure they exist before it compiles.
+        build.target("liveactor_proto")
         app = python_app or os.path.join(REPO, "examples", "counter", "app.py")
         exe = build.find("liveactor") if build.target("liveactor") else None
         if not os.path.exists(app):
