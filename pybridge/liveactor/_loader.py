@@ -40,9 +40,21 @@ def _purge(directory):
     """Forgets modules loaded from files under directory, so a reload re-imports them."""
     directory = os.path.join(os.path.realpath(directory), "")
     for name, module in list(sys.modules.items()):
+        if name == "liveactor" or name.startswith("liveactor."):
+            continue  # the runtime's own package keeps its state (the installed host)
         path = getattr(module, "__file__", None)
         if path and os.path.realpath(path).startswith(directory):
             del sys.modules[name]
+            _drop_bytecode(path)
+
+
+def _drop_bytecode(path):
+    # A .pyc records the source's mtime in whole seconds and its size: an edit within the same
+    # second that keeps the size would load stale code. Reloads always compile from source.
+    try:
+        os.remove(importlib.util.cache_from_source(path))
+    except (OSError, ValueError, NotImplementedError):
+        pass
 
 
 def load(spec, reload=False):
@@ -56,6 +68,7 @@ def load(spec, reload=False):
         app_dir = os.path.dirname(path)
         if reload:
             _purge(app_dir)
+            _drop_bytecode(path)
         if app_dir not in sys.path:
             sys.path.insert(0, app_dir)
         name = os.path.splitext(os.path.basename(path))[0]

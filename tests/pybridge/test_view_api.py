@@ -216,3 +216,18 @@ def test_loader_rejects_non_views(tmp_path):
     app.write_text("from liveactor import LiveView\nclass V(LiveView):\n template='x'\nroutes = {'nope': V}\n")
     with pytest.raises(_loader.AppError, match="starting with '/'"):
         _loader.load(str(app))
+
+
+def test_reload_reimports_app_modules_but_not_liveactor(tmp_path):
+    (tmp_path / "helper.py").write_text("GREETING = 'v1'\n")
+    app = tmp_path / "reloadapp.py"
+    app.write_text("from liveactor import LiveView\nimport helper\n"
+                   "class V(LiveView):\n    template = helper.GREETING\nroutes = {'/': V}\n")
+    first = _loader.load(str(app))
+    assert first["routes"][0][1].template == "v1"
+    (tmp_path / "helper.py").write_text("GREETING = 'v2'\n")  # same size, same second
+    import liveactor.view as view_module
+    second = _loader.load(str(app), reload=True)
+    assert second["routes"][0][1].template == "v2"
+    import liveactor.view as view_after
+    assert view_after is view_module
