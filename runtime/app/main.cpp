@@ -2,6 +2,7 @@
 #include "app/servecommand.h"
 #include "app/serveoptions.h"
 #include "liveview/logformat.h"
+#include "telemetry/ctlcommand.h"
 #include "template/rendercommand.h"
 
 #include <QCoreApplication>
@@ -18,6 +19,7 @@ const char *const usage =
     "commands:\n"
     "  serve APP        serve a Python LiveView app (path/to/app.py or module:attr)\n"
     "  render TEMPLATE  render a Django template file: --context CONTEXT.json [--tree]\n"
+    "  ctl ACTION ID    kill | restart | shutdown | ping an actor of a running instance\n"
     "  version          print the version\n"
     "\n"
     "`liveactor <command> --help` describes a command's options.\n";
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
     }
     if (command == u"render")
         return LiveActor::runRenderCommand(args.mid(1));
+    if (command == u"ctl")
+        return LiveActor::runCtlCommand(args.mid(1));
     if (command == u"version" || command == u"--version") {
         std::printf("liveactor %s\n", LIVEACTOR_VERSION);
         return 0;

@@ -6,6 +6,7 @@
 #include "liveview/logging.h"
 #include "python/pythonapp.h"
 #include "python/pythoninterpreter.h"
+#include "telemetry/controlserver.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -79,6 +80,20 @@ int runServeCommand(const ServeOptions &options)
         qCCritical(lcLiveView).noquote() << "cannot listen:" << r.error().toString();
         return 1;
     }
+    std::unique_ptr<ControlServer> control;
+    if (options.controlPort != 0) {
+        control = std::make_unique<ControlServer>(system, ControlConfig{
+            .host = options.server.host,
+            .port = options.controlPort,
+            .stateDir = options.server.stateDir,
+            .operateToken = options.controlToken,
+            .build = u"liveactor "_s + QCoreApplication::applicationVersion(),
+        });
+        if (auto r = control->start(); !r) {
+            qCCritical(lcLiveView).noquote() << "cannot start the control plane:" << r.error().toString();
+            return 1;
+        }
+    }
     qCInfo(lcLiveView).noquote() << "liveactor" << QCoreApplication::applicationVersion() << "serving"
                                  << options.app << "on" << server.baseUrl() << "with" << system.executorCount()
                                  << "executors";
@@ -89,6 +104,8 @@ int runServeCommand(const ServeOptions &options)
         qCInfo(lcLiveView) << "signal" << signalNumber << "- shutting down";
         QElapsedTimer timer;
         timer.start();
+        if (control)
+            control->stop();
         const bool serverDone = server.shutdown(5s);
         const bool actorsDone = system.shutdown(5s);
         qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
