@@ -4,11 +4,57 @@
 #include "core/registry.h"
 
 #include <QDebug>
+#include <QThread>
+
+#include <deque>
+#include <unordered_map>
 
 #include <algorithm>
 #include <exception>
 
 namespace LiveActor {
+
+// ---------------------------------------------------------------- runOnContext
+
+namespace {
+struct ContextCall
+{
+    QPointer<QObject> context;
+    std::move_only_function<void()> fn;
+};
+std::mutex s_contextMutex;
+std::unordered_map<QThread *, std::deque<ContextCall>> s_contextCalls;
+
+void drainContextCalls()
+{
+    std::deque<ContextCall> calls;
+    {
+        std::lock_guard lock(s_contextMutex);
+        auto it = s_contextCalls.find(QThread::currentThread());
+        if (it == s_contextCalls.end())
+            return;
+        calls.swap(it->second);
+        s_contextCalls.erase(it);
+    }
+    for (ContextCall &call : calls)
+        if (call.context)
+            call.fn();
+}
+} // namespace
+
+void runOnContext(QObject *context, std::move_only_function<void()> fn)
+{
+    QThread *thread = context->thread();
+    if (thread == QThread::currentThread()) {
+        fn();
+        return;
+    }
+    {
+        std::lock_guard lock(s_contextMutex);
+        s_contextCalls[thread].push_back(ContextCall{QPointer<QObject>(context), std::move(fn)});
+    }
+    QMetaObject::invokeMethod(context, [] { drainContextCalls(); }, Qt::QueuedConnection);
+}
 
 // ---------------------------------------------------------------- ReplySlot
 

@@ -155,6 +155,12 @@ private:
     quint32 m_activations = 0;
 };
 
+/// Runs fn on context's thread. The callable travels through a std::mutex-guarded queue and
+/// Qt only carries a capture-less "drain" call: Qt's own locks are invisible to ThreadSanitizer
+/// (Debian's Qt is not instrumented), so data handed over inside a queued functor would be
+/// reported as racing. Callbacks whose context was destroyed are dropped.
+void runOnContext(QObject *context, std::move_only_function<void()> fn);
+
 template<typename T>
 std::move_only_function<void(T)> onContext(QObject *context, std::function<void(T)> fn)
 {
@@ -162,11 +168,8 @@ std::move_only_function<void(T)> onContext(QObject *context, std::function<void(
         return [](T) { };
     if (!context)
         return [fn = std::move(fn)](T value) mutable { fn(std::move(value)); };
-    return [ctx = QPointer<QObject>(context), fn = std::move(fn)](T value) mutable {
-        if (!ctx)
-            return;
-        auto shared = std::make_shared<T>(std::move(value));
-        QMetaObject::invokeMethod(ctx.data(), [fn, shared]() mutable { fn(std::move(*shared)); });
+    return [context, fn = std::move(fn)](T value) mutable {
+        runOnContext(context, [fn = std::move(fn), value = std::move(value)]() mutable { fn(std::move(value)); });
     };
 }
 

@@ -105,19 +105,14 @@ void TimerQueue::clear()
 // ---------------------------------------------------------------- ThreadExecutor
 
 const QEvent::Type ThreadExecutor::WakeEvent = QEvent::Type(QEvent::registerEventType());
-const QEvent::Type ThreadExecutor::StopEvent = QEvent::Type(QEvent::registerEventType());
 
-bool ExecutorContext::event(QEvent *event)
+namespace {
+thread_local ThreadExecutor *t_threadExecutor = nullptr; // the executor owning this thread
+}
+
+void ExecutorContext::customEvent(QEvent *)
 {
-    if (event->type() == ThreadExecutor::WakeEvent) {
-        m_executor->drain();
-        return true;
-    }
-    if (event->type() == ThreadExecutor::StopEvent) {
-        m_executor->quitLoop();
-        return true;
-    }
-    return QObject::event(event);
+    m_executor->drain();
 }
 
 ThreadExecutor::ThreadExecutor(ActorSystem *system, int index, int batchSize,
@@ -132,10 +127,11 @@ ThreadExecutor::ThreadExecutor(ActorSystem *system, int index, int batchSize,
         m_timer->setSingleShot(true);
         m_timer->setTimerType(Qt::PreciseTimer);
         QObject::connect(m_timer, &QTimer::timeout, m_context, [this] { drain(); });
+        t_threadExecutor = this;
         QEventLoop loop;
         m_loop = &loop;
         m_ready.release();
-        loop.exec(); // until StopEvent
+        loop.exec(); // until stop() makes it quit from inside
         m_loop = nullptr;
         delete m_context;
         m_finished.release();
@@ -161,7 +157,8 @@ void ThreadExecutor::stop()
     }
     // Quit from inside the thread: QThread::quit() from here would touch the thread's event
     // dispatcher while the finishing thread deletes it (a race ThreadSanitizer reports).
-    QCoreApplication::postEvent(m_context, new QEvent(StopEvent));
+    QMetaObject::invokeMethod(
+        m_context, [] { t_threadExecutor->quitLoop(); }, Qt::QueuedConnection); // captures nothing, see customEvent
     m_finished.acquire();
     m_thread->wait();
     m_context = nullptr;

@@ -49,7 +49,11 @@ class ExecutorContext : public QObject
 {
 public:
     explicit ExecutorContext(ThreadExecutor *executor) : m_executor(executor) { }
-    bool event(QEvent *event) override;
+
+protected:
+    // The wake event. Its contents are never read: it was allocated on another thread and handed
+    // over through Qt's (uninstrumented) posted-event queue; Qt reads its type, we only react.
+    void customEvent(QEvent *event) override;
 
 private:
     ThreadExecutor *m_executor;
@@ -74,7 +78,6 @@ public:
     void stop();
     void drain();
     static const QEvent::Type WakeEvent;
-    static const QEvent::Type StopEvent;
     void quitLoop();
 
 private:

@@ -10,6 +10,7 @@
 #include <QThread>
 
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace LiveActor::Test {
@@ -22,7 +23,39 @@ struct Get { };          // replies with the handled-message count (int)
 struct Hold { };         // takes the reply and never answers
 struct Value { int v; };
 
-using Log = std::shared_ptr<QStringList>;
+/// A log that actors on several executors may append to.
+class SharedLog
+{
+public:
+    void append(const QString &line)
+    {
+        std::lock_guard lock(m_mutex);
+        m_lines.append(line);
+    }
+    QStringList lines() const
+    {
+        std::lock_guard lock(m_mutex);
+        QStringList copy = m_lines;
+        copy.detach(); // no implicit sharing across threads (Qt checks its refcount relaxed)
+        return copy;
+    }
+    void clear()
+    {
+        std::lock_guard lock(m_mutex);
+        m_lines.clear();
+    }
+    qsizetype count(const QString &line) const { return lines().count(line); }
+    qsizetype size() const { return lines().size(); }
+    bool contains(const QString &line) const { return lines().contains(line); }
+    qsizetype indexOf(const QString &line) const { return lines().indexOf(line); }
+    QString last() const { return lines().last(); }
+
+private:
+    mutable std::mutex m_mutex;
+    QStringList m_lines;
+};
+
+using Log = std::shared_ptr<SharedLog>;
 
 /// Logs "start:<name>" / "stop:<name>" and counts what it handles.
 class Worker : public Actor

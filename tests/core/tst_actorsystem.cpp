@@ -39,7 +39,7 @@ private Q_SLOTS:
     void commandsFromMainThread()
     {
         ActorSystem sys({.executors = 2});
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorRef sup = sys.spawn<Supervisor>({.kind = u"supervisor"_qs}, SupervisorFlags{},
                                              std::vector<ChildSpec>{workerSpec(u"v"_qs, nullptr)});
         QTRY_COMPARE(sys.registry().count(), 2);
@@ -79,7 +79,7 @@ private Q_SLOTS:
     void systemShutdown()
     {
         QFETCH(bool, stubborn);
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 2});
         sys.spawn<Supervisor>({}, SupervisorFlags{},
                               std::vector<ChildSpec>{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log)});

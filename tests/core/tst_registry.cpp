@@ -90,7 +90,7 @@ private Q_SLOTS:
 
     void restartBookkeeping()
     {
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({.kind = u"supervisor"_qs}, SupervisorFlags{RestartStrategy::OneForOne, 5, 1000ms},
                                              std::vector<ChildSpec>{workerSpec(u"w"_qs, log)});

@@ -56,18 +56,18 @@ private Q_SLOTS:
     {
         QFETCH(RestartStrategy, strategy);
         QFETCH(QStringList, expected);
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log), workerSpec(u"c"_qs, log)};
         ActorRef sup = sys.spawn<Supervisor>({.kind = u"supervisor"_qs},
                                              SupervisorFlags{strategy, 3, 5000ms}, std::move(specs));
         sys.runUntilIdle();
-        QCOMPARE(*log, (QStringList{u"start:a"_qs, u"start:b"_qs, u"start:c"_qs}));
+        QCOMPARE(log->lines(), (QStringList{u"start:a"_qs, u"start:b"_qs, u"start:c"_qs}));
         log->clear();
         const ActorRef b = childRef(sys, sup, u"b"_qs);
         QCOMPARE(b.tell(Crash{}), SendStatus::Ok);
         sys.runUntilIdle();
-        QCOMPARE(*log, expected);
+        QCOMPARE(log->lines(), expected);
         // Per-child restart count and last exit reason.
         for (const ChildInfo &c : which(sys, sup)) {
             QVERIFY(c.running);
@@ -102,7 +102,7 @@ private Q_SLOTS:
         QFETCH(RestartType, type);
         QFETCH(int, exit);
         QFETCH(bool, restarted);
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 3, 5000ms},
                                              std::vector<ChildSpec>{workerSpec(u"x"_qs, log, type)});
@@ -146,7 +146,7 @@ private Q_SLOTS:
     {
         QFETCH(int, spacingMs);
         QFETCH(bool, trips);
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         // inner: intensity 2 per 1 s, a permanent child of outer (which tolerates it restarting).
         ChildSpec innerSpec;
@@ -190,7 +190,7 @@ private Q_SLOTS:
 
     void escalatesToTopLevelExit()
     {
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 0, 1000ms},
                                              std::vector<ChildSpec>{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log)});
@@ -216,7 +216,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, middleIgnoresShutdown);
         QFETCH(qint64, expectedMs);
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log),
                                      workerSpec(u"b"_qs, log, RestartType::Permanent, 500ms, middleIgnoresShutdown),
@@ -241,7 +241,7 @@ private Q_SLOTS:
             sys.advanceTime(1ms);
         }
         QVERIFY(done);
-        QCOMPARE(*log, (QStringList{u"stop:c"_qs, u"stop:b"_qs, u"stop:a"_qs})); // reverse start order
+        QCOMPARE(log->lines(), (QStringList{u"stop:c"_qs, u"stop:b"_qs, u"stop:a"_qs})); // reverse start order
         QVERIFY(bReason);
         QCOMPARE(bExitAt, expectedMs);
         QCOMPARE(bReason->kind, middleIgnoresShutdown ? ExitReason::Kind::Killed : ExitReason::Kind::Shutdown);
@@ -250,7 +250,7 @@ private Q_SLOTS:
 
     void staleRefAfterRestart()
     {
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{}, std::vector<ChildSpec>{workerSpec(u"x"_qs, log)});
         sys.runUntilIdle();
@@ -271,7 +271,7 @@ private Q_SLOTS:
 
     void dynamicChildrenAndOperatorRestart()
     {
-        Log log = std::make_shared<QStringList>();
+        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 2, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({.executor = 0}, SupervisorFlags{});
         sys.runUntilIdle();
