@@ -114,7 +114,7 @@ static bool computeRoot(const QList<QByteArray> &parts)
 
 void Statics::finalize()
 {
-    json = "\"s\":[";
+    json = "[";
     quint64 h = 1469598103934665603ULL;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         if (i)
@@ -165,6 +165,47 @@ void appendHtml(QByteArray &out, const RNode &node)
 
 namespace {
 
+// Per-message encoder state: statics are written once into the message's root "p" map and
+// referenced by index ("s": n), as LiveView 1.1 servers do — a branch or row template repeated
+// in many entries costs its statics once per message.
+struct Enc
+{
+    QHash<quint64, int> index;
+    QByteArray templates; // the members of "p"
+
+    void writeStatics(QByteArray &out, const Statics &st)
+    {
+        auto it = index.constFind(st.fingerprint);
+        int i;
+        if (it == index.constEnd()) {
+            i = int(index.size());
+            index.insert(st.fingerprint, i);
+            if (!templates.isEmpty())
+                templates.append(',');
+            templates.append('"');
+            templates.append(QByteArray::number(i));
+            templates.append("\":");
+            templates.append(st.json);
+        } else {
+            i = *it;
+        }
+        out.append("\"s\":");
+        out.append(QByteArray::number(i));
+    }
+    /// Closes a top-level message object: appends "p" (if any) and the closing brace.
+    void finish(QByteArray &out, bool empty)
+    {
+        if (!templates.isEmpty()) {
+            if (!empty)
+                out.append(',');
+            out.append("\"p\":{");
+            out.append(templates);
+            out.append('}');
+        }
+        out.append('}');
+    }
+};
+
 void appendIndexKey(QByteArray &out, size_t i)
 {
     out.append('"');
@@ -172,31 +213,37 @@ void appendIndexKey(QByteArray &out, size_t i)
     out.append("\":");
 }
 
-void writeFullDyn(QByteArray &out, const Dyn &d);
+void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d);
 
-void writeDynMembers(QByteArray &out, const std::vector<Dyn> &dyns)
+void writeDynMembers(Enc &e, QByteArray &out, const std::vector<Dyn> &dyns)
 {
     for (size_t i = 0; i < dyns.size(); ++i) {
         if (i)
             out.append(',');
         appendIndexKey(out, i);
-        writeFullDyn(out, dyns[i]);
+        writeFullDyn(e, out, dyns[i]);
     }
 }
 
-void writeFullNode(QByteArray &out, const RNode &n, bool rootFlag = true)
+// Writes the members of a full node (no braces).
+void writeFullNodeMembers(Enc &e, QByteArray &out, const RNode &n, bool rootFlag)
 {
-    out.append('{');
-    writeDynMembers(out, n.dyns);
+    writeDynMembers(e, out, n.dyns);
     if (!n.dyns.empty())
         out.append(',');
-    out.append(n.statics->json);
+    e.writeStatics(out, *n.statics);
     if (rootFlag && n.statics->root)
         out.append(",\"r\":1");
+}
+
+void writeFullNode(Enc &e, QByteArray &out, const RNode &n)
+{
+    out.append('{');
+    writeFullNodeMembers(e, out, n, true);
     out.append('}');
 }
 
-void writeFullComp(QByteArray &out, const RComp &c)
+void writeFullComp(Enc &e, QByteArray &out, const RComp &c)
 {
     if (c.entries.empty()) {
         out.append("\"\"");
@@ -208,22 +255,22 @@ void writeFullComp(QByteArray &out, const RComp &c)
     for (size_t i = 0; i < c.entries.size(); ++i) {
         appendIndexKey(out, i);
         out.append('{');
-        writeDynMembers(out, c.entries[i]->dyns);
+        writeDynMembers(e, out, c.entries[i]->dyns);
         out.append("},");
     }
     out.append("\"kc\":");
     out.append(QByteArray::number(qulonglong(c.entries.size())));
     out.append("},");
-    out.append(c.statics->json);
+    e.writeStatics(out, *c.statics);
     out.append('}');
 }
 
-void writeFullDyn(QByteArray &out, const Dyn &d)
+void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d)
 {
     if (d.node)
-        writeFullNode(out, *d.node);
+        writeFullNode(e, out, *d.node);
     else if (d.comp)
-        writeFullComp(out, *d.comp);
+        writeFullComp(e, out, *d.comp);
     else
         appendJsonString(out, d.str);
 }
@@ -233,13 +280,13 @@ bool sameStatics(const std::shared_ptr<const Statics> &a, const std::shared_ptr<
     return a == b || a->fingerprint == b->fingerprint;
 }
 
-bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n);
+bool diffDyns(Enc &e, QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n);
 
 // Writes the diff value of one dynamic (no key) into out; returns false (writing nothing) when
 // the client's copy is already equal.
-bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n);
+bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n);
 
-bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
+bool diffComp(Enc &e, QByteArray &out, const RComp &o, const RComp &n)
 {
     const auto &oe = o.entries;
     const auto &ne = n.entries;
@@ -279,13 +326,13 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
         if (oldPos < 0) {
             appendIndexKey(body, i);
             body.append('{');
-            writeDynMembers(body, ne[i]->dyns);
+            writeDynMembers(e, body, ne[i]->dyns);
             body.append("},");
             any = true;
             continue;
         }
         QByteArray d;
-        const bool changed = oe[size_t(oldPos)] != ne[i] && diffDyns(d, oe[size_t(oldPos)]->dyns, ne[i]->dyns);
+        const bool changed = oe[size_t(oldPos)] != ne[i] && diffDyns(e, d, oe[size_t(oldPos)]->dyns, ne[i]->dyns);
         if (oldPos == qsizetype(i)) {
             if (changed) {
                 appendIndexKey(body, i);
@@ -322,21 +369,21 @@ bool diffComp(QByteArray &out, const RComp &o, const RComp &n)
     return true;
 }
 
-bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n)
+bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n)
 {
     if (n.node) {
         if (o.node == n.node)
             return false;
         if (o.node && sameStatics(o.node->statics, n.node->statics)) {
             QByteArray d;
-            if (!diffDyns(d, o.node->dyns, n.node->dyns))
+            if (!diffDyns(e, d, o.node->dyns, n.node->dyns))
                 return false;
             out.append('{');
             out.append(d);
             out.append('}');
             return true;
         }
-        writeFullNode(out, *n.node);
+        writeFullNode(e, out, *n.node);
         return true;
     }
     if (n.comp) {
@@ -345,14 +392,14 @@ bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n)
         if (o.comp && sameStatics(o.comp->statics, n.comp->statics)) {
             if (o.comp->clientHasObject) {
                 n.comp->clientHasObject = true;
-                return diffComp(out, *o.comp, *n.comp);
+                return diffComp(e, out, *o.comp, *n.comp);
             }
             if (n.comp->entries.empty()) {
                 n.comp->clientHasObject = false;
                 return false;
             }
         }
-        writeFullComp(out, *n.comp);
+        writeFullComp(e, out, *n.comp);
         return true;
     }
     if (!o.node && !o.comp && o.str == n.str)
@@ -361,7 +408,7 @@ bool diffDyn(QByteArray &out, const Dyn &o, const Dyn &n)
     return true;
 }
 
-bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n)
+bool diffDyns(Enc &e, QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n)
 {
     bool any = false;
     const size_t count = n.size();
@@ -381,9 +428,9 @@ bool diffDyns(QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn>
         const qsizetype valueStart = out.size();
         bool changed;
         if (i < o.size()) {
-            changed = diffDyn(out, o[i], n[i]);
+            changed = diffDyn(e, out, o[i], n[i]);
         } else {
-            writeFullDyn(out, n[i]);
+            writeFullDyn(e, out, n[i]);
             changed = true;
         }
         if (changed && out.size() > valueStart)
@@ -412,7 +459,10 @@ QByteArray RenderedTree::toJson() const
     if (!m_root)
         return "{}";
     out.reserve(1024);
-    writeFullNode(out, *m_root);
+    Enc e;
+    out.append('{');
+    writeFullNodeMembers(e, out, *m_root, true);
+    e.finish(out, false);
     return out;
 }
 
@@ -420,10 +470,13 @@ QByteArray RenderedTree::diff(const RenderedTree &old, const RenderedTree &now)
 {
     if (!now.m_root)
         return "{}";
+    Enc e;
     if (!old.m_root || !sameStatics(old.m_root->statics, now.m_root->statics)) {
         // at the top of a diff "r" means "hook reply" to the client, so the root flag is left out
         QByteArray out;
-        writeFullNode(out, *now.m_root, false);
+        out.append('{');
+        writeFullNodeMembers(e, out, *now.m_root, false);
+        e.finish(out, false);
         return out;
     }
     if (old.m_root == now.m_root)
@@ -431,8 +484,8 @@ QByteArray RenderedTree::diff(const RenderedTree &old, const RenderedTree &now)
     QByteArray d;
     d.reserve(256);
     d.append('{');
-    diffDyns(d, old.m_root->dyns, now.m_root->dyns);
-    d.append('}');
+    const bool any = diffDyns(e, d, old.m_root->dyns, now.m_root->dyns);
+    e.finish(d, !any);
     return d;
 }
 

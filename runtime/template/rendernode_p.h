@@ -16,7 +16,7 @@ namespace LiveActor::TemplateDetail {
 struct Statics
 {
     QList<QByteArray> parts;   ///< N+1 UTF-8 strings for N dynamics
-    QByteArray json;           ///< pre-encoded `"s":[…]`
+    QByteArray json;           ///< pre-encoded JSON array `[…]` of the parts
     quint64 fingerprint = 0;   ///< hash of the parts and of the node kind
     bool root = false;         ///< output is a single element → "r":1
     void finalize();           ///< computes json, fingerprint and root from parts

@@ -41,8 +41,8 @@ private Q_SLOTS:
         QTest::newRow("html") << QStringList{QStringLiteral("render"), page, QStringLiteral("--context"), ctx} << 0
                               << QByteArray("<ul><li>A</li><li>&lt;B&gt;</li></ul><p>T&amp;C</p>\n") << QByteArray();
         QTest::newRow("tree") << QStringList{page, QStringLiteral("--context"), ctx, QStringLiteral("--tree")} << 0
-                              << QByteArray("{\"0\":{\"k\":{\"0\":{\"0\":\"A\"},\"1\":{\"0\":\"&lt;B&gt;\"},\"kc\":2},\"s\":[\"<li>\",\"</li>\"]},"
-                                            "\"1\":\"T&amp;C\",\"s\":[\"<ul>\",\"</ul><p>\",\"</p>\\n\"]}\n")
+                              << QByteArray("{\"0\":{\"k\":{\"0\":{\"0\":\"A\"},\"1\":{\"0\":\"&lt;B&gt;\"},\"kc\":2},\"s\":0},"
+                                            "\"1\":\"T&amp;C\",\"s\":1,\"p\":{\"0\":[\"<li>\",\"</li>\"],\"1\":[\"<ul>\",\"</ul><p>\",\"</p>\\n\"]}}\n")
                               << QByteArray();
         QTest::newRow("no context") << QStringList{page} << 0 << QByteArray("<ul></ul><p></p>\n") << QByteArray();
         QTest::newRow("syntax error") << QStringList{m_dir.filePath(QStringLiteral("bad.html"))} << 1 << QByteArray()

@@ -5,6 +5,7 @@
 #include "template/template.h"
 #include "template/templateengine.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -24,13 +25,36 @@ class TestRenderedTree : public QObject
             qFatal("bad json %s", json.constData());
         return TemplateContext(*v->map());
     }
+    // Resolves LiveView 1.1 shared statics: every integer "s" becomes the array it names in the
+    // message's root "p", and "p" is dropped, so vectors can be written with literal statics.
+    static QJsonValue resolveTemplates(const QJsonValue &v, const QJsonObject &p)
+    {
+        if (v.isArray()) {
+            QJsonArray a;
+            for (const QJsonValue &x : v.toArray())
+                a.append(resolveTemplates(x, p));
+            return a;
+        }
+        if (!v.isObject())
+            return v;
+        QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (it.key() == u"s" && it.value().isDouble())
+                it.value() = p.value(QString::number(it.value().toInt()));
+            else
+                it.value() = resolveTemplates(it.value(), p);
+        }
+        return o;
+    }
     static QJsonObject obj(const QByteArray &json)
     {
         QJsonParseError e;
         auto d = QJsonDocument::fromJson(json, &e);
         if (e.error != QJsonParseError::NoError)
             qFatal("bad json from encoder/test: %s (%s)", json.constData(), qPrintable(e.errorString()));
-        return d.object();
+        QJsonObject o = d.object();
+        const QJsonObject p = o.take(QStringLiteral("p")).toObject();
+        return resolveTemplates(o, p).toObject();
     }
 
 private Q_SLOTS:
@@ -176,11 +200,27 @@ private Q_SLOTS:
     {
         auto t = Template::compile(QStringLiteral("<p>{{ a }}</p>"));
         auto tree = t->render(ctx("{\"a\":1}"));
-        QCOMPARE(tree->toJson(), QByteArray("{\"0\":\"1\",\"s\":[\"<p>\",\"</p>\"],\"r\":1}"));
+        QCOMPARE(tree->toJson(), QByteArray("{\"0\":\"1\",\"s\":0,\"r\":1,\"p\":{\"0\":[\"<p>\",\"</p>\"]}}"));
         // a full root inside a diff carries no top-level "r" (the client reads it as a hook reply)
-        QCOMPARE(RenderedTree::diff(RenderedTree(), *tree), QByteArray("{\"0\":\"1\",\"s\":[\"<p>\",\"</p>\"]}"));
+        QCOMPARE(RenderedTree::diff(RenderedTree(), *tree), QByteArray("{\"0\":\"1\",\"s\":0,\"p\":{\"0\":[\"<p>\",\"</p>\"]}}"));
         auto other = Template::compile(QStringLiteral("<i>{{ a }}</i>"))->render(ctx("{\"a\":1}"));
-        QCOMPARE(RenderedTree::diff(*tree, *other), QByteArray("{\"0\":\"1\",\"s\":[\"<i>\",\"</i>\"]}"));
+        QCOMPARE(RenderedTree::diff(*tree, *other), QByteArray("{\"0\":\"1\",\"s\":0,\"p\":{\"0\":[\"<i>\",\"</i>\"]}}"));
+    }
+
+    void sharedStaticsAreSentOnce()
+    {
+        auto t = Template::compile(QStringLiteral("<ul>{% for i in l %}<li>{% if i %}<b>{{ i }}</b>{% endif %}</li>{% endfor %}</ul>"));
+        auto a = t->render(ctx("{\"l\":[]}"));
+        QCOMPARE(a->toJson(), QByteArray("{\"0\":\"\",\"s\":0,\"r\":1,\"p\":{\"0\":[\"<ul>\",\"</ul>\"]}}"));
+        auto b = t->render(ctx("{\"l\":[1,2,3]}"));
+        // the row template and the branch template each appear once in "p", however many rows use them
+        QCOMPARE(RenderedTree::diff(*a, *b),
+                 QByteArray("{\"0\":{\"k\":{\"0\":{\"0\":{\"0\":\"1\",\"s\":0,\"r\":1}},\"1\":{\"0\":{\"0\":\"2\",\"s\":0,\"r\":1}},"
+                            "\"2\":{\"0\":{\"0\":\"3\",\"s\":0,\"r\":1}},\"kc\":3},\"s\":1},"
+                            "\"p\":{\"0\":[\"<b>\",\"</b>\"],\"1\":[\"<li>\",\"</li>\"]}}"));
+        // a diff without new statics has no "p"
+        auto c = t->render(ctx("{\"l\":[1,2,4]}"));
+        QCOMPARE(RenderedTree::diff(*b, *c), QByteArray("{\"0\":{\"k\":{\"2\":{\"0\":{\"0\":\"4\"}},\"kc\":3}}}"));
     }
 
     void encoderEscapesJson()
@@ -188,7 +228,7 @@ private Q_SLOTS:
         auto t = Template::compile(QStringLiteral("<p title=\"q\">\\ {{ a }}\n\t</p>"));
         auto tree = t->render(ctx("{\"a\":\"\\\"\\\\\\u0001\"}"));
         const QByteArray json = tree->toJson();
-        QCOMPARE(json, QByteArray("{\"0\":\"&quot;\\\\\\u0001\",\"s\":[\"<p title=\\\"q\\\">\\\\ \",\"\\n\\t</p>\"],\"r\":1}"));
+        QCOMPARE(json, QByteArray("{\"0\":\"&quot;\\\\\\u0001\",\"s\":0,\"r\":1,\"p\":{\"0\":[\"<p title=\\\"q\\\">\\\\ \",\"\\n\\t</p>\"]}}"));
     }
 };
 
