@@ -146,7 +146,15 @@ def run_loadgen(loadgen, server, args, timeout):
     log(" ".join(argv[1:]))
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
     if r.returncode != 0:
-        raise RuntimeError(f"loadgen failed ({r.returncode}): {r.stderr.strip()[-500:]}")
+        why = f"loadgen failed ({r.returncode}): {r.stderr.strip()[-500:]}"
+        try:
+            server.proc.wait(timeout=3)   # a crashing server may still be writing its core
+        except subprocess.TimeoutExpired:
+            pass
+        if server.proc.poll() is not None:
+            rc = server.proc.returncode
+            why += f" — the server died ({'signal ' + str(-rc) if rc < 0 else 'exit ' + str(rc)}; log {server.logfile.name})"
+        raise RuntimeError(why)
     lines = r.stdout.strip().splitlines()
     table = "\n".join(lines[:-1])
     print(table, file=sys.stderr, flush=True)
