@@ -230,9 +230,15 @@ void ThreadExecutor::rearmTimer()
 {
     auto next = m_timerQueue.earliest();
     if (!next) {
-        m_timer->stop();
+        if (m_timer->isActive())
+            m_timer->stop();
         return;
     }
+    // Re-registering a QTimer with the dispatcher costs microseconds: skip it on every wake-up
+    // that did not change the earliest deadline.
+    if (m_timer->isActive() && *next == m_armedFor)
+        return;
+    m_armedFor = *next;
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count();
     m_timer->start(int(std::max<qint64>(0, ms)));
 }

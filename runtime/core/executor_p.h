@@ -88,6 +88,7 @@ private:
     ExecutorContext *m_context = nullptr;
     QTimer *m_timer = nullptr;
     QEventLoop *m_loop = nullptr;
+    Clock::time_point m_armedFor{}; // executor thread only
     std::binary_semaphore m_ready{0};
     std::binary_semaphore m_finished{0}; // released last on the thread: a happens-before edge TSan sees
     const int m_batchSize;

@@ -2,7 +2,9 @@
 
 #include "core/actorsystem.h"
 
+#include <QElapsedTimer>
 #include <QTest>
+#include <QTimer>
 
 #include <atomic>
 #include <semaphore>
@@ -139,6 +141,37 @@ public:
             QThread::msleep(100);
         return {};
     }
+};
+
+/// Owns a QTimer on its executor thread (the pattern a session uses for its QWebSocket).
+class QtOwner : public Actor
+{
+public:
+    std::atomic<int> *ticks;
+    std::atomic<bool> *rightThread;
+    std::atomic<bool> *deletedOnThread;
+    QtOwner(std::atomic<int> *t, std::atomic<bool> *r, std::atomic<bool> *d) : ticks(t), rightThread(r), deletedOnThread(d) { }
+    Result<void> started() override
+    {
+        m_timer = new QTimer; // created here, so it lives on this executor's thread
+        QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] {
+            rightThread->store(QThread::currentThread() == executor().thread() && m_timer->thread() == executor().thread());
+            if (ticks->fetch_add(1) == 2)
+                stop(); // from a slot, outside any handler
+        });
+        m_timer->start(5);
+        return {};
+    }
+    Result<void> handle(Message &) override { return {}; }
+    void stopping(const ExitReason &) override
+    {
+        deletedOnThread->store(QThread::currentThread() == executor().thread());
+        delete m_timer;
+        m_timer = nullptr;
+    }
+
+private:
+    QTimer *m_timer = nullptr;
 };
 
 } // namespace
@@ -411,6 +444,45 @@ private Q_SLOTS:
         QCOMPARE(t0, sys.executor(0).thread());
         QCOMPARE(t1, sys.executor(sameExecutor ? 0 : 1).thread());
         QVERIFY(t0 != QThread::currentThread());
+    }
+
+    void ownsQObjectsAndPosts()
+    {
+        std::atomic<int> ticks{0};
+        std::atomic<bool> rightThread{false}, deletedOnThread{false};
+        ActorSystem sys({.executors = 2});
+        ActorRef owner = sys.spawn<QtOwner>({.executor = 1}, &ticks, &rightThread, &deletedOnThread);
+        std::optional<ExitReason> reason;
+        sys.watch(owner, this, [&](ExitReason r) { reason = r; });
+        QTRY_VERIFY(reason.has_value());
+        QCOMPARE(reason->kind, ExitReason::Kind::Normal);
+        QVERIFY(ticks.load() >= 3);
+        QVERIFY(rightThread.load());
+        QVERIFY(deletedOnThread.load());
+
+        // post() and startTimer() run on the executor thread, timers no earlier than asked.
+        std::counting_semaphore<> done{0};
+        std::atomic<bool> postedOnThread{false}, timerOnThread{false};
+        std::atomic<qint64> timerAfterMs{0};
+        Executor &ex = sys.executor(0);
+        ex.post([&] {
+            postedOnThread = QThread::currentThread() == ex.thread() && Executor::current() == &ex;
+            done.release();
+        });
+        QElapsedTimer elapsed;
+        elapsed.start();
+        ex.startTimer(30ms, [&] {
+            timerOnThread = QThread::currentThread() == ex.thread();
+            timerAfterMs = elapsed.elapsed();
+            done.release();
+        });
+        const auto cancelled = ex.startTimer(10ms, [&] { timerOnThread = false; });
+        QVERIFY(ex.cancelTimer(cancelled));
+        QVERIFY(done.try_acquire_for(5s));
+        QVERIFY(done.try_acquire_for(5s));
+        QVERIFY(postedOnThread.load());
+        QVERIFY(timerOnThread.load());
+        QVERIFY(timerAfterMs.load() >= 29);
     }
 
     void oneWakePerIdleExecutor()
