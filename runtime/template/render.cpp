@@ -6,6 +6,7 @@
 
 #include <QRegularExpression>
 
+#include <charconv>
 #include <cmath>
 
 namespace LiveActor {
@@ -304,7 +305,12 @@ static QByteArray outputBytes(const Value &v, bool autoescape)
 static QByteArray keyBytes(const Value &v)
 {
     switch (v.type()) {
-    case Value::Type::Int: return 'i' + QByteArray::number(v.toInt());
+    case Value::Type::Int: {
+        char buf[24];
+        buf[0] = 'i';
+        const char *end = std::to_chars(buf + 1, buf + sizeof buf, v.toInt()).ptr;
+        return QByteArray(buf, end - buf);
+    }
     case Value::Type::Null: return "n";
     default: return 's' + v.toString().toUtf8();
     }

@@ -5,6 +5,8 @@
 
 #include <QHash>
 
+#include <charconv>
+
 namespace LiveActor {
 
 using namespace TemplateDetail;
@@ -208,9 +210,12 @@ struct Enc
 
 void appendIndexKey(QByteArray &out, size_t i)
 {
-    out.append('"');
-    out.append(QByteArray::number(qulonglong(i)));
-    out.append("\":");
+    char buf[24];
+    buf[0] = '"';
+    char *end = std::to_chars(buf + 1, buf + sizeof buf - 2, i).ptr;
+    *end++ = '"';
+    *end++ = ':';
+    out.append(buf, end - buf);
 }
 
 void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d);
