@@ -14,7 +14,13 @@ import sys
 import django
 from django.conf import settings
 
-settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}])
+# The same named templates are registered on the C++ side (tst_djangodiff.cpp).
+LOCMEM = {
+    "inc.html": "<i>{{ a|default:'-' }}|{{ s|upper }}</i>{% for x in l %}{{ x|length }}{% endfor %}",
+    "base.html": "<html>{% block head %}H{{ n }}{% endblock %}|{% block body %}B{% endblock %}</html>",
+}
+settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
+                               "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", LOCMEM)]}}])
 django.setup()
 from django.template import engines
 
@@ -105,7 +111,10 @@ def block(depth=0):
         elif k == 9:
             out += "{%% spaceless %%}<a> %s </a> <b>x</b>{%% endspaceless %%}" % block(depth + 1)
         elif k == 10:
-            out += "{%% widthratio n 30 %s %%}" % R.choice(["100", "7"])
+            out += R.choice(["{%% widthratio n 30 %s %%}" % R.choice(["100", "7"]),
+                             "{% include 'inc.html' %}",
+                             "{%% include 'inc.html' with a=%s only %%}" % R.choice(VARS),
+                             "{%% with s=%s %%}{%% include 'inc.html' %%}{%% endwith %%}" % var()])
         else:
             out += "{%% for k, v in d.items %%}{{ k }}={{ v%s }};{%% endfor %%}" % R.choice(["", "|length", "|upper"])
     return out
@@ -116,6 +125,8 @@ attempts = 0
 while printed < count and attempts < count * 20:
     attempts += 1
     t = block()
+    if R.randrange(5) == 0:
+        t = "{%% extends 'base.html' %%}{%% block body %%}%s{{ block.super }}{%% endblock %%}" % t
     c = context()
     try:
         out = E.from_string(t).render(c)
