@@ -175,20 +175,15 @@ Result<void> Supervisor::handle(Message &message)
 {
     if (auto *exit = message.as<ExitSignal>()) {
         if (!parent().isNull() && exit->from == parent()) {
+            // Our parent died abnormally: stop the children in order, then exit with it.
             if (exit->reason.isAbnormal() && !m_shuttingDown) {
                 m_shuttingDown = true;
                 m_queued.clear();
                 const ExitReason reason{ExitReason::Kind::Linked, exit->from.toString() + u": " + exit->reason.toString()};
                 if (m_busy)
-                    m_afterTerminate = [this, reason] { beginTerminate({}, [this, reason] { stop(reason); }); shutdownAll(); };
+                    m_afterTerminate = [this, reason] { shutdownAll(reason); };
                 else
-                    beginTerminate([this] {
-                        std::vector<Child *> order;
-                        for (auto it = m_children.rbegin(); it != m_children.rend(); ++it)
-                            if ((*it)->running)
-                                order.push_back(it->get());
-                        return order;
-                    }(), [this, reason] { stop(reason); });
+                    shutdownAll(reason);
             }
             return {};
         }
@@ -325,13 +320,13 @@ void Supervisor::escalate()
     beginTerminate(order, [this] { stop(ExitReason::shutdown(QStringLiteral("reached_max_restart_intensity"))); });
 }
 
-void Supervisor::shutdownAll()
+void Supervisor::shutdownAll(ExitReason reason)
 {
     std::vector<Child *> order;
     for (auto it = m_children.rbegin(); it != m_children.rend(); ++it)
         if ((*it)->running)
             order.push_back(it->get());
-    beginTerminate(order, [this] { stop(ExitReason::shutdown()); });
+    beginTerminate(order, [this, reason] { stop(reason); });
 }
 
 void Supervisor::beginTerminate(std::vector<Child *> order, std::move_only_function<void()> then)
@@ -403,11 +398,11 @@ bool Supervisor::shutdownRequested()
     if (m_busy) {
         // Let the running termination finish, then stop everything instead of restarting.
         m_shuttingDown = true;
-        m_afterTerminate = [this] { shutdownAll(); };
+        m_afterTerminate = [this] { shutdownAll(ExitReason::shutdown()); };
         return false;
     }
     m_shuttingDown = true;
-    shutdownAll();
+    shutdownAll(ExitReason::shutdown());
     return false;
 }
 

@@ -133,7 +133,7 @@ private:
     void restartAfterCrash(Child &child, const ExitReason &reason);
     void runQueued();
     void enqueueOrRun(std::move_only_function<void()> fn);
-    void shutdownAll();
+    void shutdownAll(ExitReason reason);
     void escalate();
     void restartOne(Child &child);
     void removeChild(Child *child);

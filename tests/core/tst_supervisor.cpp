@@ -32,6 +32,29 @@ ActorRef childRef(ActorSystem &sys, const ActorRef &sup, const QString &id)
     return {};
 }
 
+/// A plain actor that owns a supervisor tree and crashes on Crash.
+class Owner : public Actor
+{
+public:
+    explicit Owner(Log log) : m_log(std::move(log)) { }
+    Result<void> started() override
+    {
+        spawn<Supervisor>({.kind = u"supervisor"_qs}, SupervisorFlags{},
+                          std::vector<ChildSpec>{workerSpec(u"a"_qs, m_log), workerSpec(u"b"_qs, m_log),
+                                                 workerSpec(u"c"_qs, m_log)});
+        return {};
+    }
+    Result<void> handle(Message &m) override
+    {
+        if (m.is<Crash>())
+            return fail(ErrorCode::Internal, QStringLiteral("owner boom"));
+        return {};
+    }
+
+private:
+    Log m_log;
+};
+
 } // namespace
 
 /// Supervisor: strategies, restart types, intensity window and escalation, shutdown order and
@@ -245,6 +268,20 @@ private Q_SLOTS:
         QVERIFY(bReason);
         QCOMPARE(bExitAt, expectedMs);
         QCOMPARE(bReason->kind, middleIgnoresShutdown ? ExitReason::Kind::Killed : ExitReason::Kind::Shutdown);
+        QCOMPARE(sys.registry().count(), 0);
+    }
+
+    void parentCrashStopsTree()
+    {
+        Log log = std::make_shared<SharedLog>();
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef owner = sys.spawn<Owner>({.kind = u"owner"_qs}, log);
+        sys.runUntilIdle();
+        QCOMPARE(sys.registry().count(), 5);
+        log->clear();
+        owner.tell(Crash{});
+        sys.runUntilIdle();
+        QCOMPARE(log->lines(), (QStringList{u"stop:c"_qs, u"stop:b"_qs, u"stop:a"_qs}));
         QCOMPARE(sys.registry().count(), 0);
     }
 
