@@ -284,7 +284,7 @@ static bool evalCond(const Cond *c, RenderState &st, const QString &tmpl)
     }
 }
 
-void renderOps(const std::vector<const Node *> &ops, RenderState &st, std::vector<Dyn> &out);
+void renderOps(const std::vector<const Node *> &ops, RenderState &st, DynList &out);
 
 static std::shared_ptr<const RNode> renderBlock(const Block &b, RenderState &st)
 {
@@ -302,18 +302,15 @@ static QByteArray outputBytes(const Value &v, bool autoescape)
     return out;
 }
 
-static QByteArray keyBytes(const Value &v)
+static LoopKey loopKey(const Value &v)
 {
+    LoopKey k;
     switch (v.type()) {
-    case Value::Type::Int: {
-        char buf[24];
-        buf[0] = 'i';
-        const char *end = std::to_chars(buf + 1, buf + sizeof buf, v.toInt()).ptr;
-        return QByteArray(buf, end - buf);
+    case Value::Type::Int: k.number = v.toInt(); break;
+    case Value::Type::Null: k.bytes = "n"; break;
+    default: k.bytes = 's' + v.toString().toUtf8();
     }
-    case Value::Type::Null: return "n";
-    default: return 's' + v.toString().toUtf8();
-    }
+    return k;
 }
 
 static bool sameItem(const Value &a, const Value &b)
@@ -328,7 +325,7 @@ static bool sameItem(const Value &a, const Value &b)
     }
 }
 
-static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out, const RComp *prev = nullptr)
+static void renderFor(const ForNode *f, RenderState &st, DynList &out, const RComp *prev = nullptr)
 {
     const QString &tmpl = f->templateName;
     auto seqv = resolveExpr(f->sequence, st, true, tmpl);
@@ -393,9 +390,9 @@ static void renderFor(const ForNode *f, RenderState &st, std::vector<Dyn> &out, 
         if (f->hasKey) {
             // duplicate keys are allowed; the diff never moves one old entry to two places
             auto k = resolveExpr(f->key, st, true, f->templateName);
-            e->key = k ? keyBytes(*k) : QByteArray("n");
+            e->key = k ? loopKey(*k) : LoopKey{0, QByteArray("n")};
         } else {
-            e->key = QByteArray::number(i);
+            e->key.number = i;
         }
         if (f->memoizable)
             e->item = item;
@@ -425,7 +422,7 @@ static qint64 pyRound(double x)
     return qint64(r);
 }
 
-static void renderOne(const Node *node, RenderState &st, std::vector<Dyn> &out)
+static void renderOne(const Node *node, RenderState &st, DynList &out)
 {
     const QString &tmpl = node->templateName;
     switch (node->kind) {
@@ -661,7 +658,7 @@ static void renderOne(const Node *node, RenderState &st, std::vector<Dyn> &out)
     }
 }
 
-void renderOps(const std::vector<const Node *> &ops, RenderState &st, std::vector<Dyn> &out)
+void renderOps(const std::vector<const Node *> &ops, RenderState &st, DynList &out)
 {
     for (const Node *n : ops) {
         if (st.error)
@@ -702,7 +699,7 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
     const size_t dynCount = size_t(c.top.statics->parts.size() - 1);
     node->dyns.reserve(dynCount);
     const RNode *prev = (previous && previous->root() && previous->root()->templateId == &c
-                         && previous->root()->dyns.size() == dynCount)
+                         && size_t(previous->root()->dyns.size()) == dynCount)
         ? previous->root().get() : nullptr;
     const auto &ops = c.top.ops;
     for (size_t i = 0; i < ops.size(); ++i) {

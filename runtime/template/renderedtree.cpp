@@ -143,7 +143,7 @@ void appendHtml(QByteArray &out, const Dyn &d)
         for (const auto &ep : d.comp->entries) {
             const REntry &e = *ep;
             out.append(parts[0]);
-            for (size_t i = 0; i < e.dyns.size(); ++i) {
+            for (size_t i = 0; i < size_t(e.dyns.size()); ++i) {
                 appendHtml(out, e.dyns[i]);
                 out.append(parts[qsizetype(i) + 1]);
             }
@@ -157,7 +157,7 @@ void appendHtml(QByteArray &out, const RNode &node)
 {
     const auto &parts = node.statics->parts;
     out.append(parts[0]);
-    for (size_t i = 0; i < node.dyns.size(); ++i) {
+    for (size_t i = 0; i < size_t(node.dyns.size()); ++i) {
         appendHtml(out, node.dyns[i]);
         out.append(parts[qsizetype(i) + 1]);
     }
@@ -220,9 +220,9 @@ void appendIndexKey(QByteArray &out, size_t i)
 
 void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d);
 
-void writeDynMembers(Enc &e, QByteArray &out, const std::vector<Dyn> &dyns)
+void writeDynMembers(Enc &e, QByteArray &out, const DynList &dyns)
 {
-    for (size_t i = 0; i < dyns.size(); ++i) {
+    for (size_t i = 0; i < size_t(dyns.size()); ++i) {
         if (i)
             out.append(',');
         appendIndexKey(out, i);
@@ -285,7 +285,7 @@ bool sameStatics(const std::shared_ptr<const Statics> &a, const std::shared_ptr<
     return a == b || a->fingerprint == b->fingerprint;
 }
 
-bool diffDyns(Enc &e, QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n);
+bool diffDyns(Enc &e, QByteArray &out, const DynList &o, const DynList &n);
 
 // Writes the diff value of one dynamic (no key) into out; returns false (writing nothing) when
 // the client's copy is already equal.
@@ -298,7 +298,7 @@ bool diffComp(Enc &e, QByteArray &out, const RComp &o, const RComp &n)
     QByteArray body;
     bool moved = false;
     bool any = false;
-    QHash<QByteArray, qsizetype> oldIndex;
+    QHash<LoopKey, qsizetype> oldIndex;
     bool indexBuilt = false;
     std::vector<bool> movedFrom;
     for (size_t i = 0; i < ne.size(); ++i) {
@@ -413,13 +413,13 @@ bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n)
     return true;
 }
 
-bool diffDyns(Enc &e, QByteArray &out, const std::vector<Dyn> &o, const std::vector<Dyn> &n)
+bool diffDyns(Enc &e, QByteArray &out, const DynList &o, const DynList &n)
 {
     bool any = false;
     const size_t count = n.size();
     for (size_t i = 0; i < count; ++i) {
         // cheap equality first: most dynamics of most entries are unchanged
-        if (i < o.size()) {
+        if (i < size_t(o.size())) {
             const Dyn &a = o[i], &b = n[i];
             if (!b.node && !b.comp && !a.node && !a.comp && a.str == b.str)
                 continue;
@@ -432,7 +432,7 @@ bool diffDyns(Enc &e, QByteArray &out, const std::vector<Dyn> &o, const std::vec
         appendIndexKey(out, i);
         const qsizetype valueStart = out.size();
         bool changed;
-        if (i < o.size()) {
+        if (i < size_t(o.size())) {
             changed = diffDyn(e, out, o[i], n[i]);
         } else {
             writeFullDyn(e, out, n[i]);

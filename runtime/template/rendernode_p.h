@@ -6,7 +6,9 @@
 #include "template/value.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
+#include <QVarLengthArray>
 
 #include <memory>
 #include <vector>
@@ -24,6 +26,19 @@ struct Statics
 
 struct RNode;
 struct RComp;
+struct Dyn;
+
+/// Dynamics of a node or an entry; small lists stay inline (no allocation for a typical row).
+using DynList = QVarLengthArray<Dyn, 2>;
+
+/// A loop entry's key: an integer (index, or an integer key value) or bytes (any other value).
+struct LoopKey
+{
+    qint64 number = 0;
+    QByteArray bytes; ///< empty for integer keys; otherwise a type tag followed by the text
+    bool operator==(const LoopKey &o) const { return number == o.number && bytes == o.bytes; }
+};
+inline size_t qHash(const LoopKey &k, size_t seed = 0) { return k.bytes.isEmpty() ? ::qHash(k.number, seed) : ::qHash(k.bytes, seed); }
 
 /// One dynamic: a string, a nested node, or a comprehension (exactly one is set; an empty string
 /// with no node/comp is "").
@@ -37,14 +52,14 @@ struct Dyn
 struct RNode
 {
     std::shared_ptr<const Statics> statics;
-    std::vector<Dyn> dyns;
+    DynList dyns;
     const void *templateId = nullptr; ///< set on the top node: the Compiled that produced it
 };
 
 struct REntry
 {
-    QByteArray key;
-    std::vector<Dyn> dyns;
+    LoopKey key;
+    DynList dyns;
     Value item; ///< the loop item, kept so an unchanged (identical) item can reuse this entry
 };
 
