@@ -41,6 +41,8 @@ public:
     Value(double d) : m_data(d) { }
     Value(const QString &s) : m_data(s) { }
     Value(const char16_t *s) : m_data(QString::fromUtf16(s)) { }
+    /// Deleted: a char pointer would otherwise silently become a bool. Use u"…" or QString.
+    Value(const char *) = delete;
     Value(const ValueList &list);
     Value(const ValueMap &map);
     Value(const QDateTime &dt) : m_data(dt) { }
