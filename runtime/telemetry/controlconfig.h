@@ -30,6 +30,12 @@ struct ControlConfig
     /// A subscriber with more than this many bytes not yet written to its socket is "behind":
     /// it gets no deltas until it drains, then one fresh snapshot.
     qint64 slowSubscriberBytes = 4 * 1024 * 1024;
+    /// CPU budget of the delta ticks, as a fraction of one core, shared by all subscribers. When a
+    /// tick (snapshot + diff + encode) costs more than the budget allows at the subscriber's
+    /// interval, that subscriber's interval is stretched (never shortened below what it asked
+    /// for), so a very large registry slows the update rate instead of loading the runtime.
+    /// 0 = no budget.
+    double tickCpuBudget = 0.025;
     /// Incoming frames larger than this close the connection.
     qint64 maxFrameBytes = 64 * 1024;
     /// Restart records kept for snapshots and the restart log.

@@ -20,6 +20,7 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <ctime>
 #include <deque>
 #include <mutex>
 
@@ -45,6 +46,13 @@ QString scopeName(pb::Scope scope)
     case pb::SCOPE_READ_ONLY: return u"read-only"_s;
     default: return u"none"_s;
     }
+}
+
+qint64 threadCpuNanos()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 bool mailboxChanged(const MailboxStats &a, const MailboxStats &b)
@@ -86,6 +94,7 @@ struct ControlServer::Client
     quint64 version = 0;
     quint64 restartSeq = 0;
     quint64 tickNo = 0;
+    double tickCostMs = 0; // EWMA of this subscriber's tick cost
     QHash<QUuid, SentActor> sent;
     QString who() const { return (name.isEmpty() ? u"?"_s : name) + u"@"_s + peer; }
 };
@@ -578,6 +587,7 @@ void ControlServer::tick(Client *client)
         return;
     QElapsedTimer timer;
     timer.start();
+    const qint64 cpuStart = threadCpuNanos();
     ++m_stats.ticks;
     if (client->pendingBytes > m_config.slowSubscriberBytes) {
         // Behind: queue nothing more; once drained it gets one fresh snapshot.
@@ -596,6 +606,18 @@ void ControlServer::tick(Client *client)
     }
     sendDelta(client);
     m_stats.tickNanos += timer.nsecsElapsed();
+    // The budget is about CPU, so measure CPU: wall time would also count time this thread
+    // waited for a core on a busy machine.
+    const qint64 cost = threadCpuNanos() - cpuStart;
+    if (m_config.tickCpuBudget > 0) {
+        // Keep cost / interval within this subscriber's share of the budget.
+        client->tickCostMs = client->tickCostMs == 0 ? double(cost) / 1e6 : 0.8 * client->tickCostMs + 0.2 * double(cost) / 1e6;
+        const double share = m_config.tickCpuBudget / qMax(1, subscriberCount());
+        const int wanted = qBound(client->intervalMs, int(client->tickCostMs / share), MaxIntervalMs);
+        if (qAbs(wanted - client->timer->interval()) > client->timer->interval() / 10)
+            client->timer->setInterval(wanted);
+    }
+    m_stats.lastIntervalMs = client->timer->interval();
 }
 
 void ControlServer::handleCommand(Client *client, quint64 requestId, const pb::Command &command)

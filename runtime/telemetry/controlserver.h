@@ -37,7 +37,8 @@ struct RegistrySnapshot;
 /// server takes one registry snapshot (shared by subscribers ticking together), diffs it against
 /// what that subscriber was last sent and sends one Delta (nothing if nothing changed). A
 /// subscriber whose socket has more than slowSubscriberBytes unsent gets no deltas until it has
-/// drained, then a fresh Snapshot — memory per subscriber stays bounded.
+/// drained, then a fresh Snapshot — memory per subscriber stays bounded. Ticks stay within
+/// ControlConfig::tickCpuBudget by stretching the interval when the registry is very large.
 ///
 /// Thread affinity: create, start and use it on one thread with an event loop (the main
 /// thread); it talks to actors only through the thread-safe ActorSystem API. The ActorSystem must
@@ -66,6 +67,7 @@ public:
         quint64 slowResets = 0; ///< times a subscriber fell behind and was given a fresh snapshot
         quint64 ticks = 0;
         qint64 tickNanos = 0;   ///< time spent in ticks (snapshot + diff + encode + send)
+        int lastIntervalMs = 0; ///< the effective tick of the most recently served subscriber
     };
 
     explicit ControlServer(ActorSystem &system, ControlConfig config = {}, QObject *parent = nullptr);
