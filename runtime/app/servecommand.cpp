@@ -37,7 +37,9 @@ QString actorTree(const Registry &registry)
 
 int runServeCommand(const ServeOptions &options)
 {
-    auto python = PythonInterpreter::start({.devMode = options.reload});
+    auto python = PythonInterpreter::start({.handlerBudget = options.handlerBudget,
+                                             .handlerTimeout = options.handlerTimeout,
+                                             .devMode = options.reload});
     if (!python) {
         qCCritical(lcLiveView).noquote() << "cannot start Python:" << python.error().toString();
         return 1;

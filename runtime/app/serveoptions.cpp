@@ -117,6 +117,13 @@ const QList<Setting> &settings()
         {u"idle-timeout"_s, u"LIVEACTOR_IDLE_TIMEOUT"_s, u"ms"_s,
          u"Close a WebSocket after this long without a frame. Default 60000."_s,
          msSetting(&ServerConfig::idleTimeout)},
+        {u"handler-budget"_s, u"LIVEACTOR_HANDLER_BUDGET"_s, u"ms"_s,
+         u"Log and count a Python handler that runs longer than this (0 = off). Default 1000."_s,
+         intSetting(0, 3600 * 1000, [](ServeOptions &o, int n) { o.handlerBudget = std::chrono::milliseconds(n); })},
+        {u"handler-timeout"_s, u"LIVEACTOR_HANDLER_TIMEOUT"_s, u"ms"_s,
+         u"Raise liveactor.HandlerTimeout in a Python handler running longer than this, which crashes "
+         "only its view (0 = never). Default 10000."_s,
+         intSetting(0, 3600 * 1000, [](ServeOptions &o, int n) { o.handlerTimeout = std::chrono::milliseconds(n); })},
         {u"title"_s, u"LIVEACTOR_TITLE"_s, u"text"_s, u"Page title for views that set none."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.defaultTitle = v; return {}; }},
         {u"reload"_s, u"LIVEACTOR_RELOAD"_s, u"bool"_s,
