@@ -1,0 +1,145 @@
+// Browser end-to-end: Debian's chromium (headless, via playwright-core) against
+// liveactor-testserver and the official phoenix_live_view 1.1.32 client, unmodified.
+// Env: LIVEACTOR_TESTSERVER (the executable), LIVEACTOR_E2E_NODE_MODULES (npm ci'd playwright-core),
+//      CHROMIUM (default /usr/bin/chromium).
+import {test, before, after} from "node:test";
+import assert from "node:assert/strict";
+import {spawn} from "node:child_process";
+import {createRequire} from "node:module";
+import path from "node:path";
+import readline from "node:readline";
+
+const require = createRequire(path.join(process.env.LIVEACTOR_E2E_NODE_MODULES ?? ".", "noop.js"));
+const {chromium} = require("playwright-core");
+
+let server, lines, browser, base;
+const waiters = [];
+
+function nextLine(prefix, timeoutMs = 10000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no "${prefix}" line from the test server`)), timeoutMs);
+    waiters.push({prefix, resolve: (l) => { clearTimeout(t); resolve(l); }});
+  });
+}
+
+before(async () => {
+  server = spawn(process.env.LIVEACTOR_TESTSERVER, ["--port", "0"], {stdio: ["pipe", "pipe", "inherit"]});
+  lines = readline.createInterface({input: server.stdout});
+  lines.on("line", (l) => {
+    const i = waiters.findIndex((w) => l.startsWith(w.prefix));
+    if (i >= 0) waiters.splice(i, 1)[0].resolve(l);
+  });
+  const port = (await nextLine("LISTENING")).split(" ")[1];
+  base = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.stdin.end("quit\n");
+    await exited;
+  }
+});
+
+async function openLive(pathname) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(base + pathname);
+  await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
+  page.liveErrors = errors;
+  return page;
+}
+
+const text = (page, sel) => page.locator(sel).innerText();
+
+test("counter: 20 clicks read 20, over the live socket", async () => {
+  const page = await openLive("/");
+  assert.equal(await text(page, "#connected"), "yes", "the join re-mounted the view with connected? true");
+  for (let i = 0; i < 20; i++) await page.click("#inc");
+  await page.waitForFunction(() => document.querySelector("#count").textContent === "20", null, {timeout: 10000});
+  await page.click("#inc5");
+  await page.waitForFunction(() => document.querySelector("#count").textContent === "25");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("form: phx-change echoes with _target, phx-submit saves", async () => {
+  const page = await openLive("/form");
+  await page.fill("#name", "Ann");
+  await page.waitForFunction(() => document.querySelector("#echo").textContent === "Ann");
+  assert.equal(await text(page, "#target"), "user.name");
+  await page.check("#tag2");
+  await page.waitForFunction(() => document.querySelector("#tags").textContent === "b");
+  assert.equal(await text(page, "#target"), "user.tags");
+  await page.click("#save");
+  await page.waitForFunction(() => document.querySelector("#saved").textContent === "saved:Ann");
+  assert.equal(await page.inputValue("#name"), "Ann");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("server push: a sendAfter timer updates the page", async () => {
+  const page = await openLive("/timer");
+  await page.waitForFunction(() => Number(document.querySelector("#ticks").textContent) >= 5, null, {timeout: 10000});
+  const a = Number(await text(page, "#ticks"));
+  await page.waitForFunction((a) => Number(document.querySelector("#ticks").textContent) > a, a);
+  await page.close();
+});
+
+test("keyed list: add, remove, reorder", async () => {
+  const page = await openLive("/list");
+  const items = () => page.$$eval("#items li", (els) => els.map((e) => e.id + "=" + e.textContent));
+  assert.deepEqual(await items(), ["item-1=one", "item-2=two", "item-3=three"]);
+  // Mark a DOM node: a keyed move must keep the element, not re-create it.
+  await page.$eval("#item-2", (e) => { e.dataset.marker = "kept"; });
+  await page.click("#add");
+  await page.waitForFunction(() => document.querySelectorAll("#items li").length === 4);
+  assert.deepEqual(await items(), ["item-1=one", "item-2=two", "item-3=three", "item-4=item4"]);
+  await page.click("#reverse");
+  await page.waitForFunction(() => document.querySelector("#items li").id === "item-4");
+  assert.deepEqual(await items(), ["item-4=item4", "item-3=three", "item-2=two", "item-1=one"]);
+  await page.click("#remove-first");
+  await page.waitForFunction(() => document.querySelectorAll("#items li").length === 3);
+  assert.deepEqual(await items(), ["item-3=three", "item-2=two", "item-1=one"]);
+  assert.equal(await page.$eval("#item-2", (e) => e.dataset.marker ?? ""), "kept");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("route params and push_patch update URL, content and title", async () => {
+  const page = await openLive("/items/7");
+  assert.equal(await text(page, "#id"), "7");
+  assert.equal(await page.title(), "Item 7");
+  const mount = await text(page, "#mount");
+  await page.click("#next");
+  await page.waitForFunction(() => document.querySelector("#id").textContent === "8");
+  assert.equal(new URL(page.url()).pathname, "/items/8");
+  assert.equal(await text(page, "#q"), "patched");
+  assert.equal(await page.title(), "Item 8");
+  assert.equal(await text(page, "#mount"), mount, "a patch keeps the mounted view");
+  await page.close();
+});
+
+test("killing a view actor: the page recovers with a fresh mount", async () => {
+  const page = await openLive("/");
+  for (let i = 0; i < 3; i++) await page.click("#inc");
+  await page.waitForFunction(() => document.querySelector("#count").textContent === "3");
+  const mount = await text(page, "#mount");
+  server.stdin.write("kill-views\n");
+  const killed = Number((await nextLine("KILLED")).split(" ")[1]);
+  assert.ok(killed >= 1, "at least this page's view was killed");
+  await page.waitForFunction((m) => document.querySelector("#mount").textContent !== m, mount, {timeout: 15000});
+  await page.waitForSelector("[data-phx-main].phx-connected");
+  assert.equal(await text(page, "#count"), "0", "fresh mount");
+  await page.click("#inc");
+  await page.waitForFunction(() => document.querySelector("#count").textContent === "1");
+  await page.close();
+});

@@ -1,0 +1,298 @@
+#include "testviews/testviews.h"
+
+#include <QJsonArray>
+#include <QThread>
+#include <QUuid>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono;
+
+namespace LiveActor::TestViews {
+
+namespace {
+
+Template compileOnce(const QString &source)
+{
+    auto t = Template::compile(source);
+    if (!t)
+        qFatal("test view template does not compile: %s", qPrintable(t.error().toString()));
+    return *t;
+}
+
+/// Shared plumbing: a template, an assigns map and a per-mount id.
+class SimpleView : public ViewHandler
+{
+public:
+    explicit SimpleView(Template t) : m_template(std::move(t))
+    {
+        set(u"mount"_s, QUuid::createUuid().toString(QUuid::WithoutBraces).left(8));
+    }
+    Template viewTemplate() const override { return m_template; }
+    Result<ValueMap> assigns() override { return m_assigns; }
+    Result<void> handleEvent(const QString &event, const QJsonObject &, ViewContext &) override
+    {
+        return fail(ErrorCode::InvalidArgument, u"unknown event "_s + event);
+    }
+
+protected:
+    void set(const QString &k, const Value &v) { m_assigns.insert(k, v); }
+    Value get(const QString &k) const { return m_assigns.value(k); }
+    Template m_template;
+    ValueMap m_assigns;
+};
+
+// count / inc / crash / slow
+class CounterView : public SimpleView
+{
+public:
+    CounterView()
+        : SimpleView(compileOnce(
+            u"<div id=\"counter\"><h1 id=\"count\">{{ count }}</h1>"
+            "<button id=\"inc\" phx-click=\"inc\">+</button>"
+            "<button id=\"inc5\" phx-click=\"inc\" phx-value-by=\"5\">+5</button>"
+            "<button id=\"crash\" phx-click=\"crash\">crash</button>"
+            "<span id=\"mount\">{{ mount }}</span><span id=\"connected\">{{ connected }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &params, const QJsonObject &, ViewContext &ctx) override
+    {
+        set(u"count"_s, params.value(u"start"_s).toString().toInt());
+        set(u"connected"_s, ctx.isConnected() ? u"yes"_s : u"no"_s);
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        if (event == u"inc") {
+            const int by = value.value(u"by"_s).toString().toInt();
+            set(u"count"_s, get(u"count"_s).toInt() + (by > 0 ? by : 1));
+            return {};
+        }
+        if (event == u"crash")
+            return fail(ErrorCode::Crashed, u"crash requested by the client"_s);
+        if (event == u"slow") {
+            QThread::msleep(ulong(value.value(u"ms"_s).toInt(5)));
+            set(u"count"_s, get(u"count"_s).toInt() + 1);
+            return {};
+        }
+        if (event == u"title") {
+            ctx.setTitle(value.value(u"title"_s).toString());
+            ctx.pushEvent(u"titled"_s, QJsonObject{{u"title"_s, value.value(u"title"_s)}});
+            return {};
+        }
+        return SimpleView::handleEvent(event, value, ctx);
+    }
+};
+
+// phx-change / phx-submit
+class FormView : public SimpleView
+{
+public:
+    FormView()
+        : SimpleView(compileOnce(
+            u"<div id=\"form\"><form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">"
+            "<input id=\"name\" name=\"user[name]\" type=\"text\" value=\"\"/>"
+            "<input id=\"tag1\" name=\"user[tags][]\" type=\"checkbox\" value=\"a\"/>"
+            "<input id=\"tag2\" name=\"user[tags][]\" type=\"checkbox\" value=\"b\"/>"
+            "<button id=\"save\" type=\"submit\">Save</button></form>"
+            "<p id=\"echo\">{{ echo }}</p><p id=\"target\">{{ target }}</p><p id=\"tags\">{{ tags }}</p>"
+            "<p id=\"saved\">{{ saved }}</p><span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &) override
+    {
+        set(u"echo"_s, u""_s);
+        set(u"target"_s, u""_s);
+        set(u"tags"_s, u""_s);
+        set(u"saved"_s, u""_s);
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        const QJsonObject user = value.value(u"user"_s).toObject();
+        QStringList tags;
+        for (const auto &t : user.value(u"tags"_s).toArray())
+            tags.append(t.toString());
+        if (event == u"validate") {
+            set(u"echo"_s, user.value(u"name"_s).toString());
+            QStringList path;
+            for (const auto &p : value.value(u"_target"_s).toArray())
+                path.append(p.toString());
+            set(u"target"_s, path.join(u'.'));
+            set(u"tags"_s, tags.join(u','));
+            return {};
+        }
+        if (event == u"save") {
+            set(u"saved"_s, QString(u"saved:"_s + user.value(u"name"_s).toString()));
+            return {};
+        }
+        return SimpleView::handleEvent(event, value, ctx);
+    }
+};
+
+// server push: a tick every 50 ms
+class TimerView : public SimpleView
+{
+public:
+    TimerView()
+        : SimpleView(compileOnce(u"<div id=\"timer\"><p id=\"ticks\">{{ ticks }}</p><span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &ctx) override
+    {
+        set(u"ticks"_s, 0);
+        if (ctx.isConnected())
+            ctx.sendAfter(milliseconds(50), ViewInfo{u"tick"_s, {}});
+        return {};
+    }
+    Result<void> handleInfo(const ViewInfo &info, ViewContext &ctx) override
+    {
+        if (info.name == u"tick") {
+            set(u"ticks"_s, get(u"ticks"_s).toInt() + 1);
+            ctx.sendAfter(milliseconds(50), ViewInfo{u"tick"_s, {}});
+        }
+        return {};
+    }
+};
+
+// keyed list
+class ListView : public SimpleView
+{
+public:
+    ListView()
+        : SimpleView(compileOnce(
+            u"<div id=\"list\"><ul id=\"items\">{% for item in items key item.id %}"
+            "<li id=\"item-{{ item.id }}\">{{ item.name }}</li>{% endfor %}</ul>"
+            "<button id=\"add\" phx-click=\"add\">add</button>"
+            "<button id=\"reverse\" phx-click=\"reverse\">reverse</button>"
+            "<button id=\"remove-first\" phx-click=\"remove_first\">remove first</button>"
+            "<span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &) override
+    {
+        m_items = {{1, u"one"_s}, {2, u"two"_s}, {3, u"three"_s}};
+        m_next = 4;
+        publish();
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        if (event == u"add") {
+            const QString name = value.value(u"name"_s).toString();
+            m_items.append({m_next, name.isEmpty() ? u"item%1"_s.arg(m_next) : name});
+            ++m_next;
+        } else if (event == u"reverse") {
+            std::reverse(m_items.begin(), m_items.end());
+        } else if (event == u"remove_first") {
+            if (!m_items.isEmpty())
+                m_items.removeFirst();
+        } else if (event == u"remove") {
+            const int id = value.value(u"id"_s).toString().toInt();
+            m_items.removeIf([id](const auto &i) { return i.first == id; });
+        } else {
+            return SimpleView::handleEvent(event, value, ctx);
+        }
+        publish();
+        return {};
+    }
+
+private:
+    void publish()
+    {
+        ValueList list;
+        for (const auto &[id, name] : std::as_const(m_items))
+            list.append(ValueMap{{u"id"_s, id}, {u"name"_s, name}});
+        set(u"items"_s, list);
+    }
+    QList<std::pair<int, QString>> m_items;
+    int m_next = 1;
+};
+
+// route params + push_patch
+class ItemView : public SimpleView
+{
+public:
+    ItemView()
+        : SimpleView(compileOnce(
+            u"<div id=\"item\"><p id=\"id\">{{ id }}</p><p id=\"q\">{{ q }}</p>"
+            "<button id=\"next\" phx-click=\"next\">next</button>"
+            "<span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &) override { return {}; }
+    Result<void> handleParams(const QJsonObject &params, const QUrl &, ViewContext &ctx) override
+    {
+        set(u"id"_s, params.value(u"id"_s).toString());
+        set(u"q"_s, params.value(u"q"_s).toString());
+        ctx.setTitle(u"Item "_s + params.value(u"id"_s).toString());
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        if (event == u"next") {
+            ctx.pushPatch(u"/items/%1?q=patched"_s.arg(get(u"id"_s).toString().toInt() + 1));
+            return {};
+        }
+        if (event == u"elsewhere") {
+            ctx.redirect(u"/"_s);
+            return {};
+        }
+        return SimpleView::handleEvent(event, value, ctx);
+    }
+};
+
+// pub/sub
+class ChatView : public SimpleView
+{
+public:
+    ChatView()
+        : SimpleView(compileOnce(
+            u"<div id=\"chat\"><p id=\"last\">{{ last }}</p><p id=\"received\">{{ received }}</p>"
+            "<span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &ctx) override
+    {
+        set(u"last"_s, u""_s);
+        set(u"received"_s, 0);
+        if (ctx.isConnected())
+            return ctx.subscribe(u"chat"_s);
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        if (event == u"say") {
+            ctx.broadcast(u"chat"_s, value.value(u"text"_s).toString());
+            return {};
+        }
+        return SimpleView::handleEvent(event, value, ctx);
+    }
+    Result<void> handleInfo(const ViewInfo &info, ViewContext &) override
+    {
+        set(u"last"_s, info.payload.toString());
+        set(u"received"_s, get(u"received"_s).toInt() + 1);
+        return {};
+    }
+};
+
+template<typename T>
+ViewFactory factory()
+{
+    return [] { return Result<std::unique_ptr<ViewHandler>>(std::make_unique<T>()); };
+}
+
+} // namespace
+
+Result<void> registerAll(LiveViewServer &server)
+{
+    for (auto r : {server.addRoute(u"/"_s, factory<CounterView>()), server.addRoute(u"/form"_s, factory<FormView>()),
+                   server.addRoute(u"/timer"_s, factory<TimerView>()), server.addRoute(u"/list"_s, factory<ListView>()),
+                   server.addRoute(u"/items/:id"_s, factory<ItemView>()), server.addRoute(u"/chat"_s, factory<ChatView>())})
+        if (!r)
+            return r;
+    return {};
+}
+
+} // namespace LiveActor::TestViews

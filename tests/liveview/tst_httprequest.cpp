@@ -1,0 +1,86 @@
+#include "liveview/httprequest.h"
+
+#include <QTest>
+
+using namespace LiveActor;
+using namespace Qt::StringLiterals;
+
+class tst_HttpRequest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parse_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<int>("result");    // 0 complete, 1 incomplete, 2 error
+        QTest::addColumn<int>("errorCode");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<qsizetype>("consumed");
+        const QByteArray get = "GET /items/3?x=1 HTTP/1.1\r\nHost: a\r\n\r\n";
+        QTest::newRow("get") << get << 0 << 0 << u"/items/3"_s << get.size();
+        QTest::newRow("pipelined") << (get + "GET / HTTP/1.1\r\n") << 0 << 0 << u"/items/3"_s << get.size();
+        QTest::newRow("incomplete head") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n") << 1 << 0 << u""_s << qsizetype(0);
+        QTest::newRow("body") << QByteArray("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc") << 0 << 0
+                              << u"/f"_s << qsizetype(50);
+        QTest::newRow("incomplete body") << QByteArray("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc")
+                                         << 1 << 0 << u""_s << qsizetype(0);
+        QTest::newRow("percent path") << QByteArray("GET /a%20b HTTP/1.1\r\nHost: a\r\n\r\n") << 0 << 0 << u"/a b"_s
+                                      << qsizetype(32);
+        QTest::newRow("bad request line") << QByteArray("GARBAGE\r\n\r\n") << 2 << int(ErrorCode::Parse) << u""_s << qsizetype(0);
+        QTest::newRow("relative target") << QByteArray("GET x HTTP/1.1\r\nHost: a\r\n\r\n") << 2 << int(ErrorCode::Parse) << u""_s << qsizetype(0);
+        QTest::newRow("no host") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 2 << int(ErrorCode::Parse) << u""_s << qsizetype(0);
+        QTest::newRow("bad header") << QByteArray("GET / HTTP/1.1\r\nHost a\r\n\r\n") << 2 << int(ErrorCode::Parse) << u""_s << qsizetype(0);
+        QTest::newRow("bad length") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n") << 2
+                                    << int(ErrorCode::Parse) << u""_s << qsizetype(0);
+        QTest::newRow("chunked") << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n") << 2
+                                 << int(ErrorCode::NotSupported) << u""_s << qsizetype(0);
+        QTest::newRow("head too big") << (QByteArray("GET / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a')) << 2
+                                      << int(ErrorCode::Full) << u""_s << qsizetype(0);
+        QTest::newRow("body too big") << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999\r\n\r\n") << 2
+                                      << int(ErrorCode::Full) << u""_s << qsizetype(0);
+    }
+    void parse()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(int, result);
+        qsizetype consumed = -1;
+        auto r = HttpRequest::parse(input, &consumed);
+        if (result == 2) {
+            QVERIFY(!r);
+            QFETCH(int, errorCode);
+            QCOMPARE(int(r.error().code), errorCode);
+            return;
+        }
+        QVERIFY(r);
+        if (result == 1) {
+            QVERIFY(!r->has_value());
+            QCOMPARE(consumed, 0);
+            return;
+        }
+        QVERIFY(r->has_value());
+        QFETCH(QString, path);
+        QFETCH(qsizetype, consumed);
+        QCOMPARE((*r)->path, path);
+        QCOMPARE(consumed, consumed);
+    }
+
+    void headers()
+    {
+        qsizetype consumed = 0;
+        auto r = HttpRequest::parse("GET /live/websocket?vsn=2.0.0&_mounts=0 HTTP/1.1\r\nHost: h\r\n"
+                                    "Upgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n\r\n", &consumed);
+        QVERIFY(r && *r);
+        const HttpRequest &q = **r;
+        QVERIFY(q.isWebSocketUpgrade());
+        QVERIFY(q.keepAlive());
+        QCOMPARE(q.header("host"), QByteArray("h"));
+        QCOMPARE(q.query.queryItemValue(u"vsn"_s), u"2.0.0"_s);
+        auto close = HttpRequest::parse("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", &consumed);
+        QVERIFY(!(*close)->keepAlive());
+        auto old = HttpRequest::parse("GET / HTTP/1.0\r\n\r\n", &consumed);
+        QVERIFY(!(*old)->keepAlive());
+    }
+};
+
+QTEST_APPLESS_MAIN(tst_HttpRequest)
+#include "tst_httprequest.moc"

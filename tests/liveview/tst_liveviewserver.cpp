@@ -1,0 +1,543 @@
+// Protocol tests over real sockets: the server on 127.0.0.1:<free port>, a QWebSocket client
+// speaking Phoenix Channels V2 like phoenix.js does.
+#include "core/actorsystem.h"
+#include "liveview/liveviewserver.h"
+#include "testviews/testviews.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace LiveActor;
+using namespace Qt::StringLiterals;
+using namespace std::chrono;
+
+namespace {
+
+struct Page
+{
+    int status = 0;
+    QByteArray head;
+    QByteArray body;
+    QString id, session, csrf;
+};
+
+Page httpGet(quint16 port, const QByteArray &path, const QByteArray &extraHeaders = {})
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(3000))
+        return {};
+    s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\nConnection: close\r\n"
+            + extraHeaders + "\r\n");
+    QByteArray all;
+    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(3000))
+        all += s.readAll();
+    all += s.readAll();
+    Page p;
+    const qsizetype end = all.indexOf("\r\n\r\n");
+    p.head = all.left(end);
+    p.body = all.mid(end + 4);
+    p.status = p.head.mid(9, 3).toInt();
+    auto grab = [&](const char *re) {
+        auto m = QRegularExpression(QString::fromLatin1(re)).match(QString::fromUtf8(p.body));
+        return m.hasMatch() ? m.captured(1) : QString();
+    };
+    p.id = grab(R"re(<div id="(phx-[^"]+)" data-phx-main)re");
+    p.session = grab(R"re(data-phx-session="([^"]+)")re");
+    p.csrf = grab(R"re(<meta name="csrf-token" content="([^"]+)")re");
+    return p;
+}
+
+/// A phoenix.js-like client: one socket, a ref counter, every received frame kept.
+class Client : public QObject
+{
+public:
+    explicit Client(quint16 port, const QString &query = u"vsn=2.0.0"_s)
+    {
+        connect(&ws, &QWebSocket::textMessageReceived, this, [this](const QString &t) {
+            frames.append(QJsonDocument::fromJson(t.toUtf8()).array());
+        });
+        ws.open(QUrl(u"ws://127.0.0.1:%1/live/websocket?%2"_s.arg(port).arg(query)));
+    }
+    bool waitConnected()
+    {
+        return QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::ConnectedState; }, 5000);
+    }
+    QString push(const QString &joinRef, const QString &topic, const QString &event, const QJsonObject &payload)
+    {
+        const QString r = QString::number(++ref);
+        QJsonArray a{joinRef.isEmpty() ? QJsonValue() : QJsonValue(joinRef), r, topic, event, payload};
+        ws.sendTextMessage(QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)));
+        return r;
+    }
+    /// Joins a page's container; returns the join ref.
+    QString join(const Page &p, const QString &url, const QString &csrf = {}, const QString &topicId = {})
+    {
+        const QString r = QString::number(ref + 1);
+        return push(r, u"lv:"_s + (topicId.isEmpty() ? p.id : topicId), u"phx_join"_s,
+                    {{u"url"_s, url}, {u"params"_s, QJsonObject{{u"_csrf_token"_s, csrf.isEmpty() ? p.csrf : csrf}, {u"_mounts"_s, 0}}},
+                     {u"session"_s, p.session}, {u"static"_s, QJsonValue()}, {u"sticky"_s, false}});
+    }
+    QString click(const QString &joinRef, const QString &topic, const QString &event, const QJsonObject &value = {})
+    {
+        return push(joinRef, topic, u"event"_s, {{u"type"_s, u"click"_s}, {u"event"_s, event}, {u"value"_s, value}});
+    }
+    /// The reply to ref (waits).
+    QJsonArray reply(const QString &r, int timeoutMs = 5000)
+    {
+        QJsonArray found;
+        auto find = [&] {
+            for (const auto &f : std::as_const(frames))
+                if (f.at(3).toString() == u"phx_reply" && f.at(1).toString() == r) {
+                    found = f;
+                    return true;
+                }
+            return false;
+        };
+        QTest::qWaitFor(find, timeoutMs);
+        return found;
+    }
+    QList<QJsonArray> events(const QString &event) const
+    {
+        QList<QJsonArray> out;
+        for (const auto &f : frames)
+            if (f.at(3).toString() == event)
+                out.append(f);
+        return out;
+    }
+    QWebSocket ws;
+    QList<QJsonArray> frames;
+    int ref = 0;
+};
+
+QJsonObject response(const QJsonArray &reply)
+{
+    return reply.at(4).toObject().value(u"response"_s).toObject();
+}
+QString status(const QJsonArray &reply)
+{
+    return reply.at(4).toObject().value(u"status"_s).toString();
+}
+
+/// One server + actor system per test.
+struct Fixture
+{
+    explicit Fixture(std::function<void(ServerConfig &)> tweak = {})
+        : system(SystemConfig{.executors = 2})
+    {
+        ServerConfig c;
+        c.port = 0;
+        c.stateDir = dir.path();
+        c.secret = "test-secret-test-secret-test-secret";
+        if (tweak)
+            tweak(c);
+        server = std::make_unique<LiveViewServer>(c, system);
+        ok = bool(TestViews::registerAll(*server)) && bool(server->listen());
+    }
+    ~Fixture()
+    {
+        server->shutdown(milliseconds(3000));
+        system.shutdown(milliseconds(3000));
+    }
+    quint16 port() const { return server->port(); }
+    QString url(const QString &path) const { return u"http://127.0.0.1:%1%2"_s.arg(port()).arg(path); }
+
+    QTemporaryDir dir;
+    ActorSystem system;
+    std::unique_ptr<LiveViewServer> server;
+    bool ok = false;
+};
+
+} // namespace
+
+class tst_LiveViewServer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void deadRenderAndAssets()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/items/5?q=x");
+        QCOMPARE(p.status, 200);
+        QVERIFY(p.body.contains("<title>Item 5</title>"));
+        QVERIFY(p.body.contains("<p id=\"id\">5</p><p id=\"q\">x</p>"));
+        QVERIFY(!p.id.isEmpty() && !p.session.isEmpty() && !p.csrf.isEmpty());
+        QCOMPARE(p.id.size(), 20); // phx- + 16
+        QVERIFY(p.body.contains("/assets/phoenix_live_view.min.js?vsn="));
+
+        Page missing = httpGet(f.port(), "/nope");
+        QCOMPARE(missing.status, 404);
+        QVERIFY(missing.body.contains("<title>404"));
+
+        Page js = httpGet(f.port(), "/assets/phoenix_live_view.min.js");
+        QCOMPARE(js.status, 200);
+        QVERIFY(js.body.size() > 50000);
+        QVERIFY(js.head.contains("Cache-Control: public, max-age=31536000, immutable"));
+        const auto etag = QRegularExpression(u"ETag: (\"[0-9a-f]+\")"_s).match(QString::fromLatin1(js.head)).captured(1);
+        QVERIFY(!etag.isEmpty());
+        Page cached = httpGet(f.port(), "/assets/phoenix_live_view.min.js", "If-None-Match: " + etag.toLatin1() + "\r\n");
+        QCOMPARE(cached.status, 304);
+        QVERIFY(cached.body.isEmpty());
+    }
+
+    void badUpgrades()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        auto upgrade = [&](const QByteArray &query, const QByteArray &origin) {
+            return httpGet(f.port(), "/live/websocket?" + query,
+                           "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + origin).status;
+        };
+        QCOMPARE(upgrade("vsn=1.0.0", {}), 403);
+        QCOMPARE(upgrade("_csrf_token=x", {}), 403); // no vsn = 1.0.0
+        QCOMPARE(upgrade("vsn=2.0.0", "Origin: http://evil.example\r\n"), 403);
+        QCOMPARE(f.server->stats().connectionsRejected, 3u);
+        Client ok(f.port(), u"vsn=2.0.0&_mounts=0&_track_static%5B0%5D=x&_live_referer=undefined"_s);
+        QVERIFY(ok.waitConnected()); // unknown params ignored
+    }
+
+    void joinHeartbeatEventLeave()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port(), u"vsn=2.0.0&_csrf_token="_s + p.csrf);
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/"_s));
+        QJsonArray r = c.reply(jr);
+        QCOMPARE(status(r), u"ok"_s);
+        QCOMPARE(r.at(0).toString(), jr);
+        QCOMPARE(r.at(2).toString(), topic);
+        const QJsonObject rendered = response(r).value(u"rendered"_s).toObject();
+        QCOMPARE(response(r).value(u"liveview_version"_s).toString(), u"1.1.32"_s);
+        QVERIFY(rendered.value(u"s"_s).isArray());
+        QCOMPARE(rendered.value(u"0"_s).toString(), u"0"_s);      // numbers as strings
+        QCOMPARE(rendered.value(u"2"_s).toString(), u"yes"_s);    // connected mount
+
+        const QString hb = c.push({}, u"phoenix"_s, u"heartbeat"_s, {});
+        QJsonArray hr = c.reply(hb);
+        QCOMPARE(QJsonDocument(hr).toJson(QJsonDocument::Compact),
+                 QByteArray(R"([null,")" + hb.toUtf8() + R"(","phoenix","phx_reply",{"response":{},"status":"ok"}])"));
+
+        QJsonArray e = c.reply(c.click(jr, topic, u"inc"_s));
+        QCOMPARE(status(e), u"ok"_s);
+        QCOMPARE(QJsonDocument(response(e)).toJson(QJsonDocument::Compact), QByteArray(R"({"diff":{"0":"1"}})"));
+        e = c.reply(c.click(jr, topic, u"inc"_s, {{u"by"_s, u"5"_s}}));
+        QCOMPARE(response(e).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"6"_s);
+        // unknown client pushes are still answered
+        QCOMPARE(status(c.reply(c.push(jr, topic, u"cids_will_destroy"_s, {{u"cids"_s, QJsonArray{1}}}))), u"ok"_s);
+        // title + pushEvent ride on the reply
+        e = c.reply(c.click(jr, topic, u"title"_s, {{u"title"_s, u"T<1>"_s}}));
+        QCOMPARE(response(e).value(u"diff"_s).toObject().value(u"t"_s).toString(), u"T<1>"_s);
+        QCOMPARE(response(e).value(u"diff"_s).toObject().value(u"e"_s).toArray().at(0).toArray().at(0).toString(), u"titled"_s);
+        QCOMPARE(f.server->stats().activeViews, 1);
+
+        const QString lr = c.push(jr, topic, u"phx_leave"_s, {});
+        QCOMPARE(status(c.reply(lr)), u"ok"_s);
+        QVERIFY(QTest::qWaitFor([&] { return !c.events(u"phx_close"_s).isEmpty(); }, 3000));
+        QCOMPARE(c.events(u"phx_close"_s).first().at(0).toString(), jr);
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeViews == 0; }, 3000));
+        QJsonArray after = c.reply(c.click(jr, topic, u"inc"_s));
+        QCOMPARE(response(after).value(u"reason"_s).toString(), u"unmatched topic"_s);
+        QVERIFY(after.at(0).isNull());
+    }
+
+    void formEvents()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/form");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/form"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        QJsonArray e = c.reply(c.push(jr, topic, u"event"_s,
+            {{u"type"_s, u"form"_s}, {u"event"_s, u"validate"_s},
+             {u"value"_s, u"user%5Bname%5D=Ann&_unused_user%5Bx%5D=&user%5Btags%5D%5B%5D=a&user%5Btags%5D%5B%5D=b"_s},
+             {u"meta"_s, QJsonObject{{u"_target"_s, u"user[name]"_s}}}, {u"uploads"_s, QJsonObject{}}}));
+        const QJsonObject diff = response(e).value(u"diff"_s).toObject();
+        QCOMPARE(diff.value(u"0"_s).toString(), u"Ann"_s);
+        QCOMPARE(diff.value(u"1"_s).toString(), u"user.name"_s);
+        QCOMPARE(diff.value(u"2"_s).toString(), u"a,b"_s);
+        e = c.reply(c.push(jr, topic, u"event"_s, {{u"type"_s, u"form"_s}, {u"event"_s, u"save"_s},
+                                                   {u"value"_s, u"user%5Bname%5D=Bob"_s}, {u"meta"_s, QJsonObject{}}}));
+        QCOMPARE(response(e).value(u"diff"_s).toObject().value(u"3"_s).toString(), u"saved:Bob"_s);
+        // a malformed form is an error reply, not a crash
+        e = c.reply(c.push(jr, topic, u"event"_s, {{u"type"_s, u"form"_s}, {u"event"_s, u"save"_s},
+                                                   {u"value"_s, u"a=1&a%5Bb%5D=2"_s}}));
+        QCOMPARE(status(e), u"error"_s);
+        QVERIFY(c.events(u"phx_error"_s).isEmpty());
+    }
+
+    void serverPushes()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/timer");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString jr = c.join(p, f.url(u"/timer"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        QVERIFY(QTest::qWaitFor([&] { return c.events(u"diff"_s).size() >= 3; }, 5000));
+        const QJsonArray d = c.events(u"diff"_s).at(2);
+        QCOMPARE(d.at(0).toString(), jr);   // the current join_ref
+        QVERIFY(d.at(1).isNull());          // no ref
+        QCOMPARE(d.at(4).toObject().value(u"0"_s).toString(), u"3"_s);
+    }
+
+    void livePatch()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/items/1");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/items/1"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        QJsonObject r = response(c.reply(c.click(jr, topic, u"next"_s)));
+        QCOMPARE(r.value(u"live_patch"_s).toObject().value(u"to"_s).toString(), u"/items/2?q=patched"_s);
+        QCOMPARE(r.value(u"diff"_s).toObject().value(u"0"_s).toString(), u"2"_s);
+        QCOMPARE(r.value(u"diff"_s).toObject().value(u"t"_s).toString(), u"Item 2"_s);
+        r = response(c.reply(c.push(jr, topic, u"live_patch"_s, {{u"url"_s, f.url(u"/items/9"_s)}})));
+        QCOMPARE(r.value(u"diff"_s).toObject().value(u"0"_s).toString(), u"9"_s);
+        r = response(c.reply(c.push(jr, topic, u"live_patch"_s, {{u"url"_s, f.url(u"/form"_s)}})));
+        QCOMPARE(r.value(u"link_redirect"_s).toBool(), true);
+    }
+
+    void rejoinAndTwoViews()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page a = httpGet(f.port(), "/");
+        Page b = httpGet(f.port(), "/list");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString ta = u"lv:"_s + a.id, tb = u"lv:"_s + b.id;
+        const QString ja = c.join(a, f.url(u"/"_s));
+        const QString jb = c.join(b, f.url(u"/list"_s));
+        QCOMPARE(status(c.reply(ja)), u"ok"_s);
+        QCOMPARE(status(c.reply(jb)), u"ok"_s);
+        QCOMPARE(f.server->stats().activeViews, 2);
+        QCOMPARE(response(c.reply(c.click(ja, ta, u"inc"_s))).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"1"_s);
+        const QJsonObject ld = response(c.reply(c.click(jb, tb, u"reverse"_s))).value(u"diff"_s).toObject();
+        QCOMPARE(QJsonDocument(ld).toJson(QJsonDocument::Compact),
+                 QByteArray(R"({"0":{"k":{"0":2,"2":0,"kc":3,"km":true}}})"));
+        // join the same topic again: the old join is closed first, the new one mounts fresh
+        const QString ja2 = c.join(a, f.url(u"/"_s));
+        QJsonArray r = c.reply(ja2);
+        QCOMPARE(status(r), u"ok"_s);
+        QCOMPARE(response(r).value(u"rendered"_s).toObject().value(u"0"_s).toString(), u"0"_s);
+        const auto closes = c.events(u"phx_close"_s);
+        QCOMPARE(closes.size(), 1);
+        QCOMPARE(closes.first().at(0).toString(), ja);
+        // a late leave for the old join must not stop the new view
+        QCOMPARE(status(c.reply(c.push(ja, ta, u"phx_leave"_s, {}))), u"ok"_s);
+        QCOMPARE(status(c.reply(c.click(ja2, ta, u"inc"_s))), u"ok"_s);
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeViews == 2; }, 3000));
+    }
+
+    void joinRefusals()
+    {
+        Fixture f([](ServerConfig &c) { c.tokenMaxAge = seconds(1); });
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        Page tampered = p;
+        tampered.session[5] = tampered.session[5] == u'A' ? u'B' : u'A';
+        QCOMPARE(response(c.reply(c.join(tampered, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
+        QCOMPARE(response(c.reply(c.join(p, f.url(u"/"_s), u"wrong-csrf"_s))).value(u"reason"_s).toString(), u"unauthorized"_s);
+        QCOMPARE(response(c.reply(c.join(p, f.url(u"/"_s), {}, u"phx-other"_s))).value(u"reason"_s).toString(), u"stale"_s);
+        QCOMPARE(response(c.reply(c.join(p, f.url(u"/nowhere"_s)))).value(u"reason"_s).toString(), u"stale"_s);
+        const QString rj = c.push(u"77"_s, u"lv:"_s + p.id, u"phx_join"_s,
+                                  {{u"redirect"_s, f.url(u"/nowhere"_s)}, {u"params"_s, QJsonObject{{u"_csrf_token"_s, p.csrf}}},
+                                   {u"session"_s, p.session}});
+        QCOMPARE(response(c.reply(rj)).value(u"reason"_s).toString(), u"unauthorized"_s);
+        QJsonArray other = c.reply(c.push(u"9"_s, u"room:lobby"_s, u"phx_join"_s, {}));
+        QCOMPARE(response(other).value(u"reason"_s).toString(), u"unmatched topic"_s);
+        QVERIFY(other.at(0).isNull());
+        QTest::qWait(2100); // token expiry
+        QCOMPARE(response(c.reply(c.join(p, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
+        QCOMPARE(f.server->stats().activeViews, 0);
+    }
+
+    void malformedAndOversized_data()
+    {
+        QTest::addColumn<QString>("frame");
+        QTest::addColumn<int>("closeCode");
+        QTest::newRow("not json") << u"garbage"_s << int(QWebSocketProtocol::CloseCodeProtocolError);
+        QTest::newRow("object") << u"{\"a\":1}"_s << int(QWebSocketProtocol::CloseCodeProtocolError);
+        QTest::newRow("short array") << u"[null,\"1\",\"phoenix\"]"_s << int(QWebSocketProtocol::CloseCodeProtocolError);
+        QTest::newRow("oversized") << (u"[null,\"1\",\"phoenix\",\"heartbeat\",{\"x\":\""_s + QString(5000, u'a') + u"\"}]"_s)
+                                   << int(QWebSocketProtocol::CloseCodeTooMuchData);
+    }
+    void malformedAndOversized()
+    {
+        QFETCH(QString, frame);
+        QFETCH(int, closeCode);
+        Fixture f([](ServerConfig &c) { c.maxFrameBytes = 4096; });
+        QVERIFY(f.ok);
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        c.ws.sendTextMessage(frame);
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(int(c.ws.closeCode()), closeCode);
+        // the server survives and serves the next client
+        Client next(f.port());
+        QVERIFY(next.waitConnected());
+        QCOMPARE(status(next.reply(next.push({}, u"phoenix"_s, u"heartbeat"_s, {}))), u"ok"_s);
+    }
+
+    void floodIsOverloadedNotDropped()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const int n = 400;
+        QStringList refs;
+        for (int i = 0; i < n; ++i)
+            refs.append(c.click(jr, topic, u"slow"_s, {{u"ms"_s, 2}}));
+        c.ws.flush();
+        auto replies = [&] { return c.events(u"phx_reply"_s).size() - 1; };
+        QVERIFY2(QTest::qWaitFor([&] { return replies() >= n; }, 30000), qPrintable(QString::number(replies())));
+        int ok = 0, overloaded = 0;
+        for (const auto &fr : c.events(u"phx_reply"_s)) {
+            if (fr.at(1).toString() == jr)
+                continue;
+            if (status(fr) == u"ok")
+                ++ok;
+            else if (response(fr).value(u"reason"_s).toString() == u"overloaded")
+                ++overloaded;
+        }
+        QCOMPARE(ok + overloaded, n);   // every push answered
+        QVERIFY(overloaded > 0);        // the bounded mailboxes pushed back
+        QVERIFY(ok >= 50);
+        QCOMPARE(f.server->stats().overloaded, quint64(overloaded));
+        // the counter equals the number of increments the view really did
+        const QJsonArray last = c.reply(c.click(jr, topic, u"inc"_s));
+        QCOMPARE(response(last).value(u"diff"_s).toObject().value(u"0"_s).toString(), QString::number(ok + 1));
+    }
+
+    void crashGivesPhxErrorThenRejoin()
+    {
+        Fixture f([](ServerConfig &c) { c.viewCrashIntensity = 2; });
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        QString jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        c.reply(c.click(jr, topic, u"inc"_s));
+        QJsonArray cr = c.reply(c.click(jr, topic, u"crash"_s));
+        QCOMPARE(status(cr), u"error"_s);
+        QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 1; }, 3000));
+        const QJsonArray err = c.events(u"phx_error"_s).first();
+        QCOMPARE(err.at(0).toString(), jr);
+        QCOMPARE(err.at(1).toString(), jr);
+        QCOMPARE(err.at(2).toString(), topic);
+        QCOMPARE(f.server->stats().viewCrashes, 1u);
+        // the client rejoins: a fresh mount
+        jr = c.join(p, f.url(u"/"_s));
+        QJsonArray r = c.reply(jr);
+        QCOMPARE(status(r), u"ok"_s);
+        QCOMPARE(response(r).value(u"rendered"_s).toObject().value(u"0"_s).toString(), u"0"_s);
+        // killed from outside (the monitor's Kill) → phx_error as well
+        QUuid viewId;
+        for (const ActorInfo &a : f.system.registry().snapshot().actors)
+            if (a.kind == u"view")
+                viewId = a.id;
+        QVERIFY(!viewId.isNull());
+        f.system.kill(viewId);
+        QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 2; }, 3000));
+        QCOMPARE(c.events(u"phx_error"_s).at(1).at(0).toString(), jr);
+        // a third crash within the period exceeds intensity 2: the session ends, socket closed
+        jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        c.click(jr, topic, u"crash"_s);
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeBadOperation);
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeSessions == 0; }, 3000));
+    }
+
+    void ttlReaping()
+    {
+        Fixture f([](ServerConfig &c) { c.sessionTtl = milliseconds(600); });
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        {
+            Client c(f.port());
+            QVERIFY(c.waitConnected());
+            QCOMPARE(status(c.reply(c.join(p, f.url(u"/"_s)))), u"ok"_s);
+            c.ws.close();
+            QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        }
+        QTest::qWait(250);
+        QCOMPARE(f.server->stats().activeSessions, 1); // kept during the TTL
+        QCOMPARE(f.server->stats().activeViews, 1);
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeSessions == 0; }, 3000));
+        QCOMPARE(f.server->stats().activeViews, 0);
+        QCOMPARE(f.server->stats().sessionsReaped, 1u);
+    }
+
+    void idleSocketClosed()
+    {
+        Fixture f([](ServerConfig &c) { c.idleTimeout = milliseconds(400); });
+        QVERIFY(f.ok);
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    }
+
+    void gracefulShutdown()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        // in-flight events are answered before the socket closes
+        QStringList refs;
+        for (int i = 0; i < 20; ++i)
+            refs.append(c.click(jr, topic, u"slow"_s, {{u"ms"_s, 5}}));
+        c.ws.flush();
+        QTest::qWait(30);
+        QVERIFY(f.server->shutdown(milliseconds(5000)));
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        int answered = 0;
+        for (const QString &r : refs)
+            for (const auto &fr : std::as_const(c.frames))
+                if (fr.at(3).toString() == u"phx_reply" && fr.at(1).toString() == r)
+                    ++answered;
+        QVERIFY2(answered > 0, "events received before shutdown were answered");
+        QCOMPARE(f.server->stats().openSockets, 0);
+        QVERIFY(!f.server->isListening());
+        QCOMPARE(httpGet(f.port(), "/").status, 0); // no longer accepting
+    }
+};
+
+QTEST_MAIN(tst_LiveViewServer)
+#include "tst_liveviewserver.moc"
+
