@@ -515,6 +515,49 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_system->registry().count() < 100, 10000);
     }
 
+    void tickCpuBudgetStretchesInterval_data()
+    {
+        QTest::addColumn<double>("budget");
+        QTest::addColumn<bool>("stretched");
+        QTest::newRow("tiny budget") << 1e-7 << true;
+        QTest::newRow("no budget") << 0.0 << false;
+    }
+    void tickCpuBudgetStretchesInterval()
+    {
+        QFETCH(double, budget);
+        QFETCH(bool, stretched);
+        ControlConfig config;
+        config.port = 0;
+        config.stateDir.clear();
+        config.operateToken = u"budget-operate"_s;
+        config.readOnlyToken = u"budget-read"_s;
+        config.tickCpuBudget = budget;
+        ControlServer server(*m_system, config);
+        QVERIFY(server.start());
+        ControlTestClient client;
+        QVERIFY(client.open(server.url()));
+        QVERIFY(client.auth(u"budget-operate"_s));
+        QVERIFY(client.subscribe(50));
+        if (stretched) {
+            // The first tick already costs more than the budget: the tick goes to the 10 s cap.
+            QTRY_VERIFY(server.stats().ticks >= 1);
+            QCOMPARE(server.stats().lastIntervalMs, 10000);
+        } else {
+            QTRY_VERIFY(server.stats().ticks >= 3);
+            QCOMPARE(server.stats().lastIntervalMs, 50);
+        }
+        // Stretched or not, changes still arrive.
+        ActorRef extra = m_system->spawn<Worker>({.kind = u"session"_s});
+        const std::string id = extra.id().toString(QUuid::WithoutBraces).toStdString();
+        QVERIFY(client.waitFor([&](const pb::ServerMessage &s) {
+            for (const pb::Actor &a : s.delta().added())
+                if (a.id() == id)
+                    return true;
+            return false;
+        }, 15000));
+        m_system->kill(extra.id());
+    }
+
     void severalMonitorsAtOnce()
     {
         auto a = liveClient(m_server->operateToken());
