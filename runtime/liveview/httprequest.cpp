@@ -32,7 +32,12 @@ bool HttpRequest::keepAlive() const
 
 bool HttpRequest::isWebSocketUpgrade() const
 {
-    return header("upgrade").toLower() == "websocket" && header("connection").toLower().contains("upgrade");
+    if (header("upgrade").toLower() != "websocket")
+        return false;
+    for (const auto &h : headers)
+        if (h.first == "connection" && h.second.toLower().contains("upgrade"))
+            return true;
+    return false;
 }
 
 static bool isToken(const QByteArray &s)

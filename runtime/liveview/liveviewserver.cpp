@@ -414,7 +414,7 @@ void LiveViewServer::onWebSocket()
             ws->deleteLater();
             continue;
         }
-        new SocketBridge(ws, m_state); // child of ws: buffers frames until the session attaches
+        auto *bridge = new SocketBridge(ws, m_state); // child of ws: buffers frames until the session attaches
         const int ex = m_system.pickExecutor(Placement::LeastLoaded);
         ws->setParent(nullptr);
         ws->moveToThread(m_system.executor(ex).thread());
@@ -425,8 +425,8 @@ void LiveViewServer::onWebSocket()
         spec.options = SpawnOptions{.kind = u"session"_s, .name = peer, .capacity = m_state->config.sessionMailbox,
                                     .executor = ex, .detail = {{u"peer"_s, peer}}};
         auto state = m_state;
-        spec.start = [state, ws, peer]() -> std::unique_ptr<Actor> {
-            return std::make_unique<SessionActor>(state, ws, peer);
+        spec.start = [state, ws, bridge, peer]() -> std::unique_ptr<Actor> {
+            return std::make_unique<SessionActor>(state, ws, bridge, peer);
         };
         QPointer<QWebSocket> guard(ws);
         Supervisor::startChild(m_sessionSupervisor, std::move(spec), this, [guard](Result<ActorRef> r) {

@@ -12,8 +12,8 @@ using namespace std::chrono;
 
 namespace LiveActor {
 
-SessionActor::SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, QString peer)
-    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer))
+SessionActor::SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, SocketBridge *bridge, QString peer)
+    : m_state(std::move(state)), m_socket(socket), m_bridge(bridge), m_peer(std::move(peer))
 {
 }
 
@@ -25,7 +25,6 @@ Result<void> SessionActor::started()
     m_counted = true;
     setTrapExit(true);
     m_writer = std::make_shared<ChannelWriter>(m_socket);
-    m_bridge = m_socket->findChild<SocketBridge *>(QString(), Qt::FindDirectChildrenOnly);
     if (!m_bridge)
         return fail(ErrorCode::Internal, u"session socket has no bridge"_s);
     m_lastFrame = m_lastActivity = m_lastHealth = executor().now();

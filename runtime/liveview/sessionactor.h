@@ -34,7 +34,7 @@ class SocketBridge;
 class SessionActor : public Actor
 {
 public:
-    SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, QString peer);
+    SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, SocketBridge *bridge, QString peer);
     ~SessionActor() override;
 
 protected:

@@ -30,15 +30,16 @@ struct Page
 
 Page httpGet(quint16 port, const QByteArray &path, const QByteArray &extraHeaders = {})
 {
+    // The server runs on this thread: wait with the event loop running, never blocking.
     QTcpSocket s;
+    QByteArray all;
+    QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { all += s.readAll(); });
     s.connectToHost(QHostAddress::LocalHost, port);
-    if (!s.waitForConnected(3000))
+    if (!QTest::qWaitFor([&] { return s.state() == QAbstractSocket::ConnectedState; }, 3000))
         return {};
     s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\nConnection: close\r\n"
             + extraHeaders + "\r\n");
-    QByteArray all;
-    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(3000))
-        all += s.readAll();
+    QTest::qWaitFor([&] { return s.state() == QAbstractSocket::UnconnectedState; }, 5000);
     all += s.readAll();
     Page p;
     const qsizetype end = all.indexOf("\r\n\r\n");
@@ -220,7 +221,8 @@ private Q_SLOTS:
         QCOMPARE(r.at(2).toString(), topic);
         const QJsonObject rendered = response(r).value(u"rendered"_s).toObject();
         QCOMPARE(response(r).value(u"liveview_version"_s).toString(), u"1.1.32"_s);
-        QVERIFY(rendered.value(u"s"_s).isArray());
+        QVERIFY2(rendered.value(u"s"_s).isArray() || rendered.contains(u"p"_s),
+                 QJsonDocument(rendered).toJson(QJsonDocument::Compact).constData());
         QCOMPARE(rendered.value(u"0"_s).toString(), u"0"_s);      // numbers as strings
         QCOMPARE(rendered.value(u"2"_s).toString(), u"yes"_s);    // connected mount
 
