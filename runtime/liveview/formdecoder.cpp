@@ -152,8 +152,12 @@ Result<QJsonObject> FormDecoder::decodeFormEvent(const QJsonObject &eventPayload
     const QJsonObject meta = eventPayload.value(u"meta").toObject();
     for (auto it = meta.begin(); it != meta.end(); ++it) {
         if (it.key() == u"_target" && it.value().isString()) {
+            // "user[tags][]" → ["user","tags"]: the list marker is not a key.
+            QStringList segments = keyPath(it.value().toString());
+            while (segments.size() > 1 && segments.last().isEmpty())
+                segments.removeLast();
             QJsonArray path;
-            for (const QString &seg : keyPath(it.value().toString()))
+            for (const QString &seg : std::as_const(segments))
                 path.append(seg);
             out.insert(u"_target"_s, path);
         } else {

@@ -19,7 +19,8 @@ namespace LiveActor {
 /// - keyPath("user[name]") → ["user","name"] (how `meta._target` becomes a key path).
 /// - decodeFormEvent(payload) takes a whole `event` payload with `"type":"form"` and returns the
 ///   value for the handler: the decoded `value`, merged with `meta`, where a string `_target` is
-///   replaced by its key path (a JSON array). Non-form events: `value` as sent (an object), or
+///   replaced by its key path (a JSON array;
+///   a trailing `[]` is dropped: "user[tags][]" → ["user","tags"]). Non-form events: `value` as sent (an object), or
 ///   {"value": v} for a scalar.
 /// Stateless and thread-safe.
 class FormDecoder

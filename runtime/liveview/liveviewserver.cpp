@@ -114,6 +114,7 @@ QByteArray reasonPhrase(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 302: return "Found";
     case 304: return "Not Modified";
     case 400: return "Bad Request";
@@ -466,6 +467,10 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
             return;
         }
         writeResponse(socket, 200, it->contentType, it->body, headers, keepAlive, head);
+        return;
+    }
+    if (request.path == u"/favicon.ico") {
+        writeResponse(socket, 204, {}, {}, {{"Cache-Control", "public, max-age=86400"}}, keepAlive, true);
         return;
     }
     if (request.path == u"/health") {

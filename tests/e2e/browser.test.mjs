@@ -78,7 +78,7 @@ test("form: phx-change echoes with _target, phx-submit saves", async () => {
   assert.equal(await text(page, "#target"), "user.name");
   await page.check("#tag2");
   await page.waitForFunction(() => document.querySelector("#tags").textContent === "b");
-  assert.equal(await text(page, "#target"), "user.tags");
+  assert.equal(await text(page, "#target"), "user.tags");  // "user[tags][]" as a key path
   await page.click("#save");
   await page.waitForFunction(() => document.querySelector("#saved").textContent === "saved:Ann");
   assert.equal(await page.inputValue("#name"), "Ann");
@@ -98,8 +98,9 @@ test("keyed list: add, remove, reorder", async () => {
   const page = await openLive("/list");
   const items = () => page.$$eval("#items li", (els) => els.map((e) => e.id + "=" + e.textContent));
   assert.deepEqual(await items(), ["item-1=one", "item-2=two", "item-3=three"]);
-  // Mark a DOM node: a keyed move must keep the element, not re-create it.
-  await page.$eval("#item-2", (e) => { e.dataset.marker = "kept"; });
+  // Mark a DOM node with an expando property (morphdom resets attributes, not properties):
+  // a keyed move must keep the element, not re-create it.
+  await page.$eval("#item-2", (e) => { e.__liveactorMarker = "kept"; });
   await page.click("#add");
   await page.waitForFunction(() => document.querySelectorAll("#items li").length === 4);
   assert.deepEqual(await items(), ["item-1=one", "item-2=two", "item-3=three", "item-4=item4"]);
@@ -109,7 +110,7 @@ test("keyed list: add, remove, reorder", async () => {
   await page.click("#remove-first");
   await page.waitForFunction(() => document.querySelectorAll("#items li").length === 3);
   assert.deepEqual(await items(), ["item-3=three", "item-2=two", "item-1=one"]);
-  assert.equal(await page.$eval("#item-2", (e) => e.dataset.marker ?? ""), "kept");
+  assert.equal(await page.$eval("#item-2", (e) => e.__liveactorMarker ?? ""), "kept");
   assert.deepEqual(page.liveErrors, []);
   await page.close();
 });
