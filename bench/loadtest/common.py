@@ -176,7 +176,7 @@ def servers(build, which, python_app=None):
     if "liveactor-cpp" in which:
         exe = build.find("liveactor-testserver") if build.target("liveactor-testserver") else None
         if exe:
-            out["liveactor-cpp"] = lambda: Server(
+            out["liveactor-cpp"] = lambda exe=exe: Server(   # bind exe now: it is reused below
                 "liveactor-cpp", lambda p: [exe, "--port", str(p)], env={"QT_NO_GLIB": "1"}, stdin_pipe=True)
         else:
             log("SKIP liveactor-cpp: liveactor-testserver (tests/e2e) does not build yet")
@@ -191,7 +191,7 @@ def servers(build, which, python_app=None):
             log("SKIP liveactor-py: the liveactor executable (runtime/app) does not build yet")
         else:
             state = tempfile.mkdtemp(prefix="liveactor-bench-state-")
-            out["liveactor-py"] = lambda: Server(
+            out["liveactor-py"] = lambda exe=exe, app=app, state=state: Server(
                 "liveactor-py",
                 lambda p: [exe, "serve", app, "--port", str(p), "--control-port", "0", "--state-dir", state,
                            "--max-connections", "20000"],
