@@ -92,9 +92,9 @@ public:
     FormView()
         : SimpleView(compileOnce(
             u"<div id=\"form\"><form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">"
-            "<input id=\"name\" name=\"user[name]\" type=\"text\" value=\"\"/>"
-            "<input id=\"tag1\" name=\"user[tags][]\" type=\"checkbox\" value=\"a\"/>"
-            "<input id=\"tag2\" name=\"user[tags][]\" type=\"checkbox\" value=\"b\"/>"
+            "<input id=\"name\" name=\"user[name]\" type=\"text\" value=\"{{ echo }}\"/>"
+            "<input id=\"tag1\" name=\"user[tags][]\" type=\"checkbox\" value=\"a\"{% if tag_a %} checked{% endif %}/>"
+            "<input id=\"tag2\" name=\"user[tags][]\" type=\"checkbox\" value=\"b\"{% if tag_b %} checked{% endif %}/>"
             "<button id=\"save\" type=\"submit\">Save</button></form>"
             "<p id=\"echo\">{{ echo }}</p><p id=\"target\">{{ target }}</p><p id=\"tags\">{{ tags }}</p>"
             "<p id=\"saved\">{{ saved }}</p><span id=\"mount\">{{ mount }}</span></div>"_s))
@@ -106,6 +106,8 @@ public:
         set(u"target"_s, u""_s);
         set(u"tags"_s, u""_s);
         set(u"saved"_s, u""_s);
+        set(u"tag_a"_s, false);
+        set(u"tag_b"_s, false);
         return {};
     }
     Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
@@ -121,6 +123,8 @@ public:
                 path.append(p.toString());
             set(u"target"_s, path.join(u'.'));
             set(u"tags"_s, tags.join(u','));
+            set(u"tag_a"_s, tags.contains(u"a"_s));
+            set(u"tag_b"_s, tags.contains(u"b"_s));
             return {};
         }
         if (event == u"save") {
