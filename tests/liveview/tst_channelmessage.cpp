@@ -67,8 +67,8 @@ private Q_SLOTS:
                                    << QByteArray(R"([null,"7","phoenix","phx_reply",{"status":"ok","response":{}}])");
         QTest::newRow("event") << QByteArray(R"(["4","9","lv:phx-a","event",{}])")
                                << QByteArray(R"(["4","9","lv:phx-a","phx_reply",{"status":"ok","response":{}}])");
-        QTest::newRow("escaping") << QByteArray(R"(["\"","9","lv:\"x\\","event",{}])")
-                                  << QByteArray(R"(["\"","9","lv:\"x\\","phx_reply",{"status":"ok","response":{}}])");
+        QTest::newRow("escaping") << QByteArray("[\"\\\"\",\"9\",\"lv:\\\"x\\\\\",\"event\",{}]")
+                                  << QByteArray("[\"\\\"\",\"9\",\"lv:\\\"x\\\\\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
     }
     void encode()
     {
