@@ -35,8 +35,9 @@ Result<void> insertIntoArray(QJsonArray &arr, const QStringList &path, int index
     bool reuse = false;
     if (!arr.isEmpty() && arr.last().isObject()) {
         element = arr.last().toObject();
-        reuse = !element.contains(next) || index + 1 < path.size() && element.value(next).isObject()
-                    && !element.value(next).toObject().contains(path.value(index + 1));
+        reuse = !element.contains(next)
+            || (index + 1 < path.size() && element.value(next).isObject()
+                && !element.value(next).toObject().contains(path.value(index + 1)));
     }
     if (!reuse)
         element = QJsonObject();
