@@ -42,18 +42,21 @@ void drainContextCalls()
 }
 } // namespace
 
-void runOnContext(QObject *context, std::move_only_function<void()> fn)
+void runOnContext(const QPointer<QObject> &context, QThread *thread, std::move_only_function<void()> fn)
 {
-    QThread *thread = context->thread();
     if (thread == QThread::currentThread()) {
-        fn();
+        if (context)
+            fn();
         return;
     }
+    QObject *target = context.data();
+    if (!target)
+        return; // the context is gone: drop the callback
     {
         std::lock_guard lock(s_contextMutex);
-        s_contextCalls[thread].push_back(ContextCall{QPointer<QObject>(context), std::move(fn)});
+        s_contextCalls[thread].push_back(ContextCall{context, std::move(fn)});
     }
-    QMetaObject::invokeMethod(context, [] { drainContextCalls(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(target, [] { drainContextCalls(); }, Qt::QueuedConnection);
 }
 
 // ---------------------------------------------------------------- ReplySlot

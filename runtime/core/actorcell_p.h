@@ -155,11 +155,11 @@ private:
     quint32 m_activations = 0;
 };
 
-/// Runs fn on context's thread. The callable travels through a std::mutex-guarded queue and
-/// Qt only carries a capture-less "drain" call: Qt's own locks are invisible to ThreadSanitizer
-/// (Debian's Qt is not instrumented), so data handed over inside a queued functor would be
-/// reported as racing. Callbacks whose context was destroyed are dropped.
-void runOnContext(QObject *context, std::move_only_function<void()> fn);
+/// Runs fn on `thread` (the context's thread), or drops it if `context` is gone by then. The
+/// callable travels through a std::mutex-guarded queue and Qt only carries a capture-less "drain"
+/// call: Qt's own locks are invisible to ThreadSanitizer (Debian's Qt is not instrumented), so
+/// data handed over inside a queued functor would be reported as racing.
+void runOnContext(const QPointer<QObject> &context, QThread *thread, std::move_only_function<void()> fn);
 
 template<typename T>
 std::move_only_function<void(T)> onContext(QObject *context, std::function<void(T)> fn)
@@ -168,8 +168,12 @@ std::move_only_function<void(T)> onContext(QObject *context, std::function<void(
         return [](T) { };
     if (!context)
         return [fn = std::move(fn)](T value) mutable { fn(std::move(value)); };
-    return [context, fn = std::move(fn)](T value) mutable {
-        runOnContext(context, [fn = std::move(fn), value = std::move(value)]() mutable { fn(std::move(value)); });
+    // Read the context's thread now, on the caller's thread while it is surely alive: the
+    // callback may fire after the context was destroyed (then it is dropped, never touched).
+    QPointer<QObject> guard(context);
+    QThread *thread = context->thread();
+    return [guard, thread, fn = std::move(fn)](T value) mutable {
+        runOnContext(guard, thread, [fn = std::move(fn), value = std::move(value)]() mutable { fn(std::move(value)); });
     };
 }
 
