@@ -39,11 +39,7 @@ void SessionActor::scheduleTick()
     const auto &c = m_state->config;
     auto period = std::min({c.idleTimeout, c.sessionTtl, c.healthInterval}) / 3;
     period = std::clamp(period, milliseconds(20), milliseconds(1000));
-    // A QTimer on this executor rather than Actor::sendAfter (see the report on core timers).
-    // A tick that meets a full mailbox is skipped; the next one comes.
-    if (!m_timers)
-        m_timers = new QObject;
-    QTimer::singleShot(period, m_timers, [ref = self()] { ref.tell(SessionTick{}); });
+    sendAfter(period, SessionTick{}); // system lane: never Full, cancelled when the session exits
 }
 
 Result<void> SessionActor::handle(Message &message)
@@ -288,8 +284,6 @@ void SessionActor::stopping(const ExitReason &reason)
         m_state->counters.activeSessions.fetch_sub(1);
     if (m_bridge)
         m_bridge->detach();
-    delete m_timers;
-    m_timers = nullptr;
     closeSocket(reason.isNormal() ? QWebSocketProtocol::CloseCodeGoingAway
                                   : QWebSocketProtocol::CloseCodeBadOperation,
                 reason.isNormal() ? u"session ended"_s : u"session crashed"_s);

@@ -73,7 +73,6 @@ private:
     bool m_socketGone = false;
     bool m_shuttingDown = false;
     bool m_counted = false;
-    QObject *m_timers = nullptr; // owns the tick QTimer (executor thread)
 };
 
 } // namespace LiveActor

@@ -301,9 +301,6 @@ QJsonObject ViewActor::navigationMembers() const
 
 void ViewActor::stopping(const ExitReason &reason)
 {
-    m_timers.clear();
-    delete m_timerOwner; // cancels pending timers
-    m_timerOwner = nullptr;
     m_setup.state->pubsub.unsubscribeAll(self());
     if (m_counted)
         m_setup.state->counters.activeViews.fetch_sub(1);
@@ -358,34 +355,13 @@ int ViewActor::broadcast(const QString &topic, const QVariant &payload)
 
 quint64 ViewActor::sendAfter(std::chrono::milliseconds delay, const ViewInfo &info)
 {
-    // QTimers on this executor (owned by m_timerOwner, so they die with the view). A delivery
-    // that meets a full mailbox is retried every 10 ms: timer messages are never dropped.
-    if (!m_timerOwner)
-        m_timerOwner = new QObject;
-    const quint64 id = m_nextTimer++;
-    auto *timer = new QTimer(m_timerOwner);
-    timer->setSingleShot(true);
-    timer->setTimerType(Qt::PreciseTimer);
-    QObject::connect(timer, &QTimer::timeout, timer, [this, timer, id, ref = self(), info] {
-        if (ref.tell(ViewInfo(info)) == SendStatus::Full) {
-            timer->start(10);
-            return;
-        }
-        m_timers.remove(id);
-        timer->deleteLater();
-    });
-    m_timers.insert(id, timer);
-    timer->start(delay);
-    return id;
+    // Through the system lane: a timer message is never Full, and dies with the view.
+    return Actor::sendAfter(delay, ViewInfo(info));
 }
 
 bool ViewActor::cancelTimer(quint64 id)
 {
-    QTimer *timer = m_timers.take(id);
-    if (!timer)
-        return false;
-    delete timer;
-    return true;
+    return Actor::cancelTimer(id);
 }
 
 } // namespace LiveActor

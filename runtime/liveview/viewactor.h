@@ -90,9 +90,6 @@ private:
     QUrl m_url;
     Effects m_effects;
     bool m_counted = false;
-    QObject *m_timerOwner = nullptr;      // parent of pending sendAfter QTimers (executor thread)
-    QHash<quint64, QTimer *> m_timers;
-    quint64 m_nextTimer = 1;
 };
 
 } // namespace LiveActor
