@@ -222,6 +222,12 @@ bool ActorSystem::shutdown(std::chrono::milliseconds timeout)
         for (auto &executor : m_executors)
             static_cast<ThreadExecutor *>(executor.get())->stop();
     }
+    // Actors that never got to exit (a handler stuck past the timeout, a kill that arrived after
+    // the executors stopped) stay reachable through refs held elsewhere: close their mailboxes so
+    // a late tell() answers Closed instead of scheduling onto an executor that is about to be
+    // destroyed.
+    for (const auto &cell : m_registry->cells())
+        cell->mailbox().closeAll();
     return m_shutdownClean;
 }
 
