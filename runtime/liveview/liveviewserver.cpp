@@ -232,8 +232,11 @@ Result<void> LiveViewServer::listen()
     if (assets().size() != 4)
         return fail(ErrorCode::Internal, u"client assets are missing from the build"_s);
 
+    SpawnOptions supervisorOptions;
+    supervisorOptions.kind = u"supervisor"_s;
+    supervisorOptions.name = u"session-supervisor"_s;
     m_sessionSupervisor = m_system.spawn<Supervisor>(
-        {.kind = u"supervisor"_s, .name = u"session-supervisor"_s},
+        std::move(supervisorOptions),
         SupervisorFlags{RestartStrategy::OneForOne, 0, milliseconds(5000)}, std::vector<ChildSpec>{});
     if (m_sessionSupervisor.isNull())
         return fail(ErrorCode::Closed, u"the actor system is shutting down"_s);
@@ -423,8 +426,11 @@ void LiveViewServer::onWebSocket()
         spec.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         spec.restart = RestartType::Temporary;
         spec.shutdownTimeout = milliseconds(5000);
-        spec.options = SpawnOptions{.kind = u"session"_s, .name = peer, .capacity = m_state->config.sessionMailbox,
-                                    .executor = ex, .detail = {{u"peer"_s, peer}}};
+        spec.options.kind = u"session"_s;
+        spec.options.name = peer;
+        spec.options.capacity = m_state->config.sessionMailbox;
+        spec.options.executor = ex;
+        spec.options.detail = {{u"peer"_s, peer}};
         auto state = m_state;
         spec.start = [state, ws, bridge, peer]() -> std::unique_ptr<Actor> {
             return std::make_unique<SessionActor>(state, ws, bridge, peer);

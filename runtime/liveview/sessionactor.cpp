@@ -164,9 +164,12 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     slot->joinRef = m.joinRef.value_or(m.ref.value_or(QString()));
     ViewSetup setup{m_state, m_writer, slot, m, *route, url,
                     mergedParams(url, route->params), claims->value(u"s").toObject()};
-    ActorRef view = spawn<ViewActor>({.kind = u"view"_s, .name = m.topic, .capacity = m_state->config.viewMailbox,
-                                      .detail = {{u"topic"_s, m.topic}}},
-                                     std::move(setup));
+    SpawnOptions options;
+    options.kind = u"view"_s;
+    options.name = m.topic;
+    options.capacity = m_state->config.viewMailbox;
+    options.detail = {{u"topic"_s, m.topic}};
+    ActorRef view = spawn<ViewActor>(std::move(options), std::move(setup));
     if (view.isNull())
         return error("stale");
     m_views.insert(m.topic, Entry{view, slot});
