@@ -7,6 +7,7 @@
 #include "python/pythonapp.h"
 #include "python/pythoninterpreter.h"
 #include "telemetry/controlserver.h"
+#include "telemetry/metrics.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -60,6 +61,8 @@ int runServeCommand(const ServeOptions &options)
         }
         qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
     }
+    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8",
+                       [&system] { return prometheusMetrics(system.registry()); });
     if (options.reload) {
         (*app)->setReloadEnabled(true);
         QObject::connect(app->get(), &PythonApp::reloaded, &server, [&system] {

@@ -211,6 +211,11 @@ Result<void> LiveViewServer::addRoute(const QString &pattern, ViewFactory factor
     return m_state->router.addRoute(pattern, std::move(factory));
 }
 
+void LiveViewServer::addEndpoint(const QString &path, const QByteArray &contentType, Endpoint handler)
+{
+    m_endpoints.insert(path, {contentType, std::move(handler)});
+}
+
 void LiveViewServer::setSessionProvider(SessionProvider provider)
 {
     m_sessionProvider = std::move(provider);
@@ -481,6 +486,10 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
     }
     if (request.path == u"/health") {
         writeResponse(socket, 200, "text/plain; charset=utf-8", "ok\n", {{"Cache-Control", "no-store"}}, keepAlive, head);
+        return;
+    }
+    if (auto it = m_endpoints.constFind(request.path); it != m_endpoints.cend()) {
+        writeResponse(socket, 200, it->first, it->second(), {{"Cache-Control", "no-store"}}, keepAlive, head);
         return;
     }
     int status = 200;

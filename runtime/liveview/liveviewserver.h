@@ -68,6 +68,13 @@ public:
     Result<void> addRoute(const QString &pattern, ViewFactory factory);
     void setSessionProvider(SessionProvider provider);
 
+    /// A plain-text GET endpoint that is not a view, e.g. Prometheus `/metrics` (the app wires
+    /// it; liveview does not link telemetry). handler returns the body and runs on the main
+    /// thread per request; contentType is sent as is. Add before listen(); a path that is also
+    /// a route is answered by the endpoint.
+    using Endpoint = std::function<QByteArray()>;
+    void addEndpoint(const QString &path, const QByteArray &contentType, Endpoint handler);
+
     /// Resolves the secret, spawns the session supervisor and starts listening.
     /// Errors: Io (cannot bind, or the secret file), InvalidArgument (bad secret).
     Result<void> listen();
@@ -102,6 +109,7 @@ private:
     QWebSocketServer *m_ws = nullptr;
     ActorRef m_sessionSupervisor;
     SessionProvider m_sessionProvider;
+    QHash<QString, std::pair<QByteArray, Endpoint>> m_endpoints;
     QHash<quint16, QPointer<QTcpSocket>> m_upgrading; // by peer port, until QWebSocketServer hands it back
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;

@@ -189,6 +189,31 @@ private Q_SLOTS:
         QVERIFY(cached.body.isEmpty());
     }
 
+    void extraEndpoints()
+    {
+        // The app wires /metrics this way; the handler runs per request, so the body is fresh.
+        QTemporaryDir dir;
+        ActorSystem system(SystemConfig{.executors = 1});
+        ServerConfig c;
+        c.port = 0;
+        c.stateDir = dir.path();
+        c.secret = "test-secret-test-secret-test-secret";
+        LiveViewServer server(c, system);
+        int calls = 0;
+        server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4", [&calls]() -> QByteArray {
+            return "requests " + QByteArray::number(++calls) + "\n";
+        });
+        QVERIFY(bool(server.listen()));
+        Page first = httpGet(server.port(), "/metrics");
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.body, QByteArray("requests 1\n"));
+        QVERIFY(first.head.contains("Content-Type: text/plain; version=0.0.4"));
+        QCOMPARE(httpGet(server.port(), "/metrics").body, QByteArray("requests 2\n"));
+        QCOMPARE(httpGet(server.port(), "/metrics/other").status, 404);
+        server.shutdown(milliseconds(3000));
+        system.shutdown(milliseconds(3000));
+    }
+
     void badUpgrades()
     {
         Fixture f;
