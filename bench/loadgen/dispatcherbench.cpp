@@ -9,7 +9,7 @@
 //
 //   liveactor-dispatcher-bench [--idle 0,1000,10000] [--seconds 2]
 // Prints a table; the last line is one JSON object.
-#include "epolleventdispatcher.h"
+#include "core/epolleventdispatcher.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCommandLineParser>
@@ -139,7 +139,7 @@ double epollDispatcherRoundTrips(int n, double seconds)
 {
     double result = 0;
     std::unique_ptr<QThread> t(QThread::create([&] { result = qtRoundTrips(n, seconds); }));
-    t->setEventDispatcher(new EpollEventDispatcher);
+    t->setEventDispatcher(new LiveActor::EpollEventDispatcher);
     t->start();
     t->wait();
     return result;
@@ -183,7 +183,7 @@ bool selfTest()
         loop.exec();
         ok = echoed >= 1000 && ticks >= 3 && single;
     }));
-    t->setEventDispatcher(new EpollEventDispatcher);
+    t->setEventDispatcher(new LiveActor::EpollEventDispatcher);
     t->start();
     t->wait();
     return ok;

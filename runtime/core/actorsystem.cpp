@@ -20,11 +20,14 @@ ActorSystem::ActorSystem(SystemConfig config, QObject *parent)
     if (m_config.executors <= 0)
         m_config.executors = std::max(1, QThread::idealThreadCount());
     m_config.batchSize = std::clamp(m_config.batchSize, 1, 4096);
+    if (qgetenv("LIVEACTOR_DISPATCHER") == "qt")
+        m_config.dispatcher = SystemConfig::Dispatcher::Qt;
+    const bool useEpoll = m_config.dispatcher == SystemConfig::Dispatcher::Epoll;
     for (int i = 0; i < m_config.executors; ++i) {
         if (m_config.deterministic)
             m_executors.push_back(std::make_unique<ManualExecutor>(this, i, &m_virtualNow));
         else
-            m_executors.push_back(std::make_unique<ThreadExecutor>(this, i, m_config.batchSize, m_config.timeSlice));
+            m_executors.push_back(std::make_unique<ThreadExecutor>(this, i, m_config.batchSize, m_config.timeSlice, useEpoll));
     }
 }
 

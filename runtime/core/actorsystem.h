@@ -32,6 +32,12 @@ struct SystemConfig
     int batchSize = 128;
     /// An executor returns to its event loop after this much work.
     std::chrono::microseconds timeSlice{1000};
+    /// Executor threads' event loops: Epoll (EpollEventDispatcher: a loop iteration costs what is
+    /// ready, not what is registered) or Qt (Qt's own dispatcher, which polls every registered
+    /// socket on each iteration: ~10 ms per wake with 10,000 idle sockets here). The environment
+    /// variable LIVEACTOR_DISPATCHER=qt selects Qt's regardless.
+    enum class Dispatcher { Epoll, Qt };
+    Dispatcher dispatcher = Dispatcher::Epoll;
 };
 
 /// Placement policy for pickExecutor().

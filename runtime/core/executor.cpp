@@ -1,6 +1,7 @@
 #include "core/executor.h"
 
 #include "core/actorcell_p.h"
+#include "core/epolleventdispatcher.h"
 #include "core/executor_p.h"
 
 #include <QCoreApplication>
@@ -116,7 +117,7 @@ void ExecutorContext::customEvent(QEvent *)
 }
 
 ThreadExecutor::ThreadExecutor(ActorSystem *system, int index, int batchSize,
-                               std::chrono::microseconds timeSlice)
+                               std::chrono::microseconds timeSlice, bool epollDispatcher)
     : Executor(system, index)
     , m_batchSize(batchSize)
     , m_timeSlice(timeSlice)
@@ -137,6 +138,8 @@ ThreadExecutor::ThreadExecutor(ActorSystem *system, int index, int batchSize,
         m_finished.release();
     });
     m_thread->setObjectName(QStringLiteral("liveactor-executor-%1").arg(index));
+    if (epollDispatcher)
+        m_thread->setEventDispatcher(new EpollEventDispatcher); // the thread takes ownership
     m_thread->start();
     m_ready.acquire();
 }

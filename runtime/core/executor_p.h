@@ -63,7 +63,8 @@ private:
 class ThreadExecutor final : public Executor
 {
 public:
-    ThreadExecutor(ActorSystem *system, int index, int batchSize, std::chrono::microseconds timeSlice);
+    ThreadExecutor(ActorSystem *system, int index, int batchSize, std::chrono::microseconds timeSlice,
+                   bool epollDispatcher);
     ~ThreadExecutor() override;
 
     QThread *thread() const override { return m_thread; }

@@ -12,12 +12,14 @@
 /// UNIX) rebuild and poll the whole descriptor set on every iteration. With 10,000 idle
 /// sockets on one thread that is ~10 ms per iteration here (liveactor-dispatcher-bench).
 ///
-/// A prototype for the runtime's executors, measured in bench/; install it per thread with
-/// QThread::setEventDispatcher() before the thread starts (or
-/// QCoreApplication::setEventDispatcher() for the main thread). Thread affinity: the thread it is
+/// The executors' event dispatcher (SystemConfig::dispatcher; measured in
+/// bench/loadgen/liveactor-dispatcher-bench). Install it per thread with
+/// QThread::setEventDispatcher() before the thread starts. Thread affinity: the thread it is
 /// installed on; only wakeUp() and interrupt() may be called from other threads. Socket
 /// notifiers are level-triggered like Qt's; timers are precise to 1 ms (all TimerTypes alike).
 /// Errors from epoll_ctl are reported with qWarning, as Qt's dispatchers do.
+namespace LiveActor {
+
 class EpollEventDispatcher : public QAbstractEventDispatcher
 {
 public:
@@ -60,3 +62,5 @@ private:
     QHash<int, Timer> m_timers;
     std::multimap<qint64, int> m_deadlines;   ///< deadline (ms, steady clock) → timer id
 };
+
+} // namespace LiveActor

@@ -1,4 +1,4 @@
-#include "epolleventdispatcher.h"
+#include "core/epolleventdispatcher.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <vector>
+
+namespace LiveActor {
 
 namespace {
 
@@ -228,3 +230,5 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         handled = fireTimers() || handled;
     return handled;
 }
+
+} // namespace LiveActor
