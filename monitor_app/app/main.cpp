@@ -17,10 +17,13 @@ using LiveActor::Monitor::InstanceDiscovery;
 
 int main(int argc, char *argv[])
 {
-    bool dump = false;
-    for (int i = 1; i < argc; ++i)
-        dump = dump || qstrcmp(argv[i], "--dump") == 0;
-    std::unique_ptr<QCoreApplication> app(dump ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
+    // --dump, --help and --version need no display: they get a QCoreApplication.
+    bool headless = false;
+    for (int i = 1; i < argc; ++i) {
+        for (const char *flag : {"--dump", "--help", "-h", "--help-all", "--version", "-v"})
+            headless = headless || qstrcmp(argv[i], flag) == 0;
+    }
+    std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
     QCoreApplication::setOrganizationName(u"liveactor"_s);
     QCoreApplication::setApplicationName(u"liveactor-monitor"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
