@@ -5,14 +5,12 @@
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
 import {spawn} from "node:child_process";
-import {createRequire} from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
-const require = createRequire(path.join(process.env.LIVEACTOR_E2E_NODE_MODULES ?? ".", "noop.js"));
-const {chromium} = require("playwright-core");
+import {launchChromium, openLive as openLiveAt} from "../../e2e/browser.mjs";
 
 let server, browser, base;
 
@@ -32,11 +30,7 @@ before(async () => {
     }
     server.once("exit", (code) => reject(new Error(`liveactor serve exited with ${code}`)));
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -48,16 +42,7 @@ after(async () => {
   }
 });
 
-async function openLive(pathname) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  await page.goto(base + pathname);
-  await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
-  page.liveErrors = errors;
-  return page;
-}
+const openLive = (pathname) => openLiveAt(browser, base, pathname);
 
 const textOf = (page, sel) => page.locator(sel).innerText();
 const waitText = (page, sel, want, timeout = 10000) =>
