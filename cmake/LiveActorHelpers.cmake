@@ -52,3 +52,24 @@ function(liveactor_add_test name)
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_NO_GLIB=1")
 endfunction()
+
+# liveactor_npm_ci(<target> COMMENT text)
+# Installs the current folder's package.json + package-lock.json with `npm ci` (integrity-checked,
+# no install scripts) into ${CMAKE_CURRENT_BINARY_DIR}/node_modules, whose last step touches
+# node_modules/.liveactor-stamp. Adds an ALL target <target> for it.
+function(liveactor_npm_ci target)
+  cmake_parse_arguments(ARG "" "COMMENT" "" ${ARGN})
+  set(_stamp "${CMAKE_CURRENT_BINARY_DIR}/node_modules/.liveactor-stamp")
+  add_custom_command(
+    OUTPUT "${_stamp}"
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different
+            "${CMAKE_CURRENT_SOURCE_DIR}/package.json" "${CMAKE_CURRENT_SOURCE_DIR}/package-lock.json"
+            "${CMAKE_CURRENT_BINARY_DIR}/"
+    COMMAND npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    COMMAND ${CMAKE_COMMAND} -E touch "${_stamp}"
+    DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/package.json" "${CMAKE_CURRENT_SOURCE_DIR}/package-lock.json"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    COMMENT "npm ci: ${ARG_COMMENT}"
+    VERBATIM)
+  add_custom_target(${target} ALL DEPENDS "${_stamp}")
+endfunction()
