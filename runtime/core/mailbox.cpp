@@ -22,9 +22,9 @@ void ewma(double &avg, double sample)
 } // namespace
 
 Mailbox::Mailbox(int capacity)
-    : m_capacity(std::max(1, capacity))
+    : m_capacity(std::max(1, capacity)),
+      m_chunks(std::make_unique<std::unique_ptr<Envelope[]>[]>(size_t((m_capacity + ChunkSize - 1) >> ChunkShift)))
 {
-    m_ring.resize(size_t(m_capacity));
 }
 
 Mailbox::~Mailbox() = default;
@@ -48,7 +48,10 @@ SendStatus Mailbox::push(Envelope &&envelope, bool &scheduleOwner)
     int slot = m_head + m_count;
     if (slot >= m_capacity)
         slot -= m_capacity;
-    m_ring[size_t(slot)] = std::move(envelope);
+    auto &chunk = m_chunks[size_t(slot >> ChunkShift)];
+    if (!chunk)
+        chunk = std::make_unique<Envelope[]>(ChunkSize);
+    chunk[size_t(slot & (ChunkSize - 1))] = std::move(envelope);
     ++m_count;
     ++m_enqueued;
     if (m_count > m_highWater)
@@ -92,7 +95,7 @@ MailboxStats Mailbox::stats() const
     s.length = m_count;
     s.capacity = m_capacity;
     s.highWater = m_highWater;
-    s.systemLength = int(m_system.size());
+    s.systemLength = int(m_system.size() - m_systemHead);
     s.enqueued = m_enqueued;
     s.processed = m_processed;
     s.rejected = m_rejected;
@@ -116,10 +119,17 @@ bool Mailbox::isNormalClosed() const
 bool Mailbox::popSystem(Envelope &out)
 {
     std::lock_guard lock(m_mutex);
-    if (m_system.empty())
+    if (m_systemHead == m_system.size())
         return false;
-    out = std::move(m_system.front());
-    m_system.pop_front();
+    out = std::move(m_system[m_systemHead]);
+    if (++m_systemHead == m_system.size()) {
+        m_system.clear(); // keeps the capacity: a session's periodic tick does not reallocate
+        m_systemHead = 0;
+    } else if (m_systemHead >= 64 && m_systemHead * 2 >= m_system.size()) {
+        // Never drained under a steady stream: drop the consumed prefix now and then.
+        m_system.erase(m_system.begin(), m_system.begin() + qsizetype(m_systemHead));
+        m_systemHead = 0;
+    }
     m_systemCount.fetch_sub(1, std::memory_order_release);
     ++m_processed;
     return true;
@@ -144,7 +154,7 @@ int Mailbox::acquire(int max, int *queued)
         int slot = first + i;
         if (slot >= m_capacity)
             slot -= m_capacity;
-        const qint64 stamp = m_ring[size_t(slot)].stampNs;
+        const qint64 stamp = slotAt(slot).stampNs;
         if (stamp) {
             if (!now)
                 now = nowNs();
@@ -173,7 +183,7 @@ bool Mailbox::releaseAndFinish(int n, qint64 handlerNs)
         m_scheduled = false;
         return false;
     }
-    if (m_count > 0 || !m_system.empty())
+    if (m_count > 0 || m_systemHead < m_system.size())
         return true;
     m_scheduled = false;
     return false;
@@ -203,7 +213,7 @@ bool Mailbox::finishActivation()
         m_scheduled = false;
         return false;
     }
-    if (m_count > 0 || !m_system.empty())
+    if (m_count > 0 || m_systemHead < m_system.size())
         return true;
     m_scheduled = false;
     return false;
@@ -218,7 +228,7 @@ void Mailbox::closeNormal()
 void Mailbox::closeAll()
 {
     std::vector<Envelope> dropped;
-    std::deque<Envelope> droppedSystem;
+    std::vector<Envelope> droppedSystem;
     {
         std::lock_guard lock(m_mutex);
         m_normalClosed = true;
@@ -228,11 +238,13 @@ void Mailbox::closeAll()
             int slot = m_head + i;
             if (slot >= m_capacity)
                 slot -= m_capacity;
-            dropped.push_back(std::move(m_ring[size_t(slot)]));
+            dropped.push_back(std::move(slotAt(slot)));
         }
         m_count = 0;
         m_acquired = 0;
         droppedSystem.swap(m_system);
+        droppedSystem.erase(droppedSystem.begin(), droppedSystem.begin() + qsizetype(m_systemHead));
+        m_systemHead = 0;
         m_systemCount.store(0, std::memory_order_release);
     }
     // Destroyed here, outside the lock: unanswered asks fail with Closed (and may send).
