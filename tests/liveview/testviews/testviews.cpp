@@ -1,10 +1,12 @@
 #include "testviews/testviews.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QThread>
 #include <QUuid>
 
 #include <memory>
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
@@ -13,11 +15,19 @@ namespace LiveActor::TestViews {
 
 namespace {
 
+/// Compiled once per source and shared by every instance, as TemplateEngine does for Python
+/// views (views are constructed on several executor threads).
 Template compileOnce(const QString &source)
 {
+    static std::mutex mutex;
+    static QHash<QString, Template> cache;
+    std::lock_guard lock(mutex);
+    if (auto it = cache.constFind(source); it != cache.cend())
+        return *it;
     auto t = Template::compile(source);
     if (!t)
         qFatal("test view template does not compile: %s", qPrintable(t.error().toString()));
+    cache.insert(source, *t);
     return *t;
 }
 
