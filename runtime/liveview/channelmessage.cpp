@@ -1,5 +1,7 @@
 #include "liveview/channelmessage.h"
 
+#include "template/jsonstring.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -25,18 +27,17 @@ Result<std::optional<QString>> refElement(const QJsonValue &v, const char *what)
     return fail(ErrorCode::Parse, QString::fromLatin1(what) + u" must be a string or null"_s);
 }
 
-void appendRef(QByteArray &out, const std::optional<QString> &ref)
-{
-    if (!ref) {
-        out += "null";
-        return;
-    }
-    out += QJsonDocument(QJsonArray{*ref}).toJson(QJsonDocument::Compact).sliced(1).chopped(1);
-}
-
 void appendString(QByteArray &out, const QString &s)
 {
-    out += QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact).sliced(1).chopped(1);
+    appendJsonString(out, s.toUtf8());
+}
+
+void appendRef(QByteArray &out, const std::optional<QString> &ref)
+{
+    if (!ref)
+        out += "null";
+    else
+        appendString(out, *ref);
 }
 
 } // namespace

@@ -146,35 +146,6 @@ void appendEscapedUtf8(QByteArray &out, const QString &s)
     out.append(b + start, m - start);
 }
 
-void appendJsonString(QByteArray &out, const QByteArray &utf8)
-{
-    static const char hex[] = "0123456789abcdef";
-    out.append('"');
-    const char *p = utf8.constData();
-    const qsizetype n = utf8.size();
-    qsizetype start = 0;
-    for (qsizetype i = 0; i < n; ++i) {
-        const unsigned char c = static_cast<unsigned char>(p[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(p + start, i - start);
-        switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default: {
-            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-            out.append(e, 6);
-        }
-        }
-        start = i + 1;
-    }
-    out.append(p + start, n - start);
-    out.append('"');
-}
-
 static void appendPyJsonString(QByteArray &out, const QString &s)
 {
     // json.dumps with ensure_ascii=True
@@ -489,3 +460,36 @@ std::optional<Value> parseJson(const QByteArray &json, QString *error)
 }
 
 } // namespace LiveActor::TemplateDetail
+
+namespace LiveActor {
+
+void appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    out.append('"');
+    const char *p = utf8.constData();
+    const qsizetype n = utf8.size();
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned char c = static_cast<unsigned char>(p[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(p + start, i - start);
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default: {
+            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            out.append(e, 6);
+        }
+        }
+        start = i + 1;
+    }
+    out.append(p + start, n - start);
+    out.append('"');
+}
+
+} // namespace LiveActor

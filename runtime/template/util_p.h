@@ -3,6 +3,7 @@
 // Private helpers shared by the template sources: Python-compatible formatting, HTML escaping,
 // and a JSON reader/writer that keeps object key order (QJsonObject sorts keys).
 
+#include "template/jsonstring.h"
 #include "template/value.h"
 
 #include <QByteArray>
@@ -22,8 +23,6 @@ QString htmlEscape(const QString &s);
 /// Appends s as UTF-8 with Django's escaping.
 void appendEscapedUtf8(QByteArray &out, const QString &s);
 
-/// Appends a JSON string literal (quotes included) for UTF-8 text.
-void appendJsonString(QByteArray &out, const QByteArray &utf8);
 /// Writes a Value as JSON. pythonStyle: json.dumps defaults (", ", ": ", ensure_ascii).
 void writeJsonValue(QByteArray &out, const Value &v, bool pythonStyle);
 /// Parses JSON keeping key order; nullopt and *error on failure.
