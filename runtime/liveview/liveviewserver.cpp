@@ -6,7 +6,7 @@
 #include "liveview/secretstore.h"
 #include "liveview/serverstate_p.h"
 #include "liveview/sessionactor.h"
-#include "liveview/socketbridge_p.h"
+#include "liveview/websocketconnection_p.h"
 
 #include <QCryptographicHash>
 #include <QEventLoop>
@@ -17,8 +17,15 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketServer>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
@@ -122,6 +129,7 @@ QByteArray reasonPhrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
+    case 426: return "Upgrade Required";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -246,10 +254,6 @@ Result<void> LiveViewServer::listen()
     if (m_sessionSupervisor.isNull())
         return fail(ErrorCode::Closed, u"the actor system is shutting down"_s);
 
-    m_ws = new QWebSocketServer(u"liveactor"_s, QWebSocketServer::NonSecureMode, this);
-    m_ws->setMaxPendingConnections(1 << 16);
-    connect(m_ws, &QWebSocketServer::newConnection, this, &LiveViewServer::onWebSocket);
-
     m_tcp = new QTcpServer(this);
     m_tcp->setMaxPendingConnections(1024);
     connect(m_tcp, &QTcpServer::newConnection, this, &LiveViewServer::onNewConnection);
@@ -290,6 +294,7 @@ ServerStats LiveViewServer::stats() const
     s.events = c.events;
     s.overloaded = c.overloaded;
     s.malformedFrames = c.malformedFrames;
+    s.slowClientsDropped = c.slowClientsDropped;
     s.viewCrashes = c.viewCrashes;
     s.sessionsReaped = c.sessionsReaped;
     s.healthKills = c.healthKills;
@@ -322,7 +327,7 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
     if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
         idle->start(m_state->config.httpIdleTimeout);
     while (socket->bytesAvailable() > 0 && socket->state() == QAbstractSocket::ConnectedState) {
-        // Peek, don't read: an upgrade request must still be in the socket for QWebSocketServer.
+        // Peek, don't read: a request is consumed only once it is complete.
         const QByteArray buffered = socket->peek(socket->bytesAvailable());
         qsizetype consumed = 0;
         auto parsed = HttpRequest::parse(buffered, &consumed, m_state->config.maxHeadBytes,
@@ -341,12 +346,15 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
         const HttpRequest &request = **parsed;
         m_state->counters.httpRequests.fetch_add(1);
         if (request.isWebSocketUpgrade() && request.path == u"/live/websocket") {
+            socket->read(consumed);
             QByteArray status, why;
             if (!upgrade(socket, request, &status, &why)) {
                 m_state->counters.connectionsRejected.fetch_add(1);
                 qCInfo(lcHttp).noquote() << socket->peerAddress().toString() << "upgrade refused:" << why;
-                socket->read(consumed);
-                writeResponse(socket, status.toInt(), "text/plain; charset=utf-8", why + '\n', {}, false);
+                QList<std::pair<QByteArray, QByteArray>> extra;
+                if (status == "426")
+                    extra.append(std::pair<QByteArray, QByteArray>("Sec-WebSocket-Version", "13"));
+                writeResponse(socket, status.toInt(), "text/plain; charset=utf-8", why + '\n', extra, false);
             }
             return;
         }
@@ -387,71 +395,79 @@ bool LiveViewServer::upgrade(QTcpSocket *socket, const HttpRequest &request, QBy
         *why = "too many connections";
         return false;
     }
-    // Hand the untouched upgrade request over; QWebSocketServer answers the handshake.
+    const QByteArray key = request.header("sec-websocket-key").trimmed();
+    if (request.header("sec-websocket-version").trimmed() != "13") {
+        *status = "426";
+        *why = "unsupported WebSocket version (only 13)";
+        return false;
+    }
+    if (QByteArray::fromBase64(key).size() != 16) {
+        *status = "400";
+        *why = "missing or malformed Sec-WebSocket-Key";
+        return false;
+    }
+    if (socket->bytesAvailable() > 0) { // a client must wait for our 101 before it sends frames
+        *status = "400";
+        *why = "data after the upgrade request";
+        return false;
+    }
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        *status = "503";
+        *why = "cannot take the connection: " + QByteArray(std::strerror(errno));
+        return false;
+    }
+    const QByteArray response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                "Sec-WebSocket-Accept: " + webSocketAccept(key) + "\r\n\r\n";
+    const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+    // The QTcpSocket lets go of its descriptor; the connection lives on through the duplicate.
     disconnect(socket, nullptr, this, nullptr);
-    if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
-        delete idle;
-    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    // The socket must not stay a child of the QTcpServer: the QWebSocket that adopts it moves to
-    // an executor thread, and a QObject cannot move away from its parent.
-    socket->setParent(nullptr);
-    m_upgrading.insert(socket->peerPort(), socket);
-    connect(socket, &QObject::destroyed, this, [this, port = socket->peerPort()] { m_upgrading.remove(port); });
-    m_ws->handleConnection(socket);
+    socket->abort();
+    socket->deleteLater();
+    // An empty socket's send buffer always takes ~130 bytes; anything else means the peer is gone.
+    if (::send(fd, response.constData(), size_t(response.size()), MSG_NOSIGNAL | MSG_DONTWAIT) != response.size()) {
+        ::close(fd);
+        return true; // nothing left to answer on
+    }
+    // Every frame is a complete message the client waits for: do not let Nagle hold a reply back
+    // until the previous one is acknowledged (with delayed ACKs that is a wait for the client's
+    // next frame).
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    m_state->counters.connectionsAccepted.fetch_add(1);
+    startSession(fd, peer);
     return true;
 }
 
-void LiveViewServer::onWebSocket()
+void LiveViewServer::startSession(int fd, const QString &peer)
 {
-    while (QWebSocket *ws = m_ws->nextPendingConnection()) {
-        if (m_shuttingDown || m_state->counters.openSockets.load() >= m_state->config.maxConnections) {
-            m_state->counters.connectionsRejected.fetch_add(1);
-            ws->close(QWebSocketProtocol::CloseCodeGoingAway, u"unavailable"_s);
-            ws->deleteLater();
-            continue;
+    auto *connection = new WebSocketConnection(fd, peer, m_state);
+    const int ex = m_system.pickExecutor(Placement::LeastLoaded);
+    connection->moveToThread(m_system.executor(ex).thread());
+    ChildSpec spec;
+    spec.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    spec.restart = RestartType::Temporary;
+    spec.shutdownTimeout = milliseconds(5000);
+    spec.options.kind = u"session"_s;
+    spec.options.name = peer;
+    spec.options.capacity = m_state->config.sessionMailbox;
+    spec.options.executor = ex;
+    spec.options.detail = {{u"peer"_s, peer}};
+    auto state = m_state;
+    spec.start = [state, connection, peer]() -> std::unique_ptr<Actor> {
+        return std::make_unique<SessionActor>(state, connection, peer);
+    };
+    QPointer<WebSocketConnection> guard(connection);
+    Supervisor::startChild(m_sessionSupervisor, std::move(spec), this, [guard](Result<ActorRef> r) {
+        if (!r) {
+            qCWarning(lcLiveView) << "cannot start a session:" << r.error().toString();
+            if (guard)
+                QMetaObject::invokeMethod(guard.data(), [c = guard.data()] {
+                    c->close(CloseCode::GoingAway, u"unavailable");
+                    c->deleteWhenClosed();
+                });
         }
-        m_state->counters.connectionsAccepted.fetch_add(1);
-        const QString peer = ws->peerAddress().toString() + u':' + QString::number(ws->peerPort());
-        // QWebSocket does not parent the QTcpSocket it adopted; make it a child so it moves to the
-        // executor thread with the QWebSocket (and dies with it).
-        if (QPointer<QTcpSocket> tcp = m_upgrading.take(ws->peerPort()); tcp && tcp->peerAddress() == ws->peerAddress()) {
-            disconnect(tcp, &QObject::destroyed, this, nullptr);
-            tcp->setParent(ws);
-        } else {
-            qCWarning(lcLiveView) << "upgraded socket without its TCP connection; dropping it";
-            ws->abort();
-            ws->deleteLater();
-            continue;
-        }
-        auto *bridge = new SocketBridge(ws, m_state); // child of ws: buffers frames until the session attaches
-        const int ex = m_system.pickExecutor(Placement::LeastLoaded);
-        ws->setParent(nullptr);
-        ws->moveToThread(m_system.executor(ex).thread());
-        ChildSpec spec;
-        spec.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        spec.restart = RestartType::Temporary;
-        spec.shutdownTimeout = milliseconds(5000);
-        spec.options.kind = u"session"_s;
-        spec.options.name = peer;
-        spec.options.capacity = m_state->config.sessionMailbox;
-        spec.options.executor = ex;
-        spec.options.detail = {{u"peer"_s, peer}};
-        auto state = m_state;
-        spec.start = [state, ws, bridge, peer]() -> std::unique_ptr<Actor> {
-            return std::make_unique<SessionActor>(state, ws, bridge, peer);
-        };
-        QPointer<QWebSocket> guard(ws);
-        Supervisor::startChild(m_sessionSupervisor, std::move(spec), this, [guard](Result<ActorRef> r) {
-            if (!r) {
-                qCWarning(lcLiveView) << "cannot start a session:" << r.error().toString();
-                if (guard)
-                    QMetaObject::invokeMethod(guard.data(), [s = guard.data()] {
-                        s->close(QWebSocketProtocol::CloseCodeGoingAway);
-                        s->deleteLater();
-                    });
-            }
-        });
-    }
+    });
 }
 
 void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)

@@ -19,7 +19,6 @@
 QT_BEGIN_NAMESPACE
 class QTcpServer;
 class QTcpSocket;
-class QWebSocketServer;
 QT_END_NAMESPACE
 
 namespace LiveActor {
@@ -46,9 +45,11 @@ struct HttpRequest;
 ///   ETag and `Cache-Control: public, max-age=31536000, immutable` (pages reference them with
 ///   ?vsn=<hash>). GET /health → 200 "ok".
 /// - GET /live/websocket: the upgrade. vsn must be 2.0.0 (else 403), Origin must be allowed (else
-///   403), at most maxConnections sockets (else 503), none while shutting down (503). The socket
-///   is handed to QWebSocketServer::handleConnection (non-secure mode, not listening itself),
-///   moved to an executor and owned by a new SessionActor under the "session-supervisor".
+///   403), at most maxConnections sockets (else 503), none while shutting down (503), a valid
+///   RFC 6455 handshake (Sec-WebSocket-Version 13, else 426; a 16-byte Sec-WebSocket-Key, else
+///   400). The server answers 101 itself (no extensions, no subprotocol), takes the descriptor
+///   from the QTcpSocket into a WebSocketConnection, moves that to an executor and gives it to a
+///   new SessionActor under the "session-supervisor".
 ///
 /// Thread affinity: create, configure and call on the main thread (the one accepting
 /// connections). Views run on the executors. The server must outlive nothing: shutdown() before
@@ -100,17 +101,15 @@ private:
     void handleHttp(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const HttpRequest &request);
     bool upgrade(QTcpSocket *socket, const HttpRequest &request, QByteArray *status, QByteArray *why);
-    void onWebSocket();
+    void startSession(int fd, const QString &peer);
     QByteArray page(const HttpRequest &request, int *status, QByteArray *location);
 
     std::shared_ptr<ServerState> m_state;
     ActorSystem &m_system;
     QTcpServer *m_tcp = nullptr;
-    QWebSocketServer *m_ws = nullptr;
     ActorRef m_sessionSupervisor;
     SessionProvider m_sessionProvider;
     QHash<QString, std::pair<QByteArray, Endpoint>> m_endpoints;
-    QHash<quint16, QPointer<QTcpSocket>> m_upgrading; // by peer port, until QWebSocketServer hands it back
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
 };

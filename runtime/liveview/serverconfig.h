@@ -37,6 +37,8 @@ struct ServerConfig
     // ---- limits
     int maxConnections = 10000;          ///< open WebSockets; more → HTTP 503 before the upgrade
     qint64 maxFrameBytes = 1024 * 1024;  ///< larger WebSocket messages close the socket (1009)
+    /// Unsent output a WebSocket may hold (a client that stopped reading); more closes it.
+    qint64 maxOutboundBytes = 8 * 1024 * 1024;
     qint64 maxHeadBytes = 16 * 1024;     ///< HTTP request head
     qint64 maxBodyBytes = 1024 * 1024;   ///< HTTP request body
     int maxViewsPerSession = 64;         ///< joins beyond this are answered with an error

@@ -13,11 +13,12 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QUrl>
-#include <QWebSocket>
 
 #include <memory>
 
 namespace LiveActor {
+
+class WebSocketConnection;
 
 inline constexpr auto kLiveViewVersion = "1.1.32";
 
@@ -37,15 +38,11 @@ struct ServerState
 class ChannelWriter
 {
 public:
-    explicit ChannelWriter(QWebSocket *socket) : m_socket(socket) { }
-    void send(const QByteArray &frame)
-    {
-        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
-            m_socket->sendTextMessage(QString::fromUtf8(frame));
-    }
-    QWebSocket *socket() const { return m_socket; }
+    explicit ChannelWriter(WebSocketConnection *socket);
+    ~ChannelWriter();
+    void send(const QByteArray &frame);
 private:
-    QPointer<QWebSocket> m_socket;
+    QPointer<WebSocketConnection> m_socket;
 };
 
 /// Session ↔ view bookkeeping for one joined topic (same thread only).
@@ -57,7 +54,7 @@ struct ViewSlot
 };
 
 // ---- messages
-struct InboundFrame { QString text; };
+struct InboundFrame { QByteArray text; };   ///< one UTF-8 text message
 struct SocketGone { };
 struct SessionTick { };          ///< idle / TTL / health check
 struct ViewJoinRequest;          // (not a message; see ViewSetup)

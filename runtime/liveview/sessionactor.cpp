@@ -1,35 +1,40 @@
 #include "liveview/sessionactor.h"
 
 #include "liveview/logging.h"
-#include "liveview/socketbridge_p.h"
+#include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
 
 #include <QJsonDocument>
-#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
 
 namespace LiveActor {
 
-SessionActor::SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, SocketBridge *bridge, QString peer)
-    : m_state(std::move(state)), m_socket(socket), m_bridge(bridge), m_peer(std::move(peer))
+SessionActor::SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer)
+    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer))
 {
 }
 
-SessionActor::~SessionActor() = default;
+SessionActor::~SessionActor()
+{
+    if (m_socket) { // never started (or stopping() did not run): the socket still needs closing
+        m_socket->close(CloseCode::InternalError, u"session did not start"_s);
+        m_socket->deleteWhenClosed();
+    }
+}
 
 Result<void> SessionActor::started()
 {
     m_state->counters.activeSessions.fetch_add(1);
     m_counted = true;
     setTrapExit(true);
+    if (!m_socket)
+        return fail(ErrorCode::Internal, u"session has no socket"_s);
     m_writer = std::make_shared<ChannelWriter>(m_socket);
-    if (!m_bridge)
-        return fail(ErrorCode::Internal, u"session socket has no bridge"_s);
     m_lastFrame = m_lastActivity = m_lastHealth = executor().now();
     setDetail(u"peer"_s, m_peer);
-    m_bridge->attach(self());
+    m_socket->attach(self());
     scheduleTick();
     return {};
 }
@@ -72,11 +77,11 @@ Result<void> SessionActor::handle(Message &message)
     return fail(ErrorCode::InvalidArgument, u"session: unexpected message "_s + QLatin1StringView(message.typeName()));
 }
 
-void SessionActor::handleFrame(const QString &text)
+void SessionActor::handleFrame(const QByteArray &text)
 {
-    auto parsed = ChannelMessage::parse(text.toUtf8());
+    auto parsed = ChannelMessage::parse(text);
     if (!parsed) {
-        m_bridge->protocolError(parsed.error().message);
+        m_socket->protocolError(CloseCode::ProtocolError, parsed.error().message);
         return;
     }
     const ChannelMessage &m = *parsed;
@@ -212,13 +217,13 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
         if (int(m_crashes.size()) > m_state->config.viewCrashIntensity) {
             qCWarning(lcLiveView) << "session" << m_peer << "ends: more than"
                                   << m_state->config.viewCrashIntensity << "view crashes";
-            closeSocket(QWebSocketProtocol::CloseCodeBadOperation, u"too many view crashes"_s);
+            closeSocket(CloseCode::InternalError, u"too many view crashes"_s);
             stop(ExitReason::shutdown(u"reached_max_view_crashes"_s));
             return;
         }
     }
     if (m_shuttingDown && m_byRef.isEmpty()) {
-        closeSocket(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         stop(ExitReason::shutdown());
     }
 }
@@ -227,7 +232,7 @@ void SessionActor::tick()
 {
     const auto now = executor().now();
     const auto &c = m_state->config;
-    if (m_bridge && m_bridge->isDisconnected() && !m_socketGone) {
+    if (m_socket && m_socket->isDisconnected() && !m_socketGone) {
         m_socketGone = true;
         m_lastActivity = now;
     }
@@ -240,7 +245,7 @@ void SessionActor::tick()
         }
     } else if (now - m_lastFrame >= c.idleTimeout) {
         qCInfo(lcLiveView) << "session" << m_peer << "idle: closing its socket";
-        closeSocket(QWebSocketProtocol::CloseCodeGoingAway, u"idle"_s);
+        closeSocket(CloseCode::GoingAway, u"idle"_s);
         m_lastFrame = now;
     }
     if (now - m_lastHealth >= c.healthInterval) {
@@ -261,19 +266,17 @@ void SessionActor::tick()
     scheduleTick();
 }
 
-void SessionActor::closeSocket(QWebSocketProtocol::CloseCode code, const QString &reason)
+void SessionActor::closeSocket(CloseCode code, const QString &reason)
 {
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_socket->flush();
+    if (m_socket)
         m_socket->close(code, reason);
-    }
 }
 
 bool SessionActor::shutdownRequested()
 {
     m_shuttingDown = true;
     if (m_byRef.isEmpty()) {
-        closeSocket(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         return true;
     }
     for (const ActorRef &view : m_byRef.keys())
@@ -285,22 +288,14 @@ void SessionActor::stopping(const ExitReason &reason)
 {
     if (m_counted)
         m_state->counters.activeSessions.fetch_sub(1);
-    if (m_bridge)
-        m_bridge->detach();
-    closeSocket(reason.isNormal() ? QWebSocketProtocol::CloseCodeGoingAway
-                                  : QWebSocketProtocol::CloseCodeBadOperation,
+    if (!m_socket)
+        return;
+    m_socket->detach();
+    closeSocket(reason.isNormal() ? CloseCode::GoingAway : CloseCode::InternalError,
                 reason.isNormal() ? u"session ended"_s : u"session crashed"_s);
-    // The socket lives on this executor's thread, which outlives the actor: let it finish the
-    // close handshake (or give up after 5 s) and delete itself there.
-    if (QWebSocket *s = m_socket) {
-        if (s->state() == QAbstractSocket::UnconnectedState) {
-            s->deleteLater();
-        } else {
-            QObject::connect(s, &QWebSocket::disconnected, s, &QObject::deleteLater);
-            QTimer::singleShot(5000, s, &QObject::deleteLater);
-        }
-        m_socket = nullptr;
-    }
+    // The socket lives on this executor's thread, which outlives the actor: it finishes the close
+    // handshake (or gives up after 2 s) and deletes itself there.
+    std::exchange(m_socket, nullptr)->deleteWhenClosed();
 }
 
 } // namespace LiveActor

@@ -10,11 +10,12 @@
 
 namespace LiveActor {
 
-class SocketBridge;
+class WebSocketConnection;
+enum class CloseCode : quint16;
 
 /// One WebSocket connection (`/live/websocket`): speaks Phoenix Channels V2 and routes every
 /// `lv:` topic to its ViewActor. Kind "session", mailbox 100, a temporary child of the server's
-/// SessionSupervisor; owns the QWebSocket, which lives on the session's executor (so do its views).
+/// SessionSupervisor; owns the WebSocketConnection, which lives on the session's executor (so do its views).
 ///
 /// - heartbeat → ok; phx_join → verifies the signed session token (bad/expired → "stale"), the
 ///   CSRF token (mismatch → "unauthorized"), resolves the URL (a redirect join to a URL no route
@@ -34,7 +35,7 @@ class SocketBridge;
 class SessionActor : public Actor
 {
 public:
-    SessionActor(std::shared_ptr<ServerState> state, QWebSocket *socket, SocketBridge *bridge, QString peer);
+    SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer);
     ~SessionActor() override;
 
 protected:
@@ -50,18 +51,17 @@ private:
         std::shared_ptr<ViewSlot> slot;
     };
 
-    void handleFrame(const QString &text);
+    void handleFrame(const QByteArray &text);
     void handleJoin(const ChannelMessage &m);
     void handleLeave(const ChannelMessage &m);
     void viewExited(const ActorRef &ref, const ExitReason &reason);
     void tick();
     void scheduleTick();
-    void closeSocket(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void closeSocket(CloseCode code, const QString &reason);
     void send(const QByteArray &frame) { m_writer->send(frame); }
 
     std::shared_ptr<ServerState> m_state;
-    QWebSocket *m_socket;
-    SocketBridge *m_bridge = nullptr;
+    WebSocketConnection *m_socket; // owned; handed back with deleteWhenClosed() in stopping()
     QString m_peer;
     std::shared_ptr<ChannelWriter> m_writer;
     QHash<QString, Entry> m_views;                              // current join per topic
