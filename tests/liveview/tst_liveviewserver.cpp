@@ -2,7 +2,7 @@
 // speaking Phoenix Channels V2 like phoenix.js does.
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
-#include "testviews/testviews.h"
+#include "testviews/serverfixture.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -127,34 +127,7 @@ QString status(const QJsonArray &reply)
     return reply.at(4).toObject().value(u"status"_s).toString();
 }
 
-/// One server + actor system per test.
-struct Fixture
-{
-    explicit Fixture(std::function<void(ServerConfig &)> tweak = {})
-        : system(SystemConfig{.executors = 2})
-    {
-        ServerConfig c;
-        c.port = 0;
-        c.stateDir = dir.path();
-        c.secret = "test-secret-test-secret-test-secret";
-        if (tweak)
-            tweak(c);
-        server = std::make_unique<LiveViewServer>(c, system);
-        ok = bool(TestViews::registerAll(*server)) && bool(server->listen());
-    }
-    ~Fixture()
-    {
-        server->shutdown(milliseconds(3000));
-        system.shutdown(milliseconds(3000));
-    }
-    quint16 port() const { return server->port(); }
-    QString url(const QString &path) const { return u"http://127.0.0.1:%1%2"_s.arg(port()).arg(path); }
-
-    QTemporaryDir dir;
-    ActorSystem system;
-    std::unique_ptr<LiveViewServer> server;
-    bool ok = false;
-};
+using Fixture = TestViews::ServerFixture;
 
 } // namespace
 

@@ -1,12 +1,10 @@
 // The server side of RFC 6455 (WebSocketConnection) against a raw TCP client that writes frames
 // byte for byte: handshakes, splits, fragmentation, control frames, every malformed case with its
 // close code, and a client that stops reading. Real server, real loopback sockets.
-#include "core/actorsystem.h"
-#include "liveview/liveviewserver.h"
 #include "liveview/websocketconnection_p.h"
+#include "testviews/serverfixture.h"
 
 #include <QElapsedTimer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <arpa/inet.h>
@@ -186,27 +184,17 @@ private:
     bool m_broken = false;
 };
 
-struct Fixture
+/// The test server with 4 KiB messages at most; stillServes() checks it survived a client.
+struct Fixture : TestViews::ServerFixture
 {
-    explicit Fixture(std::function<void(ServerConfig &)> tweak = {}) : system(SystemConfig{.executors = 2})
+    explicit Fixture(std::function<void(ServerConfig &)> tweak = {})
+        : ServerFixture([tweak](ServerConfig &c) {
+              c.maxFrameBytes = 4096;
+              if (tweak)
+                  tweak(c);
+          })
     {
-        ServerConfig c;
-        c.port = 0;
-        c.stateDir = dir.path();
-        c.secret = "test-secret-test-secret-test-secret";
-        c.maxFrameBytes = 4096;
-        if (tweak)
-            tweak(c);
-        server = std::make_unique<LiveViewServer>(c, system);
-        ok = bool(server->listen());
     }
-    ~Fixture()
-    {
-        server->shutdown(milliseconds(3000));
-        system.shutdown(milliseconds(3000));
-    }
-    quint16 port() const { return server->port(); }
-    /// A fresh client gets its heartbeat answered: the server survived whatever came before.
     bool stillServes()
     {
         RawClient c(port());
@@ -215,11 +203,6 @@ struct Fixture
         auto reply = c.nextMessage();
         return reply && reply->opcode == 0x1 && reply->payload.contains(R"("status":"ok")");
     }
-
-    QTemporaryDir dir;
-    ActorSystem system;
-    std::unique_ptr<LiveViewServer> server;
-    bool ok = false;
 };
 
 } // namespace
