@@ -109,6 +109,20 @@ ActorRef Actor::spawnActor(std::unique_ptr<Actor> actor, SpawnOptions options)
     return ActorCell::spawn(m_cell->system(), std::move(actor), std::move(options), QUuid::createUuid(), 0, false);
 }
 
+ActorRef Actor::spawnRestartableActor(std::unique_ptr<Actor> actor, SpawnOptions options, const QUuid &id,
+                                      quint32 incarnation)
+{
+    options.parent = m_cell->ref();
+    const bool fresh = id.isNull();
+    return ActorCell::spawn(m_cell->system(), std::move(actor), std::move(options), fresh ? QUuid::createUuid() : id,
+                            fresh ? 0 : incarnation, true);
+}
+
+void Actor::forgetChild(const QUuid &id)
+{
+    m_cell->system()->registry().removeKept(id, m_cell->id());
+}
+
 QList<ActorRef> Actor::children() const
 {
     return m_cell->children();

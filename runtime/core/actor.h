@@ -105,6 +105,23 @@ protected:
         return spawnActor(std::make_unique<T>(std::forward<Args>(args)...), std::move(options));
     }
     ActorRef spawnActor(std::unique_ptr<Actor> actor, SpawnOptions options);
+    /// Like spawn(), for a child this actor restarts itself (a hand-written supervisor, such as
+    /// a LiveView session re-mounting a crashed view when the browser rejoins). While this actor
+    /// lives, such a child's registry entry outlives its exit (state "restarting", with the exit
+    /// reason): spawn its next incarnation with the same id and incarnation + 1 — the registry
+    /// counts the restart, and the monitor shows one actor with its history — or forgetChild(id).
+    /// A null id starts a new actor (incarnation 0).
+    template<typename T, typename... Args>
+    ActorRef spawnRestartable(SpawnOptions options, const QUuid &id, quint32 incarnation, Args &&...args)
+    {
+        return spawnRestartableActor(std::make_unique<T>(std::forward<Args>(args)...), std::move(options), id,
+                                     incarnation);
+    }
+    ActorRef spawnRestartableActor(std::unique_ptr<Actor> actor, SpawnOptions options, const QUuid &id,
+                                   quint32 incarnation);
+    /// Removes the registry entry of a restartable child that exited and will not be restarted
+    /// (no-op for a running child or another actor's). Entries left at this actor's exit go too.
+    void forgetChild(const QUuid &id);
     /// Live children, in spawn order.
     QList<ActorRef> children() const;
     /// The parent given at spawn (null for a top-level actor).

@@ -377,6 +377,7 @@ void ActorCell::terminate(ExitReason reason) // by value: callers pass *m_pendin
     m_mailbox.closeAll();
 
     std::vector<ActorRef> links, monitors, children;
+    std::vector<QUuid> kept;
     std::vector<std::move_only_function<void(const ExitReason &)>> observers;
     {
         std::lock_guard lock(m_relMutex);
@@ -385,6 +386,7 @@ void ActorCell::terminate(ExitReason reason) // by value: callers pass *m_pendin
         monitors.swap(m_monitors);
         children.swap(m_children);
         observers.swap(m_exitObservers);
+        kept.swap(m_keptChildren);
     }
     m_dead.store(true, std::memory_order_release);
 
@@ -394,6 +396,11 @@ void ActorCell::terminate(ExitReason reason) // by value: callers pass *m_pendin
 
     const bool keep = m_supervised && !m_parent.isNull() && !m_parent.cell()->isDead();
     m_system->registry().exited(m_id, m_incarnation, reason, keep);
+    if (keep && !m_parent.cell()->keepChildEntry(m_id)) // the parent exited meanwhile
+        m_system->registry().removeKept(m_id, m_parent.id());
+    // Entries kept for children this cell would have restarted: nobody will now.
+    for (const QUuid &child : kept)
+        m_system->registry().removeKept(child, m_id);
     if (!m_parent.isNull())
         m_parent.cell()->removeChild(this);
 
@@ -464,6 +471,16 @@ void ActorCell::removeChild(const ActorCell *child)
     auto it = std::find_if(m_children.begin(), m_children.end(), [child](const ActorRef &r) { return r.cell() == child; });
     if (it != m_children.end())
         m_children.erase(it);
+}
+
+bool ActorCell::keepChildEntry(const QUuid &child)
+{
+    std::lock_guard lock(m_relMutex);
+    if (m_relClosed)
+        return false;
+    if (std::find(m_keptChildren.begin(), m_keptChildren.end(), child) == m_keptChildren.end())
+        m_keptChildren.push_back(child);
+    return true;
 }
 
 QList<ActorRef> ActorCell::children() const

@@ -100,6 +100,9 @@ public:
     void removeMonitor(const ActorCell *watcher);
     bool addChild(const ActorRef &child);
     void removeChild(const ActorCell *child);
+    /// A supervised child exited and its registry entry was kept for a restart: remembered so the
+    /// entry goes when this cell exits. False if this cell has exited already.
+    bool keepChildEntry(const QUuid &child);
     QList<ActorRef> children() const;
     /// Calls fn(reason) when this cell exits, or at once with NoProc if it already has.
     void addExitObserver(std::move_only_function<void(const ExitReason &)> fn);
@@ -139,6 +142,7 @@ private:
     std::vector<ActorRef> m_links;
     std::vector<ActorRef> m_monitors;
     std::vector<ActorRef> m_children;
+    std::vector<QUuid> m_keptChildren; // exited, entry kept for a restart
     std::vector<std::move_only_function<void(const ExitReason &)>> m_exitObservers;
 
     // executor thread only

@@ -182,6 +182,19 @@ void Registry::setDetail(const QUuid &id, const QString &key, const QVariant &va
     notify(RegistryEvent::Type::Changed, info, lock);
 }
 
+void Registry::removeKept(const QUuid &id, const QUuid &parent)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->info.parent != parent
+        || (it->info.state != ActorState::Restarting && it->info.state != ActorState::Stopped))
+        return;
+    it->info.state = ActorState::Stopped;
+    const ActorInfo info = infoOf(*it);
+    m_entries.erase(it);
+    notify(RegistryEvent::Type::Removed, info, lock);
+}
+
 std::shared_ptr<ActorCell> Registry::cell(const QUuid &id) const
 {
     std::lock_guard lock(m_mutex);

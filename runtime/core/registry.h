@@ -104,6 +104,8 @@ public:
     /// entry is removed.
     void exited(const QUuid &id, quint32 incarnation, const ExitReason &reason, bool keep);
     void remove(const QUuid &id);
+    /// Removes id if parent's kept it after an exit (state Restarting or Stopped).
+    void removeKept(const QUuid &id, const QUuid &parent);
     std::vector<std::shared_ptr<ActorCell>> cells() const;
     void setDetail(const QUuid &id, const QString &key, const QVariant &value);
     /// The current incarnation's cell, or null.

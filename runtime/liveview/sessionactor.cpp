@@ -100,14 +100,14 @@ void SessionActor::handleFrame(const QByteArray &text)
         handleLeave(m);
         return;
     }
-    auto it = m_views.find(m.topic);
-    if (it == m_views.end()) {
+    View *view = currentView(m.topic);
+    if (!view) {
         ChannelMessage r = m;
         r.joinRef.reset();
         send(ChannelMessage::replyRaw(r, u"error"_s, R"({"reason":"unmatched topic"})"));
         return;
     }
-    switch (Actor::send(it->ref, ClientPush{m})) {
+    switch (Actor::send(view->ref, ClientPush{m})) {
     case SendStatus::Ok:
         return;
     case SendStatus::Full:
@@ -155,13 +155,13 @@ void SessionActor::handleJoin(const ChannelMessage &m)
         return error(isRedirect ? "unauthorized" : "stale");
 
     // A second join of a live topic replaces it, never silently: the old join is closed first.
-    if (auto old = m_views.find(m.topic); old != m_views.end()) {
+    if (View *old = currentView(m.topic)) {
         old->slot->joined = false;
+        old->current = false;
         send(ChannelMessage::encodeRaw(old->slot->joinRef, old->slot->joinRef, m.topic, u"phx_close"_s, "{}"));
         system().shutdownActor(old->ref.id(), milliseconds(2000));
-        m_views.erase(old);
     }
-    if (m_views.size() >= m_state->config.maxViewsPerSession)
+    if (currentViewCount() >= m_state->config.maxViewsPerSession)
         return error("too many views");
 
     auto slot = std::make_shared<ViewSlot>();
@@ -174,37 +174,47 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     options.name = m.topic;
     options.capacity = m_state->config.viewMailbox;
     options.detail = {{u"topic"_s, m.topic}};
-    ActorRef view = spawn<ViewActor>(std::move(options), std::move(setup));
+    // The rejoin of a crashed view's topic restarts that actor: same id, next incarnation.
+    QUuid id;
+    quint32 incarnation = 0;
+    if (auto c = std::find_if(m_crashed.begin(), m_crashed.end(), [&](const Crashed &x) { return x.topic == m.topic; });
+        c != m_crashed.end()) {
+        id = c->id;
+        incarnation = c->nextIncarnation;
+        m_crashed.erase(c);
+    }
+    ActorRef view = spawnRestartable<ViewActor>(std::move(options), id, incarnation, std::move(setup));
     if (view.isNull())
         return error("stale");
-    m_views.insert(m.topic, Entry{view, slot});
-    m_byRef.insert(view, slot);
+    m_views.push_back(View{view, slot});
 }
 
 void SessionActor::handleLeave(const ChannelMessage &m)
 {
     send(ChannelMessage::reply(m, u"ok"_s));
-    auto it = m_views.find(m.topic);
+    View *view = currentView(m.topic);
     // A leave of an older join (the client re-joined before the leave was answered) must not stop
     // the new view.
-    if (it == m_views.end() || (m.joinRef && *m.joinRef != it->slot->joinRef))
+    if (!view || (m.joinRef && *m.joinRef != view->slot->joinRef))
         return;
-    it->slot->joined = false;
-    send(ChannelMessage::encodeRaw(it->slot->joinRef, it->slot->joinRef, m.topic, u"phx_close"_s, "{}"));
-    system().shutdownActor(it->ref.id(), milliseconds(2000));
-    m_views.erase(it);
+    view->slot->joined = false;
+    view->current = false;
+    send(ChannelMessage::encodeRaw(view->slot->joinRef, view->slot->joinRef, m.topic, u"phx_close"_s, "{}"));
+    system().shutdownActor(view->ref.id(), milliseconds(2000));
 }
 
 void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
 {
-    auto slot = m_byRef.take(ref);
-    if (!slot)
+    auto it = std::find_if(m_views.begin(), m_views.end(), [&](const View &v) { return v.ref == ref; });
+    if (it == m_views.end())
         return;
-    auto it = m_views.find(slot->topic);
-    const bool current = it != m_views.end() && it->ref == ref;
-    if (current)
-        m_views.erase(it);
+    const std::shared_ptr<ViewSlot> slot = it->slot;
+    const bool current = it->current;
+    m_views.erase(it);
     if (current && slot->joined && reason.isAbnormal() && !m_shuttingDown) {
+        // The client rejoins after phx_error; that join restarts this actor (handleJoin).
+        std::erase_if(m_crashed, [&](const Crashed &c) { return c.topic == slot->topic; });
+        m_crashed.push_back(Crashed{slot->topic, ref.id(), ref.incarnation() + 1});
         m_state->counters.viewCrashes.fetch_add(1);
         qCWarning(lcLiveView).noquote() << "view" << slot->topic << ref.id().toString(QUuid::WithoutBraces)
                                         << "crashed:" << reason.toString();
@@ -212,8 +222,7 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
                                        R"({"reason":"channel_crash"})"));
         const auto now = executor().now();
         m_crashes.push_back(now);
-        while (!m_crashes.empty() && now - m_crashes.front() >= m_state->config.viewCrashPeriod)
-            m_crashes.pop_front();
+        std::erase_if(m_crashes, [&](auto t) { return now - t >= m_state->config.viewCrashPeriod; });
         if (int(m_crashes.size()) > m_state->config.viewCrashIntensity) {
             qCWarning(lcLiveView) << "session" << m_peer << "ends: more than"
                                   << m_state->config.viewCrashIntensity << "view crashes";
@@ -221,8 +230,10 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
             stop(ExitReason::shutdown(u"reached_max_view_crashes"_s));
             return;
         }
+    } else {
+        forgetChild(ref.id()); // left, replaced or shut down: not coming back under this id
     }
-    if (m_shuttingDown && m_byRef.isEmpty()) {
+    if (m_shuttingDown && m_views.empty()) {
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         stop(ExitReason::shutdown());
     }
@@ -239,7 +250,7 @@ void SessionActor::tick()
     if (m_socketGone) {
         if (now - m_lastActivity >= c.sessionTtl) {
             m_state->counters.sessionsReaped.fetch_add(1);
-            qCInfo(lcLiveView) << "session" << m_peer << "reaped" << m_byRef.size() << "views after TTL";
+            qCInfo(lcLiveView) << "session" << m_peer << "reaped" << m_views.size() << "views after TTL";
             stop(ExitReason::normal());
             return;
         }
@@ -250,10 +261,10 @@ void SessionActor::tick()
     }
     if (now - m_lastHealth >= c.healthInterval) {
         m_lastHealth = now;
-        for (const ActorRef &view : m_byRef.keys()) {
+        for (const View &view : m_views) {
             ActorSystem *sys = &system();
             ServerState *state = m_state.get();
-            const QUuid id = view.id();
+            const QUuid id = view.ref.id();
             sys->ping(id, c.healthTimeout, nullptr, [sys, state, id, keep = m_state](Result<microseconds> r) {
                 if (!r && r.error().code == ErrorCode::Timeout) {
                     state->counters.healthKills.fetch_add(1);
@@ -275,13 +286,26 @@ void SessionActor::closeSocket(CloseCode code, const QString &reason)
 bool SessionActor::shutdownRequested()
 {
     m_shuttingDown = true;
-    if (m_byRef.isEmpty()) {
+    if (m_views.empty()) {
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         return true;
     }
-    for (const ActorRef &view : m_byRef.keys())
-        system().shutdownActor(view.id(), milliseconds(2000));
+    for (const View &view : m_views)
+        system().shutdownActor(view.ref.id(), milliseconds(2000));
     return false;
+}
+
+SessionActor::View *SessionActor::currentView(const QString &topic)
+{
+    for (View &v : m_views)
+        if (v.current && v.slot->topic == topic)
+            return &v;
+    return nullptr;
+}
+
+int SessionActor::currentViewCount() const
+{
+    return int(std::count_if(m_views.begin(), m_views.end(), [](const View &v) { return v.current; }));
 }
 
 void SessionActor::stopping(const ExitReason &reason)

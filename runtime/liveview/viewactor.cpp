@@ -304,8 +304,13 @@ void ViewActor::stopping(const ExitReason &reason)
     m_setup.state->pubsub.unsubscribeAll(self());
     if (m_counted)
         m_setup.state->counters.activeViews.fetch_sub(1);
-    if (reason.isAbnormal())
+    if (reason.isAbnormal()) {
         setDetail(u"lastError"_s, reason.toString());
+        // A Python handler's error ends with its formatted traceback (pythonError()); the monitor
+        // shows it with the restart. A crash without one clears an older crash's.
+        const qsizetype tb = reason.message.indexOf(u"Traceback (most recent call last):");
+        setDetail(u"traceback"_s, tb < 0 ? QVariant() : QVariant(reason.message.mid(tb)));
+    }
 }
 
 // ---- ViewContext

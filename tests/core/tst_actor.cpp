@@ -178,6 +178,32 @@ private:
 
 /// Actor lifecycle and messaging: ordering, ask, ping, shutdown, kill, crash, timers, links,
 /// cross-executor sends, one wake per idle executor.
+struct StartChild { QUuid id; quint32 incarnation; };
+struct ForgetChild { QUuid id; };
+
+/// A hand-written supervisor: restarts its child only when told (as a LiveView session does).
+class Keeper : public Actor
+{
+public:
+    explicit Keeper(ActorRef *child) : m_child(child) { }
+    Result<void> started() override
+    {
+        setTrapExit(true);
+        return {};
+    }
+    Result<void> handle(Message &m) override
+    {
+        if (auto *s = m.as<StartChild>())
+            *m_child = spawnRestartable<Worker>({}, s->id, s->incarnation, QStringLiteral("child"), nullptr);
+        else if (auto *f = m.as<ForgetChild>())
+            forgetChild(f->id);
+        return {}; // ExitSignals of the child: trapped and ignored
+    }
+
+private:
+    ActorRef *m_child;
+};
+
 class tst_Actor : public QObject
 {
     Q_OBJECT
@@ -304,6 +330,62 @@ private Q_SLOTS:
         // Nothing queued was handled: the pending ask failed with Closed.
         QVERIFY(answer && !answer->has_value());
         QCOMPARE(int(answer->error().code), int(ErrorCode::Closed));
+    }
+
+    void restartableChildKeepsItsIdentity()
+    {
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef child;
+        ActorRef keeper = sys.spawn<Keeper>({}, &child);
+        auto entry = [&](const QUuid &id) { return sys.registry().find(id); };
+        keeper.tell(StartChild{});
+        sys.runUntilIdle();
+        const ActorRef first = child;
+        QVERIFY(!first.isNull());
+        const QUuid id = first.id();
+        QCOMPARE(entry(id)->state, ActorState::Running);
+        QCOMPARE(entry(id)->parent, keeper.id());
+
+        // It crashes: the entry stays, "restarting", with the reason, until the keeper decides.
+        first.tell(Crash{});
+        sys.runUntilIdle();
+        QVERIFY(entry(id));
+        QCOMPARE(entry(id)->state, ActorState::Restarting);
+        QCOMPARE(entry(id)->lastExit.kind, ExitReason::Kind::Error);
+        QCOMPARE(first.tell(Value{1}), SendStatus::Closed);
+
+        // Restarted under the same id: the registry counts it; the old ref stays stale.
+        keeper.tell(StartChild{id, first.incarnation() + 1});
+        sys.runUntilIdle();
+        QCOMPARE(child.id(), id);
+        QCOMPARE(entry(id)->incarnation, 1u);
+        QCOMPARE(entry(id)->restartCount, 1);
+        QCOMPARE(entry(id)->state, ActorState::Running);
+        QCOMPARE(first.tell(Value{1}), SendStatus::Closed);
+        QCOMPARE(child.tell(Value{1}), SendStatus::Ok);
+
+        // A running child is not forgotten; an exited one is.
+        keeper.tell(ForgetChild{id});
+        sys.runUntilIdle();
+        QCOMPARE(entry(id)->state, ActorState::Running);
+        child.tell(Crash{});
+        sys.runUntilIdle();
+        QCOMPARE(entry(id)->state, ActorState::Restarting);
+        keeper.tell(ForgetChild{id});
+        sys.runUntilIdle();
+        QVERIFY(!entry(id));
+
+        // Left waiting when the keeper exits: nobody can restart it, so the entry goes too.
+        keeper.tell(StartChild{});
+        sys.runUntilIdle();
+        const QUuid second = child.id();
+        child.tell(Crash{});
+        sys.runUntilIdle();
+        QCOMPARE(entry(second)->state, ActorState::Restarting);
+        sys.kill(keeper.id());
+        sys.runUntilIdle();
+        QVERIFY(!entry(second));
+        QVERIFY(!entry(keeper.id()));
     }
 
     void crash_data()

@@ -2,6 +2,7 @@
 // speaking Phoenix Channels V2 like phoenix.js does.
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
+#include "testviews/channelclient.h"
 #include "testviews/serverfixture.h"
 
 #include <QJsonArray>
@@ -20,113 +21,7 @@ using namespace std::chrono;
 
 namespace {
 
-struct Page
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-    QString id, session, csrf;
-};
-
-Page httpGet(quint16 port, const QByteArray &path, const QByteArray &extraHeaders = {})
-{
-    // The server runs on this thread: wait with the event loop running, never blocking.
-    QTcpSocket s;
-    QByteArray all;
-    QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { all += s.readAll(); });
-    s.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return s.state() == QAbstractSocket::ConnectedState; }, 3000))
-        return {};
-    s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\nConnection: close\r\n"
-            + extraHeaders + "\r\n");
-    (void)QTest::qWaitFor([&] { return s.state() == QAbstractSocket::UnconnectedState; }, 5000);
-    all += s.readAll();
-    Page p;
-    const qsizetype end = all.indexOf("\r\n\r\n");
-    p.head = all.left(end);
-    p.body = all.mid(end + 4);
-    p.status = p.head.mid(9, 3).toInt();
-    auto grab = [&](const char *re) {
-        auto m = QRegularExpression(QString::fromLatin1(re)).match(QString::fromUtf8(p.body));
-        return m.hasMatch() ? m.captured(1) : QString();
-    };
-    p.id = grab(R"re(<div id="(phx-[^"]+)" data-phx-main)re");
-    p.session = grab(R"re(data-phx-session="([^"]+)")re");
-    p.csrf = grab(R"re(<meta name="csrf-token" content="([^"]+)")re");
-    return p;
-}
-
-/// A phoenix.js-like client: one socket, a ref counter, every received frame kept.
-class Client : public QObject
-{
-public:
-    explicit Client(quint16 port, const QString &query = u"vsn=2.0.0"_s)
-    {
-        connect(&ws, &QWebSocket::textMessageReceived, this, [this](const QString &t) {
-            frames.append(QJsonDocument::fromJson(t.toUtf8()).array());
-        });
-        ws.open(QUrl(u"ws://127.0.0.1:%1/live/websocket?%2"_s.arg(port).arg(query)));
-    }
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::ConnectedState; }, 5000);
-    }
-    QString push(const QString &joinRef, const QString &topic, const QString &event, const QJsonObject &payload)
-    {
-        const QString r = QString::number(++ref);
-        QJsonArray a{joinRef.isEmpty() ? QJsonValue() : QJsonValue(joinRef), r, topic, event, payload};
-        ws.sendTextMessage(QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)));
-        return r;
-    }
-    /// Joins a page's container; returns the join ref.
-    QString join(const Page &p, const QString &url, const QString &csrf = {}, const QString &topicId = {})
-    {
-        const QString r = QString::number(ref + 1);
-        return push(r, u"lv:"_s + (topicId.isEmpty() ? p.id : topicId), u"phx_join"_s,
-                    {{u"url"_s, url}, {u"params"_s, QJsonObject{{u"_csrf_token"_s, csrf.isEmpty() ? p.csrf : csrf}, {u"_mounts"_s, 0}}},
-                     {u"session"_s, p.session}, {u"static"_s, QJsonValue()}, {u"sticky"_s, false}});
-    }
-    QString click(const QString &joinRef, const QString &topic, const QString &event, const QJsonObject &value = {})
-    {
-        return push(joinRef, topic, u"event"_s, {{u"type"_s, u"click"_s}, {u"event"_s, event}, {u"value"_s, value}});
-    }
-    /// The reply to ref (waits).
-    QJsonArray reply(const QString &r, int timeoutMs = 5000)
-    {
-        QJsonArray found;
-        auto find = [&] {
-            for (const auto &f : std::as_const(frames))
-                if (f.at(3).toString() == u"phx_reply" && f.at(1).toString() == r) {
-                    found = f;
-                    return true;
-                }
-            return false;
-        };
-        (void)QTest::qWaitFor(find, timeoutMs); // an empty array makes the caller's QCOMPARE fail
-        return found;
-    }
-    QList<QJsonArray> events(const QString &event) const
-    {
-        QList<QJsonArray> out;
-        for (const auto &f : frames)
-            if (f.at(3).toString() == event)
-                out.append(f);
-        return out;
-    }
-    QWebSocket ws;
-    QList<QJsonArray> frames;
-    int ref = 0;
-};
-
-QJsonObject response(const QJsonArray &reply)
-{
-    return reply.at(4).toObject().value(u"response"_s).toObject();
-}
-QString status(const QJsonArray &reply)
-{
-    return reply.at(4).toObject().value(u"status"_s).toString();
-}
-
+using namespace TestViews;
 using Fixture = TestViews::ServerFixture;
 
 } // namespace
@@ -458,27 +353,44 @@ private Q_SLOTS:
         QCOMPARE(err.at(1).toString(), jr);
         QCOMPARE(err.at(2).toString(), topic);
         QCOMPARE(f.server->stats().viewCrashes, 1u);
-        // the client rejoins: a fresh mount
+        auto views = [&] {
+            QList<ActorInfo> out;
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                if (a.kind == u"view")
+                    out.append(a);
+            return out;
+        };
+        // Until the rejoin the crashed view waits in the registry as "restarting", with its reason.
+        QCOMPARE(views().size(), 1);
+        const QUuid viewId = views().first().id;
+        QCOMPARE(views().first().state, ActorState::Restarting);
+        QVERIFY2(views().first().lastExit.message.contains(u"crash"_s), qPrintable(views().first().lastExit.toString()));
+        // the client rejoins: a fresh mount, by the same actor restarted (next incarnation)
         jr = c.join(p, f.url(u"/"_s));
         QJsonArray r = c.reply(jr);
         QCOMPARE(status(r), u"ok"_s);
         QCOMPARE(response(r).value(u"rendered"_s).toObject().value(u"0"_s).toString(), u"0"_s);
-        // killed from outside (the monitor's Kill) → phx_error as well
-        QUuid viewId;
-        for (const ActorInfo &a : f.system.registry().snapshot().actors)
-            if (a.kind == u"view")
-                viewId = a.id;
-        QVERIFY(!viewId.isNull());
+        QCOMPARE(views().size(), 1);
+        QCOMPARE(views().first().id, viewId);
+        QCOMPARE(views().first().incarnation, 1u);
+        QCOMPARE(views().first().restartCount, 1);
+        // killed from outside (the monitor's Kill) → phx_error as well, and restart 2 on rejoin
         f.system.kill(viewId);
         QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 2; }, 3000));
         QCOMPARE(c.events(u"phx_error"_s).at(1).at(0).toString(), jr);
+        QVERIFY(QTest::qWaitFor([&] { return views().size() == 1 && views().first().state == ActorState::Restarting; }, 3000));
+        QCOMPARE(views().first().lastExit.kind, ExitReason::Kind::Killed);
         // a third crash within the period exceeds intensity 2: the session ends, socket closed
         jr = c.join(p, f.url(u"/"_s));
         QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        QCOMPARE(views().first().id, viewId);
+        QCOMPARE(views().first().restartCount, 2);
         c.click(jr, topic, u"crash"_s);
         QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
         QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeBadOperation);
         QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeSessions == 0; }, 3000));
+        // nothing is left waiting for a restart once its session is gone
+        QVERIFY(QTest::qWaitFor([&] { return views().isEmpty(); }, 3000));
     }
 
     void ttlReaping()

@@ -1,6 +1,6 @@
 #pragma once
 
-// One LiveViewServer with every test view on 127.0.0.1:<free port> and its own actor system, for
+// One LiveViewServer with every test view (or the routes given) on 127.0.0.1:<free port> and its own actor system, for
 // one test function. Shared by the tests that talk to a real server.
 
 #include "core/actorsystem.h"
@@ -16,7 +16,9 @@ namespace LiveActor::TestViews {
 
 struct ServerFixture
 {
-    explicit ServerFixture(std::function<void(ServerConfig &)> tweak = {})
+    /// routes: what the server serves (default: every test view).
+    explicit ServerFixture(std::function<void(ServerConfig &)> tweak = {},
+                           std::function<bool(LiveViewServer &)> routes = {})
         : system(SystemConfig{.executors = 2})
     {
         ServerConfig c;
@@ -26,7 +28,7 @@ struct ServerFixture
         if (tweak)
             tweak(c);
         server = std::make_unique<LiveViewServer>(c, system);
-        ok = bool(registerAll(*server)) && bool(server->listen());
+        ok = (routes ? routes(*server) : bool(registerAll(*server))) && bool(server->listen());
     }
     ~ServerFixture()
     {
