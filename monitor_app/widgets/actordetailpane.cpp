@@ -68,6 +68,11 @@ void ActorDetailPane::setAssigns(const QString &text)
     m_assigns->setPlainText(text);
 }
 
+QString ActorDetailPane::assignsText() const
+{
+    return m_assigns->toPlainText();
+}
+
 void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogModel::Entry> &restarts)
 {
     QQuickItem *root = m_chart->rootObject();

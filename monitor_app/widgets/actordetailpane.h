@@ -27,6 +27,7 @@ public:
     /// Shows record (nullptr clears the pane). restarts: this actor's restarts, newest first.
     void showActor(const ActorRecord *record, const QList<RestartLogModel::Entry> &restarts);
     void setAssigns(const QString &text);
+    QString assignsText() const;
     void setFetchEnabled(bool enabled);
     /// The QML chart widget (tests look at its root object).
     QQuickWidget *chart() const { return m_chart; }

@@ -382,8 +382,8 @@ void MainWindow::onCommandFinished(InstanceConnection *connection, quint64 reque
     const Pending pending = *it;
     m_pending.erase(it);
     const QString name = ActionDescriber::actionName(pending.action);
-    if (pending.action == Action::FetchAssigns && ok && pending.actorId == m_detail->actorId())
-        m_detail->setAssigns(assigns);
+    if (pending.action == Action::FetchAssigns && pending.actorId == m_detail->actorId())
+        m_detail->setAssigns(ok ? assigns : tr("(cannot fetch the assigns: %1)").arg(message));
     statusBar()->showMessage(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message), 10000);
     Q_EMIT commandFinished(name, ok, message);
 }

@@ -94,6 +94,9 @@ int runServeCommand(const ServeOptions &options)
             .operateToken = options.controlToken,
             .build = u"liveactor "_s + QCoreApplication::applicationVersion(),
         });
+        control->setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
+            server.inspectAssigns(id, maxBytes, std::move(done));
+        });
         if (auto r = control->start(); !r) {
             qCCritical(lcLiveView).noquote() << "cannot start the control plane:" << r.error().toString();
             return 1;

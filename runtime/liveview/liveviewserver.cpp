@@ -6,6 +6,7 @@
 #include "liveview/secretstore.h"
 #include "liveview/serverstate_p.h"
 #include "liveview/sessionactor.h"
+#include "liveview/viewactor.h"
 #include "liveview/websocketconnection_p.h"
 
 #include <QCryptographicHash>
@@ -468,6 +469,23 @@ void LiveViewServer::startSession(int fd, const QString &peer)
                 });
         }
     });
+}
+
+void LiveViewServer::inspectAssigns(const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done)
+{
+    const auto info = m_system.registry().find(id);
+    if (!info || info->state != ActorState::Running)
+        return done(fail(ErrorCode::NotFound, u"no running actor "_s + id.toString(QUuid::WithoutBraces)));
+    if (info->kind != u"view")
+        return done(fail(ErrorCode::InvalidArgument, u"only views have assigns (this is a "_s + info->kind + u')'));
+    m_system.resolve(id).ask(InspectAssigns{maxBytes}, milliseconds(2000), this,
+                             [done = std::move(done)](Result<Message> r) {
+                                 if (!r)
+                                     return done(fail(r.error()));
+                                 if (auto *text = r->as<Result<QString>>())
+                                     return done(*text);
+                                 done(fail(ErrorCode::Internal, u"unexpected reply to InspectAssigns"_s));
+                             });
 }
 
 void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)

@@ -96,6 +96,12 @@ public:
     /// e.g. liveactor.broadcast() outside a handler, publishes here). Thread-safe.
     PubSub &pubsub() const;
 
+    /// The current assigns of view id as indented JSON, at most maxBytes (what the monitor's
+    /// "Fetch assigns" shows; wire it with ControlServer::setAssignsProvider). done runs on the
+    /// calling thread: NotFound for an unknown id, InvalidArgument for an actor that is not a
+    /// view, Timeout after 2 s.
+    void inspectAssigns(const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done);
+
 private:
     void onNewConnection();
     void handleHttp(QTcpSocket *socket);

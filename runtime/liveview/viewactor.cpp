@@ -118,6 +118,10 @@ Result<void> ViewActor::handle(Message &message)
     }
     if (auto *info = message.as<ViewInfo>())
         return handleInfo(*info);
+    if (auto *inspect = message.as<InspectAssigns>()) {
+        Actor::reply(Message(inspectAssigns(inspect->maxBytes)));
+        return {};
+    }
     return fail(ErrorCode::InvalidArgument, u"view: unexpected message "_s + QLatin1StringView(message.typeName()));
 }
 
@@ -297,6 +301,22 @@ QJsonObject ViewActor::navigationMembers() const
         out.insert(u"live_redirect"_s, QJsonObject{{u"to"_s, m_effects.navigate->first},
                                                   {u"kind"_s, m_effects.navigate->second ? u"replace"_s : u"push"_s}});
     return out;
+}
+
+Result<QString> ViewActor::inspectAssigns(int maxBytes) const
+{
+    if (!m_handler)
+        return fail(ErrorCode::Closed, u"the view is not mounted"_s);
+    auto assigns = m_handler->inspectAssigns();
+    if (!assigns)
+        return fail(assigns.error());
+    QJsonObject object;
+    for (qsizetype i = 0; i < assigns->size(); ++i)
+        object.insert(assigns->keys().at(i), assigns->values().at(i).toJson());
+    QString text = QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+    if (maxBytes > 0 && text.size() > maxBytes)
+        text = text.left(maxBytes) + u"\n… (cut at %1 characters of %2)"_s.arg(maxBytes).arg(text.size());
+    return text;
 }
 
 void ViewActor::stopping(const ExitReason &reason)

@@ -31,6 +31,13 @@ namespace LiveActor {
 ///   then the actor exits with that Error; the session turns the exit into `phx_error`.
 /// Thread affinity: the executor it runs on (the session's). Writes frames through the session's
 /// ChannelWriter directly (same thread), always with its own join_ref.
+/// Ask a ViewActor for its current assigns as indented JSON (the monitor's "Fetch assigns"); the
+/// reply is a Result<QString>, cut to maxBytes.
+struct InspectAssigns
+{
+    int maxBytes = 64 * 1024;
+};
+
 class ViewActor : public Actor, private ViewContext
 {
 public:
@@ -69,6 +76,7 @@ private:
     };
 
     Result<void> handleEvent(const ChannelMessage &push);
+    Result<QString> inspectAssigns(int maxBytes) const;
     Result<void> handleLivePatch(const ChannelMessage &push);
     Result<void> handleInfo(const ViewInfo &info);
     /// Applies a pending push_patch: handleParams with the new URL (may chain once more).

@@ -57,6 +57,13 @@ public:
 
     virtual Template viewTemplate() const = 0;
     virtual Result<ValueMap> assigns() = 0;
+    /// The current assigns for inspection (the monitor's detail pane), without the side effects
+    /// assigns() may have (Python views reset temporary assigns after a render). Default:
+    /// NotSupported.
+    virtual Result<ValueMap> inspectAssigns() const
+    {
+        return fail(ErrorCode::NotSupported, QStringLiteral("this view does not expose its assigns"));
+    }
     /// Names of assigns changed since the last call (and resets that record); nullopt = unknown.
     virtual std::optional<QSet<QString>> changedAssigns() { return std::nullopt; }
 };

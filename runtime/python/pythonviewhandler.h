@@ -43,6 +43,7 @@ public:
 
     Template viewTemplate() const override { return m_template; }
     Result<ValueMap> assigns() override;
+    Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     std::optional<QSet<QString>> changedAssigns() override;
 
     /// The Python view instance (null before mount).

@@ -6,6 +6,7 @@
 #include "liveview/liveviewserver.h"
 #include "monitor_app/core/actortreemodel.h"
 #include "monitor_app/core/restartlogmodel.h"
+#include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/mainwindow.h"
 #include "telemetry/controlserver.h"
 #include "testviews/channelclient.h"
@@ -60,6 +61,9 @@ private Q_SLOTS:
         QVERIFY(TestViews::registerAll(server));
         QVERIFY(server.listen());
         ControlServer control(system, ControlConfig{.port = 0, .stateDir = dir.path()});
+        control.setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
+            server.inspectAssigns(id, maxBytes, std::move(done)); // as `liveactor serve` wires it
+        });
         QVERIFY(control.start());
 
         const Page page = httpGet(server.port(), "/");
@@ -80,7 +84,8 @@ private Q_SLOTS:
         QTRY_VERIFY(!(view = viewOf(window.model(), c, system)).isEmpty());
         const ActorRecord *record = window.model()->find(c, view);
         QCOMPARE(record->viewOrPath(), u"/"_s);
-        const ActorRecord *session = window.model()->find(c, record->parentId);
+        const QString sessionId = record->parentId;
+        const ActorRecord *session = window.model()->find(c, sessionId);
         QVERIFY(session);
         QCOMPARE(session->kind, u"session"_s);
 
@@ -104,7 +109,19 @@ private Q_SLOTS:
         const auto restarts = window.restartLog()->entriesFor(c->displayName(), view);
         QCOMPARE(restarts.size(), 1);
         QCOMPARE(restarts.first().reasonKind, u"killed"_s);
-        QVERIFY(control.auditLog().last().contains(u"action=kill"_s));
+
+        // The detail pane fetches the restarted view's current assigns from the view actor.
+        QVERIFY(window.selectActor(c, view));
+        Q_EMIT window.detailPane()->fetchAssignsRequested(view); // its "Fetch assigns" button
+        QTRY_VERIFY2(window.detailPane()->assignsText().contains(u"\"count\": 0"_s),
+                     qPrintable(window.detailPane()->assignsText()));
+        QVERIFY(window.detailPane()->assignsText().contains(u"\"connected\": \"yes\""_s));
+        // A session has no assigns: a clear answer, not a crash of the session.
+        QVERIFY(window.selectActor(c, sessionId));
+        Q_EMIT window.detailPane()->fetchAssignsRequested(sessionId);
+        QTRY_VERIFY2(window.detailPane()->assignsText().contains(u"only views have assigns"_s),
+                     qPrintable(window.detailPane()->assignsText()));
+        QVERIFY(!control.auditLog().filter(u"action=kill"_s).isEmpty());
         control.stop();
         server.shutdown(std::chrono::milliseconds(3000));
         system.shutdown(std::chrono::milliseconds(3000));

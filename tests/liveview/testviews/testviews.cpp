@@ -41,6 +41,7 @@ public:
     }
     Template viewTemplate() const override { return m_template; }
     Result<ValueMap> assigns() override { return m_assigns; }
+    Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     Result<void> handleEvent(const QString &event, const QJsonObject &, ViewContext &) override
     {
         return fail(ErrorCode::InvalidArgument, u"unknown event "_s + event);
