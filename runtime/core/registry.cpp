@@ -4,6 +4,7 @@
 #include "core/executor.h"
 
 #include <QDateTime>
+#include <QSet>
 
 #include <algorithm>
 
@@ -41,6 +42,12 @@ ActorInfo Registry::infoOf(const Entry &entry) const
 void Registry::notify(RegistryEvent::Type type, const ActorInfo &info, std::unique_lock<std::mutex> &lock)
 {
     RegistryEvent event{type, ++m_version, info};
+    m_journal.emplace_back(m_version, info.id);
+    constexpr size_t kJournalCap = 1 << 17; // ~4 MiB; a consumer further behind takes a snapshot
+    while (m_journal.size() > kJournalCap) {
+        m_journalFloor = m_journal.front().first;
+        m_journal.pop_front();
+    }
     lock.unlock();
     Q_EMIT changed(event);
     std::vector<Listener> listeners;
@@ -67,6 +74,40 @@ RegistrySnapshot Registry::snapshot() const
     for (const Entry *entry : entries)
         snap.actors.append(infoOf(*entry));
     return snap;
+}
+
+RegistryChanges Registry::changesSince(quint64 since) const
+{
+    std::lock_guard lock(m_mutex);
+    RegistryChanges out;
+    out.version = m_version;
+    if (since == 0 || since < m_journalFloor || since > m_version)
+        return out;
+    out.complete = true;
+    // The journal is in version order: start after `since`.
+    auto first = std::upper_bound(m_journal.begin(), m_journal.end(), since,
+                                  [](quint64 v, const std::pair<quint64, QUuid> &e) { return v < e.first; });
+    QSet<QUuid> touched;
+    std::vector<const Entry *> changed;
+    for (auto it = first; it != m_journal.end(); ++it) {
+        if (touched.contains(it->second))
+            continue;
+        touched.insert(it->second);
+        auto entry = m_entries.constFind(it->second);
+        if (entry == m_entries.cend())
+            out.removed.append(it->second);
+        else
+            changed.push_back(&*entry);
+    }
+    std::sort(changed.begin(), changed.end(), [](const Entry *a, const Entry *b) { return a->order < b->order; });
+    out.changed.reserve(qsizetype(changed.size()));
+    for (const Entry *entry : changed)
+        out.changed.append(infoOf(*entry));
+    out.mailboxes.reserve(m_entries.size());
+    for (const Entry &entry : m_entries)
+        if (entry.cell)
+            out.mailboxes.append({entry.info.id, entry.cell->mailbox().stats()});
+    return out;
 }
 
 std::optional<ActorInfo> Registry::find(const QUuid &id) const

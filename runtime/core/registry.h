@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <optional>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,18 @@ struct RegistryEvent
     ActorInfo info;
 };
 
+/// What changed after a version, for consumers that poll (the control plane's deltas): the cost
+/// is proportional to the changes, plus one mailbox read per actor.
+struct RegistryChanges
+{
+    quint64 version = 0;     ///< the version these changes bring the consumer to
+    /// false: `since` is older than the change journal (or 0); take a snapshot() instead.
+    bool complete = false;
+    QList<ActorInfo> changed; ///< added or changed after `since`: current values, in spawn order
+    QList<QUuid> removed;     ///< removed after `since` (some may have been added after it too)
+    QList<std::pair<QUuid, MailboxStats>> mailboxes; ///< every actor's mailbox counters, read now
+};
+
 /// All live actors at one moment, with the version of the last change it includes.
 struct RegistrySnapshot
 {
@@ -90,6 +103,8 @@ public:
     ~Registry() override;
 
     RegistrySnapshot snapshot() const;
+    /// Changes after version since (consistent: taken under one lock, like snapshot()).
+    RegistryChanges changesSince(quint64 since) const;
     /// The entry for id, or NotFound.
     std::optional<ActorInfo> find(const QUuid &id) const;
     int count() const;
@@ -128,6 +143,10 @@ private:
     mutable std::mutex m_mutex;
     QHash<QUuid, Entry> m_entries;
     quint64 m_version = 0;
+    /// (version, id) of recent changes, oldest first; m_journalFloor: the newest version that has
+    /// been dropped from it (changesSince() older than that is incomplete).
+    std::deque<std::pair<quint64, QUuid>> m_journal;
+    quint64 m_journalFloor = 0;
     quint64 m_order = 0;
     std::mutex m_listenerMutex;
     std::map<int, Listener> m_listeners;

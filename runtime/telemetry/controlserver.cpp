@@ -514,52 +514,83 @@ void ControlServer::sendSnapshot(Client *client)
     m_stats.tickNanos += timer.nsecsElapsed();
 }
 
+void ControlServer::diffActor(Client *client, const ActorInfo &info, pb::Delta *delta, quint64 tickNo)
+{
+    auto it = client->sent.find(info.id);
+    if (it == client->sent.end()) {
+        ProtoConvert::actor(info, delta->add_added());
+        client->sent.insert(info.id, SentActor{info.incarnation, info.state, info.restartCount, info.hasExited,
+                                               info.detail, info.name, info.mailbox, tickNo});
+        return;
+    }
+    SentActor &sent = *it;
+    sent.seen = tickNo;
+    const bool changed = sent.incarnation != info.incarnation || sent.state != info.state
+        || sent.restartCount != info.restartCount || sent.hasExited != info.hasExited
+        || sent.name != info.name || sent.detail != info.detail;
+    if (changed) {
+        ProtoConvert::actor(info, delta->add_changed());
+        sent.incarnation = info.incarnation;
+        sent.state = info.state;
+        sent.restartCount = info.restartCount;
+        sent.hasExited = info.hasExited;
+        sent.name = info.name;
+        sent.detail = info.detail;
+        sent.mailbox = info.mailbox;
+    } else if (mailboxChanged(sent.mailbox, info.mailbox)) {
+        pb::MailboxUpdate *update = delta->add_mailbox();
+        update->set_id(ProtoConvert::id(info.id));
+        ProtoConvert::mailbox(info.mailbox, update->mutable_mailbox());
+        sent.mailbox = info.mailbox;
+    }
+}
+
 void ControlServer::sendDelta(Client *client)
 {
-    const RegistrySnapshot &snap = currentSnapshot();
     pb::ServerMessage msg;
     pb::Delta *delta = msg.mutable_delta();
     const quint64 tickNo = ++client->tickNo;
-    qsizetype seenCount = 0;
-    for (const ActorInfo &info : snap.actors) {
-        if (!client->kinds.isEmpty() && !client->kinds.contains(info.kind))
-            continue;
-        ++seenCount;
-        auto it = client->sent.find(info.id);
-        if (it == client->sent.end()) {
-            ProtoConvert::actor(info, delta->add_added());
-            client->sent.insert(info.id, SentActor{info.incarnation, info.state, info.restartCount, info.hasExited,
-                                                   info.detail, info.name, info.mailbox, tickNo});
-            continue;
-        }
-        SentActor &sent = *it;
-        sent.seen = tickNo;
-        const bool changed = sent.incarnation != info.incarnation || sent.state != info.state
-            || sent.restartCount != info.restartCount || sent.hasExited != info.hasExited
-            || sent.name != info.name || sent.detail != info.detail;
-        if (changed) {
-            ProtoConvert::actor(info, delta->add_changed());
-            sent.incarnation = info.incarnation;
-            sent.state = info.state;
-            sent.restartCount = info.restartCount;
-            sent.hasExited = info.hasExited;
-            sent.name = info.name;
-            sent.detail = info.detail;
-            sent.mailbox = info.mailbox;
-        } else if (mailboxChanged(sent.mailbox, info.mailbox)) {
+    auto wanted = [client](const QString &kind) { return client->kinds.isEmpty() || client->kinds.contains(kind); };
+    quint64 version = 0;
+    // Usually only what changed since this client's last delta (the registry's change journal),
+    // plus the mailbox counters: no copy of every actor's metadata per tick.
+    const RegistryChanges changes = m_system.registry().changesSince(client->version);
+    if (changes.complete) {
+        version = changes.version;
+        for (const QUuid &id : changes.removed)
+            if (client->sent.remove(id))
+                delta->add_removed(ProtoConvert::id(id));
+        for (const ActorInfo &info : changes.changed)
+            if (wanted(info.kind))
+                diffActor(client, info, delta, tickNo);
+        for (const auto &[id, mailbox] : changes.mailboxes) {
+            auto it = client->sent.find(id);
+            if (it == client->sent.end() || !mailboxChanged(it->mailbox, mailbox))
+                continue;
             pb::MailboxUpdate *update = delta->add_mailbox();
-            update->set_id(ProtoConvert::id(info.id));
-            ProtoConvert::mailbox(info.mailbox, update->mutable_mailbox());
-            sent.mailbox = info.mailbox;
+            update->set_id(ProtoConvert::id(id));
+            ProtoConvert::mailbox(mailbox, update->mutable_mailbox());
+            it->mailbox = mailbox;
         }
-    }
-    if (client->sent.size() > seenCount) {
-        for (auto it = client->sent.begin(); it != client->sent.end();) {
-            if (it->seen != tickNo) {
-                delta->add_removed(ProtoConvert::id(it.key()));
-                it = client->sent.erase(it);
-            } else {
-                ++it;
+    } else {
+        // Too far behind the journal: compare against a full snapshot.
+        const RegistrySnapshot &snap = currentSnapshot();
+        version = snap.version;
+        qsizetype seenCount = 0;
+        for (const ActorInfo &info : snap.actors) {
+            if (!wanted(info.kind))
+                continue;
+            ++seenCount;
+            diffActor(client, info, delta, tickNo);
+        }
+        if (client->sent.size() > seenCount) {
+            for (auto it = client->sent.begin(); it != client->sent.end();) {
+                if (it->seen != tickNo) {
+                    delta->add_removed(ProtoConvert::id(it.key()));
+                    it = client->sent.erase(it);
+                } else {
+                    ++it;
+                }
             }
         }
     }
@@ -572,11 +603,11 @@ void ControlServer::sendDelta(Client *client)
     }
     if (delta->added_size() == 0 && delta->removed_size() == 0 && delta->changed_size() == 0
         && delta->mailbox_size() == 0 && delta->restarts_size() == 0)
-        return;
+        return; // the client stays at its version: the next delta's base is what it has
     delta->set_base_version(client->version);
-    delta->set_version(snap.version);
+    delta->set_version(version);
     delta->set_time_ms(QDateTime::currentMSecsSinceEpoch());
-    client->version = snap.version;
+    client->version = version;
     send(client, msg.SerializeAsString());
     ++m_stats.deltasSent;
 }

@@ -21,6 +21,7 @@ QT_END_NAMESPACE
 namespace LiveActor {
 
 class ActorSystem;
+struct ActorInfo;
 struct RegistrySnapshot;
 
 /// The control plane: a WebSocket server (binary protobuf frames, liveactor.monitor.v1, see
@@ -121,6 +122,7 @@ private:
     void tick(Client *client);
     void sendSnapshot(Client *client);
     void sendDelta(Client *client);
+    void diffActor(Client *client, const ActorInfo &info, ::liveactor::monitor::v1::Delta *delta, quint64 tickNo);
     void audit(Client *client, const QString &action, const QUuid &actor, const QString &kind,
                const QString &reason, bool ok, const QString &outcome);
     const RegistrySnapshot &currentSnapshot();

@@ -112,6 +112,49 @@ private Q_SLOTS:
         QCOMPARE(info->parent, sup.id());
     }
 
+    void changesSinceAVersion()
+    {
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef a = sys.spawn<DetailActor>({.kind = u"session"_qs});
+        ActorRef b = sys.spawn<DetailActor>({.kind = u"session"_qs});
+        sys.runUntilIdle();
+        const quint64 base = sys.registry().snapshot().version;
+        QVERIFY(!sys.registry().changesSince(0).complete);        // no base: take a snapshot
+        QVERIFY(!sys.registry().changesSince(base + 1).complete); // from the future
+
+        RegistryChanges none = sys.registry().changesSince(base);
+        QVERIFY(none.complete);
+        QCOMPARE(none.version, base);
+        QVERIFY(none.changed.isEmpty() && none.removed.isEmpty());
+        QCOMPARE(none.mailboxes.size(), 2); // counters of every actor, always
+
+        ActorRef c = sys.spawn<DetailActor>({.kind = u"view"_qs, .parent = a});
+        b.tell(SetDetail{u"path"_qs, u"/x"_qs});
+        b.tell(SetDetail{u"path"_qs, u"/y"_qs}); // two changes of one actor: reported once
+        a.tell(Value{1});                        // mailbox traffic is not a change
+        sys.runUntilIdle();
+        const QUuid removedId = c.id();
+        c.tell(StopNormal{});
+        sys.runUntilIdle();
+        ActorRef d = sys.spawn<DetailActor>({.kind = u"view"_qs, .parent = a});
+        sys.runUntilIdle();
+
+        RegistryChanges ch = sys.registry().changesSince(base);
+        QVERIFY(ch.complete);
+        QCOMPARE(ch.version, sys.registry().snapshot().version);
+        QCOMPARE(ch.changed.size(), 2); // b (detail) and d (added); c came and went
+        QCOMPARE(ch.changed[0].id, b.id());
+        QCOMPARE(ch.changed[0].detail.value(u"path"_qs).toString(), u"/y"_qs);
+        QCOMPARE(ch.changed[1].id, d.id());
+        QCOMPARE(ch.removed, QList<QUuid>{removedId});
+        QCOMPARE(ch.mailboxes.size(), 3);
+        for (const auto &[id, mailbox] : ch.mailboxes)
+            if (id == a.id())
+                QVERIFY(mailbox.processed >= 1); // (plus system messages such as the child's exit)
+        // From the newest version on, nothing again.
+        QVERIFY(sys.registry().changesSince(ch.version).changed.isEmpty());
+    }
+
     void concurrentSnapshots()
     {
         ActorSystem sys({.executors = 2});
