@@ -61,8 +61,28 @@ int runServeCommand(const ServeOptions &options)
         }
         qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
     }
-    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8",
-                       [&system] { return prometheusMetrics(system.registry()); });
+    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server] {
+        const ServerStats s = server.stats();
+        return prometheusMetrics(system.registry(), {
+            {"liveactor_http_requests_total", "HTTP requests parsed.", double(s.httpRequests)},
+            {"liveactor_websocket_upgrades_total", "WebSocket upgrades accepted.", double(s.connectionsAccepted)},
+            {"liveactor_websocket_upgrades_refused_total", "Upgrades refused (vsn, origin, limit, handshake, shutdown).",
+             double(s.connectionsRejected)},
+            {"liveactor_websockets_open", "WebSockets open now.", double(s.openSockets), false},
+            {"liveactor_joins_total", "Views joined.", double(s.joins)},
+            {"liveactor_events_total", "Client events handled by views.", double(s.events)},
+            {"liveactor_overloaded_total", "Pushes answered overloaded (a full session or view mailbox).",
+             double(s.overloaded)},
+            {"liveactor_malformed_frames_total", "WebSockets closed for a protocol error.", double(s.malformedFrames)},
+            {"liveactor_slow_clients_dropped_total", "WebSockets cut off for not reading their replies.",
+             double(s.slowClientsDropped)},
+            {"liveactor_view_crashes_total", "Views that crashed or were killed while joined.", double(s.viewCrashes)},
+            {"liveactor_sessions_reaped_total", "Sessions ended by the TTL after their socket went away.",
+             double(s.sessionsReaped)},
+            {"liveactor_health_kills_total", "Actors killed for missing a health ping.", double(s.healthKills)},
+            {"liveactor_pubsub_dropped_total", "Broadcasts not delivered to a full mailbox.", double(s.pubsubDropped)},
+        });
+    });
     if (options.reload) {
         (*app)->setReloadEnabled(true);
         QObject::connect(app->get(), &PythonApp::reloaded, &server, [&system] {

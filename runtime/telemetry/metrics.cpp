@@ -29,7 +29,7 @@ QByteArray escapeLabel(const QString &value)
     return out;
 }
 
-void family(QByteArray &out, const char *name, const char *help)
+void family(QByteArray &out, const char *name, const char *help, const char *type = "gauge")
 {
     out += "# HELP ";
     out += name;
@@ -37,7 +37,9 @@ void family(QByteArray &out, const char *name, const char *help)
     out += help;
     out += "\n# TYPE ";
     out += name;
-    out += " gauge\n";
+    out += ' ';
+    out += type;
+    out += '\n';
 }
 
 void sample(QByteArray &out, const char *name, const QByteArray &labels, double value)
@@ -55,7 +57,7 @@ void sample(QByteArray &out, const char *name, const QByteArray &labels, double 
 
 } // namespace
 
-QByteArray prometheusMetrics(const Registry &registry)
+QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra)
 {
     const RegistrySnapshot snap = registry.snapshot();
     std::map<QString, KindTotals> kinds;
@@ -123,6 +125,10 @@ QByteArray prometheusMetrics(const Registry &registry)
         const QByteArray k = "kind=\"" + escapeLabel(kind) + '"';
         sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"wait\"", totals.waitSum / n);
         sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"processing\"", totals.processingSum / n);
+    }
+    for (const ExtraMetric &m : extra) {
+        family(out, m.name, m.help, m.counter ? "counter" : "gauge");
+        sample(out, m.name, {}, m.value);
     }
     return out;
 }

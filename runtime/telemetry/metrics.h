@@ -1,10 +1,21 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 
 namespace LiveActor {
 
 class Registry;
+
+/// One more sample for prometheusMetrics(), from outside the registry (the LiveView server's
+/// counters). name without labels; counter = a monotonically increasing total (TYPE counter).
+struct ExtraMetric
+{
+    const char *name;
+    const char *help;
+    double value;
+    bool counter = true;
+};
 
 /// Prometheus text exposition (format 0.0.4) of the registry, for GET /metrics on the HTTP port
 /// (serve it with Content-Type "text/plain; version=0.0.4; charset=utf-8").
@@ -22,7 +33,9 @@ class Registry;
 /// All are gauges: they describe the actors alive now (counters of exited actors leave with
 /// them), so rate() over them is only meaningful while the population is stable.
 ///
+/// Followed by the extra samples, each its own family.
+///
 /// Thread-safe (one Registry::snapshot()); cost is linear in the number of actors.
-QByteArray prometheusMetrics(const Registry &registry);
+QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra = {});
 
 } // namespace LiveActor

@@ -63,6 +63,18 @@ private Q_SLOTS:
         Q_UNUSED(s2);
     }
 
+    void extraSamples()
+    {
+        ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
+        const QByteArray text = prometheusMetrics(system.registry(), {
+            {"liveactor_events_total", "Client events handled by views.", 42},
+            {"liveactor_websockets_open", "WebSockets open now.", 3, false},
+        });
+        QVERIFY(text.contains("# HELP liveactor_events_total Client events handled by views.\n"
+                              "# TYPE liveactor_events_total counter\nliveactor_events_total 42\n"));
+        QVERIFY(text.contains("# TYPE liveactor_websockets_open gauge\nliveactor_websockets_open 3\n"));
+    }
+
     void labelEscaping()
     {
         ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
