@@ -111,6 +111,10 @@ const QList<Setting> &settings()
         {u"max-frame-bytes"_s, u"LIVEACTOR_MAX_FRAME_BYTES"_s, u"bytes"_s,
          u"Largest WebSocket message; larger ones close the socket (1009). Default 1048576."_s,
          intSetting(1024, 256 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxFrameBytes = n; })},
+        {u"max-outbound-bytes"_s, u"LIVEACTOR_MAX_OUTBOUND_BYTES"_s, u"bytes"_s,
+         u"Unsent output a WebSocket may hold (a client that stopped reading); more closes it. "
+         "Default 8388608."_s,
+         intSetting(64 * 1024, 1024 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxOutboundBytes = n; })},
         {u"session-ttl"_s, u"LIVEACTOR_SESSION_TTL"_s, u"ms"_s,
          u"Reap a session this long after its socket is gone. Default 30000."_s,
          msSetting(&ServerConfig::sessionTtl)},
