@@ -407,6 +407,12 @@ bool LiveViewServer::upgrade(QTcpSocket *socket, const HttpRequest &request, QBy
         *why = "missing or malformed Sec-WebSocket-Key";
         return false;
     }
+    socket->flush(); // an earlier response on this keep-alive connection must not be lost
+    if (socket->bytesToWrite() > 0) {
+        *status = "503";
+        *why = "the previous response on this connection is still being sent";
+        return false;
+    }
     if (socket->bytesAvailable() > 0) { // a client must wait for our 101 before it sends frames
         *status = "400";
         *why = "data after the upgrade request";
