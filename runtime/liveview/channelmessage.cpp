@@ -1,6 +1,6 @@
 #include "liveview/channelmessage.h"
 
-#include "template/jsonstring.h"
+#include "template/escaping.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

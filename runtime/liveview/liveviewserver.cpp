@@ -8,6 +8,7 @@
 #include "liveview/sessionactor.h"
 #include "liveview/viewactor.h"
 #include "liveview/websocketconnection_p.h"
+#include "template/escaping.h"
 
 #include <QCryptographicHash>
 #include <QEventLoop>
@@ -103,19 +104,9 @@ const QHash<QString, Asset> &assets()
 
 QByteArray htmlEscape(const QString &s)
 {
-    QString out;
-    out.reserve(s.size());
-    for (QChar c : s) {
-        switch (c.unicode()) {
-        case '&': out += u"&amp;"; break;
-        case '<': out += u"&lt;"; break;
-        case '>': out += u"&gt;"; break;
-        case '"': out += u"&quot;"; break;
-        case '\'': out += u"&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out.toUtf8();
+    QByteArray out;
+    appendHtmlEscaped(out, s);
+    return out;
 }
 
 QByteArray reasonPhrase(int status)

@@ -1078,13 +1078,13 @@ void appendValueOutput(QByteArray &out, const Value &v, bool autoescape)
     case Value::Type::SafeString: out.append(v.toString().toUtf8()); return;
     case Value::Type::String:
         if (autoescape)
-            appendEscapedUtf8(out, v.toString());
+            appendHtmlEscaped(out, v.toString());
         else
             out.append(v.toString().toUtf8());
         return;
     default:
         if (autoescape)
-            appendEscapedUtf8(out, displayString(v));
+            appendHtmlEscaped(out, displayString(v));
         else
             out.append(displayString(v).toUtf8());
     }

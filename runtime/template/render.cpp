@@ -564,7 +564,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         QByteArray html;
         if (!token.isEmpty() && token != u"NOTPROVIDED") {
             html = "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"";
-            appendEscapedUtf8(html, token);
+            appendHtmlEscaped(html, token);
             html += "\">";
         }
         out.push_back(Dyn{html, nullptr, nullptr});

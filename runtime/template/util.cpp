@@ -106,45 +106,6 @@ QString htmlEscape(const QString &s)
     return out;
 }
 
-void appendEscapedUtf8(QByteArray &out, const QString &s)
-{
-    // One pass UTF-16 → UTF-8 with Django's escaping; plain ASCII is the common case.
-    const qsizetype n = s.size();
-    const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
-    qsizetype i = 0;
-    for (; i < n; ++i) {
-        const char16_t c = p[i];
-        if (c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
-            break;
-    }
-    if (i == n) {
-        const qsizetype at = out.size();
-        out.resize(at + n);
-        char *d = out.data() + at;
-        for (qsizetype k = 0; k < n; ++k)
-            d[k] = char(p[k]);
-        return;
-    }
-    QByteArray u = s.toUtf8();
-    const char *b = u.constData();
-    const qsizetype m = u.size();
-    qsizetype start = 0;
-    for (qsizetype k = 0; k < m; ++k) {
-        const char *rep = nullptr;
-        switch (b[k]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#x27;"; break;
-        default: continue;
-        }
-        out.append(b + start, k - start);
-        out.append(rep);
-        start = k + 1;
-    }
-    out.append(b + start, m - start);
-}
 
 static void appendPyJsonString(QByteArray &out, const QString &s)
 {
@@ -462,6 +423,46 @@ std::optional<Value> parseJson(const QByteArray &json, QString *error)
 } // namespace LiveActor::TemplateDetail
 
 namespace LiveActor {
+
+void appendHtmlEscaped(QByteArray &out, const QString &s)
+{
+    // One pass UTF-16 → UTF-8 with Django's escaping; plain ASCII is the common case.
+    const qsizetype n = s.size();
+    const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
+    qsizetype i = 0;
+    for (; i < n; ++i) {
+        const char16_t c = p[i];
+        if (c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+            break;
+    }
+    if (i == n) {
+        const qsizetype at = out.size();
+        out.resize(at + n);
+        char *d = out.data() + at;
+        for (qsizetype k = 0; k < n; ++k)
+            d[k] = char(p[k]);
+        return;
+    }
+    QByteArray u = s.toUtf8();
+    const char *b = u.constData();
+    const qsizetype m = u.size();
+    qsizetype start = 0;
+    for (qsizetype k = 0; k < m; ++k) {
+        const char *rep = nullptr;
+        switch (b[k]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#x27;"; break;
+        default: continue;
+        }
+        out.append(b + start, k - start);
+        out.append(rep);
+        start = k + 1;
+    }
+    out.append(b + start, m - start);
+}
 
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {

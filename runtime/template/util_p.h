@@ -3,7 +3,7 @@
 // Private helpers shared by the template sources: Python-compatible formatting, HTML escaping,
 // and a JSON reader/writer that keeps object key order (QJsonObject sorts keys).
 
-#include "template/jsonstring.h"
+#include "template/escaping.h"
 #include "template/value.h"
 
 #include <QByteArray>
@@ -20,8 +20,6 @@ QString pyStringRepr(const QString &s);
 
 /// Django's escape(): & < > " ' → entities.
 QString htmlEscape(const QString &s);
-/// Appends s as UTF-8 with Django's escaping.
-void appendEscapedUtf8(QByteArray &out, const QString &s);
 
 /// Writes a Value as JSON. pythonStyle: json.dumps defaults (", ", ": ", ensure_ascii).
 void writeJsonValue(QByteArray &out, const Value &v, bool pythonStyle);
