@@ -214,7 +214,7 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     if (current && slot->joined && reason.isAbnormal() && !m_shuttingDown) {
         // The client rejoins after phx_error; that join restarts this actor (handleJoin).
         std::erase_if(m_crashed, [&](const Crashed &c) { return c.topic == slot->topic; });
-        m_crashed.push_back(Crashed{slot->topic, ref.id(), ref.incarnation() + 1});
+        m_crashed.push_back(Crashed{slot->topic, ref.id(), ref.incarnation() + 1, executor().now()});
         m_state->counters.viewCrashes.fetch_add(1);
         qCWarning(lcLiveView).noquote() << "view" << slot->topic << ref.id().toString(QUuid::WithoutBraces)
                                         << "crashed:" << reason.toString();
@@ -243,6 +243,12 @@ void SessionActor::tick()
 {
     const auto now = executor().now();
     const auto &c = m_state->config;
+    std::erase_if(m_crashed, [&](const Crashed &crashed) {
+        if (now - crashed.at < c.sessionTtl)
+            return false;
+        forgetChild(crashed.id); // its registry entry stops saying "restarting"
+        return true;
+    });
     if (m_socket && m_socket->isDisconnected() && !m_socketGone) {
         m_socketGone = true;
         m_lastActivity = now;

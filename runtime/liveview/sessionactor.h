@@ -56,11 +56,13 @@ private:
     };
     /// A view that crashed while joined: the client's rejoin of its topic restarts it as the
     /// same actor (same id, next incarnation), so the registry and the monitor count a restart.
+    /// Not rejoined within sessionTtl (the page is gone), it is forgotten.
     struct Crashed
     {
         QString topic;
         QUuid id;
         quint32 nextIncarnation = 0;
+        Executor::Clock::time_point at;
     };
     View *currentView(const QString &topic);
     int currentViewCount() const;

@@ -393,6 +393,31 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return views().isEmpty(); }, 3000));
     }
 
+    void crashedViewNotRejoinedIsForgotten()
+    {
+        Fixture f([](ServerConfig &c) { c.sessionTtl = milliseconds(300); });
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        c.click(jr, u"lv:"_s + p.id, u"crash"_s);
+        QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 1; }, 3000));
+        auto views = [&] {
+            int n = 0;
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                n += a.kind == u"view" ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(views(), 1); // "restarting", waiting for the rejoin
+        // No rejoin (the page went away, its socket did not): forgotten after sessionTtl, while
+        // the session itself lives on.
+        c.push({}, u"phoenix"_s, u"heartbeat"_s, {});
+        QVERIFY(QTest::qWaitFor([&] { return views() == 0; }, 3000));
+        QCOMPARE(f.server->stats().activeSessions, 1);
+    }
+
     void ttlReaping()
     {
         Fixture f([](ServerConfig &c) { c.sessionTtl = milliseconds(600); });
