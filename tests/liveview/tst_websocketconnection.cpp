@@ -4,7 +4,9 @@
 #include "liveview/websocketconnection_p.h"
 #include "testviews/serverfixture.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <arpa/inet.h>
@@ -355,6 +357,31 @@ private Q_SLOTS:
         QVERIFY(c.waitEof());
         QCOMPARE(f.server->stats().malformedFrames, 1u);
         QVERIFY(f.stillServes());
+    }
+
+    void randomInputNeverCrashes()
+    {
+        // Random bytes, and random frames with valid headers around random payloads: whatever
+        // arrives, the server closes or answers that client and keeps serving the others.
+        Fixture f;
+        QVERIFY(f.ok);
+        const quint32 seed = quint32(QDateTime::currentMSecsSinceEpoch());
+        QRandomGenerator rng(seed);
+        for (int round = 0; round < 150; ++round) {
+            RawClient c(f.port());
+            QVERIFY2(c.open(), qPrintable(u"seed %1 round %2"_s.arg(seed).arg(round)));
+            QByteArray junk(rng.bounded(1, 3000), Qt::Uninitialized);
+            for (char &b : junk)
+                b = char(rng.bounded(256));
+            if (round % 2) { // a plausible frame head: masked, known opcode, random payload
+                static const quint8 heads[] = {0x81, 0x01, 0x80, 0x82, 0x88, 0x89, 0x8A};
+                junk = frame(heads[rng.bounded(int(sizeof heads))], junk.left(rng.bounded(200)));
+            }
+            (void)c.write(junk);
+            (void)c.next(50); // whatever comes back, or nothing
+        }
+        QVERIFY2(f.stillServes(), qPrintable(u"seed %1"_s.arg(seed)));
+        QVERIFY(f.server->stats().malformedFrames > 0);
     }
 
     void serverCloseWaitsForTheClient()
