@@ -1,5 +1,5 @@
 // liveactor-dispatcher-bench: what does one Qt event-loop thread pay per wake-up when it also
-// watches N idle sockets? DESIGN.md warns that Qt's dispatchers poll every registered descriptor
+// watches N idle sockets? The design (docs/architecture.md) warns that Qt's dispatchers poll every registered descriptor
 // on each iteration; the server keeps thousands of idle WebSockets on its executors' loops.
 //
 // One thread ping-pongs a byte over a socketpair (each round trip = two loop wake-ups) while N

@@ -9,7 +9,7 @@
 //      alternative the design had to measure.
 // Prints events/s, µs/event and the share of wall time the GIL was held.
 
-#include "../../pybridge/native/nativeviewactor.h"
+#include "../../pybridge/native/inprocessviewactor.h"
 #include "core/actorsystem.h"
 #include "python/gilguard.h"
 #include "python/pythoninterpreter.h"
@@ -231,12 +231,16 @@ Row actorRun(const QString &name, ActorSystem &system, const ViewFactory &factor
              int eventsPerClient)
 {
     std::vector<std::shared_ptr<NativeViewShared>> shared;
+    Router router;
+    (void)router.addRoute(u"/"_s, factory);
     for (int v = 0; v < views; ++v) {
         auto s = std::make_shared<NativeViewShared>();
         s->key = u"b"_s + QString::number(v);
-        s->factory = factory;
+        s->router = &router;
+        s->route = *router.match(u"/"_s);
+        s->url = QUrl(u"http://localhost/"_s);
         s->restartLimit = 0;
-        s->ref = system.spawn<NativeViewActor>(SpawnOptions{.kind = u"view"_s, .name = s->key, .capacity = 1024}, s);
+        s->ref = system.spawn<InProcessViewActor>(SpawnOptions{.kind = u"view"_s, .name = s->key, .capacity = 1024}, s);
         shared.push_back(s);
     }
     // warm-up: every view answers once (mount done)

@@ -172,9 +172,12 @@ class Session:
         self.pushes.put_nowait((key, reply))
 
     async def mount(self, path, params=None, session=None, timeout=5.0):
-        """Mounts the view routed at path (query parameters allowed) and waits for its first
-        render. Raises ViewCrashed if mount raises, KeyError for an unknown path."""
-        native = self._native.mount(path, params, session, self._on_push)
+        """Mounts the view routed at path (query parameters allowed; `params` are extra query
+        parameters, the route's own parameters win over both, as on a served page) and waits for
+        its first render. Raises ViewCrashed if mount raises, KeyError for an unknown path."""
+        fut, done = _future()
+        native = self._native.mount(path, params, session, self._on_push, done)
+        await asyncio.wait_for(fut, timeout)
         view = View(self, native)
         self.views[native.key] = view
         await view.render(timeout)
@@ -206,7 +209,8 @@ class View:
         self.html = ""
 
     key = property(lambda self: self._native.key)
-    id = property(lambda self: self._native.id, doc="the current incarnation's actor id")
+    id = property(lambda self: self._native.id, doc="the view actor's id (the same across restarts)")
+    incarnation = property(lambda self: self._native.incarnation, doc="0, then +1 per restart")
     restarts = property(lambda self: self._native.restarts)
     last_crash = property(lambda self: self._native.last_crash)
     alive = property(lambda self: self._native.alive)

@@ -5,6 +5,7 @@
 // asyncio futures (loop.call_soon_threadsafe). Blocking calls release the GIL.
 
 #include "nativeruntime.h"
+#include "inprocessviewactor.h"
 #include "python/gilguard.h"
 #include "python/pyconvert.h"
 #include "python/pythonviewclass.h"
@@ -50,15 +51,6 @@ void settle(const PyObjectRef &done, bool ok, const std::function<py::object()> 
     }
 }
 
-py::object replyToPython(const NativeReply &r)
-{
-    py::dict d;
-    d["diff"] = py::module_::import("json").attr("loads")(py::bytes(r.diff.toStdString()));
-    d["html"] = py::str(r.html.toStdString());
-    d["effects"] = PyConvert::fromJson(r.effects);
-    return std::move(d);
-}
-
 struct PySession
 {
     std::shared_ptr<NativeRuntime> runtime;
@@ -82,7 +74,7 @@ void askView(const PyView &view, Message message, int timeoutMs, py::object done
                 if (r) {
                     if (auto *reply = r->as<NativeReply>()) {
                         NativeReply copy = *reply;
-                        settle(cb, true, [copy] { return replyToPython(copy); });
+                        settle(cb, true, [copy] { return toPython(copy); });
                         return;
                     }
                 }
@@ -168,17 +160,27 @@ PYBIND11_MODULE(_native, m)
     py::class_<PySession>(m, "Session")
         .def_property_readonly("id", [](const PySession &s) { return s.ref.id().toString(QUuid::WithoutBraces).toStdString(); })
         .def_property_readonly("alive", [](const PySession &s) { return s.ref.isAlive(); })
-        .def("mount", [](PySession &s, const std::string &path, py::object params, py::object session, py::object onPush) {
+        .def("mount", [](PySession &s, const std::string &path, py::object params, py::object session, py::object onPush,
+                         py::object done) {
+                 PyObjectRef cb = PyObjectRef::borrow(done.ptr());
                  auto r = s.runtime->mount(s.ref, qs(path), jsonObject(params, "params"), jsonObject(session, "session"),
-                                           PyObjectRef::borrow(onPush.ptr()));
+                                           PyObjectRef::borrow(onPush.ptr()), [cb](Result<void> spawned) {
+                                               if (spawned)
+                                                   settle(cb, true, [] { return py::none(); });
+                                               else
+                                                   settle(cb, false, [e = spawned.error()] {
+                                                       return py::make_tuple(errorCodeName(e.code).toStdString(),
+                                                                             e.message.toStdString());
+                                                   });
+                                           });
                  if (!r) {
                      if (r.error().code == ErrorCode::NotFound)
                          throw py::key_error(r.error().message.toStdString());
                      throw std::runtime_error(r.error().toString().toStdString());
                  }
                  return PyView{s.runtime, *r};
-             }, py::arg("path"), py::arg("params") = py::none(), py::arg("session") = py::none(),
-             py::arg("on_push") = py::none())
+             }, py::arg("path"), py::arg("params"), py::arg("session"), py::arg("on_push"), py::arg("done"),
+             "Spawns the view routed at path in this session; done(ok, value) once it is spawned.")
         .def("ping", [](PySession &s, int timeoutMs, py::object done) {
                  PyObjectRef cb = PyObjectRef::borrow(done.ptr());
                  const QUuid id = s.ref.id();
@@ -211,6 +213,7 @@ PYBIND11_MODULE(_native, m)
     py::class_<PyView>(m, "View")
         .def_property_readonly("key", [](const PyView &v) { return v.shared->key.toStdString(); })
         .def_property_readonly("id", [](const PyView &v) { return v.shared->current().id().toString(QUuid::WithoutBraces).toStdString(); })
+        .def_property_readonly("incarnation", [](const PyView &v) { return v.shared->current().incarnation(); })
         .def_property_readonly("restarts", [](const PyView &v) {
             std::lock_guard lock(v.shared->mutex);
             return v.shared->restarts;

@@ -1,11 +1,12 @@
 #include "nativeruntime.h"
 
-#include "nativesessionactor.h"
-#include "nativeviewactor.h"
+#include "inprocesssessionactor.h"
 #include "python/pythonviewhandler.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -97,14 +98,21 @@ std::optional<Router::Match> NativeRuntime::match(const QString &path) const
 
 ActorRef NativeRuntime::createSession()
 {
-    return m_system->spawn<NativeSessionActor>(SpawnOptions{.kind = u"session"_s, .name = {}, .capacity = 100});
+    return m_system->spawn<InProcessSessionActor>(SpawnOptions{.kind = u"session"_s, .name = {}, .capacity = 100});
 }
 
 Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &session, const QString &path,
                                                                const QJsonObject &params, const QJsonObject &sessionData,
-                                                               PyObjectRef onPush)
+                                                               PyObjectRef onPush, std::function<void(Result<void>)> done)
 {
-    const QUrl url(u"http://localhost"_s + path);
+    QUrl url(u"http://localhost"_s + path);
+    if (!params.isEmpty()) { // extra query parameters: the route's own still win, as on a page
+        QUrlQuery query(url);
+        for (auto it = params.begin(); it != params.end(); ++it)
+            query.addQueryItem(it.key(), it.value().isString() ? it.value().toString()
+                                                               : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact).sliced(1).chopped(1)));
+        url.setQuery(query);
+    }
     auto match = m_router.match(url.path());
     if (!match)
         return fail(ErrorCode::NotFound, u"no route for "_s + path);
@@ -112,25 +120,17 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
         return fail(ErrorCode::Closed, u"the session has stopped"_s);
     auto shared = std::make_shared<NativeViewShared>();
     shared->key = u"v"_s + QString::number(m_nextView++);
-    shared->factory = match->factory;
-    QJsonObject merged = match->params;
-    for (const auto &[k, v] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
-        merged.insert(k, v);
-    for (auto it = params.begin(); it != params.end(); ++it)
-        merged.insert(it.key(), it.value());
-    shared->params = merged;
+    shared->router = &m_router;
+    shared->route = std::move(*match);
     shared->session = sessionData;
     shared->url = url;
     shared->pubsub = &m_pubsub;
     shared->onPush = std::move(onPush);
     shared->restartLimit = m_options.restartLimit;
-    std::lock_guard lock(shared->mutex); // the actor may crash and restart before we store the ref
-    shared->ref = m_system->spawn<NativeViewActor>(
-        SpawnOptions{.kind = u"view"_s, .name = shared->key, .capacity = 50, .executor = -1,
-                     .parent = session, .linkToParent = false, .detail = {}},
-        shared);
-    if (shared->ref.isNull())
-        return fail(ErrorCode::Closed, u"cannot spawn the view (shutting down?)"_s);
+    session.ask(NativeMount{shared}, std::chrono::milliseconds(5000), nullptr,
+                [done = std::move(done)](Result<Message> r) {
+                    done(r ? Result<void>() : Result<void>(fail(r.error())));
+                });
     return shared;
 }
 

@@ -49,10 +49,12 @@ public:
     std::optional<Router::Match> match(const QString &path) const;
 
     ActorRef createSession();
-    /// Spawns a view for path under session (mounts asynchronously on its executor).
+    /// Asks session to spawn a view for path (query allowed; params are extra query parameters,
+    /// the route's own parameters win) and calls done once it is spawned (it mounts on its
+    /// executor before it answers anything). NotFound for a path no route serves.
     Result<std::shared_ptr<NativeViewShared>> mount(const ActorRef &session, const QString &path,
                                                     const QJsonObject &params, const QJsonObject &sessionData,
-                                                    PyObjectRef onPush);
+                                                    PyObjectRef onPush, std::function<void(Result<void>)> done);
     ActorSystem &system() { return *m_system; }
     PubSub &pubsub() { return m_pubsub; }
     bool shutdown(std::chrono::milliseconds timeout);

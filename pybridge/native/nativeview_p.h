@@ -16,7 +16,8 @@
 
 namespace LiveActor {
 
-/// One mounted view as Python sees it: survives restarts (each incarnation is a new actor).
+/// One mounted view as Python sees it: survives restarts (each incarnation is the same actor id
+/// with the next incarnation number, as under the server).
 struct NativeViewShared
 {
     std::mutex mutex;
@@ -26,10 +27,10 @@ struct NativeViewShared
     int restarts = 0;
     bool gaveUp = false;     ///< restart limit reached: the view stays down
     int restartLimit = 5;
-    ViewFactory factory;
-    QJsonObject params;
-    QJsonObject session;
+    const Router *router = nullptr;
+    Router::Match route;
     QUrl url;
+    QJsonObject session;
     PubSub *pubsub = nullptr;
     PyObjectRef onPush;      ///< Python callable(key, dict) for server pushes (GIL taken to call)
 
@@ -40,6 +41,8 @@ struct NativeViewShared
     }
 };
 
+/// Ask a InProcessSessionActor to spawn (and from then on restart) a view; replies the ActorRef.
+struct NativeMount { std::shared_ptr<NativeViewShared> view; };
 struct NativeEvent { QString event; QJsonObject value; };
 struct NativeRender { };
 /// The answer to NativeEvent / NativeRender: the diff (or full rendered JSON), HTML and effects.

@@ -29,7 +29,7 @@ const char *const usage =
 int main(int argc, char **argv)
 {
     // Debian's Qt defaults to the GLib event dispatcher; Qt's own is 2-3x faster at posting
-    // (DESIGN.md, measured). Must be set before the application object exists.
+    // (docs/architecture.md, measured). Must be set before the application object exists.
     if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);

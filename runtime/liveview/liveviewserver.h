@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QTcpServer;
@@ -25,6 +26,7 @@ namespace LiveActor {
 
 struct ServerState;
 struct HttpRequest;
+struct HandshakeRefusal;
 
 /// The LiveView server: HTTP pages, static assets and the Phoenix LiveView WebSocket on ONE port.
 ///
@@ -106,9 +108,9 @@ private:
     void onNewConnection();
     void handleHttp(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const HttpRequest &request);
-    bool upgrade(QTcpSocket *socket, const HttpRequest &request, QByteArray *status, QByteArray *why);
+    /// Takes the socket as a WebSocket, or says why not (nullopt also when the peer left).
+    std::optional<HandshakeRefusal> upgrade(QTcpSocket *socket, const HttpRequest &request);
     void startSession(int fd, const QString &peer);
-    QByteArray page(const HttpRequest &request, int *status, QByteArray *location);
 
     std::shared_ptr<ServerState> m_state;
     ActorSystem &m_system;

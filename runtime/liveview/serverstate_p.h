@@ -57,7 +57,6 @@ struct ViewSlot
 struct InboundFrame { QByteArray text; };   ///< one UTF-8 text message
 struct SocketGone { };
 struct SessionTick { };          ///< idle / TTL / health check
-struct ViewJoinRequest;          // (not a message; see ViewSetup)
 struct ClientPush { ChannelMessage message; };   ///< event / live_patch / other pushes for a view
 
 struct ViewSetup
@@ -68,15 +67,7 @@ struct ViewSetup
     ChannelMessage join;
     Router::Match route;
     QUrl url;
-    QJsonObject params;   ///< path params merged over query params
     QJsonObject session;
 };
-
-/// "lv:phx-…" container ids: "phx-" + 16 url-safe base64 characters.
-QString newContainerId();
-/// Splices extra top-level members (`"t":…,"e":…`, already JSON) into a JSON object text.
-QByteArray spliceMembers(const QByteArray &object, const QByteArray &members);
-/// Route params merged over the URL's query.
-QJsonObject mergedParams(const QUrl &url, const QJsonObject &pathParams);
 
 } // namespace LiveActor

@@ -167,8 +167,7 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto slot = std::make_shared<ViewSlot>();
     slot->topic = m.topic;
     slot->joinRef = m.joinRef.value_or(m.ref.value_or(QString()));
-    ViewSetup setup{m_state, m_writer, slot, m, *route, url,
-                    mergedParams(url, route->params), claims->value(u"s").toObject()};
+    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject()};
     SpawnOptions options;
     options.kind = u"view"_s;
     options.name = m.topic;

@@ -46,7 +46,7 @@ async def test_exception_crashes_the_view_which_restarts_with_traceback(runtime)
     assert view.last_crash == tb or "RuntimeError: exploded: testing" in view.last_crash
     reply = await view.wait_restarted(1)
     assert reply.html == "<p>0</p>"          # a fresh mount
-    assert view.id != first_id               # a new actor mounted afresh
+    assert view.id == first_id and view.incarnation == 1  # the same actor, restarted
     assert (await view.event("inc")).html == "<p>1</p>"
 
 

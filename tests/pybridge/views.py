@@ -151,3 +151,31 @@ class FromFile(LiveView):
     @event("rotate")
     def rotate(self):
         self.items = self.items[1:] + self.items[:1]
+
+
+class Paged(LiveView):
+    """Parameter precedence and the patch chain, the same through _native and a WebSocket."""
+
+    template = "<p>{{ id }}|{{ q }}|{{ page }}|{{ calls }}</p>"
+
+    def mount(self, params, session):
+        self.id = params["id"]          # the route's :id wins over ?id=
+        self.q = params.get("q", "")
+        self.calls = 0
+
+    def handle_params(self, params, url):
+        self.calls += 1
+        self.page = int(params.get("page", "1"))
+        if self.page == 3:              # a patch from handle_params is followed too
+            self.push_patch("?page=4&id=ignored")
+
+    @event("next")
+    def next(self):
+        self.push_patch("?page=%d" % (self.page + 1))
+
+    @event("away")
+    def away(self):
+        self.push_patch("/counter")     # another view's URL: live navigation instead
+
+
+routes = {"/paged/:id": Paged}

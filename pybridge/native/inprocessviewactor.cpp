@@ -1,0 +1,94 @@
+#include "inprocessviewactor.h"
+
+#include "python/gilguard.h"
+#include "python/pyconvert.h"
+
+#include <QLoggingCategory>
+
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcNative, "liveactor.native")
+
+namespace LiveActor {
+
+py::object toPython(const NativeReply &reply)
+{
+    py::dict d;
+    d["diff"] = py::module_::import("json").attr("loads")(py::bytes(reply.diff.toStdString()));
+    d["html"] = py::str(reply.html.toStdString());
+    d["effects"] = PyConvert::fromJson(reply.effects);
+    return std::move(d);
+}
+
+InProcessViewActor::InProcessViewActor(std::shared_ptr<NativeViewShared> shared)
+    : ViewActorBase(shared->pubsub), m_shared(std::move(shared))
+{
+}
+
+Result<void> InProcessViewActor::started()
+{
+    setDetail(u"path"_s, m_shared->url.path());
+    m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route, m_shared->url);
+    if (auto r = m_runner->mount(m_shared->session); !r)
+        return crashed(r.error());
+    return {};
+}
+
+Result<void> InProcessViewActor::crashed(const Error &error)
+{
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->lastCrash = error.message;
+    return fail(error);
+}
+
+NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
+{
+    return {update.rendered.value_or("{}"), m_runner->rendered().toHtml(), update.effects.toJson()};
+}
+
+Result<void> InProcessViewActor::handle(Message &message)
+{
+    if (auto *ev = message.as<NativeEvent>()) {
+        auto update = m_runner->event(ev->event, ev->value);
+        if (!update)
+            return crashed(update.error());
+        reply(toReply(*update));
+        return {};
+    }
+    if (message.is<NativeRender>()) {
+        // The whole tree as the client would get it on join, plus the HTML.
+        reply(NativeReply{m_runner->rendered().toJson(), m_runner->rendered().toHtml(), {}});
+        return {};
+    }
+    if (auto *info = message.as<ViewInfo>()) {
+        auto update = m_runner->info(*info);
+        if (!update)
+            return crashed(update.error());
+        NativeReply out = toReply(*update);
+        if (out.diff != "{}" || !out.effects.isEmpty())
+            deliverPush(out);
+        return {};
+    }
+    if (handleInspect(message))
+        return {};
+    return fail(ErrorCode::InvalidArgument, u"view: unexpected message "_s + QString::fromLatin1(message.typeName()));
+}
+
+void InProcessViewActor::deliverPush(const NativeReply &out)
+{
+    GilGuard gil;
+    PyObject *cb = m_shared->onPush.get();
+    if (!cb || cb == Py_None)
+        return;
+    try {
+        py::handle callback(cb);
+        callback(m_shared->key.toStdString(), toPython(out));
+    } catch (py::error_already_set &e) {
+        qCWarning(lcNative) << "push callback raised:" << e.what();
+    }
+}
+
+} // namespace LiveActor

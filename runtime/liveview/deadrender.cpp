@@ -1,0 +1,98 @@
+#include "liveview/deadrender.h"
+
+#include "liveview/clientassets.h"
+#include "liveview/httprequest.h"
+#include "liveview/logging.h"
+#include "liveview/serverstate_p.h"
+#include "liveview/viewrunner.h"
+#include "template/escaping.h"
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor {
+
+namespace {
+
+/// No socket yet: nothing outlives the render.
+class DeadViewHost final : public ViewHost
+{
+public:
+    explicit DeadViewHost(QString topic) : m_topic(std::move(topic)) { }
+    QString viewId() const override { return {}; }
+    QString topic() const override { return m_topic; }
+    bool isConnected() const override { return false; }
+    Result<void> subscribe(const QString &topic) override
+    {
+        if (topic.isEmpty())
+            return fail(ErrorCode::InvalidArgument, u"empty pub/sub topic"_s);
+        return {};
+    }
+    void unsubscribe(const QString &) override { }
+    int broadcast(const QString &, const QVariant &) override { return 0; }
+    quint64 sendAfter(std::chrono::milliseconds, const ViewInfo &) override { return 0; }
+    bool cancelTimer(quint64) override { return false; }
+
+private:
+    QString m_topic;
+};
+
+/// "phx-" + 16 url-safe base64 characters: the page's container id, and its topic "lv:phx-…".
+QString newContainerId()
+{
+    return u"phx-"_s + QString::fromLatin1(TokenSigner::randomToken(12));
+}
+
+} // namespace
+
+HttpResponse renderPage(const ServerState &state, const HttpRequest &request, const QJsonObject &session)
+{
+    auto route = state.router.match(request.path);
+    if (!route)
+        return HttpResponse::errorPage(404, u"No page at "_s + request.path);
+    const QString id = newContainerId();
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setAuthority(QString::fromUtf8(request.header("host")));
+    url.setPath(request.path);
+    url.setQuery(request.query);
+
+    DeadViewHost host(u"lv:"_s + id);
+    const QString pattern = route->pattern;
+    ViewRunner runner(host, state.router, std::move(*route), url);
+    auto update = runner.mount(session, ViewRunner::Output::Html);
+    if (!update) {
+        qCWarning(lcHttp).noquote() << "dead render of" << request.path << "failed:" << update.error().toString();
+        return HttpResponse::errorPage(500, u"The page could not be rendered."_s);
+    }
+    const ViewEffects &effects = update->effects;
+    if (!update->rendered) {
+        const QString to = effects.redirect ? *effects.redirect
+                         : effects.navigate ? effects.navigate->to
+                                            : effects.patch->to;
+        return {302, {}, {}, {{"Cache-Control", "no-store"}, {"Location", to.toUtf8()}}};
+    }
+
+    const QByteArray csrf = TokenSigner::randomToken(24);
+    const QByteArray token = state.signer->sign(QJsonObject{
+        {u"id"_s, id}, {u"csrf"_s, QString::fromLatin1(csrf)}, {u"view"_s, pattern}, {u"s"_s, session}});
+    const QString title = effects.title && !effects.title->isEmpty() ? *effects.title : state.config.defaultTitle;
+    QByteArray out;
+    out.reserve(update->rendered->size() + 1024);
+    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           "<meta name=\"csrf-token\" content=\"" + csrf + "\">\n"
+           "<title>";
+    appendHtmlEscaped(out, title);
+    out += "</title>\n"
+           "<link rel=\"stylesheet\" href=\"" + clientAssetUrl("app.css") + "\">\n"
+           "<script defer src=\"" + clientAssetUrl("phoenix.min.js") + "\"></script>\n"
+           "<script defer src=\"" + clientAssetUrl("phoenix_live_view.min.js") + "\"></script>\n"
+           "<script defer src=\"" + clientAssetUrl("app.js") + "\"></script>\n"
+           "</head>\n<body>\n"
+           "<div id=\"" + id.toUtf8() + "\" data-phx-main data-phx-session=\"" + token + "\" data-phx-static=\"\">";
+    out += *update->rendered;
+    out += "</div>\n</body>\n</html>\n";
+    return {200, "text/html; charset=utf-8", out, {{"Cache-Control", "no-store"}}};
+}
+
+} // namespace LiveActor

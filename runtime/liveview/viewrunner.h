@@ -1,0 +1,148 @@
+#pragma once
+
+#include "core/result.h"
+#include "liveview/router.h"
+#include "liveview/viewcontext.h"
+#include "liveview/viewhandler.h"
+#include "template/renderedtree.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+namespace LiveActor {
+
+/// A navigation a handler asked for: push_patch / push_navigate target.
+struct Navigation
+{
+    QString to;
+    bool replace = false;
+    /// {"to": …, "kind": "push" | "replace"}, as the client's live_patch / live_redirect carry it.
+    QJsonObject toJson() const;
+};
+
+/// What the handler calls of one step asked the page to do besides re-rendering.
+struct ViewEffects
+{
+    std::optional<QString> title;
+    QJsonArray events;                  ///< [[name, payload], …] for push_event
+    std::optional<Navigation> patch;    ///< the last push_patch followed (same view, new URL)
+    std::optional<Navigation> navigate; ///< live navigation to another view
+    std::optional<QString> redirect;    ///< full page navigation
+    /// True when the page leaves this view (redirect or live navigation): nothing is rendered.
+    bool leaves() const { return redirect || navigate; }
+    /// {"title", "events", "patch", "navigate", "redirect"}: only the members that are set.
+    QJsonObject toJson() const;
+};
+
+/// The outcome of one step of a view: its effects and what was rendered (none when the page
+/// leaves the view): the full rendered tree as JSON (mount), its HTML (the dead render's mount),
+/// or the diff against the previous render (every other step; "{}" when nothing changed).
+struct ViewUpdate
+{
+    std::optional<QByteArray> rendered;
+    ViewEffects effects;
+};
+
+/// What a ViewRunner needs from whoever runs it: identity and the services that outlive a handler
+/// call (pub/sub, timers). A view actor implements it; the dead render uses no-ops.
+class ViewHost
+{
+public:
+    virtual ~ViewHost() = default;
+    virtual QString viewId() const = 0;
+    virtual QString topic() const = 0;
+    virtual bool isConnected() const = 0;
+    virtual Result<void> subscribe(const QString &topic) = 0;
+    virtual void unsubscribe(const QString &topic) = 0;
+    virtual int broadcast(const QString &topic, const QVariant &payload) = 0;
+    virtual quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) = 0;
+    virtual bool cancelTimer(quint64 id) = 0;
+    /// The page URL changed (a patch); e.g. to show it in the registry.
+    virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
+};
+
+/// One mounted live view, independent of sockets and actors: owns the ViewHandler, the template,
+/// the last rendered tree and the URL; runs the handler's callbacks in LiveView's order and
+/// renders after each. Every place that runs a view goes through it: the server's ViewActor, the
+/// in-process runtime behind liveactor._native and the dead render of an HTTP GET — so they share
+/// one parameter precedence (route parameters over the query), one patch chain and one render.
+///
+/// - mount(): factory → mount(params, session) → handleParams(params, url) → patches → full
+///   render. A redirect or live navigation during mount stops before handleParams (nothing is
+///   rendered), as Phoenix answers such a join. During the dead render (host not connected) a
+///   push_patch stops it too: the page is answered with a redirect to the patched URL.
+/// - event(), info(): the handler, then patches, then the diff. A redirect or live navigation
+///   (also one a patch turns into, when another view serves the URL) skips the render.
+/// - patch(): the client's live_patch: handleParams for the URL if this view's route serves it;
+///   nullopt when another route does (the client then navigates).
+/// - Patches: each push_patch runs handleParams for the resolved URL before the render; one that
+///   patches again is followed, at most 8 hops; the last patch is reported in the effects.
+/// Errors: any handler or render Error is returned; the caller crashes the view with it (the
+/// runner's state is then undefined: a new runner mounts afresh).
+/// Thread affinity: one thread (the handler's); not copyable.
+class ViewRunner final : private ViewContext
+{
+public:
+    enum class Output { Tree, Html };
+
+    ViewRunner(ViewHost &host, const Router &router, Router::Match route, QUrl url);
+    ~ViewRunner() override;
+    ViewRunner(const ViewRunner &) = delete;
+    ViewRunner &operator=(const ViewRunner &) = delete;
+
+    Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree);
+    Result<ViewUpdate> event(const QString &name, const QJsonObject &value);
+    Result<ViewUpdate> info(const ViewInfo &info);
+    Result<std::optional<ViewUpdate>> patch(const QUrl &url);
+
+    /// The current assigns, for inspection (the monitor), without a render's side effects.
+    Result<ValueMap> inspectAssigns() const;
+    /// The last rendered tree (null before the first render).
+    const RenderedTree &rendered() const { return m_last; }
+    QUrl currentUrl() const { return m_url; }
+    const Router::Match &route() const { return m_route; }
+
+private:
+    // ViewContext: effects are collected for the step's ViewUpdate.
+    QString viewId() const override { return m_host.viewId(); }
+    QString topic() const override { return m_host.topic(); }
+    QUrl url() const override { return m_url; }
+    bool isConnected() const override { return m_host.isConnected(); }
+    void pushEvent(const QString &name, const QJsonValue &payload) override;
+    void pushPatch(const QString &to, bool replace) override;
+    void pushNavigate(const QString &to, bool replace) override;
+    void redirect(const QString &to) override;
+    void setTitle(const QString &title) override;
+    Result<void> subscribe(const QString &topic) override { return m_host.subscribe(topic); }
+    void unsubscribe(const QString &topic) override { m_host.unsubscribe(topic); }
+    int broadcast(const QString &topic, const QVariant &payload) override { return m_host.broadcast(topic, payload); }
+    quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) override
+    {
+        return m_host.sendAfter(delay, info);
+    }
+    bool cancelTimer(quint64 id) override { return m_host.cancelTimer(id); }
+
+    /// Patches, then the diff unless the page leaves; hands the step's effects over.
+    Result<ViewUpdate> finish();
+    Result<void> applyPatches();
+    Result<QByteArray> render(Output output, bool full);
+    void setUrl(const QUrl &url);
+
+    ViewHost &m_host;
+    const Router &m_router;
+    Router::Match m_route;
+    QUrl m_url;
+    std::unique_ptr<ViewHandler> m_handler;
+    Template m_template;
+    RenderedTree m_last;
+    ViewEffects m_effects;
+};
+
+/// Route parameters merged over the URL's query parameters (the route wins).
+QJsonObject mergedParams(const QUrl &url, const QJsonObject &pathParams);
+
+} // namespace LiveActor

@@ -1,0 +1,45 @@
+#include "liveview/websockethandshake.h"
+
+#include "liveview/httprequest.h"
+#include "liveview/websocketconnection_p.h"
+
+using namespace Qt::StringLiterals;
+
+namespace LiveActor {
+
+HttpResponse HandshakeRefusal::response() const
+{
+    HttpHeaders headers;
+    if (status == 426)
+        headers.append(std::pair<QByteArray, QByteArray>("Sec-WebSocket-Version", "13"));
+    return {status, "text/plain; charset=utf-8", why + '\n', headers};
+}
+
+std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &request, const HandshakePolicy &policy)
+{
+    auto refuse = [](int status, QByteArray why) { return std::unexpected(HandshakeRefusal{status, std::move(why)}); };
+    if (request.query.queryItemValue(u"vsn"_s) != u"2.0.0")
+        return refuse(403, "unsupported vsn (only 2.0.0)");
+    const QByteArray origin = request.header("origin");
+    if (!origin.isEmpty() && !policy.allowedOrigins.contains(u"*"_s)) {
+        const QString o = QString::fromUtf8(origin);
+        const bool allowed = policy.allowedOrigins.isEmpty()
+            ? o == u"http://"_s + QString::fromUtf8(request.header("host"))
+            : policy.allowedOrigins.contains(o);
+        if (!allowed)
+            return refuse(403, "origin not allowed: " + origin);
+    }
+    if (policy.shuttingDown)
+        return refuse(503, "shutting down");
+    if (policy.openSockets >= policy.maxConnections)
+        return refuse(503, "too many connections");
+    if (request.header("sec-websocket-version").trimmed() != "13")
+        return refuse(426, "unsupported WebSocket version (only 13)");
+    const QByteArray key = request.header("sec-websocket-key").trimmed();
+    if (QByteArray::fromBase64(key).size() != 16)
+        return refuse(400, "missing or malformed Sec-WebSocket-Key");
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: " + webSocketAccept(key) + "\r\n\r\n";
+}
+
+} // namespace LiveActor

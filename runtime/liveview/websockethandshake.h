@@ -1,0 +1,37 @@
+#pragma once
+
+#include "liveview/httpresponse.h"
+
+#include <QStringList>
+
+#include <expected>
+
+namespace LiveActor {
+
+struct HttpRequest;
+
+/// What the server's state says about a new WebSocket.
+struct HandshakePolicy
+{
+    QStringList allowedOrigins;   ///< empty: same origin as Host; "*": any
+    bool shuttingDown = false;
+    int openSockets = 0;
+    int maxConnections = 0;
+};
+
+/// Why an upgrade is refused: the HTTP status and a one-line reason (sent as text/plain).
+struct HandshakeRefusal
+{
+    int status = 400;
+    QByteArray why;
+    /// The refusal as an HTTP response (426 carries `Sec-WebSocket-Version: 13`).
+    HttpResponse response() const;
+};
+
+/// Checks a `/live/websocket` upgrade request in the order a client learns most from: vsn 2.0.0
+/// (403), Origin (403), shutting down (503), connection limit (503), Sec-WebSocket-Version 13
+/// (426), a 16-byte Sec-WebSocket-Key (400). Returns the `101 Switching Protocols` response to
+/// send (no extensions, no subprotocol), or the refusal. Pure: no sockets.
+std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &request, const HandshakePolicy &policy);
+
+} // namespace LiveActor
