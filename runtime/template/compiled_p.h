@@ -230,11 +230,21 @@ struct LoaderState
     TemplateResult<std::pair<QString, QString>> source(const QString &name) const;
 };
 
+/// A parsed template: its nodes and the names its tags assign (`cycle … as x`, `firstof … as x`, …).
+struct ParsedTemplate
+{
+    NodeList nodes;
+    QSet<QString> tagAssigned;
+};
+
+/// Parses source (parser.cpp); the error carries the offending token's line and column.
+TemplateResult<ParsedTemplate> parseTemplate(const QString &source, const QString &name);
+
 /// Loads a template by name through the loader's cache (recompiling changed files in dev mode).
 TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_ptr<LoaderState> &loader,
                                                              const QString &name);
 
-/// Compiles source. loader may be null (no include/extends).
+/// Parses and flattens source (flatten.cpp). loader may be null (no include/extends).
 TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
                                                                 const std::shared_ptr<LoaderState> &loader,
                                                                 const QString &file);

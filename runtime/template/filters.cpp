@@ -1,7 +1,8 @@
 // Django's built-in filters (django/template/defaultfilters.py, 3.2 semantics) and date formats.
 
 #include "template/compiled_p.h"
-#include "template/util_p.h"
+#include "template/escaping.h"
+#include "template/pyrepr_p.h"
 
 #include <QLocale>
 #include <QRegularExpression>
@@ -17,6 +18,14 @@ const QString nbsp = QStringLiteral("\u00a0");
 
 // @stringfilter's str(): Python's str() (floats keep their repr, e.g. 1e-07)
 QString str(const Value &v) { return v.toString(); }
+
+// Django's escape() as a string: appendHtmlEscaped (the one HTML escaper) decoded back to UTF-16.
+QString htmlEscape(const QString &s)
+{
+    QByteArray out;
+    appendHtmlEscaped(out, s);
+    return QString::fromUtf8(out);
+}
 
 bool pyInt(const Value &v, qint64 *out)
 {

@@ -2,7 +2,7 @@
 
 #include "template/compiled_p.h"
 #include "template/template.h"
-#include "template/util_p.h"
+#include "template/escaping.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 #include "template/renderedtree.h"
 
 #include "template/rendernode_p.h"
-#include "template/util_p.h"
+#include "template/escaping.h"
 
 #include <QHash>
 

@@ -1,6 +1,7 @@
 #include "template/value.h"
 
-#include "template/util_p.h"
+#include "template/orderedjson_p.h"
+#include "template/pyrepr_p.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

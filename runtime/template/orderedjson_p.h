@@ -1,9 +1,7 @@
 #pragma once
 
-// Private helpers shared by the template sources: Python-compatible formatting, HTML escaping,
-// and a JSON reader/writer that keeps object key order (QJsonObject sorts keys).
+// Private: a JSON writer and reader for Values that keep object key order (QJsonObject sorts keys).
 
-#include "template/escaping.h"
 #include "template/value.h"
 
 #include <QByteArray>
@@ -12,14 +10,6 @@
 #include <optional>
 
 namespace LiveActor::TemplateDetail {
-
-/// Python repr(float): "1.0", "0.1", "1e+16", "inf".
-QByteArray pyFloatRepr(double d);
-/// Python repr(str): 'abc' or "it's".
-QString pyStringRepr(const QString &s);
-
-/// Django's escape(): & < > " ' → entities.
-QString htmlEscape(const QString &s);
 
 /// Writes a Value as JSON. pythonStyle: json.dumps defaults (", ", ": ", ensure_ascii).
 void writeJsonValue(QByteArray &out, const Value &v, bool pythonStyle);
