@@ -1,4 +1,4 @@
-#include "testactors.h"
+#include "support/actors.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-// liveactor-testserver: serves the C++ test views (tests/liveview/testviews) for the browser e2e.
+// liveactor-testserver: serves the C++ test views (tests/support/testviews.h) for the browser e2e.
 //
 //   liveactor-testserver [--port N] [--executors N]
 // Prints "LISTENING <port>" on stdout once it accepts connections. Commands on stdin, one a line:
@@ -7,7 +7,7 @@
 //   quit         graceful shutdown, exit 0 (so does EOF on stdin, SIGTERM and SIGINT)
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
-#include "testviews/testviews.h"
+#include "support/testviews.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     config.port = quint16(parser.value(u"port"_s).toUInt());
     config.stateDir = stateDir.path();
     LiveViewServer server(config, system);
-    if (auto r = TestViews::registerAll(server); !r) {
+    if (auto r = Test::registerTestViews(server); !r) {
         fprintf(stderr, "%s\n", qPrintable(r.error().toString()));
         return 1;
     }

@@ -2,8 +2,8 @@
 // speaking Phoenix Channels V2 like phoenix.js does.
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
-#include "testviews/channelclient.h"
-#include "testviews/serverfixture.h"
+#include "support/channelclient.h"
+#include "support/serverfixture.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,12 +19,8 @@ using namespace LiveActor;
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
 
-namespace {
-
-using namespace TestViews;
-using Fixture = TestViews::ServerFixture;
-
-} // namespace
+using namespace LiveActor::Test;
+using Fixture = ServerFixture;
 
 class tst_LiveViewServer : public QObject
 {

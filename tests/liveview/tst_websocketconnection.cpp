@@ -2,7 +2,7 @@
 // byte for byte: handshakes, splits, fragmentation, control frames, every malformed case with its
 // close code, and a client that stops reading. Real server, real loopback sockets.
 #include "liveview/websocketconnection_p.h"
-#include "testviews/serverfixture.h"
+#include "support/serverfixture.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -187,7 +187,7 @@ private:
 };
 
 /// The test server with 4 KiB messages at most; stillServes() checks it survived a client.
-struct Fixture : TestViews::ServerFixture
+struct Fixture : Test::ServerFixture
 {
     explicit Fixture(std::function<void(ServerConfig &)> tweak = {})
         : ServerFixture([tweak](ServerConfig &c) {

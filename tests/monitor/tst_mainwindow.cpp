@@ -1,6 +1,6 @@
 // MainWindow against a live runtime: the models fill, Kill raises the restart count, filter and
 // sort work, read-only tokens disable actions.
-#include "liveruntime.h"
+#include "support/liveruntime.h"
 
 #include "monitor_app/core/actorfilterproxy.h"
 #include "monitor_app/core/actortreemodel.h"
@@ -23,7 +23,7 @@ Q_IMPORT_QML_PLUGIN(LiveActor_MonitorPlugin)
 
 using namespace LiveActor;
 using namespace LiveActor::Monitor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 class tst_MainWindow : public QObject

@@ -8,9 +8,9 @@
 #include "monitor_app/core/restartlogmodel.h"
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/mainwindow.h"
+#include "support/channelclient.h"
+#include "support/testviews.h"
 #include "telemetry/controlserver.h"
-#include "testviews/channelclient.h"
-#include "testviews/testviews.h"
 
 #include <QAction>
 #include <QApplication>
@@ -29,7 +29,7 @@ Q_IMPORT_QML_PLUGIN(LiveActor_MonitorPlugin)
 
 using namespace LiveActor;
 using namespace LiveActor::Monitor;
-using namespace LiveActor::TestViews;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -58,7 +58,7 @@ private Q_SLOTS:
         config.stateDir = dir.path();
         config.secret = "monitor-test-secret-monitor-test-secret";
         LiveViewServer server(config, system);
-        QVERIFY(TestViews::registerAll(server));
+        QVERIFY(registerTestViews(server));
         QVERIFY(server.listen());
         ControlServer control(system, ControlConfig{.port = 0, .stateDir = dir.path()});
         control.setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {

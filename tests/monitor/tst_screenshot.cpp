@@ -1,7 +1,7 @@
 // Renders the main window with live data on a real X server (run under xvfb-run) to a PNG in the
 // build tree and checks it is not blank: many colours, no single colour covering the window, the
 // fill bars and the QML chart drawn.
-#include "liveruntime.h"
+#include "support/liveruntime.h"
 
 #include "monitor_app/core/actortreemodel.h"
 #include "monitor_app/widgets/actordetailpane.h"
@@ -23,7 +23,7 @@ Q_IMPORT_QML_PLUGIN(LiveActor_MonitorPlugin)
 
 using namespace LiveActor;
 using namespace LiveActor::Monitor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 class tst_Screenshot : public QObject

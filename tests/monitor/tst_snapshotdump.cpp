@@ -1,5 +1,5 @@
 // SnapshotDump (liveactor-monitor --dump): text and JSON of a live runtime's snapshot.
-#include "liveruntime.h"
+#include "support/liveruntime.h"
 
 #include "monitor_app/core/instanceconnection.h"
 #include "monitor_app/core/snapshotdump.h"
@@ -11,7 +11,7 @@
 
 using namespace LiveActor;
 using namespace LiveActor::Monitor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 namespace pb = ::liveactor::monitor::v1;
 

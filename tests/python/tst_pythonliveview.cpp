@@ -4,14 +4,14 @@
 
 #include "python/pythonapp.h"
 #include "testmain_p.h"
-#include "testviews/channelclient.h"
-#include "testviews/serverfixture.h"
+#include "support/channelclient.h"
+#include "support/serverfixture.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 
 using namespace LiveActor;
-using namespace LiveActor::TestViews;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 namespace {

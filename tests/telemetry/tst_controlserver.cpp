@@ -1,7 +1,7 @@
 // ControlServer protocol round trips against a real runtime (threaded ActorSystem) over real
 // WebSockets on 127.0.0.1.
-#include "controltestclient.h"
-#include "testactors.h"
+#include "support/controltestclient.h"
+#include "support/actors.h"
 
 #include "core/actorsystem.h"
 #include "telemetry/controlserver.h"
@@ -16,7 +16,7 @@
 #include <QTimer>
 
 using namespace LiveActor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 namespace {

@@ -1,5 +1,5 @@
 // runCtlCommand(): `liveactor ctl` against a real ControlServer in this process.
-#include "testactors.h"
+#include "support/actors.h"
 
 #include "core/actorsystem.h"
 #include "telemetry/controlserver.h"
@@ -9,7 +9,7 @@
 #include <QTest>
 
 using namespace LiveActor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 class tst_CtlCommand : public QObject

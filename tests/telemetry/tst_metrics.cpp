@@ -1,5 +1,5 @@
 // prometheusMetrics(): the text format and the numbers, against a deterministic ActorSystem.
-#include "testactors.h"
+#include "support/actors.h"
 
 #include "core/actorsystem.h"
 #include "telemetry/metrics.h"
@@ -8,7 +8,7 @@
 #include <QTest>
 
 using namespace LiveActor;
-using namespace LiveActorTest;
+using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
 
 class tst_Metrics : public QObject

@@ -5,7 +5,7 @@
 
 #include <QJsonObject>
 
-namespace LiveActor::TestViews {
+namespace LiveActor::Test {
 
 /// Reusable C++ views for the protocol tests and the browser e2e (each documented in the .cpp):
 ///   "/"            CounterView  — count, inc (phx-value-by), crash (handler error), slow (sleeps)
@@ -17,6 +17,6 @@ namespace LiveActor::TestViews {
 /// Every view renders a `<span id="mount">` with a per-mount random id, so a test can tell a fresh
 /// mount from an old one.
 /// Registers them all on server (before listen()). Returns the first error.
-Result<void> registerAll(LiveViewServer &server);
+Result<void> registerTestViews(LiveViewServer &server);
 
-} // namespace LiveActor::TestViews
+} // namespace LiveActor::Test

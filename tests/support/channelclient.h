@@ -12,7 +12,7 @@
 #include <QTest>
 #include <QWebSocket>
 
-namespace LiveActor::TestViews {
+namespace LiveActor::Test {
 
 using namespace Qt::StringLiterals;
 
@@ -123,4 +123,4 @@ inline QString status(const QJsonArray &reply)
     return reply.at(4).toObject().value(u"status"_s).toString();
 }
 
-} // namespace LiveActor::TestViews
+} // namespace LiveActor::Test

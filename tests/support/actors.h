@@ -1,6 +1,6 @@
 #pragma once
 
-// Small actors shared by the kernel tests.
+// Small actors shared by the tests: the kernel tests, the control plane and the monitor.
 
 #include "core/actor.h"
 #include "core/actorsystem.h"
@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QThread>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -22,6 +23,7 @@ struct StopShutdown { }; // stop(shutdown)
 struct Get { };          // replies with the handled-message count (int)
 struct Hold { };         // takes the reply and never answers
 struct Value { int v; };
+struct Sleep { int ms = 0; }; // keeps the handler busy ms milliseconds, so the mailbox fills
 
 /// A log that actors on several executors may append to.
 class SharedLog
@@ -57,11 +59,11 @@ private:
 
 using Log = std::shared_ptr<SharedLog>;
 
-/// Logs "start:<name>" / "stop:<name>" and counts what it handles.
+/// Logs "start:<name>" / "stop:<name>" (when given a log) and counts what it handles.
 class Worker : public Actor
 {
 public:
-    Worker(QString name, Log log, bool ignoreShutdown = false)
+    explicit Worker(QString name = {}, Log log = {}, bool ignoreShutdown = false)
         : m_name(std::move(name)), m_log(std::move(log)), m_ignoreShutdown(ignoreShutdown) { }
 
     int handled = 0;
@@ -91,6 +93,8 @@ protected:
             m_held.push_back(takeReply());
             return {};
         }
+        if (auto *s = m.as<Sleep>())
+            QThread::msleep(ulong(s->ms));
         ++handled;
         if (m.is<Get>())
             reply(handled);
@@ -121,6 +125,28 @@ inline ChildSpec workerSpec(const QString &id, Log log, RestartType restart = Re
     spec.options.kind = QStringLiteral("worker");
     spec.start = [id, log, ignoreShutdown] { return std::make_unique<Worker>(id, log, ignoreShutdown); };
     return spec;
+}
+
+/// A supervisor ("supervisor") with `children` permanent Workers of `kind`, generous intensity.
+inline ActorRef spawnSupervised(ActorSystem &system, int children, const QString &kind, int capacity = 50,
+                                QVariantMap detail = {})
+{
+    std::vector<ChildSpec> specs;
+    for (int i = 0; i < children; ++i) {
+        ChildSpec spec = workerSpec(kind + QString::number(i), nullptr);
+        spec.options.kind = kind;
+        spec.options.capacity = capacity;
+        spec.options.detail = detail;
+        spec.options.detail.insert(QStringLiteral("path"), QStringLiteral("/%1/%2").arg(kind).arg(i));
+        specs.push_back(std::move(spec));
+    }
+    SupervisorFlags flags;
+    flags.intensity = 100;
+    flags.period = std::chrono::milliseconds(1000);
+    SpawnOptions options;
+    options.kind = QStringLiteral("supervisor");
+    options.name = QStringLiteral("test supervisor");
+    return system.spawn<Supervisor>(options, flags, std::move(specs));
 }
 
 } // namespace LiveActor::Test

@@ -2,49 +2,27 @@
 // Test helper (header-only): a real runtime in this process — ActorSystem + ControlServer on
 // 127.0.0.1 with root supervisor → N session supervisors ("session") → M views ("view") each.
 
-#include "core/actor.h"
-#include "core/actorsystem.h"
-#include "core/supervisor.h"
+#include "support/actors.h"
 #include "telemetry/controlserver.h"
 
 #include <QTemporaryDir>
-#include <QThread>
 
-namespace LiveActorTest {
-
-struct Sleep
-{
-    int ms = 0;
-};
-
-class ViewWorker : public LiveActor::Actor
-{
-protected:
-    LiveActor::Result<void> handle(LiveActor::Message &message) override
-    {
-        if (auto *s = message.as<Sleep>())
-            QThread::msleep(ulong(s->ms));
-        return {};
-    }
-};
+namespace LiveActor::Test {
 
 class LiveRuntime
 {
 public:
     QTemporaryDir dir;
-    std::unique_ptr<LiveActor::ActorSystem> system;
-    std::unique_ptr<LiveActor::ControlServer> server;
-    LiveActor::ActorRef root;
+    std::unique_ptr<ActorSystem> system;
+    std::unique_ptr<ControlServer> server;
+    ActorRef root;
 
-    static LiveActor::ChildSpec sessionSpec(int index, int views)
+    static ChildSpec sessionSpec(int index, int views)
     {
-        using namespace LiveActor;
         std::vector<ChildSpec> viewSpecs;
         for (int v = 0; v < views; ++v) {
-            ChildSpec spec;
-            spec.id = QStringLiteral("view%1").arg(v);
-            spec.start = [] { return std::make_unique<ViewWorker>(); };
-            spec.shutdownTimeout = std::chrono::milliseconds(500);
+            ChildSpec spec = workerSpec(QStringLiteral("view%1").arg(v), nullptr, RestartType::Permanent,
+                                        std::chrono::milliseconds(500));
             spec.options.kind = QStringLiteral("view");
             spec.options.capacity = 50;
             spec.options.detail = {{QStringLiteral("path"), QStringLiteral("/page/%1/view%2").arg(index).arg(v)},
@@ -68,7 +46,6 @@ public:
 
     bool start(int sessions, int viewsPerSession, int executors = 2)
     {
-        using namespace LiveActor;
         system = std::make_unique<ActorSystem>(SystemConfig{.executors = executors});
         std::vector<ChildSpec> specs;
         for (int s = 0; s < sessions; ++s)
@@ -103,4 +80,4 @@ public:
     }
 };
 
-} // namespace LiveActorTest
+} // namespace LiveActor::Test

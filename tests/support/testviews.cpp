@@ -1,4 +1,4 @@
-#include "testviews/testviews.h"
+#include "support/testviews.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -11,7 +11,7 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
 
-namespace LiveActor::TestViews {
+namespace LiveActor::Test {
 
 namespace {
 
@@ -300,7 +300,7 @@ ViewFactory factory()
 
 } // namespace
 
-Result<void> registerAll(LiveViewServer &server)
+Result<void> registerTestViews(LiveViewServer &server)
 {
     for (auto r : {server.addRoute(u"/"_s, factory<CounterView>()), server.addRoute(u"/form"_s, factory<FormView>()),
                    server.addRoute(u"/timer"_s, factory<TimerView>()), server.addRoute(u"/list"_s, factory<ListView>()),
@@ -310,4 +310,4 @@ Result<void> registerAll(LiveViewServer &server)
     return {};
 }
 
-} // namespace LiveActor::TestViews
+} // namespace LiveActor::Test

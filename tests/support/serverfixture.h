@@ -5,14 +5,14 @@
 
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
-#include "testviews/testviews.h"
+#include "support/testviews.h"
 
 #include <QTemporaryDir>
 
 #include <functional>
 #include <memory>
 
-namespace LiveActor::TestViews {
+namespace LiveActor::Test {
 
 struct ServerFixture
 {
@@ -28,7 +28,7 @@ struct ServerFixture
         if (tweak)
             tweak(c);
         server = std::make_unique<LiveViewServer>(c, system);
-        ok = (routes ? routes(*server) : bool(registerAll(*server))) && bool(server->listen());
+        ok = (routes ? routes(*server) : bool(registerTestViews(*server))) && bool(server->listen());
     }
     ~ServerFixture()
     {
@@ -47,4 +47,4 @@ struct ServerFixture
     bool ok = false;
 };
 
-} // namespace LiveActor::TestViews
+} // namespace LiveActor::Test

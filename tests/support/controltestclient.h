@@ -1,6 +1,6 @@
 #pragma once
 // Test helper (header-only): a control-plane client that records every ServerMessage and lets a
-// test wait for the first one matching a predicate. Used by tests/telemetry and tests/monitor.
+// test wait for the first one matching a predicate. Used by tst_controlserver.
 
 #include "liveactor/monitor/v1/monitor.pb.h"
 
@@ -13,7 +13,7 @@
 #include <functional>
 #include <optional>
 
-namespace LiveActorTest {
+namespace LiveActor::Test {
 
 namespace pb = ::liveactor::monitor::v1;
 
@@ -134,4 +134,4 @@ private:
     quint64 m_nextRequest = 100;
 };
 
-} // namespace LiveActorTest
+} // namespace LiveActor::Test
