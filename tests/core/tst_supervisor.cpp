@@ -62,7 +62,12 @@ private:
 class tst_Supervisor : public QObject
 {
     Q_OBJECT
+    /// What the workers log ("start:<id>", "stop:<id>"): a fresh one for every test function.
+    Log log;
+
 private Q_SLOTS:
+    void init() { log = std::make_shared<SharedLog>(); }
+
     void strategies_data()
     {
         QTest::addColumn<RestartStrategy>("strategy");
@@ -79,7 +84,6 @@ private Q_SLOTS:
     {
         QFETCH(RestartStrategy, strategy);
         QFETCH(QStringList, expected);
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log), workerSpec(u"c"_qs, log)};
         ActorRef sup = sys.spawn<Supervisor>({.kind = u"supervisor"_qs},
@@ -125,7 +129,6 @@ private Q_SLOTS:
         QFETCH(RestartType, type);
         QFETCH(int, exit);
         QFETCH(bool, restarted);
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 3, 5000ms},
                                              std::vector<ChildSpec>{workerSpec(u"x"_qs, log, type)});
@@ -169,14 +172,13 @@ private Q_SLOTS:
     {
         QFETCH(int, spacingMs);
         QFETCH(bool, trips);
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         // inner: intensity 2 per 1 s, a permanent child of outer (which tolerates it restarting).
         ChildSpec innerSpec;
         innerSpec.id = u"inner"_qs;
         innerSpec.shutdownTimeout = 10000ms;
         innerSpec.options.kind = u"supervisor"_qs;
-        innerSpec.start = [log] {
+        innerSpec.start = [log = log] {
             return std::make_unique<Supervisor>(SupervisorFlags{RestartStrategy::OneForOne, 2, 1000ms},
                                                 std::vector<ChildSpec>{workerSpec(u"w"_qs, log)});
         };
@@ -213,7 +215,6 @@ private Q_SLOTS:
 
     void escalatesToTopLevelExit()
     {
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::OneForOne, 0, 1000ms},
                                              std::vector<ChildSpec>{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log)});
@@ -239,7 +240,6 @@ private Q_SLOTS:
     {
         QFETCH(bool, middleIgnoresShutdown);
         QFETCH(qint64, expectedMs);
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         std::vector<ChildSpec> specs{workerSpec(u"a"_qs, log),
                                      workerSpec(u"b"_qs, log, RestartType::Permanent, 500ms, middleIgnoresShutdown),
@@ -273,7 +273,6 @@ private Q_SLOTS:
 
     void parentCrashStopsTree()
     {
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef owner = sys.spawn<Owner>({.kind = u"owner"_qs}, log);
         sys.runUntilIdle();
@@ -287,7 +286,6 @@ private Q_SLOTS:
 
     void staleRefAfterRestart()
     {
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 1, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{}, std::vector<ChildSpec>{workerSpec(u"x"_qs, log)});
         sys.runUntilIdle();
@@ -308,7 +306,6 @@ private Q_SLOTS:
 
     void dynamicChildrenAndOperatorRestart()
     {
-        Log log = std::make_shared<SharedLog>();
         ActorSystem sys({.executors = 2, .deterministic = true});
         ActorRef sup = sys.spawn<Supervisor>({.executor = 0}, SupervisorFlags{});
         sys.runUntilIdle();

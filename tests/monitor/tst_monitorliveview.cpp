@@ -9,7 +9,7 @@
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/mainwindow.h"
 #include "support/channelclient.h"
-#include "support/testviews.h"
+#include "support/serverfixture.h"
 #include "telemetry/controlserver.h"
 
 #include <QAction>
@@ -20,7 +20,6 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 #include <QtQml/qqmlextensionplugin.h>
@@ -51,26 +50,20 @@ private Q_SLOTS:
     void killFromMonitorRemountsView()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QTemporaryDir dir;
-        ActorSystem system(SystemConfig{.executors = 2});
-        ServerConfig config;
-        config.port = 0;
-        config.stateDir = dir.path();
-        config.secret = "monitor-test-secret-monitor-test-secret";
-        LiveViewServer server(config, system);
-        QVERIFY(registerTestViews(server));
-        QVERIFY(server.listen());
-        ControlServer control(system, ControlConfig{.port = 0, .stateDir = dir.path()});
-        control.setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
-            server.inspectAssigns(id, maxBytes, std::move(done)); // as `liveactor serve` wires it
+        ServerFixture f([](ServerConfig &c) { c.secret = "monitor-test-secret-monitor-test-secret"; });
+        QVERIFY(f.ok);
+        ActorSystem &system = f.system;
+        ControlServer control(system, ControlConfig{.port = 0, .stateDir = f.dir.path()});
+        control.setAssignsProvider([&f](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
+            f.server->inspectAssigns(id, maxBytes, std::move(done)); // as `liveactor serve` wires it
         });
         QVERIFY(control.start());
 
-        const Page page = httpGet(server.port(), "/");
+        const Page page = httpGet(f.port(), "/");
         QVERIFY2(!page.id.isEmpty() && !page.session.isEmpty(), page.body.left(600).constData());
-        Client client(server.port());
+        Client client(f.port());
         QVERIFY(client.waitConnected());
-        const QString url = u"http://127.0.0.1:%1/"_s.arg(server.port());
+        const QString url = f.url(u"/"_s);
         const QJsonArray first = client.reply(client.join(page, url));
         QCOMPARE(status(first), u"ok"_s);
         const QByteArray firstRendered = QJsonDocument(response(first)).toJson();
@@ -123,7 +116,7 @@ private Q_SLOTS:
                      qPrintable(window.detailPane()->assignsText()));
         QVERIFY(!control.auditLog().filter(u"action=kill"_s).isEmpty());
         control.stop();
-        server.shutdown(std::chrono::milliseconds(3000));
+        f.server->shutdown(std::chrono::milliseconds(3000));
         system.shutdown(std::chrono::milliseconds(3000));
     }
 };
