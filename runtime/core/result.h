@@ -43,8 +43,16 @@ struct Error
 };
 
 /// The result of anything that can fail: a T or an Error. Use `if (!r) … r.error()`, `*r`.
+/// A std::expected that must not be ignored: every function returning one is [[nodiscard]]
+/// (discard on purpose with `(void)`).
 template<typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error>
+{
+public:
+    using std::expected<T, Error>::expected;
+    Result(const std::expected<T, Error> &other) : std::expected<T, Error>(other) { }
+    Result(std::expected<T, Error> &&other) : std::expected<T, Error>(std::move(other)) { }
+};
 
 /// `return fail(ErrorCode::Timeout, u"…"_s);` from a function returning Result<T>.
 inline std::unexpected<Error> fail(ErrorCode code, QString message = {})
