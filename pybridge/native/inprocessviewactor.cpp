@@ -20,21 +20,21 @@ py::object toPython(const NativeReply &reply)
     d["diff"] = py::module_::import("json").attr("loads")(py::bytes(reply.diff.toStdString()));
     d["html"] = py::str(reply.html.toStdString());
     d["effects"] = PyConvert::fromJson(reply.effects);
-    return std::move(d);
+    return d;
 }
 
 InProcessViewActor::InProcessViewActor(std::shared_ptr<NativeViewShared> shared)
-    : ViewActorBase(shared->pubsub), m_shared(std::move(shared))
+    : ViewActorBase(shared->pubsub, shared->suspendTimeout), m_shared(std::move(shared))
 {
 }
 
 Result<void> InProcessViewActor::started()
 {
     setDetail(u"path"_s, m_shared->url.path());
-    m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route, m_shared->url);
-    if (auto r = m_runner->mount(m_shared->session); !r)
-        return crashed(r.error());
-    return {};
+    m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
+                                            m_shared->url);
+    return step(m_runner->mount(m_shared->session),
+                [this](Result<ViewUpdate> update) { return update ? Result<void>() : crashed(update.error()); });
 }
 
 Result<void> InProcessViewActor::crashed(const Error &error)
@@ -52,11 +52,14 @@ NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
 Result<void> InProcessViewActor::handle(Message &message)
 {
     if (auto *ev = message.as<NativeEvent>()) {
-        auto update = m_runner->event(ev->event, ev->value);
-        if (!update)
-            return crashed(update.error());
-        reply(toReply(*update));
-        return {};
+        PendingReply pending = takeReply();
+        return step(m_runner->event(ev->event, ev->value),
+                    [this, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
+                        if (!update)
+                            return crashed(update.error()); // the ask fails with Crashed
+                        pending.reply(toReply(*update));
+                        return {};
+                    });
     }
     if (message.is<NativeRender>()) {
         // The whole tree as the client would get it on join, plus the HTML.
@@ -64,15 +67,20 @@ Result<void> InProcessViewActor::handle(Message &message)
         return {};
     }
     if (auto *info = message.as<ViewInfo>()) {
-        auto update = m_runner->info(*info);
-        if (!update)
-            return crashed(update.error());
-        NativeReply out = toReply(*update);
-        if (out.diff != "{}" || !out.effects.isEmpty())
-            deliverPush(out);
-        return {};
+        if (isBusy()) {
+            deferInfo(*info);
+            return {};
+        }
+        return step(m_runner->info(*info), [this](Result<ViewUpdate> update) -> Result<void> {
+            if (!update)
+                return crashed(update.error());
+            NativeReply out = toReply(*update);
+            if (out.diff != "{}" || !out.effects.isEmpty())
+                deliverPush(out);
+            return {};
+        });
     }
-    if (handleInspect(message))
+    if (handleBase(message))
         return {};
     return fail(ErrorCode::InvalidArgument, u"view: unexpected message "_s + QString::fromLatin1(message.typeName()));
 }

@@ -79,14 +79,18 @@ void askView(const PyView &view, Message message, int timeoutMs, py::object done
                     }
                 }
                 QString why = r ? u"unexpected reply"_s : r.error().toString();
+                QString code = r ? u"internal"_s : errorCodeName(r.error().code);
                 {
+                    // The view died while answering (an ask answered later, from a resumed step,
+                    // is dropped unanswered: NoReply): report its crash.
                     std::lock_guard lock(shared->mutex);
                     if (!shared->lastCrash.isEmpty() && (!r && (r.error().code == ErrorCode::Crashed
                                                                || r.error().code == ErrorCode::NoReply
-                                                               || r.error().code == ErrorCode::Closed)))
+                                                               || r.error().code == ErrorCode::Closed))) {
                         why = shared->lastCrash;
+                        code = errorCodeName(ErrorCode::Crashed);
+                    }
                 }
-                const QString code = r ? u"internal"_s : errorCodeName(r.error().code);
                 settle(cb, false, [why, code] { return py::make_tuple(code.toStdString(), why.toStdString()); });
             });
 }

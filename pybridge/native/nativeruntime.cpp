@@ -127,6 +127,7 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
     shared->pubsub = &m_pubsub;
     shared->onPush = std::move(onPush);
     shared->restartLimit = m_options.restartLimit;
+    shared->suspendTimeout = std::chrono::milliseconds(m_options.handlerTimeoutMs + 2000);
     session.ask(NativeMount{shared}, std::chrono::milliseconds(5000), nullptr,
                 [done = std::move(done)](Result<Message> r) {
                     done(r ? Result<void>() : Result<void>(fail(r.error())));

@@ -27,6 +27,7 @@ struct NativeViewShared
     int restarts = 0;
     bool gaveUp = false;     ///< restart limit reached: the view stays down
     int restartLimit = 5;
+    std::chrono::milliseconds suspendTimeout{12000}; ///< see ServerConfig::suspendTimeout
     const Router *router = nullptr;
     Router::Match route;
     QUrl url;

@@ -174,6 +174,21 @@ void Actor::demonitor(const ActorRef &other)
         other.cell()->removeMonitor(m_cell);
 }
 
+void Actor::suspendMailbox()
+{
+    m_cell->setSuspended(true);
+}
+
+void Actor::resumeMailbox()
+{
+    m_cell->setSuspended(false);
+}
+
+bool Actor::isMailboxSuspended() const
+{
+    return m_cell->isSuspended();
+}
+
 void Actor::setTrapExit(bool trap)
 {
     m_cell->setTrapExit(trap);

@@ -140,6 +140,14 @@ protected:
     /// One-way watch (see Down). Monitoring a dead actor delivers Down(NoProc) at once.
     void monitor(const ActorRef &other);
     void demonitor(const ActorRef &other);
+    /// Stops taking normal-lane messages until resumeMailbox(): they stay queued in order (a
+    /// sender meets Full once the mailbox fills). The system lane is still served — kills,
+    /// shutdowns, pings, ActorRef::call(), and timers and exit signals, which handle() receives
+    /// and may have to keep for later. For work that finishes on another thread (a blocking call
+    /// on a worker, a coroutine): one message at a time, order preserved.
+    void suspendMailbox();
+    void resumeMailbox();
+    bool isMailboxSuspended() const;
     /// Receive linked exits as ExitSignal messages instead of exiting with them.
     void setTrapExit(bool trap);
     bool trapExit() const;

@@ -235,7 +235,7 @@ int ActorCell::activate()
             handleSystem(envelope);
             --budget;
         }
-        if (m_terminated || m_pendingStop || quota == 0)
+        if (m_terminated || m_pendingStop || quota == 0 || m_suspended)
             break;
         int queued = 0;
         const int n = m_mailbox.acquire(quota < 0 ? budget : std::min(budget, quota), &queued);
@@ -248,7 +248,7 @@ int ActorCell::activate()
         while (done < n) {
             deliver(m_mailbox.at(done));
             ++done;
-            if (m_pendingStop || m_mailbox.hasSystem())
+            if (m_pendingStop || m_mailbox.hasSystem() || m_suspended)
                 break;
         }
         budget -= done;
@@ -280,6 +280,15 @@ int ActorCell::activate()
     if (m_mailbox.finishActivation())
         schedule();
     return startBudget - budget;
+}
+
+void ActorCell::setSuspended(bool suspended)
+{
+    if (m_suspended == suspended)
+        return;
+    m_suspended = suspended;
+    if (m_mailbox.setPaused(suspended))
+        schedule(); // messages that waited while suspended
 }
 
 void ActorCell::handleSystem(Envelope &envelope)

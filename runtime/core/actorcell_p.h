@@ -113,6 +113,9 @@ public:
     bool cancelTimer(quint64 key);
     void requestStop(ExitReason reason);
     bool trapExit() const { return m_trapExit; }
+    /// Executor thread: while suspended, activations serve only the system lane.
+    void setSuspended(bool suspended);
+    bool isSuspended() const { return m_suspended; }
     void setTrapExit(bool trap) { m_trapExit = trap; }
 
 private:
@@ -152,6 +155,7 @@ private:
     bool m_inActivation = false;
     bool m_terminated = false;
     bool m_draining = false;
+    bool m_suspended = false;
     bool m_trapExit = false;
     std::optional<ExitReason> m_pendingStop;
     quint64 m_nextTimerKey = 1;

@@ -59,6 +59,13 @@ SendStatus ActorRef::tell(Message message, const ActorRef &sender) const
     return m_cell->tell(Envelope{std::move(message), sender});
 }
 
+SendStatus ActorRef::call(std::move_only_function<void(Actor &)> fn) const
+{
+    if (!m_cell)
+        return SendStatus::Closed;
+    return m_cell->call(std::move(fn));
+}
+
 void ActorRef::ask(Message request, std::chrono::milliseconds timeout, QObject *context,
                    std::function<void(Result<Message>)> onReply) const
 {

@@ -17,6 +17,8 @@ QT_END_NAMESPACE
 
 namespace LiveActor {
 
+class Actor;
+
 class ActorCell;
 
 /// What tell() did with a message. It never blocks and never drops silently:
@@ -66,6 +68,11 @@ public:
     /// Inside an actor use Actor::ask() instead: its callback runs inside that actor.
     void ask(Message request, std::chrono::milliseconds timeout, QObject *context,
              std::function<void(Result<Message>)> onReply) const;
+
+    /// Runs fn inside this incarnation (its thread, between messages, through the system lane:
+    /// never Full, also while the actor's mailbox is suspended). Any thread. Closed (fn is
+    /// destroyed unrun) if the actor has exited; fn is also dropped if it exits before its turn.
+    SendStatus call(std::move_only_function<void(Actor &)> fn) const;
 
     /// "kind:uuid#incarnation".
     QString toString() const;

@@ -56,7 +56,7 @@ SendStatus Mailbox::push(Envelope &&envelope, bool &scheduleOwner)
     ++m_enqueued;
     if (m_count > m_highWater)
         m_highWater = m_count;
-    if (!m_scheduled) {
+    if (!m_scheduled && !m_paused) {
         m_scheduled = true;
         scheduleOwner = true;
     }
@@ -183,7 +183,7 @@ bool Mailbox::releaseAndFinish(int n, qint64 handlerNs)
         m_scheduled = false;
         return false;
     }
-    if (m_count > 0 || m_systemHead < m_system.size())
+    if ((m_count > 0 && !m_paused) || m_systemHead < m_system.size())
         return true;
     m_scheduled = false;
     return false;
@@ -206,6 +206,16 @@ void Mailbox::releaseLocked(int n, qint64 handlerNs)
         ewma(m_procUs, double(handlerNs) / 1000.0 / n);
 }
 
+bool Mailbox::setPaused(bool paused)
+{
+    std::lock_guard lock(m_mutex);
+    m_paused = paused;
+    if (paused || m_scheduled || m_allClosed || m_count == 0)
+        return false;
+    m_scheduled = true;
+    return true;
+}
+
 bool Mailbox::finishActivation()
 {
     std::lock_guard lock(m_mutex);
@@ -213,7 +223,7 @@ bool Mailbox::finishActivation()
         m_scheduled = false;
         return false;
     }
-    if (m_count > 0 || m_systemHead < m_system.size())
+    if ((m_count > 0 && !m_paused) || m_systemHead < m_system.size())
         return true;
     m_scheduled = false;
     return false;

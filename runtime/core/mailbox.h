@@ -71,6 +71,9 @@ public:
     /// End of an activation: true if messages are left (the owner stays scheduled; the caller
     /// must reschedule it), false if the owner is now idle.
     bool finishActivation();
+    /// Paused: normal-lane messages are kept but do not schedule the owner (the system lane
+    /// still does). Unpausing returns true when the caller must schedule the owner now.
+    bool setPaused(bool paused);
     /// From now on push() answers Closed; queued messages stay and can be drained.
     void closeNormal();
     /// Both lanes answer Closed; queued messages are destroyed (their asks fail with Closed).
@@ -92,6 +95,7 @@ private:
     size_t m_systemHead = 0;
     std::atomic<int> m_systemCount{0};
     bool m_scheduled = false;
+    bool m_paused = false;
     bool m_normalClosed = false;
     bool m_allClosed = false;
     int m_highWater = 0;

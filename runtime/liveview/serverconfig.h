@@ -60,6 +60,9 @@ struct ServerConfig
     /// not answering within healthTimeout is killed (→ phx_error → fresh mount).
     std::chrono::milliseconds healthInterval{15000};
     std::chrono::milliseconds healthTimeout{5000};
+    /// A view whose callback suspended it (work on a worker thread or a coroutine) and has not
+    /// resumed within this crashes with "handler timeout" and restarts fresh. 0: no limit.
+    std::chrono::milliseconds suspendTimeout{12000};
     /// HTTP keep-alive connections idle for this long are closed.
     std::chrono::milliseconds httpIdleTimeout{15000};
 };

@@ -65,7 +65,10 @@ QByteArray replyPayload(const ViewUpdate &update)
 
 } // namespace
 
-ViewActor::ViewActor(ViewSetup setup) : ViewActorBase(&setup.state->pubsub), m_setup(std::move(setup)) { }
+ViewActor::ViewActor(ViewSetup setup)
+    : ViewActorBase(&setup.state->pubsub, setup.state->config.suspendTimeout), m_setup(std::move(setup))
+{
+}
 
 ViewActor::~ViewActor() = default;
 
@@ -88,29 +91,31 @@ Result<void> ViewActor::started()
     setDetail(u"path"_s, m_setup.url.path());
     setDetail(u"route"_s, m_setup.route.pattern);
 
-    m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), m_setup.state->router, m_setup.route, m_setup.url);
-    auto update = m_runner->mount(m_setup.session);
-    if (!update) {
-        qCWarning(lcLiveView) << "view" << m_setup.slot->topic << "mount failed:" << update.error().toString();
-        reply(m_setup.join, u"error"_s, R"({"reason":"join crashed"})");
-        return fail(update.error());
-    }
-    const ViewEffects &effects = update->effects;
-    if (!update->rendered) { // navigation during mount: answered on the join, as Phoenix does
-        if (effects.redirect)
-            reply(m_setup.join, u"error"_s, json({{u"redirect"_s, QJsonObject{{u"to"_s, *effects.redirect}}}}));
-        else
-            reply(m_setup.join, u"error"_s, json({{u"live_redirect"_s, effects.navigate->toJson()}}));
-        stop();
+    m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), m_setup.state->router, m_setup.route,
+                                            m_setup.url);
+    return step(m_runner->mount(m_setup.session), [this](Result<ViewUpdate> update) -> Result<void> {
+        if (!update) {
+            qCWarning(lcLiveView) << "view" << m_setup.slot->topic << "mount failed:" << update.error().toString();
+            reply(m_setup.join, u"error"_s, R"({"reason":"join crashed"})");
+            return fail(update.error());
+        }
+        const ViewEffects &effects = update->effects;
+        if (!update->rendered) { // navigation during mount: answered on the join, as Phoenix does
+            if (effects.redirect)
+                reply(m_setup.join, u"error"_s, json({{u"redirect"_s, QJsonObject{{u"to"_s, *effects.redirect}}}}));
+            else
+                reply(m_setup.join, u"error"_s, json({{u"live_redirect"_s, effects.navigate->toJson()}}));
+            stop();
+            return {};
+        }
+        reply(m_setup.join, u"ok"_s,
+              "{\"rendered\":" + withExtras(*update->rendered, effects) + ",\"liveview_version\":\""
+                  + kLiveViewVersion + '"' + navigationMembers(effects) + '}');
+        m_setup.slot->joined = true;
+        m_setup.state->counters.joins.fetch_add(1);
+        qCDebug(lcLiveView) << "joined" << m_setup.slot->topic << "as view" << viewId();
         return {};
-    }
-    reply(m_setup.join, u"ok"_s,
-          "{\"rendered\":" + withExtras(*update->rendered, effects) + ",\"liveview_version\":\""
-              + kLiveViewVersion + '"' + navigationMembers(effects) + '}');
-    m_setup.slot->joined = true;
-    m_setup.state->counters.joins.fetch_add(1);
-    qCDebug(lcLiveView) << "joined" << m_setup.slot->topic << "as view" << viewId();
-    return {};
+    });
 }
 
 Result<void> ViewActor::handle(Message &message)
@@ -126,11 +131,30 @@ Result<void> ViewActor::handle(Message &message)
         reply(m, u"ok"_s, "{}");
         return {};
     }
-    if (auto *info = message.as<ViewInfo>())
+    if (auto *info = message.as<ViewInfo>()) {
+        if (isBusy()) { // a timer while a callback runs elsewhere: after it
+            deferInfo(*info);
+            return {};
+        }
         return handleInfo(*info);
-    if (handleInspect(message))
+    }
+    if (handleBase(message))
         return {};
     return fail(ErrorCode::InvalidArgument, u"view: unexpected message "_s + QLatin1StringView(message.typeName()));
+}
+
+/// Replies to request with the update, or `{"reason":"crash"}` and the Error.
+Result<void> ViewActor::replyWith(const ChannelMessage &request, Result<ViewUpdate> update)
+{
+    if (!update) {
+        reply(request, u"error"_s, R"({"reason":"crash"})");
+        return fail(update.error());
+    }
+    if (update->status == ViewUpdate::Status::OtherView)
+        reply(request, u"ok"_s, R"({"link_redirect":true})");
+    else
+        reply(request, u"ok"_s, replyPayload(*update));
+    return {};
 }
 
 Result<void> ViewActor::handleEvent(const ChannelMessage &m)
@@ -147,13 +171,7 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, value.error().message}}));
         return {};
     }
-    auto update = m_runner->event(name, *value);
-    if (!update) {
-        reply(m, u"error"_s, R"({"reason":"crash"})");
-        return fail(update.error());
-    }
-    reply(m, u"ok"_s, replyPayload(*update));
-    return {};
+    return step(m_runner->event(name, *value), [this, m](Result<ViewUpdate> update) { return replyWith(m, std::move(update)); });
 }
 
 Result<void> ViewActor::handleLivePatch(const ChannelMessage &m)
@@ -163,35 +181,30 @@ Result<void> ViewActor::handleLivePatch(const ChannelMessage &m)
         reply(m, u"error"_s, R"({"reason":"live_patch without a valid url"})");
         return {};
     }
-    auto update = m_runner->patch(url);
-    if (!update) {
-        reply(m, u"error"_s, R"({"reason":"crash"})");
-        return fail(update.error());
-    }
-    reply(m, u"ok"_s, *update ? replyPayload(**update) : QByteArray(R"({"link_redirect":true})"));
-    return {};
+    return step(m_runner->patch(url), [this, m](Result<ViewUpdate> update) { return replyWith(m, std::move(update)); });
 }
 
 Result<void> ViewActor::handleInfo(const ViewInfo &info)
 {
-    auto update = m_runner->info(info);
-    if (!update)
-        return fail(update.error());
-    const ViewEffects &effects = update->effects;
-    if (effects.redirect) {
-        push(u"redirect"_s, json({{u"to"_s, *effects.redirect}}));
+    return step(m_runner->info(info), [this](Result<ViewUpdate> update) -> Result<void> {
+        if (!update)
+            return fail(update.error());
+        const ViewEffects &effects = update->effects;
+        if (effects.redirect) {
+            push(u"redirect"_s, json({{u"to"_s, *effects.redirect}}));
+            return {};
+        }
+        if (effects.navigate) {
+            push(u"live_redirect"_s, json(effects.navigate->toJson()));
+            return {};
+        }
+        const QByteArray diff = withExtras(*update->rendered, effects);
+        if (diff != "{}")
+            push(u"diff"_s, diff);
+        if (effects.patch)
+            push(u"live_patch"_s, json(effects.patch->toJson()));
         return {};
-    }
-    if (effects.navigate) {
-        push(u"live_redirect"_s, json(effects.navigate->toJson()));
-        return {};
-    }
-    const QByteArray diff = withExtras(*update->rendered, effects);
-    if (diff != "{}")
-        push(u"diff"_s, diff);
-    if (effects.patch)
-        push(u"live_patch"_s, json(effects.patch->toJson()));
-    return {};
+    });
 }
 
 void ViewActor::stopping(const ExitReason &reason)

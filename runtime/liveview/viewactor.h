@@ -40,6 +40,7 @@ private:
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);
     Result<void> handleInfo(const ViewInfo &info);
+    Result<void> replyWith(const ChannelMessage &request, Result<ViewUpdate> update);
     void reply(const ChannelMessage &request, const QString &status, const QByteArray &response);
     void push(const QString &event, const QByteArray &payload);
 

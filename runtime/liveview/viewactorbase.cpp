@@ -13,26 +13,94 @@ QString ViewActorBase::viewId() const
     return self().id().toString(QUuid::WithoutBraces);
 }
 
-bool ViewActorBase::handleInspect(Message &message)
+Result<QString> ViewActorBase::inspectAssigns(int maxBytes) const
 {
-    auto *inspect = message.as<InspectAssigns>();
-    if (!inspect)
-        return false;
-    auto assigns = m_runner ? m_runner->inspectAssigns()
-                            : Result<ValueMap>(fail(ErrorCode::Closed, u"the view is not mounted"_s));
-    if (!assigns) {
-        reply(Message(Result<QString>(fail(assigns.error()))));
-        return true;
-    }
+    if (!m_runner)
+        return fail(ErrorCode::Closed, u"the view is not mounted"_s);
+    auto assigns = m_runner->inspectAssigns();
+    if (!assigns)
+        return fail(assigns.error());
     QJsonObject object;
     for (qsizetype i = 0; i < assigns->size(); ++i)
         object.insert(assigns->keys().at(i), assigns->values().at(i).toJson());
     QString text = QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
-    const int maxBytes = inspect->maxBytes;
     if (maxBytes > 0 && text.size() > maxBytes)
         text = text.left(maxBytes) + u"\n… (cut at %1 characters of %2)"_s.arg(maxBytes).arg(text.size());
-    reply(Message(Result<QString>(text)));
-    return true;
+    return text;
+}
+
+bool ViewActorBase::handleBase(Message &message)
+{
+    if (auto *inspect = message.as<InspectAssigns>()) {
+        reply(Message(inspectAssigns(inspect->maxBytes)));
+        return true;
+    }
+    if (auto *timeout = message.as<SuspendTimeout>()) {
+        if (timeout->token == m_suspension && m_pending) {
+            m_timeoutTimer = 0;
+            const QString why = u"handler timeout: still running after %1 ms"_s.arg(m_suspendTimeout.count());
+            if (auto r = finishStep(fail(ErrorCode::Timeout, why)); !r)
+                stop(ExitReason::error(r.error().toString()));
+        }
+        return true;
+    }
+    return false;
+}
+
+Result<void> ViewActorBase::step(Result<ViewUpdate> update, StepDone done)
+{
+    if (update && update->isPending()) {
+        m_pending = std::move(done);
+        return {};
+    }
+    if (auto r = done(std::move(update)); !r)
+        return r;
+    return replayDeferred();
+}
+
+ViewResume ViewActorBase::suspend()
+{
+    suspendMailbox();
+    const quint64 token = ++m_suspension;
+    if (m_suspendTimeout.count() > 0)
+        m_timeoutTimer = Actor::sendAfter(m_suspendTimeout, SuspendTimeout{token});
+    return [ref = self(), token] {
+        ref.call([token](Actor &actor) { static_cast<ViewActorBase &>(actor).resumed(token); });
+    };
+}
+
+void ViewActorBase::resumed(quint64 token)
+{
+    if (token != m_suspension || !m_pending)
+        return; // a step that timed out: its work came back too late
+    if (m_timeoutTimer)
+        Actor::cancelTimer(std::exchange(m_timeoutTimer, 0));
+    resumeMailbox();
+    auto update = m_runner->resume();
+    if (update && update->isPending())
+        return; // suspended again (a further callback of the same step)
+    if (auto r = finishStep(std::move(update)); !r)
+        stop(ExitReason::error(r.error().toString()));
+}
+
+Result<void> ViewActorBase::finishStep(Result<ViewUpdate> update)
+{
+    resumeMailbox();
+    StepDone done = std::exchange(m_pending, nullptr);
+    if (auto r = done(std::move(update)); !r)
+        return r;
+    return replayDeferred();
+}
+
+Result<void> ViewActorBase::replayDeferred()
+{
+    while (!m_deferred.empty() && !m_pending) {
+        Message info(ViewInfo(std::move(m_deferred.front())));
+        m_deferred.pop_front();
+        if (auto r = handle(info); !r)
+            return r;
+    }
+    return {};
 }
 
 void ViewActorBase::stopping(const ExitReason &reason)

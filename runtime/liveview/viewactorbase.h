@@ -3,6 +3,10 @@
 #include "core/actor.h"
 #include "liveview/viewrunner.h"
 
+#include <deque>
+#include <functional>
+#include <deque>
+#include <functional>
 #include <memory>
 
 namespace LiveActor {
@@ -22,14 +26,30 @@ struct InspectAssigns
 /// error and Python traceback kept as registry details for the monitor).
 /// Subclasses create m_runner (usually in started()) and speak their transport: the server's
 /// ViewActor the Phoenix channel, liveactor._native's InProcessViewActor Python callbacks.
+///
+/// Suspension (ViewContext::suspend()): the mailbox is suspended, so the view's later messages
+/// wait in order; timers that arrive meanwhile are kept (deferInfo) and handled after the step.
+/// The resume function re-enters the actor (ActorRef::call) and finishes the step
+/// (ViewRunner::resume()); a step not resumed within suspendTimeout ends with the Error "handler
+/// timeout" (a crash: the view restarts fresh). Subclasses run every ViewRunner step through
+/// step().
 /// Thread affinity: its executor.
 class ViewActorBase : public Actor, protected ViewHost
 {
 protected:
-    explicit ViewActorBase(PubSub *pubsub) : m_pubsub(pubsub) { }
+    /// What to do with a finished step (Done or an Error); an Error returned ends the actor.
+    using StepDone = std::move_only_function<Result<void>(Result<ViewUpdate>)>;
 
-    /// Answers InspectAssigns; returns false for any other message.
-    bool handleInspect(Message &message);
+    ViewActorBase(PubSub *pubsub, std::chrono::milliseconds suspendTimeout)
+        : m_pubsub(pubsub), m_suspendTimeout(suspendTimeout) { }
+
+    /// Finishes a step now, or once it resumes when it is Pending.
+    Result<void> step(Result<ViewUpdate> update, StepDone done);
+    /// True while a step is suspended: the caller keeps infos for later (deferInfo).
+    bool isBusy() const { return bool(m_pending); }
+    void deferInfo(const ViewInfo &info) { m_deferred.push_back(info); }
+    /// Answers InspectAssigns and the suspension timeout; returns false for any other message.
+    bool handleBase(Message &message);
     void stopping(const ExitReason &reason) override;
 
     // ViewHost
@@ -41,11 +61,24 @@ protected:
     quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) override;
     bool cancelTimer(quint64 id) override;
     void urlChanged(const QUrl &url) override;
+    ViewResume suspend() override;
 
     std::unique_ptr<ViewRunner> m_runner;
 
 private:
+    struct SuspendTimeout { quint64 token; };
+    void resumed(quint64 token);
+    /// Runs done for a finished step, then the infos kept meanwhile; an Error stops the actor.
+    Result<void> finishStep(Result<ViewUpdate> update);
+    Result<void> replayDeferred();
+    Result<QString> inspectAssigns(int maxBytes) const;
+
     PubSub *m_pubsub;
+    std::chrono::milliseconds m_suspendTimeout;
+    StepDone m_pending;
+    quint64 m_suspension = 0;
+    Executor::TimerId m_timeoutTimer = 0;
+    std::deque<ViewInfo> m_deferred;
 };
 
 } // namespace LiveActor

@@ -8,8 +8,12 @@
 #include <QUrl>
 
 #include <chrono>
+#include <functional>
 
 namespace LiveActor {
+
+/// Resumes a suspended view (ViewContext::suspend()). Call it once, from any thread.
+using ViewResume = std::function<void()>;
 
 /// What a view may ask of the server while one of its ViewHandler callbacks runs.
 ///
@@ -58,6 +62,15 @@ public:
     /// timer dies with the view. Returns an id for cancelTimer (0 during the dead render).
     virtual quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) = 0;
     virtual bool cancelTimer(quint64 id) = 0;
+
+    /// For a callback whose work finishes elsewhere (a blocking call on a worker thread, a
+    /// coroutine on an event loop): the view takes no other message — they wait in its mailbox,
+    /// in order — until the returned function is called (once, from any thread); then
+    /// ViewHandler::resume() runs on the view's thread and the view goes on (patches, render,
+    /// reply). The view crashes with "handler timeout" if that does not happen within the
+    /// server's handler timeout. An empty function: this context cannot wait (the dead render);
+    /// do the work in place.
+    virtual ViewResume suspend() { return {}; }
 };
 
 } // namespace LiveActor

@@ -64,6 +64,14 @@ public:
     {
         return fail(ErrorCode::NotSupported, QStringLiteral("this view does not expose its assigns"));
     }
+    /// Finishes a callback that suspended its view (ViewContext::suspend()), on the view's thread
+    /// once the work is done; its Error crashes the view as the callback's own would. Default:
+    /// nothing to finish.
+    virtual Result<void> resume(ViewContext &context)
+    {
+        Q_UNUSED(context);
+        return {};
+    }
     /// Names of assigns changed since the last call (and resets that record); nullopt = unknown.
     virtual std::optional<QSet<QString>> changedAssigns() { return std::nullopt; }
 };

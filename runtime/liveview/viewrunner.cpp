@@ -45,98 +45,147 @@ ViewRunner::ViewRunner(ViewHost &host, const Router &router, Router::Match route
 
 ViewRunner::~ViewRunner() = default;
 
+template<typename Fn>
+Result<bool> ViewRunner::invoke(Fn &&callback)
+{
+    m_suspended = false;
+    if (auto r = callback(); !r)
+        return fail(r.error());
+    return std::exchange(m_suspended, false);
+}
+
+template<typename Fn>
+Result<ViewUpdate> ViewRunner::begin(Phase then, Output output, bool full, Fn &&callback)
+{
+    m_effects = {};
+    m_output = output;
+    m_full = full;
+    m_hops = 0;
+    m_lastPatch.reset();
+    m_phase = then;
+    return after(invoke(std::forward<Fn>(callback)));
+}
+
+Result<ViewUpdate> ViewRunner::after(Result<bool> suspended)
+{
+    if (!suspended) {
+        m_phase = Phase::Idle;
+        return fail(suspended.error());
+    }
+    if (*suspended)
+        return ViewUpdate{ViewUpdate::Status::Pending, std::nullopt, {}};
+    return proceed();
+}
+
 Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output)
 {
     auto handler = m_route.factory();
     if (!handler)
         return fail(handler.error());
     m_handler = std::move(*handler);
-    m_effects = {};
-    const QJsonObject params = mergedParams(m_url, m_route.params);
-    if (auto r = m_handler->mount(params, session, *this); !r)
-        return fail(r.error());
-    m_template = m_handler->viewTemplate();
-    if (m_template.isNull())
-        return fail(ErrorCode::InvalidArgument, u"the view has no template after mount"_s);
-    if (m_effects.leaves())
-        return ViewUpdate{std::nullopt, std::exchange(m_effects, {})};
-    if (auto r = m_handler->handleParams(params, m_url, *this); !r)
-        return fail(r.error());
-    if (!m_host.isConnected() && m_effects.patch) // the dead render answers with a redirect
-        return ViewUpdate{std::nullopt, std::exchange(m_effects, {})};
-    if (auto r = applyPatches(); !r)
-        return fail(r.error());
-    if (m_effects.leaves())
-        return ViewUpdate{std::nullopt, std::exchange(m_effects, {})};
-    auto out = render(output, true);
-    if (!out)
-        return fail(out.error());
-    return ViewUpdate{std::move(*out), std::exchange(m_effects, {})};
+    m_mountParams = mergedParams(m_url, m_route.params);
+    return begin(Phase::Template, output, true,
+                 [&] { return m_handler->mount(m_mountParams, session, *this); });
 }
 
 Result<ViewUpdate> ViewRunner::event(const QString &name, const QJsonObject &value)
 {
-    m_effects = {};
-    if (auto r = m_handler->handleEvent(name, value, *this); !r)
-        return fail(r.error());
-    return finish();
+    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleEvent(name, value, *this); });
 }
 
 Result<ViewUpdate> ViewRunner::info(const ViewInfo &info)
 {
-    m_effects = {};
-    if (auto r = m_handler->handleInfo(info, *this); !r)
-        return fail(r.error());
-    return finish();
+    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleInfo(info, *this); });
 }
 
-Result<std::optional<ViewUpdate>> ViewRunner::patch(const QUrl &url)
+Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
 {
     auto route = m_router.match(url.path());
     if (!route || route->pattern != m_route.pattern)
-        return std::optional<ViewUpdate>();
+        return ViewUpdate{ViewUpdate::Status::OtherView, std::nullopt, {}};
     setUrl(url);
-    m_effects = {};
-    if (auto r = m_handler->handleParams(mergedParams(url, route->params), m_url, *this); !r)
-        return fail(r.error());
-    auto out = finish();
-    if (!out)
-        return fail(out.error());
-    return std::optional<ViewUpdate>(std::move(*out));
+    const QJsonObject params = mergedParams(url, route->params);
+    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); });
 }
 
-Result<ViewUpdate> ViewRunner::finish()
+Result<ViewUpdate> ViewRunner::resume()
 {
-    if (!m_effects.leaves()) {
-        if (auto r = applyPatches(); !r)
-            return fail(r.error());
-    }
-    if (m_effects.leaves())
-        return ViewUpdate{std::nullopt, std::exchange(m_effects, {})};
-    auto diff = render(Output::Tree, false);
-    if (!diff)
-        return fail(diff.error());
-    return ViewUpdate{std::move(*diff), std::exchange(m_effects, {})};
+    if (m_phase == Phase::Idle)
+        return fail(ErrorCode::Internal, u"resume() without a pending step"_s);
+    return after(invoke([&] { return m_handler->resume(*this); }));
 }
 
-Result<void> ViewRunner::applyPatches()
+Result<ViewUpdate> ViewRunner::proceed()
 {
-    std::optional<Navigation> last;
-    for (int hop = 0; hop < 8 && m_effects.patch; ++hop) {
-        const Navigation patch = *std::exchange(m_effects.patch, std::nullopt);
-        const QUrl target = m_url.resolved(QUrl(patch.to));
-        auto route = m_router.match(target.path());
-        if (!route || route->pattern != m_route.pattern) {
-            m_effects.navigate = patch; // another view serves it: live navigation instead
-            return {};
+    auto failed = [this](const Error &e) -> Result<ViewUpdate> {
+        m_phase = Phase::Idle;
+        return fail(e);
+    };
+    for (;;) {
+        switch (m_phase) {
+        case Phase::Idle:
+            return failed(Error{ErrorCode::Internal, u"no step in progress"_s});
+        case Phase::Template: {
+            m_template = m_handler->viewTemplate();
+            if (m_template.isNull())
+                return failed(Error{ErrorCode::InvalidArgument, u"the view has no template after mount"_s});
+            if (m_effects.leaves()) { // navigation during mount: nothing is rendered
+                m_phase = Phase::Render;
+                continue;
+            }
+            m_phase = Phase::Params;
+            return after(invoke([&] { return m_handler->handleParams(m_mountParams, m_url, *this); }));
         }
-        setUrl(target);
-        last = patch;
-        if (auto r = m_handler->handleParams(mergedParams(target, route->params), m_url, *this); !r)
-            return r;
+        case Phase::Params:
+            // The dead render answers a patch with a redirect to it.
+            if (!m_host.isConnected() && m_effects.patch) {
+                m_phase = Phase::Idle;
+                return ViewUpdate{ViewUpdate::Status::Done, std::nullopt, std::exchange(m_effects, {})};
+            }
+            m_phase = Phase::Patches;
+            continue;
+        case Phase::Patches: {
+            // A push_patch runs handle_params for the new URL before the render; one that patches
+            // again is followed (at most 8 hops). The last patch is reported to the client.
+            if (m_effects.leaves() || !m_effects.patch || m_hops >= 8) {
+                if (!m_effects.leaves())
+                    m_effects.patch = m_lastPatch;
+                m_phase = Phase::Render;
+                continue;
+            }
+            const Navigation patch = *std::exchange(m_effects.patch, std::nullopt);
+            const QUrl target = m_url.resolved(QUrl(patch.to));
+            auto route = m_router.match(target.path());
+            if (!route || route->pattern != m_route.pattern) {
+                m_effects.navigate = patch; // another view serves it: live navigation instead
+                m_phase = Phase::Render;
+                continue;
+            }
+            setUrl(target);
+            m_lastPatch = patch;
+            ++m_hops;
+            const QJsonObject params = mergedParams(target, route->params);
+            return after(invoke([&] { return m_handler->handleParams(params, m_url, *this); }));
+        }
+        case Phase::Render: {
+            m_phase = Phase::Idle;
+            if (m_effects.leaves())
+                return ViewUpdate{ViewUpdate::Status::Done, std::nullopt, std::exchange(m_effects, {})};
+            auto out = render(m_output, m_full);
+            if (!out)
+                return fail(out.error());
+            return ViewUpdate{ViewUpdate::Status::Done, std::move(*out), std::exchange(m_effects, {})};
+        }
+        }
     }
-    m_effects.patch = last;
-    return {};
+}
+
+ViewResume ViewRunner::suspend()
+{
+    ViewResume resume = m_host.suspend();
+    if (resume)
+        m_suspended = true;
+    return resume;
 }
 
 Result<QByteArray> ViewRunner::render(Output output, bool full)

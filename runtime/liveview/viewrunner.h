@@ -41,10 +41,15 @@ struct ViewEffects
 /// The outcome of one step of a view: its effects and what was rendered (none when the page
 /// leaves the view): the full rendered tree as JSON (mount), its HTML (the dead render's mount),
 /// or the diff against the previous render (every other step; "{}" when nothing changed).
+/// Pending: a callback suspended the view (ViewContext::suspend()); the step finishes with
+/// ViewRunner::resume(). OtherView: a client live_patch to a URL another route serves.
 struct ViewUpdate
 {
+    enum class Status { Done, Pending, OtherView };
+    Status status = Status::Done;
     std::optional<QByteArray> rendered;
     ViewEffects effects;
+    bool isPending() const { return status == Status::Pending; }
 };
 
 /// What a ViewRunner needs from whoever runs it: identity and the services that outlive a handler
@@ -61,6 +66,8 @@ public:
     virtual int broadcast(const QString &topic, const QVariant &payload) = 0;
     virtual quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) = 0;
     virtual bool cancelTimer(quint64 id) = 0;
+    /// See ViewContext::suspend(). Default: cannot wait.
+    virtual ViewResume suspend() { return {}; }
     /// The page URL changed (a patch); e.g. to show it in the registry.
     virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
 };
@@ -81,6 +88,11 @@ public:
 ///   nullopt when another route does (the client then navigates).
 /// - Patches: each push_patch runs handleParams for the resolved URL before the render; one that
 ///   patches again is followed, at most 8 hops; the last patch is reported in the effects.
+/// - Suspension: a callback that calls ViewContext::suspend() (its work goes on on another
+///   thread) makes the step return Pending; when the host's resume function runs, the caller
+///   calls resume() on the view's thread, which finishes the callback (ViewHandler::resume())
+///   and carries on with the step where it stopped — as often as callbacks suspend. The caller
+///   must not start another step meanwhile.
 /// Errors: any handler or render Error is returned; the caller crashes the view with it (the
 /// runner's state is then undefined: a new runner mounts afresh).
 /// Thread affinity: one thread (the handler's); not copyable.
@@ -97,7 +109,10 @@ public:
     Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree);
     Result<ViewUpdate> event(const QString &name, const QJsonObject &value);
     Result<ViewUpdate> info(const ViewInfo &info);
-    Result<std::optional<ViewUpdate>> patch(const QUrl &url);
+    Result<ViewUpdate> patch(const QUrl &url);
+    /// Continues the Pending step.
+    Result<ViewUpdate> resume();
+    bool isPending() const { return m_phase != Phase::Idle; }
 
     /// The current assigns, for inspection (the monitor), without a render's side effects.
     Result<ValueMap> inspectAssigns() const;
@@ -125,10 +140,21 @@ private:
         return m_host.sendAfter(delay, info);
     }
     bool cancelTimer(quint64 id) override { return m_host.cancelTimer(id); }
+    ViewResume suspend() override;
 
-    /// Patches, then the diff unless the page leaves; hands the step's effects over.
-    Result<ViewUpdate> finish();
-    Result<void> applyPatches();
+    /// Where a step goes on: after the mount callback (Template), after mount's handle_params
+    /// (Params), following patches (Patches: after an event, info or handle_params), Render.
+    enum class Phase { Idle, Template, Params, Patches, Render };
+    /// Runs one callback: true when it suspended the view.
+    template<typename Fn>
+    Result<bool> invoke(Fn &&callback);
+    /// Starts a step whose first callback is fn, continuing at phase.
+    template<typename Fn>
+    Result<ViewUpdate> begin(Phase then, Output output, bool full, Fn &&callback);
+    /// After a callback: the error, Pending, or on with the step.
+    Result<ViewUpdate> after(Result<bool> suspended);
+    /// Runs the step from m_phase until it is done or a callback suspends.
+    Result<ViewUpdate> proceed();
     Result<QByteArray> render(Output output, bool full);
     void setUrl(const QUrl &url);
 
@@ -140,6 +166,14 @@ private:
     Template m_template;
     RenderedTree m_last;
     ViewEffects m_effects;
+    // the step in progress
+    Phase m_phase = Phase::Idle;
+    Output m_output = Output::Tree;
+    bool m_full = false;
+    bool m_suspended = false;
+    int m_hops = 0;
+    std::optional<Navigation> m_lastPatch;
+    QJsonObject m_mountParams;
 };
 
 /// Route parameters merged over the URL's query parameters (the route wins).

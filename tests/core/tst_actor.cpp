@@ -332,6 +332,53 @@ private Q_SLOTS:
         QCOMPARE(int(answer->error().code), int(ErrorCode::Closed));
     }
 
+    void suspendedMailboxQueuesInOrder()
+    {
+        // While suspended only the system lane is served (pings, ActorRef::call); normal messages
+        // wait in order, meet Full at capacity, and are handled after resumeMailbox().
+        struct Pausing : Actor
+        {
+            QList<int> *seen;
+            explicit Pausing(QList<int> *s) : seen(s) { }
+            using Actor::isMailboxSuspended;
+            using Actor::resumeMailbox;
+            Result<void> handle(Message &m) override
+            {
+                if (auto *v = m.as<int>()) {
+                    seen->append(*v);
+                    if (*v == 0)
+                        suspendMailbox();
+                }
+                return {};
+            }
+        };
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        QList<int> seen;
+        ActorRef a = sys.spawn<Pausing>({.capacity = 4}, &seen);
+        QCOMPARE(a.tell(0), SendStatus::Ok);
+        sys.runUntilIdle();
+        for (int i = 1; i <= 4; ++i)
+            QCOMPARE(a.tell(i), SendStatus::Ok);
+        QCOMPARE(a.tell(5), SendStatus::Full);
+        sys.runUntilIdle();
+        QCOMPARE(seen, QList<int>{0});
+        bool pinged = false;
+        sys.ping(a.id(), std::chrono::milliseconds(1000), nullptr,
+                 [&](Result<std::chrono::microseconds> r) { pinged = bool(r); });
+        sys.runUntilIdle();
+        QVERIFY(pinged);
+        bool called = false;
+        QCOMPARE(a.call([&](Actor &actor) {
+                     called = true;
+                     QVERIFY(static_cast<Pausing &>(actor).isMailboxSuspended());
+                     static_cast<Pausing &>(actor).resumeMailbox();
+                 }),
+                 SendStatus::Ok);
+        sys.runUntilIdle();
+        QVERIFY(called);
+        QCOMPARE(seen, (QList<int>{0, 1, 2, 3, 4}));
+    }
+
     void restartableChildKeepsItsIdentity()
     {
         ActorSystem sys({.executors = 1, .deterministic = true});

@@ -330,6 +330,66 @@ private Q_SLOTS:
         QCOMPARE(response(last).value(u"diff"_s).toObject().value(u"0"_s).toString(), QString::number(ok + 1));
     }
 
+    void suspendedViewKeepsOrderOthersAnswer()
+    {
+        // A view whose callback waits on another thread takes no other message meanwhile (they
+        // queue, in order); another view of the same session (same executor) answers at once.
+        Fixture f([](ServerConfig &c) { c.suspendTimeout = milliseconds(5000); });
+        QVERIFY(f.ok);
+        Page slowPage = httpGet(f.port(), "/"), fastPage = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString slow = u"lv:"_s + slowPage.id, fast = u"lv:"_s + fastPage.id;
+        const QString slowJr = c.join(slowPage, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(slowJr)), u"ok"_s);
+        const QString fastJr = c.join(fastPage, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(fastJr)), u"ok"_s);
+        QElapsedTimer t;
+        t.start();
+        const QString away = c.click(slowJr, slow, u"away"_s, {{u"ms"_s, u"600"_s}});
+        const QString after = c.click(slowJr, slow, u"inc"_s);
+        const QJsonArray quick = c.reply(c.click(fastJr, fast, u"inc"_s));
+        QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(response(quick).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"1"_s);
+        const QJsonArray awayReply = c.reply(away);
+        QVERIFY(t.elapsed() >= 600);
+        QCOMPARE(response(awayReply).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"100"_s);
+        QCOMPARE(response(c.reply(after)).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"101"_s);
+        auto position = [&](const QString &ref) {
+            for (qsizetype i = 0; i < c.frames.size(); ++i)
+                if (c.frames.at(i).at(3).toString() == u"phx_reply" && c.frames.at(i).at(1).toString() == ref)
+                    return i;
+            return qsizetype(-1);
+        };
+        QVERIFY(position(away) < position(after)); // answered in the order sent
+    }
+
+    void suspendedPastTheTimeoutCrashes()
+    {
+        Fixture f([](ServerConfig &c) { c.suspendTimeout = milliseconds(200); });
+        QVERIFY(f.ok);
+        Page p = httpGet(f.port(), "/");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + p.id;
+        const QString jr = c.join(p, f.url(u"/"_s));
+        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const QJsonArray r = c.reply(c.click(jr, topic, u"away"_s, {{u"ms"_s, u"1500"_s}}));
+        QCOMPARE(status(r), u"error"_s);
+        QCOMPARE(response(r).value(u"reason"_s).toString(), u"crash"_s);
+        QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 1; }, 3000));
+        QList<ActorInfo> views;
+        for (const ActorInfo &a : f.system.registry().snapshot().actors)
+            if (a.kind == u"view")
+                views.append(a);
+        QCOMPARE(views.size(), 1);
+        QVERIFY2(views.first().lastExit.message.contains(u"handler timeout"), qPrintable(views.first().lastExit.toString()));
+        QTest::qWait(1500); // the late resume finds the actor gone: dropped
+        QVERIFY(f.server->isListening());
+        // the rejoin mounts afresh
+        QCOMPARE(status(c.reply(c.join(p, f.url(u"/"_s)))), u"ok"_s);
+    }
+
     void crashGivesPhxErrorThenRejoin()
     {
         Fixture f([](ServerConfig &c) { c.viewCrashIntensity = 2; });

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono;
@@ -87,6 +88,19 @@ public:
             set(u"count"_s, get(u"count"_s).toInt() + 1);
             return {};
         }
+        if (event == u"away") {
+            // Work on another thread (as a blocking Python handler on a worker does): the view
+            // suspends, the thread resumes it after ms; resume() then counts it.
+            ViewResume resume = ctx.suspend();
+            if (!resume)
+                return fail(ErrorCode::NotSupported, u"this context cannot wait"_s);
+            std::thread([resume, ms = value.value(u"ms"_s).toString().toInt()] {
+                std::this_thread::sleep_for(milliseconds(ms));
+                resume();
+            }).detach();
+            m_away = true;
+            return {};
+        }
         if (event == u"title") {
             ctx.setTitle(value.value(u"title"_s).toString());
             ctx.pushEvent(u"titled"_s, QJsonObject{{u"title"_s, value.value(u"title"_s)}});
@@ -94,6 +108,15 @@ public:
         }
         return SimpleView::handleEvent(event, value, ctx);
     }
+    Result<void> resume(ViewContext &) override
+    {
+        if (std::exchange(m_away, false))
+            set(u"count"_s, get(u"count"_s).toInt() + 100);
+        return {};
+    }
+
+private:
+    bool m_away = false;
 };
 
 // phx-change / phx-submit
