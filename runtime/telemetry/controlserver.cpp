@@ -1,8 +1,11 @@
 #include "telemetry/controlserver.h"
 
 #include "core/actorsystem.h"
-#include "core/registry.h"
+#include "telemetry/auditlog.h"
+#include "telemetry/commandhandler.h"
+#include "telemetry/deltabuilder.h"
 #include "telemetry/protoconvert.h"
+#include "telemetry/restartjournal.h"
 #include "telemetry/tokenstore.h"
 
 #include <QCoreApplication>
@@ -14,20 +17,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QPointer>
-#include <QSet>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
 #include <ctime>
-#include <deque>
-#include <mutex>
 
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcControl, "liveactor.control")
-Q_LOGGING_CATEGORY(lcAudit, "liveactor.audit")
 
 namespace LiveActor {
 
@@ -39,15 +37,6 @@ constexpr int MinIntervalMs = 50;
 constexpr int MaxIntervalMs = 10000;
 constexpr int AuthTimeoutMs = 10000;
 
-QString scopeName(pb::Scope scope)
-{
-    switch (scope) {
-    case pb::SCOPE_OPERATE: return u"operate"_s;
-    case pb::SCOPE_READ_ONLY: return u"read-only"_s;
-    default: return u"none"_s;
-    }
-}
-
 qint64 threadCpuNanos()
 {
     timespec ts{};
@@ -55,27 +44,7 @@ qint64 threadCpuNanos()
     return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-bool mailboxChanged(const MailboxStats &a, const MailboxStats &b)
-{
-    return a.length != b.length || a.highWater != b.highWater || a.enqueued != b.enqueued
-        || a.processed != b.processed || a.rejected != b.rejected || a.systemLength != b.systemLength
-        || a.capacity != b.capacity;
-}
-
 } // namespace
-
-/// What one subscriber was last sent about one actor.
-struct SentActor
-{
-    quint32 incarnation = 0;
-    ActorState state = ActorState::Starting;
-    int restartCount = 0;
-    bool hasExited = false;
-    QVariantMap detail;
-    QString name;
-    MailboxStats mailbox;
-    quint64 seen = 0;
-};
 
 struct ControlServer::Client
 {
@@ -87,32 +56,12 @@ struct ControlServer::Client
     bool subscribed = false;
     bool behind = false;
     int intervalMs = 250;
-    QSet<QString> kinds;
     QTimer *timer = nullptr;
     QTimer *authTimer = nullptr;
     qint64 pendingBytes = 0;
-    quint64 version = 0;
-    quint64 restartSeq = 0;
-    quint64 tickNo = 0;
     double tickCostMs = 0; // EWMA of this subscriber's tick cost
-    QHash<QUuid, SentActor> sent;
+    DeltaBuilder::Subscription subscription;
     QString who() const { return (name.isEmpty() ? u"?"_s : name) + u"@"_s + peer; }
-};
-
-/// Restart records, appended by the registry listener on executor threads.
-struct ControlServer::Restarts
-{
-    std::mutex mutex;
-    QHash<QUuid, quint32> incarnations;
-    std::deque<std::pair<quint64, pb::RestartRecord>> records;
-    quint64 seq = 0;
-    size_t cap = 200;
-};
-
-struct ControlServer::SnapshotCache
-{
-    RegistrySnapshot snapshot;
-    QElapsedTimer age;
 };
 
 ControlServer::ControlServer(ActorSystem &system, ControlConfig config, QObject *parent)
@@ -120,10 +69,13 @@ ControlServer::ControlServer(ActorSystem &system, ControlConfig config, QObject 
     , m_system(system)
     , m_config(std::move(config))
     , m_instanceId(QUuid::createUuid().toString(QUuid::WithoutBraces))
-    , m_restarts(std::make_shared<Restarts>())
-    , m_snapshotCache(std::make_unique<SnapshotCache>())
+    , m_restarts(std::make_unique<RestartJournal>(system.registry(), m_config.restartHistory))
+    , m_deltas(std::make_unique<DeltaBuilder>(system.registry(), *m_restarts))
+    , m_commands(std::make_unique<CommandHandler>(system, this))
+    , m_audit(std::make_unique<AuditLog>(m_config.auditFile && !m_config.stateDir.isEmpty()
+                                             ? QDir(m_config.stateDir).filePath(u"audit.log"_s)
+                                             : QString()))
 {
-    m_restarts->cap = size_t(qMax(1, m_config.restartHistory));
 }
 
 ControlServer::~ControlServer()
@@ -164,7 +116,12 @@ QUrl ControlServer::url() const
 
 void ControlServer::setAssignsProvider(AssignsProvider provider)
 {
-    m_assignsProvider = std::move(provider);
+    m_commands->setAssignsProvider(std::move(provider));
+}
+
+QStringList ControlServer::auditLog() const
+{
+    return m_audit->lines();
 }
 
 int ControlServer::clientCount() const
@@ -219,47 +176,7 @@ Result<void> ControlServer::start()
             return r;
     }
 
-    // Restart records: a new incarnation of a known id is a restart. Runs on executor threads.
-    std::weak_ptr<Restarts> weak = m_restarts;
-    m_listener = m_system.registry().addListener([weak](const RegistryEvent &event) {
-        auto restarts = weak.lock();
-        if (!restarts)
-            return;
-        std::lock_guard lock(restarts->mutex);
-        const ActorInfo &info = event.info;
-        if (event.type == RegistryEvent::Type::Removed) {
-            restarts->incarnations.remove(info.id);
-            return;
-        }
-        auto it = restarts->incarnations.find(info.id);
-        if (it == restarts->incarnations.end()) {
-            restarts->incarnations.insert(info.id, info.incarnation);
-            return;
-        }
-        if (info.incarnation <= *it)
-            return;
-        *it = info.incarnation;
-        pb::RestartRecord record;
-        record.set_id(ProtoConvert::id(info.id));
-        record.set_kind(ProtoConvert::text(info.kind));
-        record.set_name(ProtoConvert::text(info.name));
-        record.set_parent_id(ProtoConvert::id(info.parent));
-        record.set_incarnation(info.incarnation);
-        record.set_restart_count(quint32(info.restartCount));
-        ProtoConvert::exitInfo(info.lastExit, info.detail, QDateTime::currentMSecsSinceEpoch(),
-                               record.mutable_reason());
-        restarts->records.emplace_back(++restarts->seq, std::move(record));
-        while (restarts->records.size() > restarts->cap)
-            restarts->records.pop_front();
-    });
-    {
-        // Seed the incarnations of actors that exist already, so their next start counts.
-        const RegistrySnapshot snap = m_system.registry().snapshot();
-        std::lock_guard lock(m_restarts->mutex);
-        for (const ActorInfo &info : snap.actors)
-            if (!m_restarts->incarnations.contains(info.id))
-                m_restarts->incarnations.insert(info.id, info.incarnation);
-    }
+    m_restarts->start();
 
     m_started = true;
     qCInfo(lcControl).noquote() << u"control plane: %1 token: %2 (operate, in %3; read-only token in %4)"_s
@@ -271,10 +188,7 @@ Result<void> ControlServer::start()
 
 void ControlServer::stop()
 {
-    if (m_listener) {
-        m_system.registry().removeListener(m_listener);
-        m_listener = 0;
-    }
+    m_restarts->stop();
     auto clients = std::move(m_clients);
     m_clients.clear();
     for (auto &client : clients) {
@@ -409,7 +323,13 @@ void ControlServer::onBinary(Client *client, const QByteArray &frame)
     switch (msg.body_case()) {
     case pb::ClientMessage::kAuth: handleAuth(client, msg.request_id(), msg.auth()); break;
     case pb::ClientMessage::kSubscribe: handleSubscribe(client, msg.subscribe()); break;
-    case pb::ClientMessage::kCommand: handleCommand(client, msg.request_id(), msg.command()); break;
+    case pb::ClientMessage::kCommand:
+        m_commands->run(client->scope, msg.command(),
+                        [this, serial = client->serial, requestId = msg.request_id()](const CommandInfo &command,
+                                                                                       pb::CommandResult result) {
+                            finishCommand(serial, requestId, command, std::move(result));
+                        });
+        break;
     default: break;
     }
 }
@@ -442,7 +362,7 @@ void ControlServer::handleAuth(Client *client, quint64 requestId, const pb::Auth
         result->set_ok(false);
         result->set_message("invalid token");
         send(client, msg.SerializeAsString());
-        qCWarning(lcAudit).noquote() << u"audit: client=%1 action=auth result=refused"_s.arg(client->who());
+        AuditLog::authRefused(client->who());
         client->socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token"_s);
         return;
     }
@@ -451,16 +371,16 @@ void ControlServer::handleAuth(Client *client, quint64 requestId, const pb::Auth
     result->set_ok(true);
     result->set_scope(scope);
     send(client, msg.SerializeAsString());
-    qCInfo(lcControl).noquote() << u"control client %1 authenticated (%2)"_s.arg(client->who(), scopeName(scope));
+    qCInfo(lcControl).noquote() << u"control client %1 authenticated (%2)"_s.arg(client->who(), ProtoConvert::scopeName(scope));
 }
 
 void ControlServer::handleSubscribe(Client *client, const pb::Subscribe &subscribe)
 {
     client->intervalMs = subscribe.interval_ms() == 0 ? m_config.defaultIntervalMs
                                                       : qBound(MinIntervalMs, int(subscribe.interval_ms()), MaxIntervalMs);
-    client->kinds.clear();
+    client->subscription.kinds.clear();
     for (const std::string &kind : subscribe.kinds())
-        client->kinds.insert(ProtoConvert::qtext(kind));
+        client->subscription.kinds.insert(ProtoConvert::qtext(kind));
     client->subscribed = true;
     if (!client->timer) {
         client->timer = new QTimer(client->socket);
@@ -470,144 +390,23 @@ void ControlServer::handleSubscribe(Client *client, const pb::Subscribe &subscri
     sendSnapshot(client);
 }
 
-const RegistrySnapshot &ControlServer::currentSnapshot()
-{
-    // Subscribers ticking within the same few ms share one registry snapshot.
-    if (!m_snapshotCache->age.isValid() || m_snapshotCache->age.elapsed() > 10) {
-        m_snapshotCache->snapshot = m_system.registry().snapshot();
-        m_snapshotCache->age.start();
-    }
-    return m_snapshotCache->snapshot;
-}
-
 void ControlServer::sendSnapshot(Client *client)
 {
     QElapsedTimer timer;
     timer.start();
-    m_snapshotCache->age.invalidate(); // a snapshot must be current
-    const RegistrySnapshot &snap = currentSnapshot();
     pb::ServerMessage msg;
-    pb::Snapshot *out = msg.mutable_snapshot();
-    out->set_version(snap.version);
-    out->set_time_ms(QDateTime::currentMSecsSinceEpoch());
-    out->set_interval_ms(quint32(client->intervalMs));
-    client->sent.clear();
-    client->sent.reserve(snap.actors.size());
-    const quint64 tickNo = ++client->tickNo;
-    out->mutable_actors()->Reserve(int(snap.actors.size()));
-    for (const ActorInfo &info : snap.actors) {
-        if (!client->kinds.isEmpty() && !client->kinds.contains(info.kind))
-            continue;
-        ProtoConvert::actor(info, out->add_actors());
-        client->sent.insert(info.id, SentActor{info.incarnation, info.state, info.restartCount, info.hasExited,
-                                               info.detail, info.name, info.mailbox, tickNo});
-    }
-    {
-        std::lock_guard lock(m_restarts->mutex);
-        for (const auto &[seq, record] : m_restarts->records)
-            *out->add_restarts() = record;
-        client->restartSeq = m_restarts->seq;
-    }
-    client->version = snap.version;
+    m_deltas->snapshot(client->subscription, msg.mutable_snapshot());
+    msg.mutable_snapshot()->set_interval_ms(quint32(client->intervalMs));
     send(client, msg.SerializeAsString());
     ++m_stats.snapshotsSent;
     m_stats.tickNanos += timer.nsecsElapsed();
 }
 
-void ControlServer::diffActor(Client *client, const ActorInfo &info, pb::Delta *delta, quint64 tickNo)
-{
-    auto it = client->sent.find(info.id);
-    if (it == client->sent.end()) {
-        ProtoConvert::actor(info, delta->add_added());
-        client->sent.insert(info.id, SentActor{info.incarnation, info.state, info.restartCount, info.hasExited,
-                                               info.detail, info.name, info.mailbox, tickNo});
-        return;
-    }
-    SentActor &sent = *it;
-    sent.seen = tickNo;
-    const bool changed = sent.incarnation != info.incarnation || sent.state != info.state
-        || sent.restartCount != info.restartCount || sent.hasExited != info.hasExited
-        || sent.name != info.name || sent.detail != info.detail;
-    if (changed) {
-        ProtoConvert::actor(info, delta->add_changed());
-        sent.incarnation = info.incarnation;
-        sent.state = info.state;
-        sent.restartCount = info.restartCount;
-        sent.hasExited = info.hasExited;
-        sent.name = info.name;
-        sent.detail = info.detail;
-        sent.mailbox = info.mailbox;
-    } else if (mailboxChanged(sent.mailbox, info.mailbox)) {
-        pb::MailboxUpdate *update = delta->add_mailbox();
-        update->set_id(ProtoConvert::id(info.id));
-        ProtoConvert::mailbox(info.mailbox, update->mutable_mailbox());
-        sent.mailbox = info.mailbox;
-    }
-}
-
 void ControlServer::sendDelta(Client *client)
 {
     pb::ServerMessage msg;
-    pb::Delta *delta = msg.mutable_delta();
-    const quint64 tickNo = ++client->tickNo;
-    auto wanted = [client](const QString &kind) { return client->kinds.isEmpty() || client->kinds.contains(kind); };
-    quint64 version = 0;
-    // Usually only what changed since this client's last delta (the registry's change journal),
-    // plus the mailbox counters: no copy of every actor's metadata per tick.
-    const RegistryChanges changes = m_system.registry().changesSince(client->version);
-    if (changes.complete) {
-        version = changes.version;
-        for (const QUuid &id : changes.removed)
-            if (client->sent.remove(id))
-                delta->add_removed(ProtoConvert::id(id));
-        for (const ActorInfo &info : changes.changed)
-            if (wanted(info.kind))
-                diffActor(client, info, delta, tickNo);
-        for (const auto &[id, mailbox] : changes.mailboxes) {
-            auto it = client->sent.find(id);
-            if (it == client->sent.end() || !mailboxChanged(it->mailbox, mailbox))
-                continue;
-            pb::MailboxUpdate *update = delta->add_mailbox();
-            update->set_id(ProtoConvert::id(id));
-            ProtoConvert::mailbox(mailbox, update->mutable_mailbox());
-            it->mailbox = mailbox;
-        }
-    } else {
-        // Too far behind the journal: compare against a full snapshot.
-        const RegistrySnapshot &snap = currentSnapshot();
-        version = snap.version;
-        qsizetype seenCount = 0;
-        for (const ActorInfo &info : snap.actors) {
-            if (!wanted(info.kind))
-                continue;
-            ++seenCount;
-            diffActor(client, info, delta, tickNo);
-        }
-        if (client->sent.size() > seenCount) {
-            for (auto it = client->sent.begin(); it != client->sent.end();) {
-                if (it->seen != tickNo) {
-                    delta->add_removed(ProtoConvert::id(it.key()));
-                    it = client->sent.erase(it);
-                } else {
-                    ++it;
-                }
-            }
-        }
-    }
-    {
-        std::lock_guard lock(m_restarts->mutex);
-        for (const auto &[seq, record] : m_restarts->records)
-            if (seq > client->restartSeq)
-                *delta->add_restarts() = record;
-        client->restartSeq = m_restarts->seq;
-    }
-    if (delta->added_size() == 0 && delta->removed_size() == 0 && delta->changed_size() == 0
-        && delta->mailbox_size() == 0 && delta->restarts_size() == 0)
-        return; // the client stays at its version: the next delta's base is what it has
-    delta->set_base_version(client->version);
-    delta->set_version(version);
-    delta->set_time_ms(QDateTime::currentMSecsSinceEpoch());
-    client->version = version;
+    if (!m_deltas->delta(client->subscription, msg.mutable_delta()))
+        return;
     send(client, msg.SerializeAsString());
     ++m_stats.deltasSent;
 }
@@ -651,192 +450,24 @@ void ControlServer::tick(Client *client)
     m_stats.lastIntervalMs = client->timer->interval();
 }
 
-void ControlServer::handleCommand(Client *client, quint64 requestId, const pb::Command &command)
-{
-    const QUuid id = QUuid::fromString(ProtoConvert::qtext(command.actor_id()));
-    QString action;
-    QString reason;
-    bool needsOperate = true;
-    switch (command.action_case()) {
-    case pb::Command::kKill: action = u"kill"_s; reason = ProtoConvert::qtext(command.kill().reason()); break;
-    case pb::Command::kRestart: action = u"restart"_s; reason = ProtoConvert::qtext(command.restart().reason()); break;
-    case pb::Command::kShutdown: action = u"shutdown"_s; reason = ProtoConvert::qtext(command.shutdown().reason()); break;
-    case pb::Command::kPing:
-        action = u"ping"_s;
-        reason = ProtoConvert::qtext(command.ping().reason());
-        needsOperate = false;
-        break;
-    case pb::Command::kFetchAssigns:
-        action = u"fetch_assigns"_s;
-        reason = ProtoConvert::qtext(command.fetch_assigns().reason());
-        needsOperate = false;
-        break;
-    default: break;
-    }
-    reason = reason.left(500);
-    const std::optional<ActorInfo> info = id.isNull() ? std::nullopt : m_system.registry().find(id);
-    const QString kind = info ? info->kind : QString();
-
-    pb::CommandResult result;
-    auto refuse = [&](const char *code, const QString &message) {
-        result.set_ok(false);
-        result.set_error_code(code);
-        result.set_message(ProtoConvert::text(message));
-        finishCommand(client->serial, requestId, action.isEmpty() ? u"unknown"_s : action, id, kind, reason,
-                      std::move(result));
-    };
-    if (action.isEmpty())
-        return refuse("bad_request", u"command without action"_s);
-    if (needsOperate && client->scope != pb::SCOPE_OPERATE)
-        return refuse("forbidden", u"%1 needs the operate scope; this token is read-only"_s.arg(action));
-    if (id.isNull())
-        return refuse("bad_request", u"invalid actor id"_s);
-    if (!info)
-        return refuse("not_found", u"no actor %1"_s.arg(id.toString(QUuid::WithoutBraces)));
-
-    const quint64 serial = client->serial;
-    auto errorResult = [](const Error &error) {
-        pb::CommandResult r;
-        r.set_ok(false);
-        r.set_error_code(ProtoConvert::text(errorCodeName(error.code)));
-        r.set_message(ProtoConvert::text(error.message.isEmpty() ? error.toString() : error.message));
-        return r;
-    };
-    QPointer<ControlServer> self(this);
-    switch (command.action_case()) {
-    case pb::Command::kKill:
-        m_system.kill(id, this, [=, this](Result<void> r) {
-            pb::CommandResult out = r ? pb::CommandResult() : errorResult(r.error());
-            if (r) {
-                out.set_ok(true);
-                out.set_message(ProtoConvert::text(
-                    u"killed %1 %2; its supervisor decides what happens next"_s.arg(kind, id.toString(QUuid::WithoutBraces))));
-            }
-            finishCommand(serial, requestId, action, id, kind, reason, std::move(out));
-        });
-        break;
-    case pb::Command::kRestart:
-        m_system.restart(id, this, [=, this](Result<ActorRef> r) {
-            pb::CommandResult out = r ? pb::CommandResult() : errorResult(r.error());
-            if (r) {
-                out.set_ok(true);
-                out.set_new_incarnation(r->incarnation());
-                out.set_message(ProtoConvert::text(u"restarted %1 as incarnation %2"_s.arg(kind).arg(r->incarnation())));
-            }
-            finishCommand(serial, requestId, action, id, kind, reason, std::move(out));
-        });
-        break;
-    case pb::Command::kShutdown: {
-        const auto timeout = std::chrono::milliseconds(command.shutdown().timeout_ms() ? command.shutdown().timeout_ms() : 5000);
-        m_system.shutdownActor(id, timeout, this, [=, this](Result<void> r) {
-            pb::CommandResult out = r ? pb::CommandResult() : errorResult(r.error());
-            if (r) {
-                out.set_ok(true);
-                out.set_message(ProtoConvert::text(u"%1 shut down"_s.arg(kind)));
-            }
-            finishCommand(serial, requestId, action, id, kind, reason, std::move(out));
-        });
-        break;
-    }
-    case pb::Command::kPing: {
-        const auto timeout = std::chrono::milliseconds(command.ping().timeout_ms() ? command.ping().timeout_ms() : 2000);
-        m_system.ping(id, timeout, this, [=, this](Result<std::chrono::microseconds> r) {
-            pb::CommandResult out = r ? pb::CommandResult() : errorResult(r.error());
-            if (r) {
-                out.set_ok(true);
-                out.set_round_trip_us(r->count());
-                out.set_message(ProtoConvert::text(u"pong in %1 µs"_s.arg(r->count())));
-            }
-            finishCommand(serial, requestId, action, id, kind, reason, std::move(out));
-        });
-        break;
-    }
-    case pb::Command::kFetchAssigns: {
-        const int maxBytes = int(command.fetch_assigns().max_bytes() ? qMin(command.fetch_assigns().max_bytes(), 1024u * 1024u)
-                                                                     : 64u * 1024u);
-        auto deliver = [=, this](Result<QString> r) {
-            QMetaObject::invokeMethod(self.data() ? static_cast<QObject *>(this) : QCoreApplication::instance(), [=, this] {
-                if (!self)
-                    return;
-                pb::CommandResult out = r ? pb::CommandResult() : errorResult(r.error());
-                if (r) {
-                    QByteArray text = r->toUtf8();
-                    out.set_ok(true);
-                    if (text.size() > maxBytes) {
-                        text.truncate(maxBytes);
-                        out.set_truncated(true);
-                    }
-                    out.set_assigns(text.toStdString());
-                    out.set_message(ProtoConvert::text(u"%1 bytes"_s.arg(text.size())));
-                }
-                finishCommand(serial, requestId, action, id, kind, reason, std::move(out));
-            }, Qt::QueuedConnection);
-        };
-        if (m_assignsProvider) {
-            m_assignsProvider(id, maxBytes, deliver);
-        } else {
-            // Default: the actor's metadata map (views publish their assigns under "assigns").
-            QJsonObject object = QJsonObject::fromVariantMap(info->detail);
-            deliver(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
-        }
-        break;
-    }
-    default: break;
-    }
-}
-
-void ControlServer::finishCommand(quint64 clientSerial, quint64 requestId, const QString &action, const QUuid &actor,
-                                  const QString &kind, const QString &reason, pb::CommandResult result)
+void ControlServer::finishCommand(quint64 clientSerial, quint64 requestId, const CommandInfo &command,
+                                  pb::CommandResult result)
 {
     Client *client = clientBySerial(clientSerial);
-    audit(client, action, actor, kind, reason, result.ok(), ProtoConvert::qtext(result.message()));
+    pb::ServerMessage audit;
+    Q_EMIT audited(m_audit->record(client ? client->who() : u"(disconnected client)"_s,
+                                   client ? client->scope : pb::SCOPE_NONE, command, result.ok(),
+                                   ProtoConvert::qtext(result.message()), audit.mutable_audit()));
+    const std::string bytes = audit.SerializeAsString();
+    for (const auto &c : m_clients)
+        if (c->subscribed)
+            send(c.get(), bytes);
     if (!client)
         return;
     pb::ServerMessage msg;
     msg.set_request_id(requestId);
     *msg.mutable_command_result() = std::move(result);
     send(client, msg.SerializeAsString());
-}
-
-void ControlServer::audit(Client *client, const QString &action, const QUuid &actor, const QString &kind,
-                          const QString &reason, bool ok, const QString &outcome)
-{
-    const QString who = client ? client->who() : u"(disconnected client)"_s;
-    const pb::Scope scope = client ? client->scope : pb::SCOPE_NONE;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QString quotedReason = reason;
-    quotedReason.replace(u'"', u'\'').replace(u'\n', u' ');
-    const QString line = u"audit: client=%1 scope=%2 action=%3 actor=%4 kind=%5 reason=\"%6\" result=%7 %8"_s
-                             .arg(who, scopeName(scope), action, actor.toString(QUuid::WithoutBraces),
-                                  kind.isEmpty() ? u"-"_s : kind, quotedReason, ok ? u"ok"_s : u"refused"_s, outcome);
-    qCInfo(lcAudit).noquote() << line;
-    m_auditLog.append(QDateTime::fromMSecsSinceEpoch(now).toString(Qt::ISODateWithMs) + u" "_s + line);
-    if (m_auditLog.size() > 1000)
-        m_auditLog.removeFirst();
-    if (m_config.auditFile && !m_config.stateDir.isEmpty()) {
-        QFile file(QDir(m_config.stateDir).absoluteFilePath(u"audit.log"_s));
-        if (file.open(QIODevice::Append | QIODevice::Text)) {
-            file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-            file.write((m_auditLog.constLast() + u"\n"_s).toUtf8());
-        }
-    }
-    Q_EMIT audited(line);
-
-    pb::ServerMessage msg;
-    pb::Audit *record = msg.mutable_audit();
-    record->set_time_ms(now);
-    record->set_client(ProtoConvert::text(who));
-    record->set_scope(scope);
-    record->set_action(ProtoConvert::text(action));
-    record->set_actor_id(ProtoConvert::id(actor));
-    record->set_actor_kind(ProtoConvert::text(kind));
-    record->set_reason(ProtoConvert::text(reason));
-    record->set_ok(ok);
-    record->set_outcome(ProtoConvert::text(outcome));
-    const std::string bytes = msg.SerializeAsString();
-    for (const auto &c : m_clients)
-        if (c->subscribed)
-            send(c.get(), bytes);
 }
 
 } // namespace LiveActor

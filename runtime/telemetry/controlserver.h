@@ -3,8 +3,6 @@
 #include "core/result.h"
 #include "telemetry/controlconfig.h"
 
-#include "liveactor/monitor/v1/monitor.pb.h"
-
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
@@ -18,11 +16,20 @@ class QWebSocket;
 class QWebSocketServer;
 QT_END_NAMESPACE
 
+namespace liveactor::monitor::v1 {
+class Auth;
+class CommandResult;
+class Subscribe;
+} // namespace liveactor::monitor::v1
+
 namespace LiveActor {
 
 class ActorSystem;
-struct ActorInfo;
-struct RegistrySnapshot;
+class AuditLog;
+class CommandHandler;
+class DeltaBuilder;
+class RestartJournal;
+struct CommandInfo;
 
 /// The control plane: a WebSocket server (binary protobuf frames, liveactor.monitor.v1, see
 /// proto/liveactor/monitor/v1/monitor.proto) on its own port that lets monitors watch the
@@ -40,6 +47,9 @@ struct RegistrySnapshot;
 /// subscriber whose socket has more than slowSubscriberBytes unsent gets no deltas until it has
 /// drained, then a fresh Snapshot — memory per subscriber stays bounded. Ticks stay within
 /// ControlConfig::tickCpuBudget by stretching the interval when the registry is very large.
+///
+/// Parts: this class listens, authenticates and wires; DeltaBuilder builds snapshots and deltas,
+/// RestartJournal keeps the restart log, CommandHandler runs commands and AuditLog keeps the audit.
 ///
 /// Thread affinity: create, start and use it on one thread with an event loop (the main
 /// thread); it talks to actors only through the thread-safe ActorSystem API. The ActorSystem must
@@ -99,7 +109,7 @@ public:
     int clientCount() const;
     int subscriberCount() const;
     /// Audit lines so far (at most the last 1000).
-    QStringList auditLog() const { return m_auditLog; }
+    QStringList auditLog() const;
     Stats stats() const { return m_stats; }
 
 Q_SIGNALS:
@@ -108,7 +118,6 @@ Q_SIGNALS:
 
 private:
     struct Client;
-    struct Restarts;
     void onNewConnection();
     void onBinary(Client *client, const QByteArray &frame);
     void onDisconnected(Client *client);
@@ -116,16 +125,12 @@ private:
     void send(Client *client, const std::string &bytes);
     void handleAuth(Client *client, quint64 requestId, const ::liveactor::monitor::v1::Auth &auth);
     void handleSubscribe(Client *client, const ::liveactor::monitor::v1::Subscribe &subscribe);
-    void handleCommand(Client *client, quint64 requestId, const ::liveactor::monitor::v1::Command &command);
-    void finishCommand(quint64 clientSerial, quint64 requestId, const QString &action, const QUuid &actor,
-                       const QString &kind, const QString &reason, ::liveactor::monitor::v1::CommandResult result);
+    /// Audits the command and answers the client if it is still connected.
+    void finishCommand(quint64 clientSerial, quint64 requestId, const CommandInfo &command,
+                       ::liveactor::monitor::v1::CommandResult result);
     void tick(Client *client);
     void sendSnapshot(Client *client);
     void sendDelta(Client *client);
-    void diffActor(Client *client, const ActorInfo &info, ::liveactor::monitor::v1::Delta *delta, quint64 tickNo);
-    void audit(Client *client, const QString &action, const QUuid &actor, const QString &kind,
-               const QString &reason, bool ok, const QString &outcome);
-    const RegistrySnapshot &currentSnapshot();
     Client *clientBySerial(quint64 serial) const;
 
     ActorSystem &m_system;
@@ -136,13 +141,11 @@ private:
     qint64 m_startTimeMs = 0;
     QWebSocketServer *m_server = nullptr;
     std::vector<std::unique_ptr<Client>> m_clients;
-    std::shared_ptr<Restarts> m_restarts;
-    int m_listener = 0;
-    AssignsProvider m_assignsProvider;
-    QStringList m_auditLog;
+    std::unique_ptr<RestartJournal> m_restarts;
+    std::unique_ptr<DeltaBuilder> m_deltas;
+    std::unique_ptr<CommandHandler> m_commands;
+    std::unique_ptr<AuditLog> m_audit;
     Stats m_stats;
-    struct SnapshotCache;
-    std::unique_ptr<SnapshotCache> m_snapshotCache;
     bool m_started = false;
     quint64 m_nextSerial = 1;
 };

@@ -29,6 +29,15 @@ pb::ActorState ProtoConvert::state(ActorState state)
     return pb::ACTOR_STATE_UNSPECIFIED;
 }
 
+QString ProtoConvert::scopeName(pb::Scope scope)
+{
+    switch (scope) {
+    case pb::SCOPE_OPERATE: return u"operate"_s;
+    case pb::SCOPE_READ_ONLY: return u"read-only"_s;
+    default: return u"none"_s;
+    }
+}
+
 void ProtoConvert::mailbox(const MailboxStats &stats, pb::MailboxStats *out)
 {
     out->set_length(quint32(qMax(0, stats.length)));

@@ -17,6 +17,8 @@ public:
     static std::string text(const QString &s) { return s.toStdString(); }
     static QString qtext(const std::string &s) { return QString::fromStdString(s); }
     static ::liveactor::monitor::v1::ActorState state(ActorState state);
+    /// "operate", "read-only" or "none" (logs and audit lines).
+    static QString scopeName(::liveactor::monitor::v1::Scope scope);
     static void mailbox(const MailboxStats &stats, ::liveactor::monitor::v1::MailboxStats *out);
     /// Metadata value as text: strings as they are, maps/lists as compact JSON, cut at 4 KiB.
     static QString metadataText(const QVariant &value);

@@ -1,0 +1,148 @@
+#include "telemetry/deltabuilder.h"
+
+#include "telemetry/protoconvert.h"
+#include "telemetry/restartjournal.h"
+
+#include <QDateTime>
+
+namespace LiveActor {
+
+namespace pb = ::liveactor::monitor::v1;
+
+namespace {
+
+bool mailboxChanged(const MailboxStats &a, const MailboxStats &b)
+{
+    return a.length != b.length || a.highWater != b.highWater || a.enqueued != b.enqueued
+        || a.processed != b.processed || a.rejected != b.rejected || a.systemLength != b.systemLength
+        || a.capacity != b.capacity;
+}
+
+DeltaBuilder::SentActor sentActor(const ActorInfo &info, quint64 tickNo)
+{
+    return {info.incarnation, info.state, info.restartCount, info.hasExited, info.detail, info.name, info.mailbox, tickNo};
+}
+
+void addMailbox(pb::Delta *delta, const QUuid &id, const MailboxStats &mailbox)
+{
+    pb::MailboxUpdate *update = delta->add_mailbox();
+    update->set_id(ProtoConvert::id(id));
+    ProtoConvert::mailbox(mailbox, update->mutable_mailbox());
+}
+
+} // namespace
+
+DeltaBuilder::DeltaBuilder(const Registry &registry, const RestartJournal &restarts)
+    : m_registry(registry)
+    , m_restarts(restarts)
+{
+}
+
+const RegistrySnapshot &DeltaBuilder::currentSnapshot()
+{
+    // Subscribers ticking within the same few ms share one registry snapshot.
+    if (!m_snapshotAge.isValid() || m_snapshotAge.elapsed() > 10) {
+        m_snapshot = m_registry.snapshot();
+        m_snapshotAge.start();
+    }
+    return m_snapshot;
+}
+
+void DeltaBuilder::snapshot(Subscription &subscription, pb::Snapshot *out)
+{
+    m_snapshotAge.invalidate(); // a snapshot must be current
+    const RegistrySnapshot &snap = currentSnapshot();
+    out->set_version(snap.version);
+    out->set_time_ms(QDateTime::currentMSecsSinceEpoch());
+    subscription.sent.clear();
+    subscription.sent.reserve(snap.actors.size());
+    const quint64 tickNo = ++subscription.tickNo;
+    out->mutable_actors()->Reserve(int(snap.actors.size()));
+    for (const ActorInfo &info : snap.actors) {
+        if (!subscription.wants(info.kind))
+            continue;
+        ProtoConvert::actor(info, out->add_actors());
+        subscription.sent.insert(info.id, sentActor(info, tickNo));
+    }
+    subscription.restartSeq = m_restarts.recordsSince(0, out->mutable_restarts());
+    subscription.version = snap.version;
+}
+
+void DeltaBuilder::diffActor(Subscription &subscription, const ActorInfo &info, pb::Delta *out)
+{
+    auto it = subscription.sent.find(info.id);
+    if (it == subscription.sent.end()) {
+        ProtoConvert::actor(info, out->add_added());
+        subscription.sent.insert(info.id, sentActor(info, subscription.tickNo));
+        return;
+    }
+    SentActor &sent = *it;
+    sent.seen = subscription.tickNo;
+    const bool changed = sent.incarnation != info.incarnation || sent.state != info.state
+        || sent.restartCount != info.restartCount || sent.hasExited != info.hasExited
+        || sent.name != info.name || sent.detail != info.detail;
+    if (changed) {
+        ProtoConvert::actor(info, out->add_changed());
+        sent = sentActor(info, subscription.tickNo);
+    } else if (mailboxChanged(sent.mailbox, info.mailbox)) {
+        addMailbox(out, info.id, info.mailbox);
+        sent.mailbox = info.mailbox;
+    }
+}
+
+bool DeltaBuilder::delta(Subscription &subscription, pb::Delta *out)
+{
+    const quint64 tickNo = ++subscription.tickNo;
+    quint64 version = 0;
+    // Usually only what changed since this subscriber's last delta (the registry's change
+    // journal), plus the mailbox counters: no copy of every actor's metadata per tick.
+    const RegistryChanges changes = m_registry.changesSince(subscription.version);
+    if (changes.complete) {
+        version = changes.version;
+        for (const QUuid &id : changes.removed)
+            if (subscription.sent.remove(id))
+                out->add_removed(ProtoConvert::id(id));
+        for (const ActorInfo &info : changes.changed)
+            if (subscription.wants(info.kind))
+                diffActor(subscription, info, out);
+        for (const auto &[id, mailbox] : changes.mailboxes) {
+            auto it = subscription.sent.find(id);
+            if (it == subscription.sent.end() || !mailboxChanged(it->mailbox, mailbox))
+                continue;
+            addMailbox(out, id, mailbox);
+            it->mailbox = mailbox;
+        }
+    } else {
+        // Too far behind the journal: compare against a full snapshot.
+        const RegistrySnapshot &snap = currentSnapshot();
+        version = snap.version;
+        qsizetype seenCount = 0;
+        for (const ActorInfo &info : snap.actors) {
+            if (!subscription.wants(info.kind))
+                continue;
+            ++seenCount;
+            diffActor(subscription, info, out);
+        }
+        if (subscription.sent.size() > seenCount) {
+            for (auto it = subscription.sent.begin(); it != subscription.sent.end();) {
+                if (it->seen != tickNo) {
+                    out->add_removed(ProtoConvert::id(it.key()));
+                    it = subscription.sent.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+    }
+    subscription.restartSeq = m_restarts.recordsSince(subscription.restartSeq, out->mutable_restarts());
+    if (out->added_size() == 0 && out->removed_size() == 0 && out->changed_size() == 0
+        && out->mailbox_size() == 0 && out->restarts_size() == 0)
+        return false; // the subscriber stays at its version: the next delta's base is what it has
+    out->set_base_version(subscription.version);
+    out->set_version(version);
+    out->set_time_ms(QDateTime::currentMSecsSinceEpoch());
+    subscription.version = version;
+    return true;
+}
+
+} // namespace LiveActor
