@@ -9,12 +9,16 @@ is never called from two threads at once.
 """
 
 import copy
+import dataclasses
 import inspect
+import uuid
 
-__all__ = ["LiveView", "event", "UnknownEvent"]
+from liveactor import _work
+
+__all__ = ["LiveView", "event", "blocking", "UnknownEvent", "AsyncResult"]
 
 # Class attributes with a meaning for the runtime: never assigns.
-_RESERVED = frozenset({"template", "template_name", "temporary_assigns", "connected"})
+_RESERVED = frozenset({"template", "template_name", "temporary_assigns", "connected", "blocking"})
 _MUTABLE = (list, dict, set)
 
 
@@ -22,7 +26,7 @@ class UnknownEvent(LookupError):
     """An event arrived for which the view has no handler (a crash, as in Phoenix)."""
 
 
-def event(name=None):
+def event(name=None, blocking=None):
     """Declares an event handler: ``@event("inc")``, or bare ``@event`` to use the method's name.
 
     The handler is called as ``handler(self, value)`` with the event's payload (a dict: the
@@ -31,6 +35,11 @@ def event(name=None):
     by stacking decorators. The return value is ignored (replies to a hook's ``pushEvent`` are not
     supported yet). Plain methods are never called by events: only decorated ones, so a
     browser cannot invoke ``mount`` or any helper by naming it.
+
+    ``async def`` handlers are awaited on the runtime's asyncio loop. ``blocking=True`` runs a
+    sync handler on the worker pool, ``blocking=False`` on the executor (only for handlers that
+    never wait: no I/O, no sleeps); the default follows the view's ``blocking`` attribute and
+    then the runtime's policy (see docs/writing-views.md, "Doing I/O").
     """
     if callable(name):  # bare @event
         fn = name
@@ -41,9 +50,40 @@ def event(name=None):
 
     def decorate(fn):
         _register(fn, name or fn.__name__)
+        if blocking is not None:
+            fn._la_blocking = bool(blocking)
         return fn
 
     return decorate
+
+
+def blocking(fn=None, *, value=True):
+    """Marks mount, handle_params, handle_info or handle_async as blocking (worker pool):
+    ``@blocking def mount(self, params, session): ...``."""
+    def mark(f):
+        f._la_blocking = value
+        return f
+    return mark(fn) if fn is not None else mark
+
+
+@dataclasses.dataclass
+class AsyncResult:
+    """The state of an async assign (``assign_async``), or a result for ``handle_async``:
+    ``loading`` while it runs; then ``ok`` and ``result``, or ``failed`` (the exception's text)."""
+
+    loading: bool = False
+    ok: bool = False
+    result: object = None
+    failed: object = None
+
+
+class _AsyncDone:
+    """What a finished start_async/assign_async task sends its view (through pub/sub)."""
+
+    __slots__ = ("name", "token", "ok", "value")
+
+    def __init__(self, name, token, ok, value):
+        self.name, self.token, self.ok, self.value = name, token, ok, value
 
 
 def _register(fn, name):
@@ -88,6 +128,9 @@ class LiveView:
     template = None
     template_name = None
     temporary_assigns = None
+    #: True: every sync callback of this view runs on the worker pool; False: on the executor;
+    #: None: the runtime's policy.
+    blocking = None
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -162,6 +205,35 @@ class LiveView:
         raise UnknownEvent("%s has no handler for event %r (decorate a method with @event(%r))"
                            % (type(self).__name__, event, event))
 
+    def handle_async(self, name, result):
+        """Receives the outcome of ``start_async(name, …)`` as an AsyncResult (``ok`` and
+        ``result``, or ``failed``). Default: ignore."""
+
+    # ---- async work (Phoenix's start_async / assign_async)
+
+    def start_async(self, name, fn, *args):
+        """Runs fn(*args) in the background — a coroutine function on the runtime's asyncio loop,
+        anything else on the worker pool — while the view goes on answering events. Its result
+        (or exception, as a failed result) arrives in ``handle_async(name, result)``. Starting a
+        name again cancels the earlier task. Tasks start once the browser is connected (not during
+        the HTTP render) and are cancelled when the view ends."""
+        self._la_start_task(name, fn, args, None)
+
+    def assign_async(self, names, fn, *args):
+        """Like start_async, but the result becomes assigns: each name in names (a str or a list)
+        is an AsyncResult — ``loading`` at once, then ``ok``/``result`` or ``failed``. With
+        several names fn returns a dict with a value for each."""
+        names = [names] if isinstance(names, str) else list(names)
+        for n in names:
+            setattr(self, n, AsyncResult(loading=True))
+        self._la_start_task(",".join(names), fn, args, names)
+
+    def cancel_async(self, name):
+        """Cancels the task started under name (its result never arrives)."""
+        task = self.__dict__.get("_la_tasks", {}).pop(name, None)
+        if task is not None:
+            task.cancel()
+
     # ---- commands (queued, applied by the runtime when the handler returns)
 
     def push_event(self, name, payload=None):
@@ -215,26 +287,103 @@ class LiveView:
             return ("file", str(name))
         raise TypeError("%s sets neither template nor template_name" % cls.__name__)
 
-    def _la_mount(self, params, session, connected):
+    def _la_run(self, fn, args, label, can_wait):
+        """Runs a callback here, or returns the Job that runs it elsewhere (see _work)."""
+        declared = getattr(fn, "_la_blocking", None)
+        if declared is None:
+            declared = type(self).blocking
+        mode = _work.classify(fn, declared)
+        if mode == "inline":
+            fn(*args)
+            return None
+        if mode == "auto":
+            _work.run_inline_learning(fn, args)
+            return None
+        job = _work.Job(fn, args, mode == "async", "%s.%s" % (type(self).__name__, label))
+        if not can_wait:
+            job.run_here()
+            return None
+        self.__dict__["_la_job"] = job
+        return job
+
+    def _la_finish(self):
+        """After a Job: re-raises its exception on the view's thread."""
+        job = self.__dict__.pop("_la_job", None)
+        if job is not None:
+            job.finish()
+
+    def _la_waiting(self):
+        """"name since <unix time>" of the callback running elsewhere, or None."""
+        job = self.__dict__.get("_la_job")
+        return None if job is None or job.started_at is None else (job.label, job.started_at)
+
+    def _la_mount(self, params, session, connected, can_wait=False):
         self.__dict__["_la_connected"] = bool(connected)
-        self.mount(params, session)
+        return self._la_run(self.mount, (params, session), "mount", can_wait)
 
-    def _la_params(self, params, url):
-        self.handle_params(params, url)
+    def _la_params(self, params, url, can_wait=False):
+        if type(self).handle_params is LiveView.handle_params:
+            return None  # not overridden: nothing to run anywhere
+        return self._la_run(self.handle_params, (params, url), "handle_params", can_wait)
 
-    def _la_event(self, name, value):
+    def _la_event(self, name, value, can_wait=False):
         entry = self._la_events.get(name)
         if entry is None:
-            return self.handle_event(name, value)
+            return self._la_run(self.handle_event, (name, value), "handle_event", can_wait)
         attr, takes_value = entry
-        fn = getattr(self, attr)
-        if takes_value:
-            fn(value)
-        else:
-            fn()
+        return self._la_run(getattr(self, attr), (value,) if takes_value else (), attr, can_wait)
 
-    def _la_info(self, msg):
-        self.handle_info(msg)
+    def _la_info(self, msg, can_wait=False):
+        if isinstance(msg, _AsyncDone):
+            return self._la_async_done(msg, can_wait)
+        if type(self).handle_info is LiveView.handle_info:
+            return None
+        return self._la_run(self.handle_info, (msg,), "handle_info", can_wait)
+
+    # ---- async tasks
+
+    def _la_start_task(self, name, fn, args, assign_names):
+        tasks = self.__dict__.setdefault("_la_tasks", {})
+        old = tasks.pop(name, None)
+        if old is not None:
+            old.cancel()
+        if not self._la_connected:
+            return  # the HTTP render: started again once connected
+        topic = self.__dict__.get("_la_async_topic")
+        if topic is None:
+            topic = self.__dict__["_la_async_topic"] = "_la_async:" + uuid.uuid4().hex
+            self.subscribe(topic)
+        tasks[name] = _work.start_task(name, fn, args, topic, assign_names)
+
+    def _la_async_done(self, msg, can_wait):
+        tasks = self.__dict__.get("_la_tasks", {})
+        task = tasks.get(msg.name)
+        if task is None or task.token is not msg.token:
+            return None  # cancelled or replaced
+        del tasks[msg.name]
+        if task.assign_names is not None:
+            if not msg.ok:
+                for n in task.assign_names:
+                    setattr(self, n, AsyncResult(failed=msg.value))
+            elif len(task.assign_names) == 1:
+                setattr(self, task.assign_names[0], AsyncResult(ok=True, result=msg.value))
+            else:
+                for n in task.assign_names:
+                    if not isinstance(msg.value, dict) or n not in msg.value:
+                        setattr(self, n, AsyncResult(failed="the function returned no value for %r" % n))
+                    else:
+                        setattr(self, n, AsyncResult(ok=True, result=msg.value[n]))
+            return None
+        result = AsyncResult(ok=True, result=msg.value) if msg.ok else AsyncResult(failed=msg.value)
+        return self._la_run(self.handle_async, (msg.name, result), "handle_async", can_wait)
+
+    def _la_close(self):
+        """The view ends: cancel its tasks and a callback still running elsewhere."""
+        for task in self.__dict__.pop("_la_tasks", {}).values():
+            task.cancel()
+        job = self.__dict__.pop("_la_job", None)
+        if job is not None:
+            job.cancel()
 
     def _la_take(self, full):
         """(changed, commands): changed is a list of (name, value) — every assign when full,

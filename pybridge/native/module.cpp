@@ -155,6 +155,12 @@ PYBIND11_MODULE(_native, m)
                  d["interrupted"] = s.interrupted;
                  d["gil_wait_ns"] = s.gilWaitNs;
                  d["gil_held_ns"] = s.gilHeldNs;
+                 d["workers"] = s.workers;
+                 d["workers_busy"] = s.workersBusy;
+                 d["workers_queued"] = s.workersQueued;
+                 d["workers_leaked"] = s.workersLeaked;
+                 d["handler_timeouts"] = s.handlerTimeouts;
+                 d["async_tasks"] = s.asyncTasks;
                  return d;
              })
         .def("shutdown", [](NativeRuntime &rt, int timeoutMs) { return rt.shutdown(std::chrono::milliseconds(timeoutMs)); },

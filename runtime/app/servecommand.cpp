@@ -40,7 +40,9 @@ int runServeCommand(const ServeOptions &options)
 {
     auto python = PythonInterpreter::start({.handlerBudget = options.handlerBudget,
                                              .handlerTimeout = options.handlerTimeout,
-                                             .devMode = options.reload});
+                                             .devMode = options.reload,
+                                             .workers = options.workers,
+                                             .syncHandlers = options.syncHandlers});
     if (!python) {
         qCCritical(lcLiveView).noquote() << "cannot start Python:" << python.error().toString();
         return 1;
@@ -52,7 +54,12 @@ int runServeCommand(const ServeOptions &options)
     }
 
     ActorSystem system({.executors = options.executors});
-    LiveViewServer server(options.server, system);
+    ServerConfig serverConfig = options.server;
+    // A view waiting on a worker or a coroutine crashes a little after Python's own limit
+    // (which raises HandlerTimeout / cancels): this catches calls stuck in C.
+    serverConfig.suspendTimeout = options.handlerTimeout.count() > 0 ? options.handlerTimeout + std::chrono::milliseconds(2000)
+                                                                     : std::chrono::milliseconds(0);
+    LiveViewServer server(serverConfig, system);
     (*python)->setPubSub(&server.pubsub());
     for (const PythonApp::Route &route : (*app)->routes()) {
         if (auto r = server.addRoute(route.pattern, route.factory); !r) {
@@ -61,9 +68,19 @@ int runServeCommand(const ServeOptions &options)
         }
         qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
     }
-    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server] {
+    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server, &python] {
         const ServerStats s = server.stats();
+        const PythonStats p = (*python)->stats();
         return prometheusMetrics(system.registry(), {
+            {"liveactor_python_workers", "Worker threads for Python callbacks that block.", double(p.workers), false},
+            {"liveactor_python_workers_busy", "Workers running a callback now.", double(p.workersBusy), false},
+            {"liveactor_python_workers_queued", "Callbacks waiting for a worker.", double(p.workersQueued), false},
+            {"liveactor_python_workers_leaked", "Workers stuck in a call past twice the handler timeout (replaced).",
+             double(p.workersLeaked), false},
+            {"liveactor_python_async_tasks", "start_async / assign_async tasks running.", double(p.asyncTasks), false},
+            {"liveactor_python_handler_timeouts_total", "Callbacks interrupted with HandlerTimeout.",
+             double(p.interrupted + p.handlerTimeouts)},
+            {"liveactor_python_crashes_total", "Python callbacks that raised (each crashed its view).", double(p.crashes)},
             {"liveactor_http_requests_total", "HTTP requests parsed.", double(s.httpRequests)},
             {"liveactor_websocket_upgrades_total", "WebSocket upgrades accepted.", double(s.connectionsAccepted)},
             {"liveactor_websocket_upgrades_refused_total", "Upgrades refused (vsn, origin, limit, handshake, shutdown).",

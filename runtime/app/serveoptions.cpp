@@ -128,6 +128,19 @@ const QList<Setting> &settings()
          u"Raise liveactor.HandlerTimeout in a Python handler running longer than this, which crashes "
          "only its view (0 = never). Default 10000."_s,
          intSetting(0, 3600 * 1000, [](ServeOptions &o, int n) { o.handlerTimeout = std::chrono::milliseconds(n); })},
+        {u"workers"_s, u"LIVEACTOR_WORKERS"_s, u"n"_s,
+         u"Threads for Python callbacks that block (declared blocking=True, or learned). Default 16."_s,
+         intSetting(1, 1024, [](ServeOptions &o, int n) { o.workers = n; })},
+        {u"sync-handlers"_s, u"LIVEACTOR_SYNC_HANDLERS"_s, u"auto|pool|inline"_s,
+         u"Where plain sync Python callbacks run: auto (on the executor until one call takes over "
+         "20 ms, then on the worker pool), pool (always on the pool: safe for any blocking call, a "
+         "thread hop per event), inline (always on the executor). Default auto."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> {
+             if (v != u"auto" && v != u"pool" && v != u"inline")
+                 return fail(ErrorCode::InvalidArgument, u"--sync-handlers: auto, pool or inline, not \"%1\""_s.arg(v));
+             o.syncHandlers = v;
+             return {};
+         }},
         {u"title"_s, u"LIVEACTOR_TITLE"_s, u"text"_s, u"Page title for views that set none."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.defaultTitle = v; return {}; }},
         {u"reload"_s, u"LIVEACTOR_RELOAD"_s, u"bool"_s,

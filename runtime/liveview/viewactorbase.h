@@ -62,6 +62,7 @@ protected:
     bool cancelTimer(quint64 id) override;
     void urlChanged(const QUrl &url) override;
     ViewResume suspend() override;
+    bool canSuspend() const override { return true; }
 
     std::unique_ptr<ViewRunner> m_runner;
 

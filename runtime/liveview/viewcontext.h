@@ -71,6 +71,8 @@ public:
     /// server's handler timeout. An empty function: this context cannot wait (the dead render);
     /// do the work in place.
     virtual ViewResume suspend() { return {}; }
+    /// Whether suspend() can succeed here (false: run callbacks to the end in place).
+    virtual bool canSuspend() const { return false; }
 };
 
 } // namespace LiveActor

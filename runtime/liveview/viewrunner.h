@@ -68,6 +68,7 @@ public:
     virtual bool cancelTimer(quint64 id) = 0;
     /// See ViewContext::suspend(). Default: cannot wait.
     virtual ViewResume suspend() { return {}; }
+    virtual bool canSuspend() const { return false; }
     /// The page URL changed (a patch); e.g. to show it in the registry.
     virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
 };
@@ -141,6 +142,7 @@ private:
     }
     bool cancelTimer(quint64 id) override { return m_host.cancelTimer(id); }
     ViewResume suspend() override;
+    bool canSuspend() const override { return m_host.canSuspend(); }
 
     /// Where a step goes on: after the mount callback (Template), after mount's handle_params
     /// (Params), following patches (Patches: after an event, info or handle_params), Render.

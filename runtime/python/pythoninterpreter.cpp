@@ -94,6 +94,9 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
             py::object ns = py::module_::import("types").attr("SimpleNamespace")();
             ns.attr("broadcast") = py::cpp_function(&hostBroadcast, py::arg("topic"), py::arg("msg"));
             py::module_::import("liveactor._host").attr("install")(ns);
+            py::module_::import("liveactor._work").attr("configure")(
+                config.workers, double(config.handlerTimeout.count()) / 1000.0,
+                config.syncHandlers.isEmpty() ? py::object(py::none()) : py::object(py::str(config.syncHandlers.toStdString())));
         } catch (py::error_already_set &e) {
             return fail(pythonError(e, u"cannot import the liveactor package"_s));
         }
@@ -178,7 +181,20 @@ void PythonInterpreter::clearTemplateCaches()
 
 PythonStats PythonInterpreter::stats() const
 {
-    return PythonCounters::global().snapshot();
+    PythonStats s = PythonCounters::global().snapshot();
+    GilGuard gil;
+    try {
+        py::dict w = py::module_::import("liveactor._work").attr("stats")();
+        s.workers = w["size"].cast<int>();
+        s.workersBusy = w["busy"].cast<int>();
+        s.workersQueued = w["queued"].cast<int>();
+        s.workersLeaked = w["leaked"].cast<int>();
+        s.handlerTimeouts = w["timeouts"].cast<quint64>();
+        s.asyncTasks = w["async_tasks"].cast<int>();
+    } catch (py::error_already_set &e) {
+        e.discard_as_unraisable("liveactor worker stats");
+    }
+    return s;
 }
 
 } // namespace LiveActor

@@ -30,6 +30,11 @@ struct PythonConfig
     std::chrono::milliseconds handlerTimeout{10000};
     /// Dev mode (`--reload`): template files are re-read when they change.
     bool devMode = false;
+    /// Worker threads for callbacks that block (liveactor/_work.py); 0: its default (16).
+    int workers = 0;
+    /// Where plain sync callbacks run: "pool" (the worker pool, safe for blocking I/O) or
+    /// "inline" (the executor, unless declared blocking); empty: liveactor's default.
+    QString syncHandlers;
 };
 
 /// The one embedded CPython (Debian's 3.11) of the process, and the Python layer's shared state.

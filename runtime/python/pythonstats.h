@@ -15,6 +15,13 @@ struct PythonStats
     quint64 interrupted = 0;    ///< calls interrupted with HandlerTimeout past the hard limit
     qint64 gilWaitNs = 0;       ///< total time threads waited to get the GIL
     qint64 gilHeldNs = 0;       ///< total time the GIL was held through GilGuard
+    // The worker pool and async tasks (liveactor/_work.py)
+    int workers = 0;            ///< pool size
+    int workersBusy = 0;        ///< running a callback now
+    int workersQueued = 0;      ///< callbacks waiting for a worker
+    int workersLeaked = 0;      ///< stuck past twice the handler timeout (replaced)
+    quint64 handlerTimeouts = 0; ///< pool callbacks interrupted with HandlerTimeout
+    int asyncTasks = 0;         ///< start_async / assign_async tasks running
 };
 
 /// The live counters behind PythonStats (any thread, relaxed atomics).

@@ -42,7 +42,19 @@ PythonViewHandler::PythonViewHandler(std::shared_ptr<const PythonViewClass> view
 {
 }
 
-PythonViewHandler::~PythonViewHandler() = default; // PyObjectRef drops the instance under the GIL
+PythonViewHandler::~PythonViewHandler()
+{
+    // Tasks and a callback still running elsewhere end with the view. (PyObjectRef then drops
+    // the instance under the GIL.)
+    if (!m_view.get() || !Py_IsInitialized())
+        return;
+    GilGuard gil;
+    try {
+        py::handle(m_view.get()).attr("_la_close")();
+    } catch (py::error_already_set &e) {
+        e.discard_as_unraisable("liveactor view close");
+    }
+}
 
 std::function<Result<std::unique_ptr<ViewHandler>>()>
 PythonViewHandler::factory(std::shared_ptr<const PythonViewClass> viewClass)
@@ -58,6 +70,7 @@ template<typename Fn>
 Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContext &context, Fn &&fn)
 {
     Result<void> result;
+    bool started = false;
     {
         GilGuard gil;
         ContextScope scope(&context);
@@ -66,10 +79,52 @@ Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContex
         try {
             HandlerBudget::Scope budget(PythonInterpreter::instance() ? PythonInterpreter::instance()->budget() : nullptr,
                                         where);
-            fn();
-            result = collect(kind == Call::Mount, context);
+            // The dead render cannot wait (no view actor yet): callbacks run to the end there.
+            py::object job = fn(context.canSuspend());
+            if (!job.is_none()) {
+                m_pending = kind;
+                result = startJob(job, context);
+                started = bool(result);
+            } else {
+                result = collect(kind == Call::Mount, context);
+            }
         } catch (py::error_already_set &e) {
             result = fail(pythonError(e, where + u" raised"_s));
+        }
+        if (!result) {
+            PythonCounters::global().crashes.fetch_add(1, std::memory_order_relaxed);
+            qCWarning(lcPython).noquote() << "view" << context.viewId() << result.error().message;
+        }
+    }
+    if (result && kind == Call::Mount && !started)
+        result = loadTemplate();
+    return result;
+}
+
+Result<void> PythonViewHandler::startJob(py::handle job, ViewContext &context)
+{
+    ViewResume resume = context.suspend();
+    if (!resume)
+        return fail(ErrorCode::Internal, m_class->name + u": a callback that waits needs a view that can wait"_s);
+    job.attr("start")(py::cpp_function([resume = std::move(resume)] {
+        py::gil_scoped_release release; // the actor's queue takes locks others may hold with the GIL
+        resume();
+    }));
+    return {};
+}
+
+Result<void> PythonViewHandler::resume(ViewContext &context)
+{
+    const Call kind = m_pending;
+    Result<void> result;
+    {
+        GilGuard gil;
+        ContextScope scope(&context);
+        try {
+            py::handle(m_view.get()).attr("_la_finish")();
+            result = collect(kind == Call::Mount, context);
+        } catch (py::error_already_set &e) {
+            result = fail(pythonError(e, m_class->name + u" raised"_s));
         }
         if (!result) {
             PythonCounters::global().crashes.fetch_add(1, std::memory_order_relaxed);
@@ -83,31 +138,30 @@ Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContex
 
 Result<void> PythonViewHandler::mount(const QJsonObject &params, const QJsonObject &session, ViewContext &context)
 {
-    return call(Call::Mount, u"mount"_s, context, [&] {
+    return call(Call::Mount, u"mount"_s, context, [&](bool canWait) {
         py::object cls = py::reinterpret_borrow<py::object>(m_class->cls.get());
         py::object view = cls();
         m_view = PyObjectRef::borrow(view.ptr());
-        view.attr("_la_mount")(PyConvert::fromJson(params), PyConvert::fromJson(session), context.isConnected());
-        py::tuple tmpl = cls.attr("_la_template")(view);
-        m_templateKind = str(tmpl[0]);
-        m_templateText = str(tmpl[1]);
+        py::object job = view.attr("_la_mount")(PyConvert::fromJson(params), PyConvert::fromJson(session),
+                                                context.isConnected(), canWait);
         py::object ta = view.attr("temporary_assigns");
         m_hasTemporaries = PyObject_IsTrue(ta.ptr()) == 1;
+        return job;
     });
 }
 
 Result<void> PythonViewHandler::handleParams(const QJsonObject &params, const QUrl &url, ViewContext &context)
 {
-    return call(Call::Params, u"handle_params"_s, context, [&] {
-        py::handle(m_view.get()).attr("_la_params")(PyConvert::fromJson(params),
-                                                    url.toString().toStdString());
+    return call(Call::Params, u"handle_params"_s, context, [&](bool canWait) {
+        return py::handle(m_view.get()).attr("_la_params")(PyConvert::fromJson(params),
+                                                           url.toString().toStdString(), canWait);
     });
 }
 
 Result<void> PythonViewHandler::handleEvent(const QString &event, const QJsonObject &value, ViewContext &context)
 {
-    return call(Call::Event, u"event "_s + event, context, [&] {
-        py::handle(m_view.get()).attr("_la_event")(event.toStdString(), PyConvert::fromJson(value));
+    return call(Call::Event, u"event "_s + event, context, [&](bool canWait) {
+        return py::handle(m_view.get()).attr("_la_event")(event.toStdString(), PyConvert::fromJson(value), canWait);
     });
 }
 
@@ -115,13 +169,18 @@ Result<void> PythonViewHandler::handleInfo(const ViewInfo &info, ViewContext &co
 {
     if (info.name.startsWith(kTimerPrefix))
         m_timers.remove(info.name.sliced(kTimerPrefix.size()).toLongLong());
-    return call(Call::Info, u"handle_info"_s, context, [&] {
-        py::handle(m_view.get()).attr("_la_info")(PyConvert::fromVariant(info.payload));
+    return call(Call::Info, u"handle_info"_s, context, [&](bool canWait) {
+        return py::handle(m_view.get()).attr("_la_info")(PyConvert::fromVariant(info.payload), canWait);
     });
 }
 
 Result<void> PythonViewHandler::collect(bool full, ViewContext &context)
 {
+    if (full) { // after mount: the template may come from the instance
+        py::tuple tmpl = py::reinterpret_borrow<py::object>(m_class->cls.get()).attr("_la_template")(py::handle(m_view.get()));
+        m_templateKind = str(tmpl[0]);
+        m_templateText = str(tmpl[1]);
+    }
     py::tuple taken = py::handle(m_view.get()).attr("_la_take")(full);
     py::list changed = taken[0];
     py::list commands = taken[1];

@@ -40,6 +40,7 @@ public:
     Result<void> handleParams(const QJsonObject &params, const QUrl &url, ViewContext &context) override;
     Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &context) override;
     Result<void> handleInfo(const ViewInfo &info, ViewContext &context) override;
+    Result<void> resume(ViewContext &context) override;
 
     Template viewTemplate() const override { return m_template; }
     Result<ValueMap> assigns() override;
@@ -56,6 +57,9 @@ public:
 
 private:
     enum class Call { Mount, Params, Event, Info };
+    /// A callback that returned a Job (see liveactor/_work.py) runs elsewhere: the view is
+    /// suspended, the job started with a resume function; resume() finishes it.
+    Result<void> startJob(pybind11::handle job, ViewContext &context);
     /// Runs fn (GIL held) in a budget scope, then collects changes and commands.
     template<typename Fn>
     Result<void> call(Call kind, const QString &label, ViewContext &context, Fn &&fn);
@@ -70,6 +74,7 @@ private:
     QSet<QString> m_changed;
     bool m_allChanged = true;
     bool m_hasTemporaries = false;
+    Call m_pending = Call::Event;   ///< the callback a suspended job belongs to
     QHash<qint64, quint64> m_timers; // Python timer token → ViewContext timer id
     // Template source resolved at mount (GIL held), compiled after (GIL released)
     QString m_templateKind;

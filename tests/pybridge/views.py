@@ -179,3 +179,73 @@ class Paged(LiveView):
 
 
 routes = {"/paged/:id": Paged}
+
+
+class Waiter(LiveView):
+    """Callbacks that wait: a blocking call on the worker pool, a coroutine on the asyncio loop."""
+
+    template = "<p>{{ n }}|{{ note }}</p>"
+
+    def mount(self, params, session):
+        self.n = 0
+        self.note = ""
+
+    @event("sleep", blocking=True)
+    def sleep(self, value):
+        import time
+        time.sleep(float(value.get("s", "0.5")))
+        self.note = "slept"
+
+    @event("nap")
+    async def nap(self, value):
+        import asyncio
+        await asyncio.sleep(float(value.get("s", "0.5")))
+        self.note = "napped"
+
+    @event("nap_fail")
+    async def nap_fail(self):
+        import asyncio
+        await asyncio.sleep(0.01)
+        raise ValueError("async boom")
+
+    @event("inc")
+    def inc(self):
+        self.n += 1
+
+    @event("dawdle")
+    def dawdle(self):
+        import time
+        time.sleep(0.05)   # undeclared: the "auto" policy moves it to the pool from now on
+
+
+class Asyncs(LiveView):
+    template = ("<p>{% if orders.loading %}loading{% elif orders.ok %}{{ orders.result }}"
+                "{% else %}failed: {{ orders.failed }}{% endif %}|{{ got }}</p>")
+
+    def mount(self, params, session):
+        self.got = ""
+        self.assign_async("orders", self._load, params.get("fail") == "1")
+
+    @staticmethod
+    def _load(fail):
+        import time
+        time.sleep(0.2)
+        if fail:
+            raise RuntimeError("no orders")
+        return "3 orders"
+
+    @event("go")
+    def go(self):
+        async def work():
+            import asyncio
+            await asyncio.sleep(0.1)
+            return 42
+        self.start_async("answer", work)
+
+    @event("go_and_cancel")
+    def go_and_cancel(self):
+        self.start_async("late", lambda: 7)
+        self.cancel_async("late")
+
+    def handle_async(self, name, result):
+        self.got = "%s=%s" % (name, result.result if result.ok else "failed")
