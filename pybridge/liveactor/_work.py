@@ -35,6 +35,21 @@ _lock = threading.Lock()
 _loop = None
 _pool = None
 
+#: Context-manager factories entered around every sync callback that runs on the pool or is
+#: timed inline (Django's close_old_connections, see liveactor/_django.py). Empty: no cost.
+call_hooks = []
+
+
+def call(fn, args):
+    """fn(*args) inside the call hooks."""
+    if not call_hooks:
+        return fn(*args)
+    import contextlib
+    with contextlib.ExitStack() as stack:
+        for hook in call_hooks:
+            stack.enter_context(hook())
+        return fn(*args)
+
 
 def configure(workers=None, handler_timeout_s=None, sync_policy=None):
     """Called by the runtime at start: pool size, the hard limit per callback, the policy."""
@@ -193,7 +208,7 @@ class Job:
         else:
             def run():
                 try:
-                    self.fn(*self.args)
+                    call(self.fn, self.args)
                 except BaseException as e:  # noqa: B036 - re-raised on the view's thread
                     self.error = e
                 finally:
@@ -248,7 +263,7 @@ def run_inline_learning(fn, args):
     global learned
     t0 = time.perf_counter()
     try:
-        fn(*args)
+        call(fn, args)
     finally:
         if time.perf_counter() - t0 > slow_s:
             target = getattr(fn, "__func__", fn)
@@ -324,7 +339,7 @@ def start_task(name, fn, args, topic, assign_names):
                 deliver(False, "cancelled")
                 return
             try:
-                value = fn(*args)
+                value = call(fn, args)
             except BaseException as e:  # noqa: B036
                 deliver(False, failure(e))
             else:

@@ -294,7 +294,7 @@ class LiveView:
             declared = type(self).blocking
         mode = _work.classify(fn, declared)
         if mode == "inline":
-            fn(*args)
+            _work.call(fn, args)
             return None
         if mode == "auto":
             _work.run_inline_learning(fn, args)

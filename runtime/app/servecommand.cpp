@@ -2,6 +2,7 @@
 
 #include "app/signalwatcher.h"
 #include "core/actorsystem.h"
+#include "liveview/httprequest.h"
 #include "liveview/liveviewserver.h"
 #include "liveview/logging.h"
 #include "python/pythonapp.h"
@@ -47,6 +48,13 @@ int runServeCommand(const ServeOptions &options)
         qCCritical(lcLiveView).noquote() << "cannot start Python:" << python.error().toString();
         return 1;
     }
+    if (!options.django.isEmpty()) {
+        if (auto r = (*python)->setupDjango(options.django); !r) {
+            qCCritical(lcLiveView).noquote() << r.error().message;
+            return 1;
+        }
+        qCInfo(lcLiveView).noquote() << "Django project" << options.django << "set up";
+    }
     auto app = PythonApp::load(options.app);
     if (!app) {
         qCCritical(lcLiveView).noquote() << "cannot load" << options.app << "-" << app.error().toString();
@@ -61,6 +69,12 @@ int runServeCommand(const ServeOptions &options)
                                                                      : std::chrono::milliseconds(0);
     LiveViewServer server(serverConfig, system);
     (*python)->setPubSub(&server.pubsub());
+    if (!options.django.isEmpty()) {
+        PythonInterpreter *interpreter = python->get();
+        server.setSessionProvider([interpreter](const HttpRequest &request) {
+            return interpreter->djangoSession(request.header("cookie"));
+        });
+    }
     for (const PythonApp::Route &route : (*app)->routes()) {
         if (auto r = server.addRoute(route.pattern, route.factory); !r) {
             qCCritical(lcLiveView).noquote() << "route" << route.pattern << "-" << r.error().toString();

@@ -128,6 +128,10 @@ const QList<Setting> &settings()
          u"Raise liveactor.HandlerTimeout in a Python handler running longer than this, which crashes "
          "only its view (0 = never). Default 10000."_s,
          intSetting(0, 3600 * 1000, [](ServeOptions &o, int n) { o.handlerTimeout = std::chrono::milliseconds(n); })},
+        {u"django"_s, u"DJANGO_SETTINGS_MODULE"_s, u"module"_s,
+         u"A Django project's settings module: django.setup() runs before the app is imported, "
+         "views can use the ORM, and mount() sees the Django session's user (docs/django.md)."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> { o.django = v.trimmed(); return {}; }},
         {u"workers"_s, u"LIVEACTOR_WORKERS"_s, u"n"_s,
          u"Threads for Python callbacks that block (declared blocking=True, or learned). Default 16."_s,
          intSetting(1, 1024, [](ServeOptions &o, int n) { o.workers = n; })},

@@ -25,6 +25,7 @@ struct ServeOptions
     std::chrono::milliseconds handlerBudget{1000};
     /// A Python handler running longer than this gets liveactor.HandlerTimeout raised (0 = never).
     std::chrono::milliseconds handlerTimeout{10000};
+    QString django;           ///< Django settings module (--django / DJANGO_SETTINGS_MODULE)
     int workers = 0;          ///< Python worker pool size (0: liveactor's default, 16)
     QString syncHandlers;     ///< "auto" (default), "pool" or "inline"
     QString logFormat = QStringLiteral("text");

@@ -179,6 +179,33 @@ void PythonInterpreter::clearTemplateCaches()
         engine->clearCache();
 }
 
+Result<void> PythonInterpreter::setupDjango(const QString &settings)
+{
+    GilGuard gil;
+    try {
+        py::module_::import("liveactor._django").attr("setup")(settings.toStdString());
+    } catch (py::error_already_set &e) {
+        return fail(pythonError(e, u"Django setup ("_s + settings + u") failed"_s));
+    }
+    return {};
+}
+
+QJsonObject PythonInterpreter::djangoSession(const QByteArray &cookieHeader) const
+{
+    GilGuard gil;
+    try {
+        py::object session = py::module_::import("liveactor._django").attr("session_for_cookie")(
+            py::str(cookieHeader.toStdString()));
+        auto json = PyConvert::toJson(session, u"Django session"_s);
+        if (json && json->isObject())
+            return json->toObject();
+        qCWarning(lcPython).noquote() << "Django session: not a dict of JSON values";
+    } catch (py::error_already_set &e) {
+        qCWarning(lcPython).noquote() << pythonError(e, u"Django session lookup failed"_s).message;
+    }
+    return {};
+}
+
 PythonStats PythonInterpreter::stats() const
 {
     PythonStats s = PythonCounters::global().snapshot();

@@ -80,6 +80,15 @@ public:
 
     PythonStats stats() const;
 
+    /// Django projects (`liveactor serve --django SETTINGS`): liveactor._django.setup(settings)
+    /// — django.setup() once, before the app is imported, and the per-thread database
+    /// connection handling around callbacks. Errors: the Python exception with its traceback.
+    Result<void> setupDjango(const QString &settings);
+    /// The session map for a page request's Cookie header through Django's session engine and
+    /// django.contrib.auth (liveactor._django.session_for_cookie): {} without a Django session.
+    /// Takes the GIL; a failure is logged and gives {}.
+    QJsonObject djangoSession(const QByteArray &cookieHeader) const;
+
 private:
     explicit PythonInterpreter(const PythonConfig &config);
 
