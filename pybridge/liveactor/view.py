@@ -233,6 +233,7 @@ class LiveView:
         task = self.__dict__.get("_la_tasks", {}).pop(name, None)
         if task is not None:
             task.cancel()
+            self._la_task_status()
 
     # ---- commands (queued, applied by the runtime when the handler returns)
 
@@ -354,6 +355,12 @@ class LiveView:
             topic = self.__dict__["_la_async_topic"] = "_la_async:" + uuid.uuid4().hex
             self.subscribe(topic)
         tasks[name] = _work.start_task(name, fn, args, topic, assign_names)
+        self._la_task_status()
+
+    def _la_task_status(self):
+        """The monitor shows the running tasks with the view ("async" detail)."""
+        names = sorted(self.__dict__.get("_la_tasks", {}))
+        self._la_commands.append(("status", "async", ("waiting on async task " + ", ".join(names)) if names else ""))
 
     def _la_async_done(self, msg, can_wait):
         tasks = self.__dict__.get("_la_tasks", {})
@@ -361,6 +368,7 @@ class LiveView:
         if task is None or task.token is not msg.token:
             return None  # cancelled or replaced
         del tasks[msg.name]
+        self._la_task_status()
         if task.assign_names is not None:
             if not msg.ok:
                 for n in task.assign_names:

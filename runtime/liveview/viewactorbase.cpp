@@ -2,6 +2,7 @@
 
 #include "liveview/pubsub.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -58,9 +59,11 @@ Result<void> ViewActorBase::step(Result<ViewUpdate> update, StepDone done)
     return replayDeferred();
 }
 
-ViewResume ViewActorBase::suspend()
+ViewResume ViewActorBase::suspend(const QString &what)
 {
     suspendMailbox();
+    setDetail(u"waiting"_s, QString((what.isEmpty() ? u"a callback"_s : what) + u" since "_s
+                                        + QDateTime::currentDateTime().toString(u"HH:mm:ss.zzz"_s)));
     const quint64 token = ++m_suspension;
     if (m_suspendTimeout.count() > 0)
         m_timeoutTimer = Actor::sendAfter(m_suspendTimeout, SuspendTimeout{token});
@@ -86,6 +89,7 @@ void ViewActorBase::resumed(quint64 token)
 Result<void> ViewActorBase::finishStep(Result<ViewUpdate> update)
 {
     resumeMailbox();
+    setDetail(u"waiting"_s, QVariant());
     StepDone done = std::exchange(m_pending, nullptr);
     if (auto r = done(std::move(update)); !r)
         return r;

@@ -61,8 +61,12 @@ protected:
     quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) override;
     bool cancelTimer(quint64 id) override;
     void urlChanged(const QUrl &url) override;
-    ViewResume suspend() override;
+    ViewResume suspend(const QString &what) override;
     bool canSuspend() const override { return true; }
+    void setStatus(const QString &key, const QString &value) override
+    {
+        setDetail(key, value.isEmpty() ? QVariant() : QVariant(value));
+    }
 
     std::unique_ptr<ViewRunner> m_runner;
 

@@ -70,9 +70,14 @@ public:
     /// reply). The view crashes with "handler timeout" if that does not happen within the
     /// server's handler timeout. An empty function: this context cannot wait (the dead render);
     /// do the work in place.
-    virtual ViewResume suspend() { return {}; }
+    /// what names the work for the monitor ("Notes.export"): the view's registry detail
+    /// "waiting" reads "<what> since <time>" until it resumes.
+    virtual ViewResume suspend(const QString &what = {}) { Q_UNUSED(what); return {}; }
     /// Whether suspend() can succeed here (false: run callbacks to the end in place).
     virtual bool canSuspend() const { return false; }
+    /// A free-form status line shown with the view in the monitor (registry detail key); an
+    /// empty value removes it. E.g. "async" = the background tasks running.
+    virtual void setStatus(const QString &key, const QString &value) { Q_UNUSED(key); Q_UNUSED(value); }
 };
 
 } // namespace LiveActor

@@ -180,9 +180,9 @@ Result<ViewUpdate> ViewRunner::proceed()
     }
 }
 
-ViewResume ViewRunner::suspend()
+ViewResume ViewRunner::suspend(const QString &what)
 {
-    ViewResume resume = m_host.suspend();
+    ViewResume resume = m_host.suspend(what);
     if (resume)
         m_suspended = true;
     return resume;

@@ -67,8 +67,9 @@ public:
     virtual quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) = 0;
     virtual bool cancelTimer(quint64 id) = 0;
     /// See ViewContext::suspend(). Default: cannot wait.
-    virtual ViewResume suspend() { return {}; }
+    virtual ViewResume suspend(const QString &what) { Q_UNUSED(what); return {}; }
     virtual bool canSuspend() const { return false; }
+    virtual void setStatus(const QString &key, const QString &value) { Q_UNUSED(key); Q_UNUSED(value); }
     /// The page URL changed (a patch); e.g. to show it in the registry.
     virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
 };
@@ -141,8 +142,9 @@ private:
         return m_host.sendAfter(delay, info);
     }
     bool cancelTimer(quint64 id) override { return m_host.cancelTimer(id); }
-    ViewResume suspend() override;
+    ViewResume suspend(const QString &what) override;
     bool canSuspend() const override { return m_host.canSuspend(); }
+    void setStatus(const QString &key, const QString &value) override { m_host.setStatus(key, value); }
 
     /// Where a step goes on: after the mount callback (Template), after mount's handle_params
     /// (Params), following patches (Patches: after an event, info or handle_params), Render.

@@ -103,7 +103,7 @@ Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContex
 
 Result<void> PythonViewHandler::startJob(py::handle job, ViewContext &context)
 {
-    ViewResume resume = context.suspend();
+    ViewResume resume = context.suspend(str(job.attr("label")));
     if (!resume)
         return fail(ErrorCode::Internal, m_class->name + u": a callback that waits needs a view that can wait"_s);
     job.attr("start")(py::cpp_function([resume = std::move(resume)] {
@@ -251,6 +251,8 @@ Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &co
             return {}; // dead render: no socket to deliver to (Phoenix: connected?/1)
         if (auto r = context.subscribe(str(c[1])); !r)
             return fail(ErrorCode::Crashed, m_class->name + u": subscribe: "_s + r.error().message);
+    } else if (kind == "status") {
+        context.setStatus(str(c[1]), str(c[2]));
     } else if (kind == "unsubscribe") {
         context.unsubscribe(str(c[1]));
     } else {

@@ -351,6 +351,15 @@ private Q_SLOTS:
         const QJsonArray quick = c.reply(c.click(fastJr, fast, u"inc"_s));
         QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
         QCOMPARE(response(quick).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"1"_s);
+        auto waiting = [&] {
+            QStringList out;
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                if (a.kind == u"view" && a.detail.contains(u"waiting"_s))
+                    out << a.detail.value(u"waiting"_s).toString();
+            return out;
+        };
+        QCOMPARE(waiting().size(), 1); // what the monitor's detail pane shows
+        QVERIFY2(waiting().first().startsWith(u"CounterView.away since "_s), qPrintable(waiting().first()));
         const QJsonArray awayReply = c.reply(away);
         QVERIFY(t.elapsed() >= 600);
         QCOMPARE(response(awayReply).value(u"diff"_s).toObject().value(u"0"_s).toString(), u"100"_s);
@@ -362,6 +371,7 @@ private Q_SLOTS:
             return qsizetype(-1);
         };
         QVERIFY(position(away) < position(after)); // answered in the order sent
+        QVERIFY(QTest::qWaitFor([&] { return waiting().isEmpty(); }, 2000));
     }
 
     void suspendedPastTheTimeoutCrashes()

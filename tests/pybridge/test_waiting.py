@@ -119,3 +119,4 @@ async def test_start_async_and_cancel(runtime):
     assert push.html == "<p>3 orders|answer=42</p>"
     with pytest.raises(asyncio.TimeoutError):
         await session.next_push(0.3)        # the cancelled task never reports
+

@@ -24,10 +24,11 @@ def render_html(rendered):
 
 
 class LiveClient:
-    def __init__(self, port, path):
+    def __init__(self, port, path, cookie=None):
+        """cookie: an optional Cookie header for the page GET (e.g. "sessionid=…")."""
         self.port = port
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         page = conn.getresponse().read().decode()
         conn.close()
         self.page = page

@@ -91,7 +91,7 @@ public:
         if (event == u"away") {
             // Work on another thread (as a blocking Python handler on a worker does): the view
             // suspends, the thread resumes it after ms; resume() then counts it.
-            ViewResume resume = ctx.suspend();
+            ViewResume resume = ctx.suspend(u"CounterView.away"_s);
             if (!resume)
                 return fail(ErrorCode::NotSupported, u"this context cannot wait"_s);
             std::thread([resume, ms = value.value(u"ms"_s).toString().toInt()] {
