@@ -2,14 +2,12 @@
 the same parameter precedence and the same patch chain, checked both ways on one view."""
 
 import os
-import re
-import subprocess
 
 import pytest
 
+from serving import HERE, serve
 from wsclient import LiveClient
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 PATH = "/paged/7?id=query&q=x"
 
 
@@ -31,28 +29,8 @@ async def test_in_process(runtime):
 
 @pytest.fixture(scope="module")
 def server():
-    binary = os.environ.get("LIVEACTOR_BIN")
-    if not binary:
-        pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
-    state = os.path.join(os.environ.get("TMPDIR", "/tmp"), "liveactor-same-runner-%d" % os.getpid())
-    proc = subprocess.Popen([binary, "serve", "--port", "0", "--control-port", "0", "--state-dir", state,
-                             os.path.join(HERE, "views.py")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=dict(os.environ, PYTHONPATH=HERE))
-    port = None
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        m = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        proc.kill()
-        pytest.fail("liveactor serve did not start:\n" + "".join(lines))
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    with serve(os.path.join(HERE, "views.py")) as port:
+        yield port
 
 
 def test_over_a_websocket(server):

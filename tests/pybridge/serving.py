@@ -1,0 +1,39 @@
+"""Starts `liveactor serve` (the binary CTest passes in LIVEACTOR_BIN) for a test module."""
+
+import contextlib
+import os
+import re
+import subprocess
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@contextlib.contextmanager
+def serve(app, *args, env=None):
+    """Yields the port of `liveactor serve --port 0 … app`; stops it afterwards."""
+    binary = os.environ.get("LIVEACTOR_BIN")
+    if not binary:
+        pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
+    state = os.path.join(os.environ.get("TMPDIR", "/tmp"), "liveactor-test-%d" % os.getpid())
+    proc = subprocess.Popen([binary, "serve", "--port", "0", "--control-port", "0", "--state-dir", state,
+                             *args, app],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, PYTHONPATH=HERE, **(env or {})))
+    port = None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        m = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            port = int(m.group(1))
+            break
+    if port is None:
+        proc.kill()
+        pytest.fail("liveactor serve did not start:\n" + "".join(lines))
+    try:
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
