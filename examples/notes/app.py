@@ -11,7 +11,8 @@ rest (logging in through Django, a reverse proxy in front of both).
 
 - /notes: the notes, newest first, and a form: phx-change validates (title required, at most 80
   characters), phx-submit saves through the ORM in a handler declared blocking=True (it runs on
-  the worker pool, never on an executor). Other tabs see new notes through pub/sub. "Export" builds
+  the worker pool, never on an executor). Other tabs see new notes through pub/sub. The search box
+  is an async def handler that queries through asgiref's sync_to_async. "Export" builds
   a CSV of every note with start_async; the function reports its progress with liveactor.broadcast
   to a topic the view subscribes to, and handle_async shows the result.
 - /me: who is logged in to the Django site (mount reads session["django_username"]).
@@ -39,6 +40,7 @@ if not apps.ready:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notes.settings")
     _django.setup(os.environ["DJANGO_SETTINGS_MODULE"])
 
+from asgiref.sync import sync_to_async  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 
@@ -64,8 +66,11 @@ def note_dict(note):
             "created": note.created}
 
 
-def load_notes():
-    return [note_dict(n) for n in Note.objects.all()[:100]]
+def load_notes(q=""):
+    notes = Note.objects.all()
+    if q:
+        notes = notes.filter(title__icontains=q)
+    return [note_dict(n) for n in notes[:100]]
 
 
 def validate_title(title):
@@ -103,6 +108,8 @@ class NotesView(LiveView):
         self.user = session.get("django_username")
         self.notes = load_notes()
         self.count = Note.objects.count()
+        self._known = {n["id"] for n in self.notes}  # counted already (saved here or seen)
+        self.q = ""
         self.title = ""
         self.body = ""
         self.error = ""
@@ -138,9 +145,19 @@ class NotesView(LiveView):
         liveactor.broadcast(NOTES_TOPIC, ("saved", note_dict(note)))  # the other tabs
 
     def _add(self, note):
-        if all(n["id"] != note["id"] for n in self.notes):
+        if note["id"] in self._known:
+            return
+        self._known.add(note["id"])
+        self.count += 1
+        if not self.q or self.q.lower() in note["title"].lower():
             self.notes = [note] + self.notes[:99]
-            self.count += 1
+
+    @event("search")
+    async def search(self, form):
+        # async def: awaited on the runtime's asyncio loop. Django 3.2's ORM is sync only, so the
+        # query goes through sync_to_async (a thread of asgiref's); the view waits meanwhile.
+        self.q = form.get("q", "").strip()
+        self.notes = await sync_to_async(load_notes)(self.q)
 
     @event("export")
     def start_export(self):

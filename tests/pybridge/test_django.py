@@ -302,6 +302,28 @@ def test_other_tabs_see_a_new_note(server, orm):
         reader.close()
 
 
+def test_async_search_queries_through_sync_to_async(server, orm):
+    orm.objects.create(title="Search me: Alpha")
+    orm.objects.create(title="Search me: beta")
+    client = NotesClient(server, "/notes")
+    try:
+        everything = titles(client.join())
+        html = client.form("search", {"q": "search ME"}, target="q")
+        assert titles(html) == ["Search me: beta", "Search me: Alpha"]
+        assert titles(html) == [n.title for n in orm.objects.filter(title__icontains="search me")]
+        html = client.form("search", {"q": "nothing like this"}, target="q")
+        assert titles(html) == [] and "No title contains “nothing like this”." in html
+        # while filtered, a new note that does not match is counted but not listed
+        client.form("search", {"q": "alpha"}, target="q")
+        html = client.form("save", {"title": "Gamma", "body": ""})
+        assert titles(html) == ["Search me: Alpha"]
+        assert re.search(r'<p id="count">%d notes</p>' % orm.objects.count(), html)
+        html = client.form("search", {"q": ""}, target="q")
+        assert titles(html) == ["Gamma"] + everything
+    finally:
+        client.close()
+
+
 def test_export_reports_progress_then_the_result(server, orm):
     client = NotesClient(server, "/notes")
     try:
