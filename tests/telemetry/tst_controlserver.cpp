@@ -500,9 +500,16 @@ private Q_SLOTS:
                 m_system->registry().setDetail(ref.id(), u"pad"_s, QString(pad + QString::number(round)));
         });
         churn.start(20);
-        // Block the client's thread for 1.5 s.
-        QMetaObject::invokeMethod(client, [] { QThread::msleep(1500); });
+        // Block the client's thread until the server gives up on it (at most 10 s): a fixed
+        // 1.5 s was not always enough on a loaded 2-core machine, where the server's ticks are
+        // stretched by its CPU budget and the kernel's socket buffers absorb the first MBs.
+        std::atomic<bool> release{false};
+        QMetaObject::invokeMethod(client, [&release] {
+            for (int i = 0; i < 1000 && !release.load(); ++i)
+                QThread::msleep(10);
+        });
         QTRY_VERIFY_WITH_TIMEOUT(server.stats().slowResets >= 1, 10000);
+        release = true;
         churn.stop();
         // Once it drains it gets a fresh snapshot.
         QTRY_VERIFY_WITH_TIMEOUT(snapshots.load() >= 2, 15000);
