@@ -147,12 +147,10 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.ok);
-        Page p = httpGet(f.port(), "/form");
         Client c(f.port());
         QVERIFY(c.waitConnected());
-        const QString topic = u"lv:"_s + p.id;
-        const QString jr = c.join(p, f.url(u"/form"_s));
-        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/form"_s), "/form");
+        QVERIFY(!jr.isEmpty());
         QJsonArray e = c.reply(c.push(jr, topic, u"event"_s,
             {{u"type"_s, u"form"_s}, {u"event"_s, u"validate"_s},
              {u"value"_s, u"user%5Bname%5D=Ann&_unused_user%5Bx%5D=&user%5Btags%5D%5B%5D=a&user%5Btags%5D%5B%5D=b"_s},
@@ -195,12 +193,10 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.ok);
-        Page p = httpGet(f.port(), "/items/1");
         Client c(f.port());
         QVERIFY(c.waitConnected());
-        const QString topic = u"lv:"_s + p.id;
-        const QString jr = c.join(p, f.url(u"/items/1"_s));
-        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/items/1"_s), "/items/1");
+        QVERIFY(!jr.isEmpty());
         QJsonObject r = response(c.reply(c.click(jr, topic, u"next"_s)));
         QCOMPARE(r.value(u"live_patch"_s).toObject().value(u"to"_s).toString(), u"/items/2?q=patched"_s);
         QCOMPARE(r.value(u"diff"_s).toObject().value(u"0"_s).toString(), u"2"_s);
@@ -299,12 +295,10 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.ok);
-        Page p = httpGet(f.port(), "/");
         Client c(f.port());
         QVERIFY(c.waitConnected());
-        const QString topic = u"lv:"_s + p.id;
-        const QString jr = c.join(p, f.url(u"/"_s));
-        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
         const int n = 400;
         QStringList refs;
         for (int i = 0; i < n; ++i)
@@ -378,12 +372,10 @@ private Q_SLOTS:
     {
         Fixture f([](ServerConfig &c) { c.suspendTimeout = milliseconds(200); });
         QVERIFY(f.ok);
-        Page p = httpGet(f.port(), "/");
         Client c(f.port());
         QVERIFY(c.waitConnected());
-        const QString topic = u"lv:"_s + p.id;
-        const QString jr = c.join(p, f.url(u"/"_s));
-        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
         const QJsonArray r = c.reply(c.click(jr, topic, u"away"_s, {{u"ms"_s, u"1500"_s}}));
         QCOMPARE(status(r), u"error"_s);
         QCOMPARE(response(r).value(u"reason"_s).toString(), u"crash"_s);
@@ -518,12 +510,10 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.ok);
-        Page p = httpGet(f.port(), "/");
         Client c(f.port());
         QVERIFY(c.waitConnected());
-        const QString topic = u"lv:"_s + p.id;
-        const QString jr = c.join(p, f.url(u"/"_s));
-        QCOMPARE(status(c.reply(jr)), u"ok"_s);
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
         // in-flight events are answered before the socket closes
         QStringList refs;
         for (int i = 0; i < 20; ++i)

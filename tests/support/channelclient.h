@@ -87,6 +87,25 @@ public:
         return push(joinRef, topic, u"event"_s, {{u"type"_s, u"click"_s}, {u"event"_s, event}, {u"value"_s, value}});
     }
     /// The reply to ref (waits).
+    /// A page fetched with GET and its view joined on this (connected) client.
+    struct Joined
+    {
+        Page page;
+        QString topic;
+        QString joinRef;   ///< empty when the join was not answered ok
+    };
+    /// The start of most server tests: GET path from port, join it with url (the page URL the
+    /// browser would send), wait for the ok.
+    Joined joinPage(quint16 port, const QString &url, const QByteArray &path)
+    {
+        Joined j{httpGet(port, path), {}, {}};
+        j.topic = u"lv:"_s + j.page.id;
+        const QString jr = join(j.page, url);
+        if (reply(jr).at(4).toObject().value(u"status"_s).toString() == u"ok")
+            j.joinRef = jr;
+        return j;
+    }
+
     QJsonArray reply(const QString &r, int timeoutMs = 5000)
     {
         QJsonArray found;
