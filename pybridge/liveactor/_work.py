@@ -226,7 +226,7 @@ class Job:
     def run_here(self):
         """For a context that cannot wait (the dead render): run to the end on this thread."""
         if not self.is_async:
-            self.fn(*self.args)
+            call(self.fn, self.args)
             return
         fut = asyncio.run_coroutine_threadsafe(self._run_async(), loop())
         fut.result()
