@@ -16,12 +16,27 @@ from chat.app import Chat  # noqa: E402
 from clock.app import Clock  # noqa: E402
 from dashboard.app import Dashboard  # noqa: E402
 
+
+def _load(name, path):
+    """Imports an example's app.py under its own module name (they are all called app.py)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module   # its views find their templates next to it
+    spec.loader.exec_module(module)
+    return module
+
+
+# A Django project: its app.py sets Django up (or `--django notes.settings` did) and migrates.
+notes = _load("notes_app", os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes", "app.py"))
+
 EXAMPLES = [
     ("/counter", "Counter", "events and assigns: the smallest live view"),
     ("/todo", "Todo list", "forms with validation, a keyed list, live patches"),
     ("/chat", "Chat", "pub/sub: open it in two browsers"),
     ("/clock", "Clock", "server push every second with send_after"),
     ("/dashboard", "Dashboard", "a 500-row table as a temporary assign, live metrics"),
+    ("/notes", "Notes (Django)", "the ORM from blocking and async handlers, a slow export with start_async"),
 ]
 
 
@@ -40,4 +55,6 @@ routes = {
     "/chat": Chat,
     "/clock": Clock,
     "/dashboard": Dashboard,
+    "/notes": notes.NotesView,
+    "/me": notes.MeView,
 }
