@@ -29,6 +29,7 @@ struct ActorTreeModel::Instance
     InstanceConnection *key = nullptr;
     Node root;
     std::unordered_map<QString, std::unique_ptr<Node>> nodes;
+    InstanceStatList stats;
 };
 
 namespace {
@@ -248,6 +249,7 @@ void ActorTreeModel::applySnapshot(InstanceConnection *connection, const pb::Sna
         instance->root.children = std::move(top);
         endInsertRows();
     }
+    instance->stats = instanceStatList(snapshot.instance_stats());
     Q_EMIT dataChanged(rootIndex, rootIndex.siblingAtColumn(ColumnCount - 1));
 }
 
@@ -346,7 +348,9 @@ void ActorTreeModel::applyDelta(InstanceConnection *connection, const pb::Delta 
         const QModelIndex p = indexOfNode(parent);
         Q_EMIT dataChanged(index(range.first, MailboxColumn, p), index(range.second, LastEventColumn, p));
     }
-    if (delta.added_size() || delta.removed_size()) {
+    if (delta.has_instance_stats())
+        instance->stats = instanceStatList(delta.instance_stats());
+    if (delta.added_size() || delta.removed_size() || delta.has_instance_stats()) {
         const QModelIndex rootIndex = indexOfNode(&instance->root);
         Q_EMIT dataChanged(rootIndex, rootIndex.siblingAtColumn(ColumnCount - 1));
     }
@@ -398,6 +402,12 @@ int ActorTreeModel::actorCount(InstanceConnection *connection) const
 {
     Instance *instance = instanceOf(connection);
     return instance ? int(instance->nodes.size()) : 0;
+}
+
+InstanceStatList ActorTreeModel::instanceStats(InstanceConnection *connection) const
+{
+    Instance *instance = instanceOf(connection);
+    return instance ? instance->stats : InstanceStatList();
 }
 
 QModelIndex ActorTreeModel::index(int row, int column, const QModelIndex &parent) const
@@ -469,12 +479,16 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
             return {};
         if (!c)
             return {};
+        const InstanceStatList &stats = node->instance->stats;
+        if (role == Qt::ToolTipRole && !stats.isEmpty())
+            return formatInstanceStats(stats, u"\n"_s);
         switch (column) {
         case IdColumn: return c->displayName();
         case KindColumn: return u"instance"_s;
         case PathColumn: return c->url().toString();
         case StateColumn: return InstanceConnection::stateName(c->state());
         case MailboxColumn: return u"%1 actors"_s.arg(node->instance->nodes.size());
+        case LastEventColumn: return formatInstanceStats(stats, u" · "_s);
         default: return {};
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monitor_app/core/actorrecord.h"
+#include "monitor_app/core/instancestats.h"
 
 #include "liveactor/monitor/v1/monitor.pb.h"
 
@@ -19,7 +20,10 @@ class InstanceConnection;
 /// one top-level row per connected instance, filled from Snapshot and Delta messages.
 ///
 /// Columns: id, kind, view/path, state, mailbox (fill bar data in FillRole), high-water, msgs/s,
-/// rejected, restarts, age, last event. SortRole gives numbers for numeric columns.
+/// rejected, restarts, age, last event. SortRole gives numbers for numeric columns. An instance
+/// row shows its name, "instance", URL, connection state, actor count and, in the last column,
+/// the instance's figures (e.g. "python workers: 2/16 busy, 0 queued, 0 leaked · async tasks: 3";
+/// one per line in its tooltip).
 ///
 /// Scale: nodes are kept in a hash by id plus per-parent child vectors with cached row numbers,
 /// so parent()/index() are O(1) and a delta touches only the rows it names; mailbox-only changes
@@ -64,6 +68,8 @@ public:
     const ActorRecord *find(InstanceConnection *connection, const QString &actorId) const;
     /// Number of actors known for the instance.
     int actorCount(InstanceConnection *connection) const;
+    /// The instance's figures from its last Snapshot or Delta that had them (empty if none).
+    InstanceStatList instanceStats(InstanceConnection *connection) const;
     /// Wall-clock time used for ages and rates (tests can fix it; 0 = real time).
     void setNowForTesting(qint64 ms) { m_fixedNow = ms; }
 

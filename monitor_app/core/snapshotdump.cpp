@@ -1,6 +1,7 @@
 #include "monitor_app/core/snapshotdump.h"
 
 #include "monitor_app/core/instanceconnection.h"
+#include "monitor_app/core/instancestats.h"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -39,7 +40,10 @@ QByteArray SnapshotDump::toText(const pb::Hello &hello, const pb::Snapshot &snap
     QByteArray out;
     out += "instance " + QByteArray::fromStdString(hello.instance_name()) + " (pid " + QByteArray::number(hello.pid())
         + ", host " + QByteArray::fromStdString(hello.host()) + ", " + QByteArray::fromStdString(hello.build()) + ") — "
-        + QByteArray::number(snapshot.actors_size()) + " actors, version " + QByteArray::number(snapshot.version()) + '\n';
+        + QByteArray::number(snapshot.actors_size()) + " actors, version " + QByteArray::number(snapshot.version());
+    if (snapshot.instance_stats().stats_size() > 0)
+        out += " — " + formatInstanceStats(instanceStatList(snapshot.instance_stats()), u" · "_s).toUtf8();
+    out += '\n';
     QHash<QByteArray, QList<int>> children;
     QHash<QByteArray, int> byId;
     for (int i = 0; i < snapshot.actors_size(); ++i)

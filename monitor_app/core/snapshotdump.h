@@ -12,7 +12,8 @@ namespace LiveActor::Monitor {
 class SnapshotDump
 {
 public:
-    /// "instance NAME (pid P, host H) — N actors" then one line per actor, indented by depth:
+    /// "instance NAME (pid P, host H) — N actors[ — name: value · …]" (the instance's figures)
+    /// then one line per actor, indented by depth:
     /// kind id state mailbox length/capacity hw restarts path.
     static QByteArray toText(const liveactor::monitor::v1::Hello &hello, const liveactor::monitor::v1::Snapshot &snapshot);
     /// {"instance": <Hello>, "snapshot": <Snapshot>} in protobuf's JSON mapping (field names as in

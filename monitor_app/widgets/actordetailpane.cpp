@@ -1,6 +1,7 @@
 #include "monitor_app/widgets/actordetailpane.h"
 
 #include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/instanceconnection.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
@@ -73,19 +74,44 @@ QString ActorDetailPane::assignsText() const
     return m_assigns->toPlainText();
 }
 
+QString ActorDetailPane::summaryText() const
+{
+    return m_title->text() + u'\n' + m_identity->text() + u'\n' + m_timing->text();
+}
+
+void ActorDetailPane::clearActorParts()
+{
+    if (!m_actorId.isEmpty())
+        m_assigns->clear();
+    m_actorId.clear();
+    m_timing->clear();
+    m_restarts->clear();
+    if (QQuickItem *root = m_chart->rootObject())
+        root->setProperty("samples", QVariantList());
+}
+
+void ActorDetailPane::showInstance(const InstanceConnection &connection, int actorCount, const InstanceStatList &stats)
+{
+    clearActorParts();
+    m_title->setText(tr("instance %1").arg(connection.displayName()));
+    const auto &hello = connection.hello();
+    QStringList identity{connection.url().toString(), InstanceConnection::stateName(connection.state())};
+    if (hello.pid() != 0)
+        identity << tr("pid %1 on %2").arg(hello.pid()).arg(QString::fromStdString(hello.host()))
+                 << QString::fromStdString(hello.build())
+                 << tr("up %1").arg(ActorTreeModel::formatAge(QDateTime::currentMSecsSinceEpoch() - hello.start_time_ms()));
+    identity << tr("%1 actors").arg(actorCount);
+    m_identity->setText(identity.join(u" · "_s));
+    m_timing->setText(stats.isEmpty() ? tr("no instance figures from this runtime") : formatInstanceStats(stats, u"\n"_s));
+}
+
 void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogModel::Entry> &restarts)
 {
     QQuickItem *root = m_chart->rootObject();
     if (!r) {
-        if (!m_actorId.isEmpty())
-            m_assigns->clear();
-        m_actorId.clear();
+        clearActorParts();
         m_title->setText(tr("No actor selected"));
         m_identity->clear();
-        m_timing->clear();
-        m_restarts->clear();
-        if (root)
-            root->setProperty("samples", QVariantList());
         return;
     }
     if (m_actorId != r->id)

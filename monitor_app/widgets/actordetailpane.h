@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monitor_app/core/actorrecord.h"
+#include "monitor_app/core/instancestats.h"
 #include "monitor_app/core/restartlogmodel.h"
 
 #include <QWidget>
@@ -14,10 +15,13 @@ QT_END_NAMESPACE
 
 namespace LiveActor::Monitor {
 
+class InstanceConnection;
+
 /// The detail pane for the selected actor: identity and metadata, the QML mailbox-fill history
 /// chart and gauge (LiveActor.Monitor ActorDetailCharts), wait and processing times, restarts with
-/// time, reason and traceback, and the assigns snapshot fetched on demand. GUI thread; shows
-/// copies, so a record that disappears later is harmless.
+/// time, reason and traceback, and the assigns snapshot fetched on demand. For a selected
+/// instance row: the instance (URL, state, pid, host, build, uptime, actors) and its figures.
+/// GUI thread; shows copies, so a record that disappears later is harmless.
 class ActorDetailPane : public QWidget
 {
     Q_OBJECT
@@ -26,6 +30,8 @@ public:
 
     /// Shows record (nullptr clears the pane). restarts: this actor's restarts, newest first.
     void showActor(const ActorRecord *record, const QList<RestartLogModel::Entry> &restarts);
+    /// Shows an instance: what its Hello said, its actor count and its figures, one per line.
+    void showInstance(const InstanceConnection &connection, int actorCount, const InstanceStatList &stats);
     void setAssigns(const QString &text);
     QString assignsText() const;
     void setFetchEnabled(bool enabled);
@@ -33,11 +39,17 @@ public:
     QQuickWidget *chart() const { return m_chart; }
     /// Currently shown actor id ("" if none).
     QString actorId() const { return m_actorId; }
+    /// The title, identity and figures lines as shown (tests).
+    QString summaryText() const;
 
 Q_SIGNALS:
     void fetchAssignsRequested(const QString &actorId);
 
 private:
+    /// Empties everything below the identity: figures, restarts, the chart (and the assigns when
+    /// the shown actor changes).
+    void clearActorParts();
+
     QString m_actorId;
     QLabel *m_title;
     QLabel *m_identity;

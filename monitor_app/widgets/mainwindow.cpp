@@ -341,6 +341,10 @@ void MainWindow::refreshDetail()
 {
     InstanceConnection *connection = nullptr;
     const ActorRecord *record = selectedActor(&connection);
+    if (!record && connection) { // an instance row
+        m_detail->showInstance(*connection, m_model->actorCount(connection), m_model->instanceStats(connection));
+        return;
+    }
     m_detail->showActor(record, record && connection ? m_restartLog->entriesFor(connection->displayName(), record->id)
                                                      : QList<RestartLogModel::Entry>());
 }

@@ -119,6 +119,11 @@ void ControlServer::setAssignsProvider(AssignsProvider provider)
     m_commands->setAssignsProvider(std::move(provider));
 }
 
+void ControlServer::setInstanceStatsProvider(InstanceStatsProvider provider)
+{
+    m_deltas->setInstanceStatsProvider(std::move(provider));
+}
+
 QStringList ControlServer::auditLog() const
 {
     return m_audit->lines();

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "telemetry/controlconfig.h"
+#include "telemetry/instancestats.h"
 
 #include <QObject>
 #include <QStringList>
@@ -105,6 +106,11 @@ public:
 
     /// Replaces the default FetchAssigns answer (the actor's metadata map as JSON).
     void setAssignsProvider(AssignsProvider provider);
+    /// Figures about the whole instance (e.g. the Python worker pool) for subscribers: in every
+    /// Snapshot, and in a Delta when they changed since that subscriber's last one. Called on this
+    /// server's thread at most once per subscriber tick (shared by subscribers ticking together)
+    /// and only while someone subscribes. None by default.
+    void setInstanceStatsProvider(InstanceStatsProvider provider);
 
     int clientCount() const;
     int subscriberCount() const;

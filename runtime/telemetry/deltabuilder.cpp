@@ -30,6 +30,16 @@ void addMailbox(pb::Delta *delta, const QUuid &id, const MailboxStats &mailbox)
     ProtoConvert::mailbox(mailbox, update->mutable_mailbox());
 }
 
+void instanceStats(const InstanceStats &stats, pb::InstanceStats *out)
+{
+    out->mutable_stats()->Reserve(int(stats.size()));
+    for (const auto &[name, value] : stats) {
+        pb::InstanceStat *stat = out->add_stats();
+        stat->set_name(ProtoConvert::text(name));
+        stat->set_value(ProtoConvert::text(value));
+    }
+}
+
 } // namespace
 
 DeltaBuilder::DeltaBuilder(const Registry &registry, const RestartJournal &restarts)
@@ -46,6 +56,25 @@ const RegistrySnapshot &DeltaBuilder::currentSnapshot()
         m_snapshotAge.start();
     }
     return m_snapshot;
+}
+
+void DeltaBuilder::setInstanceStatsProvider(InstanceStatsProvider provider)
+{
+    m_statsProvider = std::move(provider);
+    m_statsAge.invalidate();
+}
+
+const InstanceStats &DeltaBuilder::currentInstanceStats(Subscription &subscription)
+{
+    // Subscribers ticking within the same few ms share one call (it may take the GIL); the
+    // same subscriber asking again always gets a fresh one.
+    if (!m_statsAge.isValid() || m_statsAge.elapsed() > 10 || subscription.instanceStatsCall == m_statsCalls) {
+        m_stats = m_statsProvider();
+        ++m_statsCalls;
+        m_statsAge.start();
+    }
+    subscription.instanceStatsCall = m_statsCalls;
+    return m_stats;
 }
 
 void DeltaBuilder::snapshot(Subscription &subscription, pb::Snapshot *out)
@@ -66,6 +95,10 @@ void DeltaBuilder::snapshot(Subscription &subscription, pb::Snapshot *out)
     }
     subscription.restartSeq = m_restarts.recordsSince(0, out->mutable_restarts());
     subscription.version = snap.version;
+    if (m_statsProvider) {
+        subscription.instanceStats = currentInstanceStats(subscription);
+        instanceStats(subscription.instanceStats, out->mutable_instance_stats());
+    }
 }
 
 void DeltaBuilder::diffActor(Subscription &subscription, const ActorInfo &info, pb::Delta *out)
@@ -135,8 +168,14 @@ bool DeltaBuilder::delta(Subscription &subscription, pb::Delta *out)
         }
     }
     subscription.restartSeq = m_restarts.recordsSince(subscription.restartSeq, out->mutable_restarts());
+    if (m_statsProvider) {
+        if (const InstanceStats &stats = currentInstanceStats(subscription); stats != subscription.instanceStats) {
+            instanceStats(stats, out->mutable_instance_stats());
+            subscription.instanceStats = stats;
+        }
+    }
     if (out->added_size() == 0 && out->removed_size() == 0 && out->changed_size() == 0
-        && out->mailbox_size() == 0 && out->restarts_size() == 0)
+        && out->mailbox_size() == 0 && out->restarts_size() == 0 && !out->has_instance_stats())
         return false; // the subscriber stays at its version: the next delta's base is what it has
     out->set_base_version(subscription.version);
     out->set_version(version);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/registry.h"
+#include "telemetry/instancestats.h"
 
 #include "liveactor/monitor/v1/monitor.pb.h"
 
@@ -18,6 +19,9 @@ class RestartJournal;
 /// A delta normally comes from the registry's change journal plus the mailbox counters; a
 /// subscriber too far behind that journal is compared against a full registry snapshot, shared
 /// by subscribers asking within the same 10 ms.
+///
+/// The instance's figures (setInstanceStatsProvider) go into every snapshot and into a delta
+/// when they differ from what that subscriber was last sent.
 ///
 /// Thread affinity: one thread. The Registry and the RestartJournal must outlive it.
 ///
@@ -49,6 +53,8 @@ public:
         quint64 restartSeq = 0; ///< the newest restart record it has
         quint64 tickNo = 0;
         QHash<QUuid, SentActor> sent;
+        InstanceStats instanceStats;    ///< the instance's figures it was last sent
+        quint64 instanceStatsCall = 0;  ///< the provider call they came from
 
         bool wants(const QString &kind) const { return kinds.isEmpty() || kinds.contains(kind); }
     };
@@ -59,17 +65,30 @@ public:
     /// that. Sets version and time_ms, not interval_ms.
     void snapshot(Subscription &subscription, ::liveactor::monitor::v1::Snapshot *out);
     /// What changed since subscription's last snapshot or delta: added, removed and changed
-    /// actors, mailbox counters, restarts. False (out left empty) if nothing did.
+    /// actors, mailbox counters, restarts, the instance's figures. False (out left empty) if
+    /// nothing did.
     bool delta(Subscription &subscription, ::liveactor::monitor::v1::Delta *out);
+
+    /// Where the instance's figures come from (none by default: snapshots and deltas carry none).
+    /// Called from snapshot() and delta(), once per call, except that subscribers asking within
+    /// the same 10 ms share one call.
+    void setInstanceStatsProvider(InstanceStatsProvider provider);
 
 private:
     const RegistrySnapshot &currentSnapshot();
+    /// The provider's figures for subscription: a fresh call unless another subscriber's call
+    /// within the last 10 ms can be shared.
+    const InstanceStats &currentInstanceStats(Subscription &subscription);
     static void diffActor(Subscription &subscription, const ActorInfo &info, ::liveactor::monitor::v1::Delta *out);
 
     const Registry &m_registry;
     const RestartJournal &m_restarts;
     RegistrySnapshot m_snapshot;
     QElapsedTimer m_snapshotAge;
+    InstanceStatsProvider m_statsProvider;
+    InstanceStats m_stats;
+    quint64 m_statsCalls = 0;
+    QElapsedTimer m_statsAge;
 };
 
 } // namespace LiveActor

@@ -4,6 +4,7 @@
 #include "monitor_app/core/instanceconnection.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace LiveActor::Monitor;
@@ -25,6 +26,16 @@ pb::Actor actor(const QString &id, const QString &parent, const char *kind, int 
     a.set_started_at_ms(1000);
     (*a.mutable_metadata())["path"] = "/" + id.toStdString();
     return a;
+}
+
+void setStats(pb::InstanceStats *out, std::initializer_list<std::pair<const char *, const char *>> stats)
+{
+    out->Clear();
+    for (const auto &[name, value] : stats) {
+        pb::InstanceStat *stat = out->add_stats();
+        stat->set_name(name);
+        stat->set_value(value);
+    }
 }
 }
 
@@ -165,6 +176,57 @@ private Q_SLOTS:
         proxy.refresh();
         QCOMPARE(proxy.index(0, 0, sup).data(ActorTreeModel::IdRole).toString(), u"s3"_s);
 #undef sup
+    }
+
+    void instanceRowShowsFigures()
+    {
+        ActorTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        InstanceConnection conn(QUrl(u"ws://127.0.0.1:1/"_s), u"t"_s);
+        model.addInstance(&conn);
+        const QModelIndex figures = model.index(0, ActorTreeModel::LastEventColumn);
+        const QModelIndex name = model.index(0, ActorTreeModel::IdColumn);
+
+        // A snapshot without figures: nothing shown.
+        pb::Snapshot bare;
+        *bare.add_actors() = actor(u"sup"_s, {}, "supervisor", 0, 1000);
+        model.applySnapshot(&conn, bare);
+        QVERIFY(model.instanceStats(&conn).isEmpty());
+        QCOMPARE(figures.data().toString(), QString());
+        QCOMPARE(name.data(Qt::ToolTipRole).toString(), name.data().toString());
+
+        pb::Snapshot s = bare;
+        setStats(s.mutable_instance_stats(), {{"python workers", "2/16 busy, 0 queued, 0 leaked"}, {"async tasks", "3"}});
+        model.applySnapshot(&conn, s);
+        QCOMPARE(model.instanceStats(&conn),
+                 (InstanceStatList{{u"python workers"_s, u"2/16 busy, 0 queued, 0 leaked"_s}, {u"async tasks"_s, u"3"_s}}));
+        QCOMPARE(figures.data().toString(), u"python workers: 2/16 busy, 0 queued, 0 leaked · async tasks: 3"_s);
+        QCOMPARE(name.data(Qt::ToolTipRole).toString(), u"python workers: 2/16 busy, 0 queued, 0 leaked\nasync tasks: 3"_s);
+        QCOMPARE(model.index(0, ActorTreeModel::MailboxColumn).data().toString(), u"1 actors"_s);
+
+        // A delta without instance_stats leaves them; one with them replaces them and repaints the row.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        pb::Delta mailboxOnly;
+        pb::MailboxUpdate *mu = mailboxOnly.add_mailbox();
+        mu->set_id("sup");
+        mu->mutable_mailbox()->set_length(1);
+        mu->mutable_mailbox()->set_capacity(1000);
+        model.applyDelta(&conn, mailboxOnly);
+        QCOMPARE(model.instanceStats(&conn).size(), 2);
+        changed.clear();
+        pb::Delta d;
+        setStats(d.mutable_instance_stats(), {{"python workers", "16/16 busy, 4 queued, 1 leaked"}});
+        model.applyDelta(&conn, d);
+        QCOMPARE(figures.data().toString(), u"python workers: 16/16 busy, 4 queued, 1 leaked"_s);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), name);
+
+        // Set and empty: none any more.
+        pb::Delta cleared;
+        cleared.mutable_instance_stats();
+        model.applyDelta(&conn, cleared);
+        QVERIFY(model.instanceStats(&conn).isEmpty());
+        QCOMPARE(figures.data().toString(), QString());
     }
 };
 

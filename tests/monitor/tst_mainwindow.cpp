@@ -29,6 +29,7 @@ using namespace Qt::StringLiterals;
 class tst_MainWindow : public QObject
 {
     Q_OBJECT
+    InstanceStats m_instanceStats{{u"python workers"_s, u"0/4 busy, 0 queued, 0 leaked"_s}, {u"async tasks"_s, u"0"_s}};
     LiveRuntime m_runtime;
     std::unique_ptr<MainWindow> m_window;
     InstanceConnection *m_connection = nullptr;
@@ -55,6 +56,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_runtime.start(3, 2));
         QTRY_COMPARE(m_runtime.system->registry().count(), 1 + 3 + 3 * 2);
+        m_runtime.server->setInstanceStatsProvider([this] { return m_instanceStats; });
         m_window = std::make_unique<MainWindow>();
         m_window->setConfirmHandler([this](const QString &title, const QString &text) {
             m_confirmations << title + u"\n"_s + text;
@@ -93,6 +95,31 @@ private Q_SLOTS:
             ref.tell(Sleep{0});
         QTRY_VERIFY(model->find(m_connection, viewId)->highWater >= 20);
         QTRY_COMPARE(model->find(m_connection, viewId)->length, 0);
+    }
+
+    void instanceRowShowsFigures()
+    {
+        QTRY_COMPARE(m_connection->state(), InstanceConnection::State::Live);
+        ActorTreeModel *model = m_window->model();
+        const QModelIndex figures = model->index(0, ActorTreeModel::LastEventColumn);
+        QTRY_COMPARE(figures.data().toString(), u"python workers: 0/4 busy, 0 queued, 0 leaked · async tasks: 0"_s);
+        // A change reaches the row through a delta.
+        m_instanceStats[0].second = u"3/4 busy, 1 queued, 0 leaked"_s;
+        QTRY_COMPARE(figures.data().toString(), u"python workers: 3/4 busy, 1 queued, 0 leaked · async tasks: 0"_s);
+
+        // The instance row selected: the detail pane shows the instance and its figures.
+        m_window->tree()->setCurrentIndex(m_window->proxy()->index(0, 0));
+        const QString summary = m_window->detailPane()->summaryText();
+        QVERIFY2(summary.startsWith(u"instance test-runtime\n"_s), qPrintable(summary));
+        QVERIFY2(summary.contains(u"live · pid "_s), qPrintable(summary));
+        QVERIFY2(summary.contains(u"\npython workers: 3/4 busy, 1 queued, 0 leaked\nasync tasks: 0"_s), qPrintable(summary));
+        QCOMPARE(m_window->detailPane()->actorId(), QString());
+        QVERIFY(!m_window->action(InstanceConnection::Action::Kill)->isEnabled());
+        // …and follows the next change.
+        m_instanceStats[1].second = u"2"_s;
+        QTRY_VERIFY2(m_window->detailPane()->summaryText().endsWith(u"\nasync tasks: 2"_s),
+                     qPrintable(m_window->detailPane()->summaryText()));
+        m_window->tree()->setCurrentIndex({});
     }
 
     void newActorsAppear()

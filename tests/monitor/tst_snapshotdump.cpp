@@ -29,6 +29,9 @@ private Q_SLOTS:
         QTRY_COMPARE(m_runtime.system->registry().count(), 1 + 2 + 4);
         m_runtime.system->kill(QUuid::fromString(m_runtime.ids(u"view"_s).at(0)));
         QTRY_COMPARE(m_runtime.system->registry().find(QUuid::fromString(m_runtime.ids(u"view"_s).at(0)))->restartCount, 1);
+        m_runtime.server->setInstanceStatsProvider([] {
+            return InstanceStats{{u"python workers"_s, u"1/4 busy, 0 queued, 0 leaked"_s}, {u"async tasks"_s, u"2"_s}};
+        });
         InstanceConnection c(m_runtime.server->url(), m_runtime.server->readOnlyToken());
         bool got = false;
         connect(&c, &InstanceConnection::snapshotReceived, this, [&](const pb::Snapshot &s) {
@@ -47,6 +50,7 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 1 + 7);
         QVERIFY(lines.at(0).startsWith(u"instance test-runtime (pid "_s));
         QVERIFY(lines.at(0).contains(u"7 actors"_s));
+        QVERIFY(lines.at(0).endsWith(u" — python workers: 1/4 busy, 0 queued, 0 leaked · async tasks: 2"_s));
         QVERIFY(lines.at(1).startsWith(u"  supervisor "_s));
         QVERIFY(lines.at(2).startsWith(u"    session "_s));
         QVERIFY(lines.at(3).startsWith(u"      view "_s));
@@ -64,6 +68,12 @@ private Q_SLOTS:
         QCOMPARE(actors.size(), 7);
         QCOMPARE(actors.at(0).toObject().value(u"kind"_s).toString(), u"supervisor"_s);
         QCOMPARE(o.value(u"snapshot"_s).toObject().value(u"restarts"_s).toArray().size(), 1);
+        const QJsonArray stats = o.value(u"snapshot"_s).toObject().value(u"instance_stats"_s).toObject().value(u"stats"_s).toArray();
+        QCOMPARE(stats.size(), 2);
+        QCOMPARE(stats.at(0).toObject().value(u"name"_s).toString(), u"python workers"_s);
+        QCOMPARE(stats.at(0).toObject().value(u"value"_s).toString(), u"1/4 busy, 0 queued, 0 leaked"_s);
+        QCOMPARE(stats.at(1).toObject().value(u"name"_s).toString(), u"async tasks"_s);
+        QCOMPARE(stats.at(1).toObject().value(u"value"_s).toString(), u"2"_s);
     }
 
     void runAgainstLiveRuntime()

@@ -126,6 +126,81 @@ private Q_SLOTS:
         QCOMPARE(lateSnapshot.actors_size(), 4);
         QCOMPARE(lateSnapshot.restarts_size(), 1);
     }
+
+    void instanceStats()
+    {
+        Runtime runtime;
+        DeltaBuilder &builder = runtime.builder;
+        DeltaBuilder::Subscription subscription;
+
+        // No provider: no figures at all.
+        pb::Snapshot bare;
+        builder.snapshot(subscription, &bare);
+        QVERIFY(!bare.has_instance_stats());
+
+        InstanceStats stats{{u"python workers"_s, u"0/2 busy, 0 queued, 0 leaked"_s}, {u"async tasks"_s, u"0"_s}};
+        int calls = 0;
+        builder.setInstanceStatsProvider([&] {
+            ++calls;
+            return stats;
+        });
+
+        // A snapshot has them, in the provider's order.
+        pb::Snapshot snapshot;
+        builder.snapshot(subscription, &snapshot);
+        QCOMPARE(calls, 1);
+        QCOMPARE(snapshot.instance_stats().stats_size(), 2);
+        QCOMPARE(snapshot.instance_stats().stats(0).name(), "python workers");
+        QCOMPARE(snapshot.instance_stats().stats(0).value(), "0/2 busy, 0 queued, 0 leaked");
+        QCOMPARE(snapshot.instance_stats().stats(1).name(), "async tasks");
+
+        // Unchanged: no delta; the same subscriber asking again is asked a fresh call.
+        pb::Delta unchanged;
+        QVERIFY(!builder.delta(subscription, &unchanged));
+        QCOMPARE(calls, 2);
+
+        // Changed: a delta with the whole new list and nothing else, at the same version.
+        stats[0].second = u"1/2 busy, 0 queued, 0 leaked"_s;
+        pb::Delta changed;
+        QVERIFY(builder.delta(subscription, &changed));
+        QCOMPARE(calls, 3);
+        QVERIFY(changed.has_instance_stats());
+        QCOMPARE(changed.instance_stats().stats_size(), 2);
+        QCOMPARE(changed.instance_stats().stats(0).value(), "1/2 busy, 0 queued, 0 leaked");
+        QCOMPARE(changed.instance_stats().stats(1).value(), "0");
+        QCOMPARE(changed.added_size() + changed.removed_size() + changed.changed_size() + changed.mailbox_size(), 0);
+        QCOMPARE(changed.base_version(), snapshot.version());
+        QCOMPARE(changed.version(), snapshot.version());
+        QVERIFY(!builder.delta(subscription, &unchanged));
+
+        // An actor change without a figure change: the delta leaves them out.
+        runtime.system.spawn<Worker>({.kind = u"session"_s});
+        runtime.system.runUntilIdle();
+        pb::Delta added;
+        QVERIFY(builder.delta(subscription, &added));
+        QCOMPARE(added.added_size(), 1);
+        QVERIFY(!added.has_instance_stats());
+
+        // Another subscriber is sent the change too, from its own baseline.
+        DeltaBuilder::Subscription other;
+        pb::Snapshot otherSnapshot;
+        builder.snapshot(other, &otherSnapshot);
+        QCOMPARE(otherSnapshot.instance_stats().stats(0).value(), "1/2 busy, 0 queued, 0 leaked");
+        stats[1].second = u"3"_s;
+        pb::Delta mine, theirs;
+        QVERIFY(builder.delta(subscription, &mine));
+        QVERIFY(builder.delta(other, &theirs));
+        QCOMPARE(mine.instance_stats().stats(1).value(), "3");
+        QCOMPARE(theirs.instance_stats().stats(1).value(), "3");
+
+        // None any more: set and empty, unlike "unchanged" (unset).
+        stats.clear();
+        pb::Delta cleared;
+        QVERIFY(builder.delta(subscription, &cleared));
+        QVERIFY(cleared.has_instance_stats());
+        QCOMPARE(cleared.instance_stats().stats_size(), 0);
+        QVERIFY(!builder.delta(subscription, &unchanged));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_DeltaBuilder)
