@@ -33,7 +33,8 @@ learned = 0
 
 _lock = threading.Lock()
 _loop = None
-_pool = None
+_pool = None   # started with the first blocking call
+_workers = int(os.environ.get("LIVEACTOR_WORKERS", "16"))
 
 #: Context-manager factories entered around every sync callback that runs on the pool or is
 #: timed inline (Django's close_old_connections, see liveactor/_django.py). Empty: no cost.
@@ -53,7 +54,7 @@ def call(fn, args):
 
 def configure(workers=None, handler_timeout_s=None, sync_policy=None):
     """Called by the runtime at start: pool size, the hard limit per callback, the policy."""
-    global timeout_s, policy
+    global timeout_s, policy, _workers
     if handler_timeout_s:
         timeout_s = float(handler_timeout_s)
     if sync_policy:
@@ -61,7 +62,9 @@ def configure(workers=None, handler_timeout_s=None, sync_policy=None):
             raise ValueError("sync handler policy must be 'pool', 'inline' or 'auto'")
         policy = sync_policy
     if workers:
-        pool().resize(int(workers))
+        _workers = int(workers)
+        if _pool is not None:
+            _pool.resize(_workers)
 
 
 def loop():
@@ -89,7 +92,7 @@ def pool():
     global _pool
     with _lock:
         if _pool is None:
-            _pool = WorkerPool(int(os.environ.get("LIVEACTOR_WORKERS", "16")))
+            _pool = WorkerPool(_workers)
         return _pool
 
 
@@ -351,7 +354,7 @@ def start_task(name, fn, args, topic, assign_names):
 
 def stats():
     """The worker pool and async task counters (for /metrics and the monitor)."""
-    p = _pool.stats() if _pool is not None else {"size": 0, "busy": 0, "queued": 0, "leaked": 0,
+    p = _pool.stats() if _pool is not None else {"size": _workers, "busy": 0, "queued": 0, "leaked": 0,
                                                     "timeouts": 0, "completed": 0}
     p["async_tasks"] = running_tasks
     p["learned_blocking"] = learned
