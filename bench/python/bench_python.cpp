@@ -135,21 +135,46 @@ private:
 
 PythonThread *g_pythonThread = nullptr;
 
+/// The view's context as the dedicated thread may use it: it cannot suspend the view from there
+/// (that is the actor's), so callbacks run to the end on the Python thread.
+class NoSuspendContext final : public ViewContext
+{
+public:
+    explicit NoSuspendContext(ViewContext &c) : m_c(c) { }
+    QString viewId() const override { return m_c.viewId(); }
+    QString topic() const override { return m_c.topic(); }
+    QUrl url() const override { return m_c.url(); }
+    bool isConnected() const override { return m_c.isConnected(); }
+    void pushEvent(const QString &n, const QJsonValue &p) override { m_c.pushEvent(n, p); }
+    void pushPatch(const QString &to, bool r) override { m_c.pushPatch(to, r); }
+    void pushNavigate(const QString &to, bool r) override { m_c.pushNavigate(to, r); }
+    void redirect(const QString &to) override { m_c.redirect(to); }
+    void setTitle(const QString &t) override { m_c.setTitle(t); }
+    Result<void> subscribe(const QString &t) override { return m_c.subscribe(t); }
+    void unsubscribe(const QString &t) override { m_c.unsubscribe(t); }
+    int broadcast(const QString &t, const QVariant &p) override { return m_c.broadcast(t, p); }
+    quint64 sendAfter(std::chrono::milliseconds d, const ViewInfo &i) override { return m_c.sendAfter(d, i); }
+    bool cancelTimer(quint64 id) override { return m_c.cancelTimer(id); }
+
+private:
+    ViewContext &m_c;
+};
+
 class OnPythonThread final : public ViewHandler
 {
 public:
     explicit OnPythonThread(std::unique_ptr<ViewHandler> inner) : m_inner(std::move(inner)) { }
     Result<void> mount(const QJsonObject &p, const QJsonObject &s, ViewContext &c) override
     {
-        return g_pythonThread->run([&] { return m_inner->mount(p, s, c); });
+        return g_pythonThread->run([&] { NoSuspendContext nc(c); return m_inner->mount(p, s, nc); });
     }
     Result<void> handleParams(const QJsonObject &p, const QUrl &u, ViewContext &c) override
     {
-        return g_pythonThread->run([&] { return m_inner->handleParams(p, u, c); });
+        return g_pythonThread->run([&] { NoSuspendContext nc(c); return m_inner->handleParams(p, u, nc); });
     }
     Result<void> handleEvent(const QString &e, const QJsonObject &v, ViewContext &c) override
     {
-        return g_pythonThread->run([&] { return m_inner->handleEvent(e, v, c); });
+        return g_pythonThread->run([&] { NoSuspendContext nc(c); return m_inner->handleEvent(e, v, nc); });
     }
     Template viewTemplate() const override { return m_inner->viewTemplate(); }
     Result<ValueMap> assigns() override { return m_inner->assigns(); }
