@@ -2,6 +2,8 @@
 
 #include <QUrl>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace LiveActor {
@@ -52,6 +54,27 @@ static bool isToken(const QByteArray &s)
     return true;
 }
 
+static bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/// "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 2.3).
+static bool isHttpVersion(const QByteArray &s)
+{
+    return s.size() == 8 && s.startsWith("HTTP/") && isDigit(s[5]) && s[6] == '.' && isDigit(s[7]);
+}
+
+/// A field value without CR, LF, NUL or another control character but HTAB (RFC 9110 5.5): a
+/// bare CR is a line end to some proxies and none to us, so it must not pass.
+static bool isFieldValue(const QByteArray &s)
+{
+    return std::ranges::none_of(s, [](char c) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        return (u < 32 && c != '\t') || u == 127;
+    });
+}
+
 Result<std::optional<HttpRequest>> HttpRequest::parse(const QByteArray &buffer, qsizetype *consumed,
                                                       qsizetype maxHeadBytes, qsizetype maxBodyBytes)
 {
@@ -69,8 +92,10 @@ Result<std::optional<HttpRequest>> HttpRequest::parse(const QByteArray &buffer, 
     HttpRequest r;
     const QByteArray requestLine = lines.first().trimmed();
     const QList<QByteArray> parts = requestLine.split(' ');
-    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !parts[2].startsWith("HTTP/1."))
+    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isHttpVersion(parts[2]))
         return fail(ErrorCode::Parse, u"malformed request line"_s);
+    if (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0")
+        return fail(ErrorCode::NotSupported, u"HTTP version %1 is not supported"_s.arg(QLatin1StringView(parts[2])));
     r.method = parts[0];
     r.target = parts[1];
     r.version = parts[2];
@@ -87,7 +112,7 @@ Result<std::optional<HttpRequest>> HttpRequest::parse(const QByteArray &buffer, 
         if (line.endsWith('\r'))
             line.chop(1);
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.left(colon)))
+        if (colon <= 0 || !isToken(line.left(colon)) || !isFieldValue(line.mid(colon + 1)))
             return fail(ErrorCode::Parse, u"malformed header line %1"_s.arg(i));
         r.headers.append({line.left(colon).toLower(), line.mid(colon + 1).trimmed()});
     }
@@ -95,12 +120,18 @@ Result<std::optional<HttpRequest>> HttpRequest::parse(const QByteArray &buffer, 
         return fail(ErrorCode::Parse, u"HTTP/1.1 request without Host"_s);
     if (r.hasHeader("transfer-encoding"))
         return fail(ErrorCode::NotSupported, u"Transfer-Encoding is not supported"_s);
+    // One Content-Length of 1 to 18 digits, nothing else (no sign, no list, no second header even
+    // with the same value): a proxy that reads the framing differently must not see two requests
+    // where we see one (request smuggling).
     qsizetype bodyLength = 0;
-    if (r.hasHeader("content-length")) {
-        bool ok = false;
-        bodyLength = r.header("content-length").toLongLong(&ok);
-        if (!ok || bodyLength < 0)
+    const auto lengths = std::ranges::count_if(r.headers, [](const auto &h) { return h.first == "content-length"; });
+    if (lengths > 1)
+        return fail(ErrorCode::Parse, u"more than one Content-Length"_s);
+    if (lengths == 1) {
+        const QByteArray value = r.header("content-length");
+        if (value.isEmpty() || value.size() > 18 || !std::ranges::all_of(value, isDigit))
             return fail(ErrorCode::Parse, u"bad Content-Length"_s);
+        bodyLength = value.toLongLong();
         if (bodyLength > maxBodyBytes)
             return fail(ErrorCode::Full, u"request body larger than %1 bytes"_s.arg(maxBodyBytes));
     }
@@ -110,6 +141,16 @@ Result<std::optional<HttpRequest>> HttpRequest::parse(const QByteArray &buffer, 
     r.body = buffer.mid(end + 4, bodyLength);
     *consumed = total;
     return std::optional<HttpRequest>{std::move(r)};
+}
+
+int HttpRequest::errorStatus(const Error &error)
+{
+    // The messages are parse()'s, above.
+    switch (error.code) {
+    case ErrorCode::Full: return error.message.startsWith(u"request body") ? 413 : 431;
+    case ErrorCode::NotSupported: return error.message.startsWith(u"HTTP version") ? 505 : 501;
+    default: return 400;
+    }
 }
 
 } // namespace LiveActor

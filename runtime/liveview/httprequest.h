@@ -18,8 +18,12 @@ namespace LiveActor {
 /// parse() reads a request from the front of a buffer:
 /// - std::nullopt: incomplete, read more (nothing consumed);
 /// - a request, with *consumed = its size in bytes (head + Content-Length body);
-/// - ErrorCode::Parse: malformed request line or header, ErrorCode::Full: head larger than
-///   maxHeadBytes or body larger than maxBodyBytes, ErrorCode::NotSupported: Transfer-Encoding.
+/// - ErrorCode::Parse: malformed request line or header (a control character but HTAB in a
+///   value, a bare CR included), more than one Content-Length or one that is not 1 to 18 digits;
+///   ErrorCode::Full: head larger than maxHeadBytes or body larger than maxBodyBytes;
+///   ErrorCode::NotSupported: Transfer-Encoding, or a version other than HTTP/1.0 and HTTP/1.1.
+/// The framing is strict on purpose: a proxy in front must not read one request where we read
+/// two (request smuggling). errorStatus() says which status answers each error.
 /// Header names are stored lower-case. A plain value type.
 struct HttpRequest
 {
@@ -42,6 +46,9 @@ struct HttpRequest
     static Result<std::optional<HttpRequest>> parse(const QByteArray &buffer, qsizetype *consumed,
                                                     qsizetype maxHeadBytes = 16 * 1024,
                                                     qsizetype maxBodyBytes = 1024 * 1024);
+    /// The status to answer a parse() error with before closing the connection: 400 malformed,
+    /// 413 body too large, 431 head too large, 501 Transfer-Encoding, 505 HTTP version.
+    static int errorStatus(const Error &error);
 };
 
 } // namespace LiveActor

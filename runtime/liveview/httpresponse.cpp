@@ -24,6 +24,7 @@ QByteArray HttpResponse::reasonPhrase(int status)
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
     }
     return "Status";
 }

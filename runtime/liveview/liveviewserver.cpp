@@ -167,8 +167,7 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
                                          m_state->config.maxBodyBytes);
         if (!parsed) {
             const Error &e = parsed.error();
-            const int status = e.code == ErrorCode::Full ? (e.message.contains(u"body") ? 413 : 431)
-                             : e.code == ErrorCode::NotSupported ? 501 : 400;
+            const int status = HttpRequest::errorStatus(e);
             qCInfo(lcHttp).noquote() << socket->peerAddress().toString() << "bad request:" << e.message;
             socket->readAll();
             HttpResponse::errorPage(status, e.message).write(socket, false);

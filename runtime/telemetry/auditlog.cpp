@@ -3,6 +3,7 @@
 #include "telemetry/protoconvert.h"
 
 #include <QDateTime>
+#include <QDebug>
 #include <QFile>
 #include <QLoggingCategory>
 
@@ -14,6 +15,25 @@ namespace LiveActor {
 
 namespace pb = ::liveactor::monitor::v1;
 
+namespace {
+/// value as QDebug quotes it: in double quotes, with `"`, `\` and every control character escaped
+/// (\n, \r, \t, \u0085, …), so that a client-supplied value can neither end its audit line (and
+/// forge the next one) nor close its quotes.
+QString quoted(const QString &value)
+{
+    QString out;
+    QDebug(&out).nospace() << value;
+    return out;
+}
+
+/// The same escapes without the quotes, for the fields that are not quoted.
+QString escaped(const QString &value)
+{
+    const QString q = quoted(value);
+    return q.mid(1, q.size() - 2);
+}
+} // namespace
+
 AuditLog::AuditLog(QString filePath)
     : m_filePath(std::move(filePath))
 {
@@ -23,13 +43,13 @@ QString AuditLog::record(const QString &who, pb::Scope scope, const CommandInfo 
                          const QString &outcome, pb::Audit *entry)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QString quotedReason = command.reason;
-    quotedReason.replace(u'"', u'\'').replace(u'\n', u' ');
-    const QString line = u"audit: client=%1 scope=%2 action=%3 actor=%4 kind=%5 reason=\"%6\" result=%7 %8"_s
-                             .arg(who, ProtoConvert::scopeName(scope), command.action,
+    // Every field escaped: the client name (Auth.client_name), the reason and the outcome come
+    // from the client; the others are escaped too so no later change can forget one.
+    const QString line = u"audit: client=%1 scope=%2 action=%3 actor=%4 kind=%5 reason=%6 result=%7 %8"_s
+                             .arg(escaped(who), ProtoConvert::scopeName(scope), escaped(command.action),
                                   command.actor.toString(QUuid::WithoutBraces),
-                                  command.kind.isEmpty() ? u"-"_s : command.kind, quotedReason,
-                                  ok ? u"ok"_s : u"refused"_s, outcome);
+                                  command.kind.isEmpty() ? u"-"_s : escaped(command.kind), quoted(command.reason),
+                                  ok ? u"ok"_s : u"refused"_s, escaped(outcome));
     qCInfo(lcAudit).noquote() << line;
     m_lines.append(QDateTime::fromMSecsSinceEpoch(now).toString(Qt::ISODateWithMs) + u" "_s + line);
     if (m_lines.size() > 1000)
@@ -56,7 +76,7 @@ QString AuditLog::record(const QString &who, pb::Scope scope, const CommandInfo 
 
 void AuditLog::authRefused(const QString &who)
 {
-    qCWarning(lcAudit).noquote() << u"audit: client=%1 action=auth result=refused"_s.arg(who);
+    qCWarning(lcAudit).noquote() << u"audit: client=%1 action=auth result=refused"_s.arg(escaped(who));
 }
 
 } // namespace LiveActor

@@ -19,7 +19,9 @@ struct CommandInfo
 
 /// The audit trail of control-plane commands. Every command, allowed or refused, becomes a log
 /// line "audit: …" (category liveactor.audit), an entry in a list of the last 1000 and a line
-/// appended to the audit file (0600).
+/// appended to the audit file (0600). A line is one line whatever the client sent: its fields are
+/// escaped as QDebug quotes strings (control characters as \n, \r, \t or \u0085, and `"` and `\`
+/// escaped), the reason in double quotes; the Audit message keeps the fields as they were.
 ///
 /// Thread affinity: one thread.
 ///
