@@ -496,6 +496,33 @@ private Q_SLOTS:
         QCOMPARE(f.server->stats().sessionsReaped, 1u);
     }
 
+    void closedSocketsFreeTheirSlots()
+    {
+        // A client that opens and politely closes maxConnections sockets must not lock everyone
+        // else out for the session TTL: the slot goes with the socket, the session lives on.
+        constexpr int max = 5;
+        Fixture f([](ServerConfig &c) {
+            c.maxConnections = max;
+            c.sessionTtl = milliseconds(60000);
+        });
+        QVERIFY(f.ok);
+        for (int i = 0; i < max; ++i) {
+            Client c(f.port());
+            QVERIFY(c.waitConnected());
+            c.ws.close();
+            QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return f.server->stats().openSockets == 0; }, 1000),
+                 qPrintable(u"openSockets = %1"_s.arg(f.server->stats().openSockets)));
+        QCOMPARE(f.server->stats().activeSessions, max); // still within their TTL
+        Client next(f.port());
+        QVERIFY(QTest::qWaitFor([&] { return next.ws.state() == QAbstractSocket::ConnectedState; }, 1000));
+        const auto [p, topic, jr] = next.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+        QCOMPARE(f.server->stats().openSockets, 1);
+        QCOMPARE(f.server->stats().connectionsRejected, 0u);
+    }
+
     void idleSocketClosed()
     {
         Fixture f([](ServerConfig &c) { c.idleTimeout = milliseconds(400); });
