@@ -32,6 +32,19 @@ using namespace std::chrono;
 
 namespace LiveActor {
 
+namespace {
+
+/// Closes an upgraded connection no session took (on its executor), telling the client to retry.
+void closeUnavailable(WebSocketConnection *connection)
+{
+    QMetaObject::invokeMethod(connection, [connection] {
+        connection->close(CloseCode::GoingAway, u"unavailable");
+        connection->deleteWhenClosed();
+    });
+}
+
+} // namespace
+
 // ---- LiveViewServer
 
 LiveViewServer::LiveViewServer(ServerConfig config, ActorSystem &system, QObject *parent)
@@ -78,14 +91,8 @@ Result<void> LiveViewServer::listen()
     if (!clientAssetsComplete())
         return fail(ErrorCode::Internal, u"client assets are missing from the build"_s);
 
-    SpawnOptions supervisorOptions;
-    supervisorOptions.kind = u"supervisor"_s;
-    supervisorOptions.name = u"session-supervisor"_s;
-    m_sessionSupervisor = m_system.spawn<Supervisor>(
-        std::move(supervisorOptions),
-        SupervisorFlags{RestartStrategy::OneForOne, 0, milliseconds(5000)}, std::vector<ChildSpec>{});
-    if (m_sessionSupervisor.isNull())
-        return fail(ErrorCode::Closed, u"the actor system is shutting down"_s);
+    if (auto spawned = spawnSessionSupervisor(); !spawned)
+        return spawned;
 
     m_tcp = new QTcpServer(this);
     m_tcp->setMaxPendingConnections(1024);
@@ -95,6 +102,61 @@ Result<void> LiveViewServer::listen()
                                        .arg(m_state->config.port).arg(m_tcp->errorString()));
     qCInfo(lcLiveView).noquote() << "listening on" << baseUrl() << "routes:" << m_state->router.patterns().join(u", ");
     return {};
+}
+
+Result<void> LiveViewServer::spawnSessionSupervisor()
+{
+    SpawnOptions options;
+    options.kind = u"supervisor"_s;
+    options.name = u"session-supervisor"_s;
+    const ActorRef supervisor = m_system.spawn<Supervisor>(
+        std::move(options), SupervisorFlags{RestartStrategy::OneForOne, 0, milliseconds(5000)}, std::vector<ChildSpec>{});
+    if (supervisor.isNull())
+        return fail(ErrorCode::Closed, u"the actor system is shutting down"_s);
+    m_sessionSupervisor = supervisor;
+    // It has no parent to restart it: the server is its parent (sessionSupervisorExited).
+    m_system.watch(supervisor, this, [this, supervisor](ExitReason reason) { sessionSupervisorExited(supervisor, reason); });
+    return {};
+}
+
+void LiveViewServer::sessionSupervisorExited(const ActorRef &ref, const ExitReason &reason)
+{
+    if (!(ref == m_sessionSupervisor))
+        return;
+    m_sessionSupervisor = {};
+    if (m_shuttingDown || m_system.isShuttingDown()) // shutdown() stopped it, or the system is stopping
+        return becomeUnavailable(u"shutting down"_s);
+    const auto now = steady_clock::now();
+    std::erase_if(m_supervisorRestarts, [&](auto at) { return now - at >= kSupervisorRestartPeriod; });
+    if (int(m_supervisorRestarts.size()) >= kSupervisorRestarts)
+        return becomeUnavailable(u"the session supervisor exited (%1) after %2 restarts within %3 ms: "
+                                 "reached its restart intensity"_s
+                                     .arg(reason.toString()).arg(kSupervisorRestarts)
+                                     .arg(kSupervisorRestartPeriod.count()));
+    m_supervisorRestarts.push_back(now);
+    if (auto spawned = spawnSessionSupervisor(); !spawned)
+        return becomeUnavailable(spawned.error().message);
+    qCWarning(lcLiveView).noquote() << u"the session supervisor exited (%1): its sessions ended; restarted it"_s
+                                           .arg(reason.toString());
+    for (WaitingSession &waiting : std::exchange(m_waitingForSupervisor, {}))
+        if (waiting.connection)
+            superviseSession(waiting.connection.data(), waiting.executor, waiting.peer);
+}
+
+void LiveViewServer::becomeUnavailable(const QString &why)
+{
+    if (m_unavailable.isEmpty() && !m_shuttingDown) {
+        m_unavailable = why;
+        qCCritical(lcLiveView).noquote() << "no new sessions:" << why;
+    }
+    for (WaitingSession &waiting : std::exchange(m_waitingForSupervisor, {}))
+        if (waiting.connection)
+            closeUnavailable(waiting.connection.data());
+}
+
+QString LiveViewServer::unavailableReason() const
+{
+    return m_shuttingDown ? u"shutting down"_s : m_unavailable;
 }
 
 quint16 LiveViewServer::port() const
@@ -200,6 +262,8 @@ std::optional<HandshakeRefusal> LiveViewServer::upgrade(QTcpSocket *socket, cons
                                               m_state->counters.openSockets.load(), c.maxConnections});
     if (!response)
         return response.error();
+    if (!m_unavailable.isEmpty()) // not a 101 followed by a close
+        return HandshakeRefusal{503, "unavailable: " + m_unavailable.toUtf8()};
     socket->flush(); // an earlier response on this keep-alive connection must not be lost
     if (socket->bytesToWrite() > 0)
         return HandshakeRefusal{503, "the previous response on this connection is still being sent"};
@@ -233,6 +297,11 @@ void LiveViewServer::startSession(int fd, const QString &peer)
     auto *connection = new WebSocketConnection(fd, peer, m_state);
     const int ex = m_system.pickExecutor(Placement::LeastLoaded);
     connection->moveToThread(m_system.executor(ex).thread());
+    superviseSession(connection, ex, peer);
+}
+
+void LiveViewServer::superviseSession(WebSocketConnection *connection, int ex, const QString &peer)
+{
     ChildSpec spec;
     spec.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     spec.restart = RestartType::Temporary;
@@ -247,15 +316,22 @@ void LiveViewServer::startSession(int fd, const QString &peer)
         return std::make_unique<SessionActor>(state, connection, peer);
     };
     QPointer<WebSocketConnection> guard(connection);
-    Supervisor::startChild(m_sessionSupervisor, std::move(spec), this, [guard](Result<ActorRef> r) {
-        if (!r) {
-            qCWarning(lcLiveView) << "cannot start a session:" << r.error().toString();
-            if (guard)
-                QMetaObject::invokeMethod(guard.data(), [c = guard.data()] {
-                    c->close(CloseCode::GoingAway, u"unavailable");
-                    c->deleteWhenClosed();
-                });
+    const ActorRef supervisor = m_sessionSupervisor;
+    Supervisor::startChild(supervisor, std::move(spec), this, [this, guard, ex, peer, supervisor](Result<ActorRef> r) {
+        if (r || !guard)
+            return;
+        // The supervisor died before it took the session (killed, say): the next one takes it.
+        if (r.error().code == ErrorCode::Closed && unavailableReason().isEmpty()
+            && m_system.resolve(supervisor.id()).isNull()) {
+            qCInfo(lcLiveView).noquote() << "session" << peer << "waits for the restarted session supervisor";
+            if (m_sessionSupervisor == supervisor) // its exit is on the way: the restart takes it
+                m_waitingForSupervisor.push_back(WaitingSession{guard, ex, peer});
+            else
+                superviseSession(guard.data(), ex, peer);
+            return;
         }
+        qCWarning(lcLiveView) << "cannot start a session:" << r.error().toString();
+        closeUnavailable(guard.data());
     });
 }
 
@@ -294,7 +370,12 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
         return;
     }
     if (request.path == u"/health") {
-        HttpResponse{200, "text/plain; charset=utf-8", "ok\n", {{"Cache-Control", "no-store"}}}.write(socket, keepAlive, head);
+        const QString unavailable = unavailableReason();
+        const HttpResponse health = unavailable.isEmpty()
+            ? HttpResponse{200, "text/plain; charset=utf-8", "ok\n", {{"Cache-Control", "no-store"}}}
+            : HttpResponse{503, "text/plain; charset=utf-8", "unavailable: " + unavailable.toUtf8() + '\n',
+                           {{"Cache-Control", "no-store"}}};
+        health.write(socket, keepAlive, head);
         return;
     }
     if (auto it = m_endpoints.constFind(request.path); it != m_endpoints.cend()) {

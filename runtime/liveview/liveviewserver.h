@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QTcpServer;
@@ -27,6 +28,7 @@ namespace LiveActor {
 struct ServerState;
 struct HttpRequest;
 struct HandshakeRefusal;
+class WebSocketConnection;
 
 /// The LiveView server: HTTP pages, static assets and the Phoenix LiveView WebSocket on ONE port.
 ///
@@ -45,13 +47,20 @@ struct HandshakeRefusal;
 /// - GET /assets/phoenix.min.js, /assets/phoenix_live_view.min.js, /assets/app.js, /assets/app.css:
 ///   compiled into the library (Qt resources generated from the pinned npm packages), served with
 ///   ETag and `Cache-Control: public, max-age=31536000, immutable` (pages reference them with
-///   ?vsn=<hash>). GET /health → 200 "ok".
+///   ?vsn=<hash>). GET /health → 200 "ok", or 503 "unavailable: <reason>" when the server cannot
+///   take sessions (see unavailableReason()).
 /// - GET /live/websocket: the upgrade. vsn must be 2.0.0 (else 403), Origin must be allowed (else
 ///   403), at most maxConnections sockets (else 503), none while shutting down (503), a valid
 ///   RFC 6455 handshake (Sec-WebSocket-Version 13, else 426; a 16-byte Sec-WebSocket-Key, else
 ///   400). The server answers 101 itself (no extensions, no subprotocol), takes the descriptor
 ///   from the QTcpSocket into a WebSocketConnection, moves that to an executor and gives it to a
 ///   new SessionActor under the "session-supervisor".
+///
+/// The session supervisor is top level (no parent): the server restarts it, as an OTP parent
+/// would, when it exits while the server runs (e.g. `liveactor ctl kill`). Its sessions end with
+/// it (their clients reconnect); sessions started meanwhile wait for the new one. More than
+/// kSupervisorRestarts restarts within kSupervisorRestartPeriod and the server gives up: upgrades
+/// and /health answer 503 with the reason (an orchestrator should replace the process).
 ///
 /// Thread affinity: create, configure and call on the main thread (the one accepting
 /// connections). Views run on the executors. The server must outlive nothing: shutdown() before
@@ -78,6 +87,11 @@ public:
     using Endpoint = std::function<QByteArray()>;
     void addEndpoint(const QString &path, const QByteArray &contentType, Endpoint handler);
 
+    /// Restart intensity for the session supervisor (a sliding window, like OTP's): the
+    /// (kSupervisorRestarts + 1)th exit within kSupervisorRestartPeriod is not restarted.
+    static constexpr int kSupervisorRestarts = 3;
+    static constexpr std::chrono::milliseconds kSupervisorRestartPeriod{5000};
+
     /// Resolves the secret, spawns the session supervisor and starts listening.
     /// Errors: Io (cannot bind, or the secret file), InvalidArgument (bad secret).
     Result<void> listen();
@@ -92,8 +106,12 @@ public:
 
     ServerStats stats() const;
     const ServerConfig &config() const;
-    /// The session supervisor (null before listen()).
+    /// The current session supervisor (null before listen() and once given up on; a new ref
+    /// after each restart).
     ActorRef sessionSupervisor() const { return m_sessionSupervisor; }
+    /// Why no new session can start (empty while they can): shutting down, or the session
+    /// supervisor's restart intensity was exceeded. /health answers 503 with it.
+    QString unavailableReason() const;
     /// The server's in-process pub/sub (views subscribe through their ViewContext; other code,
     /// e.g. liveactor.broadcast() outside a handler, publishes here). Thread-safe.
     PubSub &pubsub() const;
@@ -111,6 +129,24 @@ private:
     /// Takes the socket as a WebSocket, or says why not (nullopt also when the peer left).
     std::optional<HandshakeRefusal> upgrade(QTcpSocket *socket, const HttpRequest &request);
     void startSession(int fd, const QString &peer);
+    /// Starts a SessionActor for connection (already on executor ex) under the current session
+    /// supervisor; if that supervisor died meanwhile, the connection waits for its replacement.
+    void superviseSession(WebSocketConnection *connection, int ex, const QString &peer);
+    /// Spawns a session supervisor and watches it (sessionSupervisorExited).
+    Result<void> spawnSessionSupervisor();
+    /// Restarts the exited supervisor ref (unless it is not the current one, the server is
+    /// stopping or the restart intensity is exceeded, which makes the server unavailable).
+    void sessionSupervisorExited(const ActorRef &ref, const ExitReason &reason);
+    /// Records why sessions cannot start and closes the connections waiting for a supervisor.
+    void becomeUnavailable(const QString &why);
+
+    /// A connection whose session could not start because its supervisor had just died.
+    struct WaitingSession
+    {
+        QPointer<WebSocketConnection> connection;
+        int executor = 0;
+        QString peer;
+    };
 
     std::shared_ptr<ServerState> m_state;
     ActorSystem &m_system;
@@ -118,6 +154,9 @@ private:
     ActorRef m_sessionSupervisor;
     SessionProvider m_sessionProvider;
     QHash<QString, std::pair<QByteArray, Endpoint>> m_endpoints;
+    std::vector<std::chrono::steady_clock::time_point> m_supervisorRestarts; // within the period
+    std::vector<WaitingSession> m_waitingForSupervisor;
+    QString m_unavailable;
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
 };

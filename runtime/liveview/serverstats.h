@@ -23,7 +23,9 @@ struct ServerStats
     quint64 sessionsReaped = 0;       ///< sessions ended by the TTL after their socket went away
     quint64 healthKills = 0;          ///< actors killed for missing a health ping
     quint64 pubsubDropped = 0;        ///< broadcasts not delivered to a full mailbox
-    int openSockets = 0;              ///< WebSockets currently open (what maxConnections limits)
+    int openSockets = 0;              ///< WebSockets currently open (what maxConnections limits);
+                                      ///< a closed socket is not counted, even while its session
+                                      ///< lives on for sessionTtl
 };
 
 /// The live counters behind ServerStats. Internal to the server and its actors; any thread.
@@ -42,7 +44,7 @@ struct ServerCounters
     std::atomic<quint64> viewCrashes{0};
     std::atomic<quint64> sessionsReaped{0};
     std::atomic<quint64> healthKills{0};
-    std::atomic<int> openSockets{0};      ///< upgraded sockets not yet destroyed (connection limit)
+    std::atomic<int> openSockets{0};      ///< upgraded descriptors not yet closed (connection limit)
 };
 
 } // namespace LiveActor

@@ -28,7 +28,8 @@ enum class CloseCode : quint16;
 ///   plane and the monitor show one view with a restart count and its reason. More than
 ///   viewCrashIntensity crashes within viewCrashPeriod end the session (socket closed 1011).
 /// - Periodic tick (system lane): closes a socket idle for idleTimeout (1001); once the socket is
-///   gone, the session and its views are reaped after sessionTtl (any message resets it); every
+///   gone, the session and its views are reaped after sessionTtl (any message resets it; the
+///   closed socket no longer holds one of maxConnections meanwhile); every
 ///   healthInterval pings its views, killing one that misses healthTimeout.
 /// - Graceful shutdown: stops reading, shuts its views down (queued events still get replies),
 ///   then closes the socket with 1001 (the client reconnects to the next server).

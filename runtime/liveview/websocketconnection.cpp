@@ -134,9 +134,10 @@ WebSocketConnection::WebSocketConnection(int fd, QString peer, std::shared_ptr<S
 
 WebSocketConnection::~WebSocketConnection()
 {
-    if (m_fd >= 0)
+    if (m_fd >= 0) {
         ::close(m_fd);
-    m_state->counters.openSockets.fetch_sub(1);
+        m_state->counters.openSockets.fetch_sub(1);
+    }
 }
 
 void WebSocketConnection::attach(const ActorRef &session)
@@ -501,6 +502,9 @@ void WebSocketConnection::drop()
     }
     ::close(m_fd);
     m_fd = -1;
+    // The connection slot goes with the descriptor, not with this object: the session keeps the
+    // object for its TTL, and a closed socket must not lock new clients out (maxConnections).
+    m_state->counters.openSockets.fetch_sub(1);
     m_in = {};
     m_message = {};
     m_out = {};

@@ -13,6 +13,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QWebSocket>
 
 using namespace LiveActor;
@@ -494,6 +495,114 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeSessions == 0; }, 3000));
         QVERIFY(QTest::qWaitFor([&] { return f.server->stats().activeViews == 0; }, 3000)); // children stop after
         QCOMPARE(f.server->stats().sessionsReaped, 1u);
+    }
+
+    void closedSocketsFreeTheirSlots()
+    {
+        // A client that opens and politely closes maxConnections sockets must not lock everyone
+        // else out for the session TTL: the slot goes with the socket, the session lives on.
+        constexpr int max = 5;
+        Fixture f([](ServerConfig &c) {
+            c.maxConnections = max;
+            c.sessionTtl = milliseconds(60000);
+        });
+        QVERIFY(f.ok);
+        for (int i = 0; i < max; ++i) {
+            Client c(f.port());
+            QVERIFY(c.waitConnected());
+            c.ws.close();
+            QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return f.server->stats().openSockets == 0; }, 1000),
+                 qPrintable(u"openSockets = %1"_s.arg(f.server->stats().openSockets)));
+        QCOMPARE(f.server->stats().activeSessions, max); // still within their TTL
+        Client next(f.port());
+        QVERIFY(QTest::qWaitFor([&] { return next.ws.state() == QAbstractSocket::ConnectedState; }, 1000));
+        const auto [p, topic, jr] = next.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+        QCOMPARE(f.server->stats().openSockets, 1);
+        QCOMPARE(f.server->stats().connectionsRejected, 0u);
+    }
+
+    void killedSessionSupervisorIsReplaced()
+    {
+        // ctl kill (or the monitor) may kill the session supervisor: its sessions end, the
+        // clients reconnect, and the server must take them under a fresh supervisor.
+        Fixture f;
+        QVERIFY(f.ok);
+        Client before(f.port());
+        QVERIFY(before.waitConnected());
+        QVERIFY(!before.joinPage(f.port(), f.url(u"/"_s), "/").joinRef.isEmpty());
+        const ActorRef first = f.server->sessionSupervisor();
+        bool killed = false;
+        f.system.kill(first.id(), f.server.get(), [&](Result<void>) { killed = true; });
+        QVERIFY(QTest::qWaitFor([&] { return killed; }, 3000));
+        // Right away (the replacement may not be there yet): a new socket joins a view.
+        Client after(f.port());
+        QVERIFY(after.waitConnected());
+        const auto joined = after.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY2(!joined.joinRef.isEmpty(), "a new socket joins a view after the supervisor was killed");
+        QVERIFY(after.ws.state() == QAbstractSocket::ConnectedState);
+        const ActorRef second = f.server->sessionSupervisor();
+        QVERIFY(!second.isNull() && !(second == first));
+        // The killed supervisor's session ended with it; its client is told to reconnect.
+        QVERIFY(QTest::qWaitFor([&] { return before.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        QCOMPARE(before.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        QCOMPARE(httpGet(f.port(), "/health").status, 200);
+        // The replacement is supervised the same way: a second kill is survived too.
+        killed = false;
+        f.system.kill(second.id(), f.server.get(), [&](Result<void>) { killed = true; });
+        QVERIFY(QTest::qWaitFor([&] { return killed; }, 3000));
+        Client third(f.port());
+        QVERIFY(third.waitConnected());
+        QVERIFY(!third.joinPage(f.port(), f.url(u"/"_s), "/").joinRef.isEmpty());
+        QCOMPARE(httpGet(f.port(), "/health").status, 200);
+    }
+
+    void sessionStartedAsItsSupervisorDiesGoesToTheNext()
+    {
+        // A socket upgraded while the supervisor is being killed: its start command reaches the
+        // dead supervisor (dropped), and the session must start under the replacement instead.
+        Fixture f;
+        QVERIFY(f.ok);
+        const ActorRef first = f.server->sessionSupervisor();
+        // Hold the supervisor's thread so that the kill is queued before the session's start.
+        (void)first.call([](Actor &) { QThread::msleep(300); });
+        f.system.kill(first.id());
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        QVERIFY(!c.joinPage(f.port(), f.url(u"/"_s), "/").joinRef.isEmpty());
+        QVERIFY(!(f.server->sessionSupervisor() == first));
+        QCOMPARE(httpGet(f.port(), "/health").status, 200);
+    }
+
+    void sessionSupervisorRestartsExhausted()
+    {
+        // Killed again and again within the restart period, the session supervisor is given up
+        // on (OTP restart intensity): the service cannot take sessions and /health says so.
+        Fixture f;
+        QVERIFY(f.ok);
+        int kills = 0;
+        while (httpGet(f.port(), "/health").status == 200 && kills < 10) {
+            const ActorRef sup = f.server->sessionSupervisor();
+            QVERIFY(!sup.isNull());
+            bool killed = false;
+            f.system.kill(sup.id(), f.server.get(), [&](Result<void>) { killed = true; });
+            QVERIFY(QTest::qWaitFor([&] { return killed; }, 3000));
+            ++kills;
+            // Replaced, or given up on (null).
+            QVERIFY(QTest::qWaitFor([&] { return !(f.server->sessionSupervisor() == sup); }, 3000));
+        }
+        QVERIFY2(kills >= 2, "at least one restart before giving up");
+        QVERIFY(kills < 10);
+        const Page health = httpGet(f.port(), "/health");
+        QCOMPARE(health.status, 503);
+        QVERIFY2(health.body.contains("restart"), health.body.constData());
+        // Upgrades are refused before the 101, not accepted and then closed.
+        const Page upgrade = httpGet(f.port(), "/live/websocket?vsn=2.0.0",
+                                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+        QCOMPARE(upgrade.status, 503);
     }
 
     void idleSocketClosed()
