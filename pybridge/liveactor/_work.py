@@ -257,25 +257,21 @@ def classify(fn, declared):
     if policy == "pool":
         return "pool"
     if policy == "auto":
-        return "pool" if getattr(getattr(fn, "__func__", fn), "_la_slow", False) else "auto"
+        return "auto"
     return "inline"
 
 
-def run_inline_learning(fn, args):
-    """Runs fn on this thread; marks it slow (pool from now on) if it took longer than slow_s."""
+def run_inline_learning(fn, args, slow, key):
+    """Runs fn on this thread; adds key to the set slow (pool from now on) if it took longer than
+    slow_s."""
     global learned
     t0 = time.perf_counter()
     try:
         call(fn, args)
     finally:
-        if time.perf_counter() - t0 > slow_s:
-            target = getattr(fn, "__func__", fn)
-            if not getattr(target, "_la_slow", False):
-                try:
-                    target._la_slow = True
-                    learned += 1
-                except AttributeError:
-                    pass
+        if time.perf_counter() - t0 > slow_s and key not in slow:
+            slow.add(key)
+            learned += 1
 
 
 

@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import inspect
 import uuid
+from time import perf_counter as _perf_counter
 
 from liveactor import _work
 
@@ -91,6 +92,15 @@ def _register(fn, name):
     fn._la_event_names = tuple(names) + (name,)
 
 
+def _event_kind(cls, fn):
+    """"async", True (declared blocking), False (declared inline) or None (the runtime's policy)
+    for an @event handler of cls."""
+    if inspect.iscoroutinefunction(fn):
+        return "async"
+    declared = getattr(fn, "_la_blocking", None)
+    return cls.__dict__.get("blocking", getattr(cls, "blocking", None)) if declared is None else declared
+
+
 def _takes_value(fn):
     try:
         params = list(inspect.signature(fn).parameters.values())
@@ -150,8 +160,9 @@ class LiveView:
         for klass in reversed(cls.__mro__):
             for attr, fn in vars(klass).items():
                 for name in getattr(fn, "_la_event_names", ()):
-                    events[name] = (attr, _takes_value(fn))
+                    events[name] = (attr, _takes_value(fn), _event_kind(cls, fn))
         cls._la_events = events
+        cls._la_slow = set()   # handlers the "auto" policy moved to the pool
         ta = cls.__dict__.get("temporary_assigns")
         if ta is not None and not isinstance(ta, dict):
             raise TypeError("%s.temporary_assigns must be a dict of name -> value after render"
@@ -294,11 +305,13 @@ class LiveView:
         if declared is None:
             declared = type(self).blocking
         mode = _work.classify(fn, declared)
+        if mode == "auto" and label in self._la_slow:
+            mode = "pool"
         if mode == "inline":
             _work.call(fn, args)
             return None
         if mode == "auto":
-            _work.run_inline_learning(fn, args)
+            _work.run_inline_learning(fn, args, self._la_slow, label)
             return None
         job = _work.Job(fn, args, mode == "async", "%s.%s" % (type(self).__name__, label))
         if not can_wait:
@@ -331,8 +344,23 @@ class LiveView:
         entry = self._la_events.get(name)
         if entry is None:
             return self._la_run(self.handle_event, (name, value), "handle_event", can_wait)
-        attr, takes_value = entry
-        return self._la_run(getattr(self, attr), (value,) if takes_value else (), attr, can_wait)
+        attr, takes_value, kind = entry
+        args = (value,) if takes_value else ()
+        if kind is None:
+            # The hot path (a plain sync handler): what _la_run would decide, without the lookups.
+            policy = _work.policy
+            if policy == "inline" or (policy == "auto" and attr not in self._la_slow):
+                fn = getattr(self, attr)
+                if policy == "inline":
+                    _work.call(fn, args)
+                    return None
+                t0 = _perf_counter()
+                _work.call(fn, args)
+                if _perf_counter() - t0 > _work.slow_s:
+                    self._la_slow.add(attr)
+                    _work.learned += 1
+                return None
+        return self._la_run(getattr(self, attr), args, attr, can_wait)
 
     def _la_info(self, msg, can_wait=False):
         if isinstance(msg, _AsyncDone):
