@@ -145,6 +145,10 @@ const QList<Setting> &settings()
              o.syncHandlers = v;
              return {};
          }},
+        {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
+         u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
+         "scripts, styles (inline too), images, WebSocket; no framing."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> { o.server.contentSecurityPolicy = v.trimmed(); return {}; }},
         {u"title"_s, u"LIVEACTOR_TITLE"_s, u"text"_s, u"Page title for views that set none."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.defaultTitle = v; return {}; }},
         {u"reload"_s, u"LIVEACTOR_RELOAD"_s, u"bool"_s,

@@ -92,7 +92,10 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
            "<div id=\"" + id.toUtf8() + "\" data-phx-main data-phx-session=\"" + token + "\" data-phx-static=\"\">";
     out += *update->rendered;
     out += "</div>\n</body>\n</html>\n";
-    return {200, "text/html; charset=utf-8", out, {{"Cache-Control", "no-store"}}};
+    HttpHeaders headers{{"Cache-Control", "no-store"}, {"X-Frame-Options", "DENY"}};
+    if (!state.config.contentSecurityPolicy.isEmpty())
+        headers.append({"Content-Security-Policy", state.config.contentSecurityPolicy.toUtf8()});
+    return {200, "text/html; charset=utf-8", out, headers};
 }
 
 } // namespace LiveActor

@@ -33,6 +33,12 @@ struct ServerConfig
 
     /// Page title when the view sets none.
     QString defaultTitle = QStringLiteral("liveactor");
+    /// Content-Security-Policy of every page (empty: none). The default allows the page's own
+    /// scripts, styles (inline too: templates often carry a <style>), images and its WebSocket,
+    /// and no framing; pages are also sent `X-Frame-Options: DENY`.
+    QString contentSecurityPolicy = QStringLiteral(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
 
     // ---- limits
     int maxConnections = 10000;          ///< open WebSockets; more → HTTP 503 before the upgrade

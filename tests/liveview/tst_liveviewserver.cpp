@@ -34,6 +34,10 @@ private Q_SLOTS:
         Page p = httpGet(f.port(), "/items/5?q=x");
         QCOMPARE(p.status, 200);
         QVERIFY(p.body.contains("<title>Item 5</title>"));
+        // not framable, and a default CSP that allows only the page's own origin
+        QVERIFY2(p.head.contains("\r\nX-Frame-Options: DENY"), p.head.constData());
+        QVERIFY2(p.head.contains("\r\nContent-Security-Policy: default-src 'self'; script-src 'self';"), p.head.constData());
+        QVERIFY(p.head.contains("frame-ancestors 'none'"));
         QVERIFY(p.body.contains("<p id=\"id\">5</p><p id=\"q\">x</p>"));
         QVERIFY(!p.id.isEmpty() && !p.session.isEmpty() && !p.csrf.isEmpty());
         QCOMPARE(p.id.size(), 20); // phx- + 16
@@ -142,6 +146,18 @@ private Q_SLOTS:
         QJsonArray after = c.reply(c.click(jr, topic, u"inc"_s));
         QCOMPARE(response(after).value(u"reason"_s).toString(), u"unmatched topic"_s);
         QVERIFY(after.at(0).isNull());
+    }
+
+    void contentSecurityPolicyIsASetting()
+    {
+        Fixture custom([](ServerConfig &c) { c.contentSecurityPolicy = u"default-src 'none'"_s; });
+        QVERIFY(custom.ok);
+        QVERIFY(httpGet(custom.port(), "/").head.contains("\r\nContent-Security-Policy: default-src 'none'\r\n"));
+        Fixture none([](ServerConfig &c) { c.contentSecurityPolicy.clear(); });
+        QVERIFY(none.ok);
+        const Page p = httpGet(none.port(), "/");
+        QVERIFY(!p.head.contains("Content-Security-Policy"));
+        QVERIFY(p.head.contains("X-Frame-Options: DENY"));
     }
 
     void formEvents()
