@@ -1,5 +1,8 @@
 #include "monitor_app/core/instancesettings.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 
 using namespace Qt::StringLiterals;
@@ -24,6 +27,16 @@ QList<SavedInstance> InstanceSettings::load()
 void InstanceSettings::save(const QList<SavedInstance> &instances)
 {
     QSettings settings(u"liveactor"_s, u"liveactor-monitor"_s);
+    // The file holds operate tokens: readable by its owner only. Created 0600 before the first
+    // write (QSettings' atomic rewrite keeps an existing file's permissions), and set again after.
+    constexpr auto ownerOnly = QFile::ReadOwner | QFile::WriteOwner;
+    const QString file = settings.fileName();
+    if (!QFile::exists(file)) {
+        QDir().mkpath(QFileInfo(file).path());
+        QFile create(file);
+        if (create.open(QIODevice::WriteOnly))
+            create.setPermissions(ownerOnly);
+    }
     settings.beginWriteArray(u"instances"_s, int(instances.size()));
     for (int i = 0; i < instances.size(); ++i) {
         settings.setArrayIndex(i);
@@ -31,6 +44,8 @@ void InstanceSettings::save(const QList<SavedInstance> &instances)
         settings.setValue(u"token"_s, instances[i].token);
     }
     settings.endArray();
+    settings.sync();
+    QFile::setPermissions(file, ownerOnly);
 }
 
 void InstanceSettings::remember(const SavedInstance &instance)

@@ -33,7 +33,13 @@ private Q_SLOTS:
         all = InstanceSettings::load();
         QCOMPARE(all.size(), 1);
         QCOMPARE(all.at(0).url, QUrl(u"ws://10.0.0.2:4001/"_s));
-        QVERIFY(QFile::exists(m_config.filePath(u"liveactor/liveactor-monitor.conf"_s)));
+        const QString file = m_config.filePath(u"liveactor/liveactor-monitor.conf"_s);
+        QVERIFY(QFile::exists(file));
+        // it holds operate tokens: nobody but its owner may read it (it was 0644)
+        const auto others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther
+                          | QFile::WriteOther | QFile::ExeOther;
+        QCOMPARE(QFile::permissions(file) & others, QFileDevice::Permissions());
+        QVERIFY(QFile::permissions(file) & QFile::ReadOwner);
     }
 };
 
