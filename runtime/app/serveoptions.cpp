@@ -145,6 +145,9 @@ const QList<Setting> &settings()
              o.syncHandlers = v;
              return {};
          }},
+        {u"request-timeout"_s, u"LIVEACTOR_REQUEST_TIMEOUT"_s, u"ms"_s,
+         u"An HTTP request must be complete this long after its first byte, else 408. Default 5000."_s,
+         msSetting(&ServerConfig::requestTimeout)},
         {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,

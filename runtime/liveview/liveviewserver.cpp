@@ -211,6 +211,14 @@ void LiveViewServer::onNewConnection()
         idle->setObjectName(u"httpIdle"_s);
         connect(idle, &QTimer::timeout, socket, [socket] { socket->disconnectFromHost(); });
         idle->start(m_state->config.httpIdleTimeout);
+        auto *deadline = new QTimer(socket); // started by the first byte of a request
+        deadline->setSingleShot(true);
+        deadline->setObjectName(u"httpRequestDeadline"_s);
+        connect(deadline, &QTimer::timeout, socket, [socket] {
+            qCInfo(lcHttp).noquote() << socket->peerAddress().toString() << "request not complete in time";
+            socket->readAll();
+            HttpResponse::errorPage(408, u"The request was not complete in time."_s).write(socket, false);
+        });
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { handleHttp(socket); });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         connect(this, &QObject::destroyed, socket, &QObject::deleteLater);
@@ -235,8 +243,14 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
             HttpResponse::errorPage(status, e.message).write(socket, false);
             return;
         }
-        if (!*parsed)
-            return; // incomplete
+        auto *deadline = socket->findChild<QTimer *>(u"httpRequestDeadline"_s);
+        if (!*parsed) { // incomplete: the rest must come before the deadline
+            if (deadline && !deadline->isActive())
+                deadline->start(m_state->config.requestTimeout);
+            return;
+        }
+        if (deadline)
+            deadline->stop();
         const HttpRequest &request = **parsed;
         m_state->counters.httpRequests.fetch_add(1);
         if (request.isWebSocketUpgrade() && request.path == u"/live/websocket") {

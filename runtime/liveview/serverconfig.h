@@ -71,6 +71,10 @@ struct ServerConfig
     std::chrono::milliseconds suspendTimeout{12000};
     /// HTTP keep-alive connections idle for this long are closed.
     std::chrono::milliseconds httpIdleTimeout{15000};
+    /// A request must be complete (head and body) this long after its first byte, or the
+    /// connection gets 408 and is closed — a client trickling a byte at a time does not hold a
+    /// connection for minutes (the idle timeout restarts with every byte).
+    std::chrono::milliseconds requestTimeout{5000};
 };
 
 } // namespace LiveActor

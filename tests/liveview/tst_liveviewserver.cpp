@@ -148,6 +148,39 @@ private Q_SLOTS:
         QVERIFY(after.at(0).isNull());
     }
 
+    void tricklingRequestGets408()
+    {
+        // A byte every 200 ms keeps the idle timer (1 s here) from ever firing; the request
+        // deadline does not restart with each byte.
+        Fixture f([](ServerConfig &c) {
+            c.httpIdleTimeout = milliseconds(1000);
+            c.requestTimeout = milliseconds(800);
+        });
+        QVERIFY(f.ok);
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, f.port());
+        QVERIFY(s.waitForConnected(2000));
+        const QByteArray slow = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        QElapsedTimer t;
+        t.start();
+        QByteArray answer;
+        for (qsizetype i = 0; i < slow.size() && s.state() == QAbstractSocket::ConnectedState; ++i) {
+            s.write(slow.mid(i, 1));
+            s.flush();
+            QTest::qWait(200);
+            answer += s.readAll();
+        }
+        QVERIFY(QTest::qWaitFor([&] {
+            answer += s.readAll();
+            return s.state() == QAbstractSocket::UnconnectedState;
+        }, 3000));
+        answer += s.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer.constData());
+        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        // a complete request right away is not affected, nor the next one on a kept-alive socket
+        QCOMPARE(httpGet(f.port(), "/").status, 200);
+    }
+
     void contentSecurityPolicyIsASetting()
     {
         Fixture custom([](ServerConfig &c) { c.contentSecurityPolicy = u"default-src 'none'"_s; });
