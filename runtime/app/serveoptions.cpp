@@ -1,4 +1,5 @@
 #include "app/serveoptions.h"
+#include <QUrl>
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -100,6 +101,16 @@ const QList<Setting> &settings()
              o.server.allowedOrigins.clear();
              for (const QString &origin : v.split(u',', Qt::SkipEmptyParts))
                  o.server.allowedOrigins << origin.trimmed();
+             return {};
+         }},
+        {u"public-url"_s, u"LIVEACTOR_PUBLIC_URL"_s, u"url"_s,
+         u"The site's public address (https://app.example) behind a proxy: WebSocket Origins are "
+         "checked against it instead of the Host header."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> {
+             const QUrl url(v.trimmed());
+             if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
+                 return fail(ErrorCode::InvalidArgument, u"--public-url: an http(s) URL, not \"%1\""_s.arg(v));
+             o.server.publicOrigin = url.scheme() + u"://"_s + url.authority(QUrl::FullyEncoded).section(u'@', -1);
              return {};
          }},
         {u"executors"_s, u"LIVEACTOR_EXECUTORS"_s, u"n"_s,

@@ -272,7 +272,7 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
 std::optional<HandshakeRefusal> LiveViewServer::upgrade(QTcpSocket *socket, const HttpRequest &request)
 {
     const ServerConfig &c = m_state->config;
-    auto response = acceptWebSocket(request, {c.allowedOrigins, m_shuttingDown,
+    auto response = acceptWebSocket(request, {c.allowedOrigins, c.publicOrigin, m_shuttingDown,
                                               m_state->counters.openSockets.load(), c.maxConnections});
     if (!response)
         return response.error();

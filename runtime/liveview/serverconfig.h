@@ -18,9 +18,12 @@ struct ServerConfig
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 4000;
 
-    /// Allowed WebSocket Origin values ("http://example.com:4000"). Empty: only the origin the
-    /// request's Host header names (http://<Host>) — same-origin. "*" allows any (dev only).
+    /// WebSocket Origin values accepted besides the page's own ("http://example.com:4000"). "*"
+    /// allows any (dev only).
     QStringList allowedOrigins;
+    /// The site's public origin ("https://app.example"), e.g. behind a proxy: the page's own
+    /// origin is then this, not what the request's Host header names (http://<Host>).
+    QString publicOrigin;
     /// Check the page's CSRF token (sent as join param _csrf_token) against the signed session.
     bool checkCsrf = true;
 

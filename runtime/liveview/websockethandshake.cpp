@@ -23,9 +23,9 @@ std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &r
     const QByteArray origin = request.header("origin");
     if (!origin.isEmpty() && !policy.allowedOrigins.contains(u"*"_s)) {
         const QString o = QString::fromUtf8(origin);
-        const bool allowed = policy.allowedOrigins.isEmpty()
-            ? o == u"http://"_s + QString::fromUtf8(request.header("host"))
-            : policy.allowedOrigins.contains(o);
+        const QString own = policy.publicOrigin.isEmpty() ? u"http://"_s + QString::fromUtf8(request.header("host"))
+                                                          : policy.publicOrigin;
+        const bool allowed = o == own || policy.allowedOrigins.contains(o);
         if (!allowed)
             return refuse(403, "origin not allowed: " + origin);
     }

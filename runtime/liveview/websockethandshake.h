@@ -13,7 +13,10 @@ struct HttpRequest;
 /// What the server's state says about a new WebSocket.
 struct HandshakePolicy
 {
-    QStringList allowedOrigins;   ///< empty: same origin as Host; "*": any
+    QStringList allowedOrigins;   ///< besides the page's own origin; "*": any
+    /// The page's own origin when the site's public address is configured ("https://app.example");
+    /// empty: judged from the Host header ("http://" + Host), which a proxy may rewrite.
+    QString publicOrigin;
     bool shuttingDown = false;
     int openSockets = 0;
     int maxConnections = 0;
