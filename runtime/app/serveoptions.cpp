@@ -1,10 +1,10 @@
 #include "app/serveoptions.h"
-#include <QUrl>
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSettings>
+#include <QUrl>
 
 #include <functional>
 
