@@ -664,6 +664,27 @@ private Q_SLOTS:
         QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
     }
 
+    void shutdownWithAWaitingViewIsBounded()
+    {
+        // A view waiting on another thread (a stuck blocking call) does not hold the shutdown:
+        // the session's 2 s per-view timeout kills it and the socket still closes with 1001.
+        Fixture f([](ServerConfig &c) { c.suspendTimeout = milliseconds(60000); });
+        QVERIFY(f.ok);
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+        c.click(jr, topic, u"away"_s, {{u"ms"_s, u"20000"_s}});
+        c.ws.flush();
+        QTest::qWait(100);
+        QElapsedTimer t;
+        t.start();
+        f.server->shutdown(milliseconds(5000));
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QVERIFY2(t.elapsed() < 4500, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    }
+
     void gracefulShutdown()
     {
         Fixture f;
