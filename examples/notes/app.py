@@ -45,8 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 
 import liveactor  # noqa: E402
-from liveactor import LiveView, event  # noqa: E402
-from liveactor.view import blocking  # noqa: E402
+from liveactor import LiveView, blocking, event  # noqa: E402
 
 from notebook.models import MAX_TITLE, Note  # noqa: E402
 

@@ -24,13 +24,15 @@ for _p in _os.environ.get("LIVEACTOR_NATIVE_PATH", "").split(_os.pathsep):
     if _p and _p not in __path__:
         __path__.append(_p)
 
-from liveactor.view import LiveView, UnknownEvent, event
+from liveactor.view import AsyncResult, LiveView, UnknownEvent, blocking, event
 from liveactor.safe import Safe, mark_safe
 from liveactor._host import broadcast, HandlerTimeout
 
 __all__ = [
     "LiveView",
     "event",
+    "blocking",
+    "AsyncResult",
     "broadcast",
     "mark_safe",
     "Safe",
