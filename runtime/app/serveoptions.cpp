@@ -156,6 +156,10 @@ const QList<Setting> &settings()
              o.syncHandlers = v;
              return {};
          }},
+        {u"max-connections-per-ip"_s, u"LIVEACTOR_MAX_CONNECTIONS_PER_IP"_s, u"n"_s,
+         u"Open WebSockets from one address at most; more get HTTP 503 (0: no limit, the default; "
+         "behind a proxy every client has the proxy's address)."_s,
+         intSetting(0, 1000000, [](ServeOptions &o, int n) { o.server.maxConnectionsPerIp = n; })},
         {u"request-timeout"_s, u"LIVEACTOR_REQUEST_TIMEOUT"_s, u"ms"_s,
          u"An HTTP request must be complete this long after its first byte, else 408. Default 5000."_s,
          msSetting(&ServerConfig::requestTimeout)},

@@ -273,7 +273,9 @@ std::optional<HandshakeRefusal> LiveViewServer::upgrade(QTcpSocket *socket, cons
 {
     const ServerConfig &c = m_state->config;
     auto response = acceptWebSocket(request, {c.allowedOrigins, c.publicOrigin, m_shuttingDown,
-                                              m_state->counters.openSockets.load(), c.maxConnections});
+                                              m_state->counters.openSockets.load(), c.maxConnections,
+                                              m_state->peers.count(socket->peerAddress().toString()),
+                                              c.maxConnectionsPerIp});
     if (!response)
         return response.error();
     if (!m_unavailable.isEmpty()) // not a 101 followed by a close

@@ -45,6 +45,7 @@ struct ServerConfig
 
     // ---- limits
     int maxConnections = 10000;          ///< open WebSockets; more → HTTP 503 before the upgrade
+    int maxConnectionsPerIp = 0;         ///< open WebSockets from one address; more → 503 (0: no limit)
     qint64 maxFrameBytes = 1024 * 1024;  ///< larger WebSocket messages close the socket (1009)
     /// Unsent output a WebSocket may hold (a client that stopped reading); more closes it.
     qint64 maxOutboundBytes = 8 * 1024 * 1024;

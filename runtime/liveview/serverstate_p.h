@@ -14,7 +14,10 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <QHash>
+
 #include <memory>
+#include <mutex>
 
 namespace LiveActor {
 
@@ -22,7 +25,29 @@ class WebSocketConnection;
 
 inline constexpr auto kLiveViewVersion = "1.1.32";
 
-/// Immutable after LiveViewServer::listen() (counters and pubsub are thread-safe).
+/// Open WebSockets per peer address (ServerConfig::maxConnectionsPerIp). Thread-safe: counted up
+/// when a connection takes its descriptor (main thread), down when it closes it (its executor).
+class PeerCounts
+{
+public:
+    int count(const QString &address) const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_counts.value(address);
+    }
+    void add(const QString &address, int delta)
+    {
+        std::lock_guard lock(m_mutex);
+        if ((m_counts[address] += delta) <= 0)
+            m_counts.remove(address);
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    QHash<QString, int> m_counts;
+};
+
+/// Immutable after LiveViewServer::listen() (counters, pubsub and peers are thread-safe).
 struct ServerState
 {
     ServerConfig config;
@@ -30,6 +55,7 @@ struct ServerState
     std::unique_ptr<TokenSigner> signer;
     PubSub pubsub;
     ServerCounters counters;
+    PeerCounts peers;
     ActorSystem *system = nullptr;
 };
 

@@ -130,14 +130,26 @@ WebSocketConnection::WebSocketConnection(int fd, QString peer, std::shared_ptr<S
     : m_fd(fd), m_peer(std::move(peer)), m_state(std::move(state))
 {
     m_state->counters.openSockets.fetch_add(1);
+    m_state->peers.add(peerAddress(), 1);
 }
 
 WebSocketConnection::~WebSocketConnection()
 {
     if (m_fd >= 0) {
         ::close(m_fd);
-        m_state->counters.openSockets.fetch_sub(1);
+        releaseSlot();
     }
+}
+
+QString WebSocketConnection::peerAddress() const
+{
+    return m_peer.left(m_peer.lastIndexOf(u':'));
+}
+
+void WebSocketConnection::releaseSlot()
+{
+    m_state->counters.openSockets.fetch_sub(1);
+    m_state->peers.add(peerAddress(), -1);
 }
 
 void WebSocketConnection::attach(const ActorRef &session)
@@ -504,7 +516,7 @@ void WebSocketConnection::drop()
     m_fd = -1;
     // The connection slot goes with the descriptor, not with this object: the session keeps the
     // object for its TTL, and a closed socket must not lock new clients out (maxConnections).
-    m_state->counters.openSockets.fetch_sub(1);
+    releaseSlot();
     m_in = {};
     m_message = {};
     m_out = {};

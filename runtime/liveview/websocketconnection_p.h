@@ -64,6 +64,8 @@ public:
     bool isOpen() const { return m_fd >= 0 && !m_closeSent; }
     bool isDisconnected() const { return m_fd < 0; }
     const QString &peer() const { return m_peer; }
+    /// The peer's address without the port (what maxConnectionsPerIp counts).
+    QString peerAddress() const;
 
     void sendText(QByteArrayView utf8);
     /// Starts the close handshake (no-op if closing or closed).
@@ -88,6 +90,8 @@ private:
     bool retryAfterIoError();
     /// Closes the descriptor (no handshake) and tells the session.
     void drop();
+    /// Gives the connection slot back (openSockets, the per-address count): once, with the fd.
+    void releaseSlot();
 
     int m_fd;
     QString m_peer;

@@ -33,6 +33,8 @@ std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &r
         return refuse(503, "shutting down");
     if (policy.openSockets >= policy.maxConnections)
         return refuse(503, "too many connections");
+    if (policy.maxPerPeer > 0 && policy.peerSockets >= policy.maxPerPeer)
+        return refuse(503, "too many connections from this address");
     if (request.header("sec-websocket-version").trimmed() != "13")
         return refuse(426, "unsupported WebSocket version (only 13)");
     const QByteArray key = request.header("sec-websocket-key").trimmed();

@@ -20,6 +20,8 @@ struct HandshakePolicy
     bool shuttingDown = false;
     int openSockets = 0;
     int maxConnections = 0;
+    int peerSockets = 0;     ///< open WebSockets from this request's address
+    int maxPerPeer = 0;      ///< 0: no per-address limit
 };
 
 /// Why an upgrade is refused: the HTTP status and a one-line reason (sent as text/plain).

@@ -573,6 +573,24 @@ private Q_SLOTS:
         QCOMPARE(f.server->stats().connectionsRejected, 0u);
     }
 
+    void connectionsPerAddressAreCapped()
+    {
+        Fixture f([](ServerConfig &c) { c.maxConnectionsPerIp = 2; });
+        QVERIFY(f.ok);
+        auto first = std::make_unique<Client>(f.port());
+        Client second(f.port());
+        QVERIFY(first->waitConnected() && second.waitConnected());
+        Client third(f.port()); // the same address (127.0.0.1) a third time: refused before the 101
+        QVERIFY(QTest::qWaitFor([&] { return third.ws.state() == QAbstractSocket::UnconnectedState; }, 3000));
+        QCOMPARE(f.server->stats().connectionsRejected, 1u);
+        first.reset(); // one closes: its slot for this address is free again
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().openSockets == 1; }, 3000));
+        Client fourth(f.port());
+        QVERIFY(fourth.waitConnected());
+        const auto [p, topic, jr] = fourth.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+    }
+
     void killedSessionSupervisorIsReplaced()
     {
         // ctl kill (or the monitor) may kill the session supervisor: its sessions end, the
