@@ -11,16 +11,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @contextlib.contextmanager
-def serve(app, *args, env=None):
-    """Yields the port of `liveactor serve --port 0 … app`; stops it afterwards."""
+def serve(app, *args, env=None, cwd=None):
+    """Yields the port of `liveactor serve --port 0 … app` (run in cwd; env entries set to None
+    are removed from the environment); stops it afterwards."""
     binary = os.environ.get("LIVEACTOR_BIN")
     if not binary:
         pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
     state = os.path.join(os.environ.get("TMPDIR", "/tmp"), "liveactor-test-%d" % os.getpid())
+    environment = dict(os.environ, PYTHONPATH=HERE)
+    for key, value in (env or {}).items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--control-port", "0", "--state-dir", state,
                              *args, app],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=dict(os.environ, PYTHONPATH=HERE, **(env or {})))
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=environment)
     port = None
     lines = []
     for line in proc.stdout:

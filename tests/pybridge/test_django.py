@@ -5,13 +5,13 @@ same SQLite database with Django's own ORM, users and sessions."""
 import copy
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.parse
 
 import pytest
 
+from serving import serve
 from wsclient import LiveClient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -168,29 +168,11 @@ def state_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(state_dir):
-    binary = os.environ.get("LIVEACTOR_BIN")
-    if not binary:
-        pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
-    env = dict(os.environ, LIVEACTOR_STATE_DIR=state_dir, NOTES_EXPORT_STEP_S="0.05")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
     # the documented command, run from the project folder so notes.settings imports
-    proc = subprocess.Popen([binary, "serve", "--django", "notes.settings", "app.py",
-                             "--port", "0", "--control-port", "0"],
-                            cwd=NOTES_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    port = None
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        proc.kill()
-        pytest.fail("liveactor serve --django did not start:\n" + "".join(lines))
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    with serve("app.py", "--django", "notes.settings", cwd=NOTES_DIR,
+               env={"LIVEACTOR_STATE_DIR": state_dir, "NOTES_EXPORT_STEP_S": "0.05",
+                    "DJANGO_SETTINGS_MODULE": None}) as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
