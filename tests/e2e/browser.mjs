@@ -1,8 +1,11 @@
 // Shared by the browser end-to-end suites (tests/e2e, tests/pybridge/e2e): Debian's chromium
 // through playwright-core, and a page that is connected to its LiveView.
-// Env: LIVEACTOR_E2E_NODE_MODULES (npm ci'd playwright-core), CHROMIUM (default /usr/bin/chromium).
+// Env: LIVEACTOR_E2E_NODE_MODULES (npm ci'd playwright-core), CHROMIUM (default /usr/bin/chromium),
+//      LIVEACTOR_BIN for serveLiveactor().
+import {spawn} from "node:child_process";
 import {createRequire} from "node:module";
 import path from "node:path";
+import readline from "node:readline";
 
 const require = createRequire(path.join(process.env.LIVEACTOR_E2E_NODE_MODULES ?? ".", "noop.js"));
 const {chromium} = require("playwright-core");
@@ -27,4 +30,31 @@ export async function openLive(browser, base, pathname) {
   await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
   page.liveErrors = errors;
   return page;
+}
+
+/// Starts `liveactor serve ARGS` (LIVEACTOR_BIN) and resolves to {server, base} once it reports
+/// its address ("listening on http://…"); options go to child_process.spawn (cwd, env).
+export function serveLiveactor(args, options = {}, timeoutMs = 30000) {
+  const server = spawn(process.env.LIVEACTOR_BIN, ["serve", ...args],
+                       {...options, stdio: ["ignore", "pipe", "pipe"]});
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("liveactor serve did not report its address")), timeoutMs);
+    for (const stream of [server.stdout, server.stderr]) {
+      readline.createInterface({input: stream}).on("line", (l) => {
+        const m = l.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
+        if (m) { clearTimeout(t); resolve({server, base: m[1]}); }
+        if (process.env.LIVEACTOR_E2E_VERBOSE) console.error(l);
+      });
+    }
+    server.once("exit", (code) => reject(new Error(`liveactor serve exited with ${code}`)));
+  });
+}
+
+/// SIGTERM to a server still running, resolved when it has exited.
+export async function stopServer(server) {
+  if (!server || server.exitCode !== null)
+    return;
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
 }

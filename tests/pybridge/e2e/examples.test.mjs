@@ -4,42 +4,24 @@
 //      LIVEACTOR_E2E_NODE_MODULES (npm ci'd playwright-core), CHROMIUM (default /usr/bin/chromium).
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
-import {spawn} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 
-import {launchChromium, openLive as openLiveAt} from "../../e2e/browser.mjs";
+import {launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
 
 let server, browser, base;
 
 before(async () => {
   const state = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-e2e-"));
-  server = spawn(process.env.LIVEACTOR_BIN,
-                 ["serve", process.env.LIVEACTOR_EXAMPLES, "--port", "0", "--control-port", "0", "--state-dir", state],
-                 {stdio: ["ignore", "pipe", "pipe"]});
-  base = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("liveactor serve did not report its address")), 15000);
-    for (const stream of [server.stdout, server.stderr]) {
-      readline.createInterface({input: stream}).on("line", (l) => {
-        const m = l.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-        if (m) { clearTimeout(t); resolve(m[1]); }
-        if (process.env.LIVEACTOR_E2E_VERBOSE) console.error(l);
-      });
-    }
-    server.once("exit", (code) => reject(new Error(`liveactor serve exited with ${code}`)));
-  });
+  ({server, base} = await serveLiveactor(
+      [process.env.LIVEACTOR_EXAMPLES, "--port", "0", "--control-port", "0", "--state-dir", state]));
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await stopServer(server);
 });
 
 const openLive = (pathname) => openLiveAt(browser, base, pathname);

@@ -6,13 +6,12 @@
 //      PYTHON (default /usr/bin/python3, for Django's own login in the last test).
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
-import {spawn, execFileSync} from "node:child_process";
+import {execFileSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 
-import {launchChromium, openLive as openLiveAt} from "../../e2e/browser.mjs";
+import {launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
 
 const notesDir = process.env.LIVEACTOR_NOTES_DIR;
 let server, browser, base, state;
@@ -21,30 +20,14 @@ before(async () => {
   state = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-notes-e2e-"));
   const env = {...process.env, LIVEACTOR_STATE_DIR: state};
   delete env.DJANGO_SETTINGS_MODULE;
-  server = spawn(process.env.LIVEACTOR_BIN,
-                 ["serve", "--django", "notes.settings", "app.py", "--port", "0", "--control-port", "0"],
-                 {cwd: notesDir, env, stdio: ["ignore", "pipe", "pipe"]});
-  base = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("liveactor serve did not report its address")), 30000);
-    for (const stream of [server.stdout, server.stderr]) {
-      readline.createInterface({input: stream}).on("line", (l) => {
-        const m = l.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-        if (m) { clearTimeout(t); resolve(m[1]); }
-        if (process.env.LIVEACTOR_E2E_VERBOSE) console.error(l);
-      });
-    }
-    server.once("exit", (code) => reject(new Error(`liveactor serve exited with ${code}`)));
-  });
+  ({server, base} = await serveLiveactor(
+      ["--django", "notes.settings", "app.py", "--port", "0", "--control-port", "0"], {cwd: notesDir, env}));
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await stopServer(server);
   if (state) fs.rmSync(state, {recursive: true, force: true});
 });
 
