@@ -78,10 +78,9 @@ void ViewActorBase::resumed(quint64 token)
         return; // a step that timed out: its work came back too late
     if (m_timeoutTimer)
         Actor::cancelTimer(std::exchange(m_timeoutTimer, 0));
-    resumeMailbox();
     auto update = m_runner->resume();
     if (update && update->isPending())
-        return; // suspended again (a further callback of the same step)
+        return; // suspended again (a further callback of the same step): the mailbox stays so
     if (auto r = finishStep(std::move(update)); !r)
         stop(ExitReason::error(r.error().toString()));
 }
