@@ -150,7 +150,9 @@ void MainWindow::buildUi()
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, new FillBarDelegate(m_tree));
+    auto *gauge = new FillBarDelegate(m_tree);
+    m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, gauge);
+    m_tree->setItemDelegateForColumn(ActorTreeModel::BudgetColumn, gauge);
     m_tree->header()->setStretchLastSection(true);
     m_tree->setColumnWidth(ActorTreeModel::IdColumn, 250);
     m_tree->setColumnWidth(ActorTreeModel::KindColumn, 90);
@@ -159,6 +161,7 @@ void MainWindow::buildUi()
     m_tree->setColumnWidth(ActorTreeModel::MailboxColumn, 110);
     for (int c = ActorTreeModel::HighWaterColumn; c <= ActorTreeModel::AgeColumn; ++c)
         m_tree->setColumnWidth(c, 75);
+    m_tree->setColumnWidth(ActorTreeModel::BudgetColumn, 110);
     connect(m_tree, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
         refreshDetail();

@@ -223,6 +223,17 @@ void Registry::setDetail(const QUuid &id, const QString &key, const QVariant &va
     notify(RegistryEvent::Type::Changed, info, lock);
 }
 
+void Registry::setSupervision(const QUuid &id, const SupervisionInfo &supervision)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->info.supervision == supervision)
+        return;
+    it->info.supervision = supervision;
+    const ActorInfo info = infoOf(*it);
+    notify(RegistryEvent::Type::Changed, info, lock);
+}
+
 void Registry::removeKept(const QUuid &id, const QUuid &parent)
 {
     std::unique_lock lock(m_mutex);

@@ -2,6 +2,7 @@
 
 #include "core/exitreason.h"
 #include "core/mailboxstats.h"
+#include "core/restartintensity.h"
 
 #include <QHash>
 #include <QList>
@@ -49,6 +50,8 @@ struct ActorInfo
     bool hasExited = false;   ///< lastExit is meaningful
     QVariantMap detail;       ///< free-form, set by Actor::setDetail / SpawnOptions::detail
     qint64 startedAtMs = 0;   ///< wall clock (ms since epoch) of this incarnation's spawn
+    /// Supervisors and sessions: their restart budget (Actor::setSupervision).
+    std::optional<SupervisionInfo> supervision;
 };
 
 /// A change: Added (new id), Changed (state, incarnation, restart, detail), Removed (gone for
@@ -123,6 +126,8 @@ public:
     void removeKept(const QUuid &id, const QUuid &parent);
     std::vector<std::shared_ptr<ActorCell>> cells() const;
     void setDetail(const QUuid &id, const QString &key, const QVariant &value);
+    /// Notifies only when the value differs from the one stored.
+    void setSupervision(const QUuid &id, const SupervisionInfo &info);
     /// The current incarnation's cell, or null.
     std::shared_ptr<ActorCell> cell(const QUuid &id) const;
     quint32 currentIncarnation(const QUuid &id) const;
