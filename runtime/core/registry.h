@@ -77,11 +77,22 @@ struct RegistryChanges
     QList<std::pair<QUuid, MailboxStats>> mailboxes; ///< every actor's mailbox counters, read now
 };
 
+/// What no live actor counts any more, for one kind: messages of finished incarnations and the
+/// restarts of removed actors. Added to the live actors' values they give monotonic totals
+/// (Prometheus counters) however actors come and go.
+struct RetiredCounts
+{
+    quint64 processed = 0;
+    quint64 rejected = 0;
+    quint64 restarts = 0;
+};
+
 /// All live actors at one moment, with the version of the last change it includes.
 struct RegistrySnapshot
 {
     quint64 version = 0;
     QList<ActorInfo> actors; ///< in spawn order (parents before children)
+    QHash<QString, RetiredCounts> retired; ///< by kind
 };
 
 /// Every live actor of an ActorSystem: id, kind, parent, executor, state, mailbox counters,
@@ -143,10 +154,16 @@ private:
         quint64 order = 0;
     };
     void notify(RegistryEvent::Type type, const ActorInfo &info, std::unique_lock<std::mutex> &lock);
+    /// info's incarnation is done (its cell is replaced or the entry erased, removed = the
+    /// latter): its counts move to m_retired. Under m_mutex.
+    void retire(const ActorInfo &info, bool removed);
+    /// Erases it (its info is final) and notifies Removed. Under lock.
+    void erase(QHash<QUuid, Entry>::iterator it, std::unique_lock<std::mutex> &lock);
     ActorInfo infoOf(const Entry &entry) const;
 
     mutable std::mutex m_mutex;
     QHash<QUuid, Entry> m_entries;
+    QHash<QString, RetiredCounts> m_retired;
     quint64 m_version = 0;
     /// (version, id) of recent changes, oldest first; m_journalFloor: the newest version that has
     /// been dropped from it (changesSince() older than that is incomplete).
