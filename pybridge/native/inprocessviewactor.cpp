@@ -34,7 +34,13 @@ Result<void> InProcessViewActor::started()
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
                                             m_shared->url);
     return step(m_runner->mount(m_shared->session),
-                [this](Result<ViewUpdate> update) { return update ? Result<void>() : crashed(update.error()); });
+                [this](Result<ViewUpdate> update) {
+                    if (!update)
+                        return crashed(update.error());
+                    std::lock_guard lock(m_shared->mutex); // mount's redirect or title: Python asks for them
+                    m_shared->mountEffects = update->effects.toJson();
+                    return Result<void>();
+                });
 }
 
 Result<void> InProcessViewActor::crashed(const Error &error)

@@ -24,6 +24,7 @@ struct NativeViewShared
     ActorRef ref;            ///< current incarnation
     QString key;             ///< "v1", "v2", … (per runtime)
     QString lastCrash;       ///< the last abnormal exit's message (with the Python traceback)
+    QJsonObject mountEffects; ///< what the last mount asked for (redirect, title, events)
     int restarts = 0;
     bool gaveUp = false;     ///< restart limit reached: the view stays down
     int restartLimit = 5;
