@@ -61,6 +61,9 @@ async def test_an_element_without_the_binding_shows_its_html(live):
         await view.element("#inert").click()
     assert "has no phx-click attribute" in str(info.value)
     assert '<span id="inert">no binding</span>' in str(info.value)
+    with pytest.raises(AssertionError, match="is disabled: a browser sends nothing for it"):
+        await view.element("#off").click()
+    assert view.find("#got")[0].text is None
 
 
 async def test_selectors_must_match_exactly_one_element(live):

@@ -18,6 +18,7 @@ class Clicks(LiveView):
   <button id="js" phx-click='[["push",{"event":"got","value":{"from":"js"}}]]'>js</button>
   <button id="jsonly" phx-click='[["toggle",{"to":"#x"}]]'>no push</button>
   <span id="inert">no binding</span>
+  <button id="off" phx-click="got" disabled>disabled</button>
   <input id="key" phx-keyup="got" value="typed"/>
   <ul>{% for i in items %}<li class="item">item {{ i }}</li>{% endfor %}</ul>
   <pre id="got">{{ received }}</pre>

@@ -308,6 +308,9 @@ class Element:
         if binding is None:
             raise AssertionError("%s has no phx-%s attribute: %s" % (_describe(self.selector, self.text), kind,
                                                                      outer_html(el)))
+        if el.get("disabled") is not None:
+            raise AssertionError("%s is disabled: a browser sends nothing for it: %s"
+                                 % (_describe(self.selector, self.text), outer_html(el)))
         event, js_value = click_event(binding)
         if not event:
             raise AssertionError("phx-%s of %s pushes no event: %s" % (kind, _describe(self.selector, self.text),
