@@ -39,15 +39,12 @@ def runtime():
     from liveactor.runtime import Runtime
     import views
     from counter.app import Counter
-    from todo.app import TodoList
-    from chat.app import Chat
-    from clock.app import Clock
     from dashboard.app import Dashboard
 
     routes = {
-        "/counter": Counter, "/todo": TodoList, "/chat": Chat, "/clock": Clock, "/dashboard": Dashboard,
-        "/echo/:id": views.Echo, "/crashy": views.Crashy, "/types": views.Types, "/ticker": views.Ticker,
-        "/room/:name": views.Room, "/bad": views.BadAssign, "/pusher": views.Pusher,
+        "/counter": Counter, "/dashboard": Dashboard,
+        "/crashy": views.Crashy, "/ticker": views.Ticker,
+        "/room/:name": views.Room, "/bad": views.BadAssign,
         "/spinner": views.Spinner, "/file": views.FromFile,
     }
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,

@@ -113,7 +113,7 @@ class Room(LiveView):
 
 
 class Pusher(LiveView):
-    template = "<p>{{ n }}</p>"
+    template = '<p>{{ n }}</p><button id="go" phx-click="go">go</button>'
 
     def mount(self, params, session):
         self.n = 0
