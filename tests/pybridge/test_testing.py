@@ -295,5 +295,19 @@ def test_a_project_outside_the_tree_runs_with_plain_pytest(tmp_path):
                           "-q", str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     out = run.stdout + run.stderr
     assert "1 failed, 1 passed" in out, out
-    assert "no element matching '#greeting' with text 'Goodbye' in the page:" in out, out
+    assert "assert <no element matching '#greeting' with text 'Goodbye' in the page: " in out, out
     assert '<p id="greeting">Hello world</p>' in out, out
+
+
+def test_live_client_without_pytest_fixtures():
+    from liveactor.testing import LiveClient
+
+    async def main():
+        async with LiveClient.for_app("testing_app.py", root=HERE) as live:
+            view = await live("/clicks")
+            await view.element("#valued").click()
+            return got(view), live.runtime
+
+    seen, runtime = asyncio.run(main())
+    assert seen == {"item-id": "7", "kind": "x", "value": "v"}
+    assert runtime._rt.is_shut_down

@@ -267,7 +267,8 @@ class Found:
         if self.elements:
             return "<%d element(s) matching %s: %s>" % (len(self.elements), self._what,
                                                         " ".join(outer_html(e) for e in self.elements))
-        return "<no element matching %s in the page:\n%s\n>" % (self._what, _page(self._page))
+        # one line: pytest shows a repr's line breaks as \n
+        return "<no element matching %s in the page: %s>" % (self._what, re.sub(r"\s*\n\s*", " ", _page(self._page)))
 
 
 class Element:
@@ -378,7 +379,7 @@ class Form:
 def assert_has_element(view, selector, text=None):
     found = view.has_element(selector, text)
     if not found:
-        raise AssertionError(repr(found))
+        raise AssertionError("no element matching %s in the page:\n%s" % (_describe(selector, text), _page(view.html())))
     return found.elements
 
 
