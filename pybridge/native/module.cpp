@@ -222,14 +222,14 @@ PYBIND11_MODULE(_native, m)
                  ActorSystem &system = rt->system();
                  py::gil_scoped_release release;
                  system.ping(id, std::chrono::milliseconds(timeoutMs), nullptr,
-                                   [cb](Result<std::chrono::microseconds> r) {
-                                       if (r)
-                                           settle(cb, true, [us = r->count()] { return py::int_(us); });
-                                       else
-                                           settle(cb, false, [e = r.error().toString()] {
-                                               return py::make_tuple("ping", e.toStdString());
-                                           });
-                                   });
+                             [cb](Result<std::chrono::microseconds> r) {
+                                 if (r)
+                                     settle(cb, true, [us = r->count()] { return py::int_(us); });
+                                 else
+                                     settle(cb, false, [e = r.error().toString()] {
+                                         return py::make_tuple("ping", e.toStdString());
+                                     });
+                             });
              })
         .def("shutdown", [](PySession &s, int timeoutMs, py::object done) {
                  PyObjectRef cb = PyObjectRef::borrow(done.ptr());
@@ -239,12 +239,12 @@ PYBIND11_MODULE(_native, m)
                  ActorSystem &system = rt->system();
                  py::gil_scoped_release release;
                  system.shutdownActor(id, std::chrono::milliseconds(timeoutMs), nullptr,
-                                            [cb](Result<void> r) {
-                                                settle(cb, bool(r), [r] {
-                                                    return r ? py::object(py::none())
-                                                             : py::object(py::make_tuple("shutdown", r.error().toString().toStdString()));
-                                                });
-                                            });
+                                      [cb](Result<void> r) {
+                                          settle(cb, bool(r), [r] {
+                                              return r ? py::object(py::none())
+                                                       : py::object(py::make_tuple("shutdown", r.error().toString().toStdString()));
+                                          });
+                                      });
              });
 
     py::class_<PyView>(m, "View")
