@@ -72,7 +72,7 @@ class LiveClient:
     def __init__(self, routes, template_dirs=(), **runtime_options):
         self._routes = routes
         self._template_dirs = template_dirs
-        self._options = dict(executors=2, **runtime_options)
+        self._options = dict({"executors": 2}, **runtime_options)
         self.runtime = None
         self.views = []
 
