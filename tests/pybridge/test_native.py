@@ -9,6 +9,15 @@ import pytest
 from liveactor.runtime import RuntimeCallError, ViewCrashed
 
 
+async def eventually(condition, limit=10.0):
+    """Waits until condition() holds (the runtime reports exits asynchronously); fails after
+    `limit` seconds, which only a hang reaches."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the condition never held"
+        await asyncio.sleep(0.005)
+
+
 async def test_lifecycle_counter(runtime):
     session = await runtime.create_session()
     view = await session.mount("/counter")
@@ -51,8 +60,8 @@ async def test_restart_limit(runtime):
             await view.event("boom")
         if i < 3:
             await view.wait_restarted(i + 1)
-    await asyncio.sleep(0.05)
-    assert view.gave_up and not view.alive
+    await eventually(lambda: view.gave_up)
+    assert not view.alive
 
 
 async def test_killed_view_restarts(runtime):
@@ -164,11 +173,11 @@ async def test_ping_and_shutdown(runtime):
     session = await runtime.create_session()
     view = await session.mount("/counter")
     rtt = await session.ping()
-    assert 0 <= rtt < 1_000_000
+    assert isinstance(rtt, int) and rtt >= 0
     await session.shutdown()
     assert not session.alive
-    await asyncio.sleep(0.05)
-    assert not view.alive and view.restarts == 0
+    await eventually(lambda: not view.alive)
+    assert view.restarts == 0
     with pytest.raises(RuntimeCallError) as info:
         await view.event("inc", timeout=1.0)
     assert info.value.code == "closed"
