@@ -222,9 +222,16 @@ async def test_each_test_has_a_fresh_runtime(live, round):
     assert live.runtime.subscribers("room") == 1   # the other round's view is gone
 
 
-@pytest.fixture
-def liveactor_app():
-    return "testing_app.py"
+class TestAppSpecs:
+    """liveactor_app takes what `liveactor serve` takes; a fixture in a class overrides it there."""
+
+    @pytest.fixture
+    def liveactor_app(self):
+        return "testing_app:routes"
+
+    async def test_a_module_spec(self, live):
+        view = await live("/gate", session={"user": "bo"})
+        assert view.html() == "<p>members only, bo</p>"
 
 
 def test_runtimes_run_one_after_another_in_a_process():
@@ -297,6 +304,12 @@ def test_a_project_outside_the_tree_runs_with_plain_pytest(tmp_path):
     assert "1 failed, 1 passed" in out, out
     assert "assert <no element matching '#greeting' with text 'Goodbye' in the page: " in out, out
     assert '<p id="greeting">Hello world</p>' in out, out
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\nliveactor_app = missing.py\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "liveactor.testing.plugin", "-q", "test_app.py::test_shout"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert "liveactor_app = missing.py (rootdir %s) could not be loaded: AppError: app file not found" % tmp_path \
+        in run.stdout, run.stdout
 
 
 def test_live_client_without_pytest_fixtures():

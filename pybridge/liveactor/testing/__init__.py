@@ -16,7 +16,10 @@ page is the DOM the client would hold after patching.
 """
 
 import asyncio
+import os
 import re
+import sys
+from urllib.parse import urljoin
 
 from liveactor.testing._dom import Dom, click_event, click_value, encode_form, outer_html, select
 
@@ -51,8 +54,6 @@ def load_app(spec, root=None):
     ``package.module[:attr]``, relative to root), or of a routes dict."""
     if isinstance(spec, dict):
         return dict(spec), []
-    import os
-    import sys
     from liveactor import _loader
     target = spec.rsplit(":", 1)[0] if ":" in spec else spec
     if root is not None:
@@ -245,7 +246,6 @@ class ViewClient:
 
 
 def _resolve(current, to):
-    from urllib.parse import urljoin
     return urljoin("http://localhost" + current, to)[len("http://localhost"):]
 
 
