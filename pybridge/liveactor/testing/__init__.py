@@ -7,7 +7,8 @@ elements, fill and submit its forms, and check the page with CSS selectors.
         assert view.has_element("li.todo", text="Ship it")
 
 With pytest the ``live`` fixture comes from the plugin ``liveactor.testing.plugin`` (see
-docs/testing.md); outside pytest, ``async with LiveClient(app) as live: ...`` does the same.
+docs/testing.md); outside pytest, ``async with LiveClient.for_app("app.py") as live: ...`` does
+the same.
 
 The views run on the real runtime (``liveactor._native``): the same actors, renders and diffs as
 under ``liveactor serve``, without a socket. Events are sent as the phoenix_live_view 1.1 client
@@ -124,7 +125,7 @@ class ViewClient:
 
     def __init__(self, tab, view, path, mount_effects):
         self.tab = tab          # liveactor.runtime.Session: the browser tab
-        self.view = view        # liveactor.runtime.View: restarts, kill(), the last Reply
+        self.view = view        # liveactor.runtime.View: restarts, last_crash, kill()
         self.path = path        # the URL now (push_patch changes it)
         self.title = mount_effects.get("title")
         self.push_events = []   # [(name, payload)] not yet asserted
