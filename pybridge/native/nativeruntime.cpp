@@ -19,6 +19,9 @@ namespace LiveActor {
 
 NativeRuntime::NativeRuntime(const Options &options) : m_options(options)
 {
+    if (PythonInterpreter::instance())
+        throw std::runtime_error("another liveactor Runtime is running in this process: close it first "
+                                 "(one runs at a time)");
     PythonConfig config;
     config.handlerBudget = std::chrono::milliseconds(options.handlerBudgetMs);
     config.handlerTimeout = std::chrono::milliseconds(options.handlerTimeoutMs);

@@ -233,6 +233,15 @@ class TestAppSpecs:
         assert view.html() == "<p>members only, bo</p>"
 
 
+async def test_a_second_runtime_at_the_same_time_is_refused(live):
+    from liveactor.runtime import Runtime
+    import testing_app
+    await live("/clicks")
+    with pytest.raises(RuntimeError, match="another liveactor Runtime is running in this process: close it first"):
+        Runtime(routes=testing_app.routes)
+    assert (await live("/clicks")).has_element("#plain")
+
+
 def test_runtimes_run_one_after_another_in_a_process():
     from liveactor.runtime import Runtime, RuntimeCallError
     import testing_app
