@@ -61,3 +61,5 @@ async def test_a_filter_in_the_url(live):
     await view.element("#todo-2 input[type=checkbox]").click()
     assert titles(view) == ["Try liveactor"]
     assert view.has_element(".filters button.active", text="open")
+    await view.patch("/todo?filter=done")        # back/forward in the browser: a live patch
+    assert titles(view) == ["Write a view"]

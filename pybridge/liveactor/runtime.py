@@ -235,6 +235,15 @@ class View:
         self.html = reply.html
         return reply
 
+    async def live_patch(self, path, timeout=5.0):
+        """The client's live_patch to path (a data-phx-link="patch" link): handle_params runs
+        for it; for a URL another route serves the Reply has a "navigate" effect instead."""
+        fut, done = _future()
+        self._native.live_patch(path, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
     def send_info(self, msg):
         """Delivers msg to the view's handle_info (a push follows if the page changed). Returns
         "ok", or "full"/"closed" when the view's mailbox did not take it."""

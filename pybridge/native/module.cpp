@@ -15,6 +15,7 @@
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QUrl>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -279,6 +280,11 @@ PYBIND11_MODULE(_native, m)
                      throw py::value_error(value.error().message.toStdString());
                  askView(v, NativeEvent{name, *value}, timeoutMs, std::move(done));
              }, "Sends an event payload as the browser sends it (form values URL-encoded).")
+        .def("live_patch", [](PyView &v, const std::string &path, int timeoutMs, py::object done) {
+                 if (!QUrl(u"http://localhost"_s + qs(path)).isValid() || !path.starts_with('/'))
+                     throw py::value_error("live_patch: expected a path like /items?page=2, got " + path);
+                 askView(v, NativeLivePatch{qs(path)}, timeoutMs, std::move(done));
+             }, "The client's live_patch to path (handle_params, or a navigate effect for another view's URL).")
         .def("send_info", [](PyView &v, py::object msg) {
                  // handle_info(msg), as from another process; a push follows if it changed anything.
                  const QVariant payload = QVariant::fromValue(PyObjectRef::borrow(msg.ptr()));

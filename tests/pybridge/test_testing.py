@@ -173,6 +173,24 @@ async def test_push_patch_runs_handle_params_and_moves_the_url(live):
     assert len(view.has_element("li.item")) == 1 and view.has_element("li", text="item 2")
 
 
+async def test_live_patches_and_live_links(live):
+    view = await live("/clicks")
+    await view.element("#patch-link").click()             # data-phx-link="patch"
+    assert view.path == "/clicks?only=3" and [e.text for e in view.find("li.item")] == ["item 3"]
+    await view.patch("?only=2")                            # Phoenix's render_patch
+    assert view.path == "/clicks?only=2" and [e.text for e in view.find("li.item")] == ["item 2"]
+    with pytest.raises(AssertionError, match="did not redirect"):
+        assert_redirect(view)
+    await view.patch("/forms")                             # another view's URL: live navigation
+    assert_redirect(view, "/forms")
+    assert view.redirect_kind == "navigate" and view.path == "/clicks?only=2"
+    with pytest.raises(ValueError, match="expected a path like"):
+        await view.view.live_patch("no-slash")
+    other = await live("/clicks")
+    await other.element("#nav-link").click()               # data-phx-link="redirect"
+    assert_redirect(other, "/forms")
+
+
 async def test_mount_redirect_and_session(live):
     with pytest.raises(Redirected) as info:
         await live("/gate")

@@ -24,6 +24,8 @@ class Clicks(LiveView):
   <pre id="got">{{ received }}</pre>
   <div id="kept" phx-update="ignore" data-n="{{ n }}"><i>{{ n }}</i></div>
   <p id="n">{{ n }}</p>
+  <a id="patch-link" href="/clicks?only=3" data-phx-link="patch" data-phx-link-state="push">3 only</a>
+  <a id="nav-link" href="/forms" data-phx-link="redirect" data-phx-link-state="push">forms</a>
 </div>"""
 
     def mount(self, params, session):

@@ -179,6 +179,17 @@ class ViewClient:
     async def click(self, selector, text=None, value=None):
         return await self.element(selector, text).click(value)
 
+    async def patch(self, path, timeout=5.0):
+        """The browser's live patch to path (Phoenix's render_patch): handle_params runs for it;
+        a path another view serves is a live redirect (see assert_redirect). Returns the HTML."""
+        self._drain()
+        target = _resolve(self.path, path)   # the client sends the whole URL
+        reply = await self.view.live_patch(target, timeout=timeout)
+        if "navigate" not in (reply.effects or {}):
+            self.path = target
+        self._apply(reply)
+        return self._dom.html()
+
     async def hook_event(self, event, value=None, timeout=5.0):
         """pushEvent from a JS hook (Phoenix's render_hook); returns the page's HTML after it."""
         return await self._send({"type": "hook", "event": event, "value": value or {}}, timeout)
@@ -307,6 +318,8 @@ class Element:
     async def _binding(self, kind, extra, timeout):
         el = self.client._one(self.selector, self.text)
         binding = el.get("phx-" + kind)
+        if binding is None and kind == "click" and el.tag == "a" and el.get("data-phx-link"):
+            return await self._follow(el)
         if binding is None:
             raise AssertionError("%s has no phx-%s attribute: %s" % (_describe(self.selector, self.text), kind,
                                                                      outer_html(el)))
@@ -320,6 +333,15 @@ class Element:
         value = dict(js_value, **click_value(el, extra))
         return await self.client._send({"type": kind, "event": event,
                                         "value": value}, timeout)
+
+    async def _follow(self, link):
+        """A live link: "patch" patches this view; "redirect" navigates to another live view
+        (the view is left as it is; assert_redirect sees where)."""
+        href = link.get("href", "")
+        if link.get("data-phx-link") == "patch":
+            return await self.client.patch(href)
+        self.client._took({"navigate": {"to": href, "kind": link.get("data-phx-link-state", "push")}})
+        return self.client.html()
 
     def __repr__(self):
         return "<Element %s>" % _describe(self.selector, self.text)
