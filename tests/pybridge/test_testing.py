@@ -319,20 +319,24 @@ async def test_fails_with_the_page(live):
 
 
 def test_a_project_outside_the_tree_runs_with_plain_pytest(tmp_path):
+    # set up as docs/testing.md says for a checkout: pytest.ini and conftest.py, no environment
     (tmp_path / "app.py").write_text(PROJECT_APP)
     (tmp_path / "test_app.py").write_text(PROJECT_TEST)
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-    env = dict(os.environ, PYTHONPATH=PYBRIDGE)   # stands in for an installed liveactor
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["liveactor.testing.plugin"]\n')
+    ini = "[pytest]\naddopts = -p no:cacheprovider\npythonpath = %s\n" % PYBRIDGE
+    (tmp_path / "pytest.ini").write_text(ini)
+    # (LIVEACTOR_NATIVE_PATH stays if CTest set it: its build need not be the checkout's build/)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     # no pytest-asyncio: the plugin runs the async tests itself
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "liveactor.testing.plugin", "-p", "no:asyncio",
-                          "-q", str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:asyncio", "-q"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     out = run.stdout + run.stderr
     assert "1 failed, 1 passed" in out, out
     assert "assert <no element matching '#greeting' with text 'Goodbye' in the page: " in out, out
     assert '<p id="greeting">Hello world</p>' in out, out
 
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\nliveactor_app = missing.py\n")
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "liveactor.testing.plugin", "-q", "test_app.py::test_shout"],
+    (tmp_path / "pytest.ini").write_text(ini + "liveactor_app = missing.py\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "test_app.py::test_shout"],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert "liveactor_app = missing.py (rootdir %s) could not be loaded: AppError: app file not found" % tmp_path \
         in run.stdout, run.stdout
