@@ -119,6 +119,8 @@ async def test_form_submit_with_data_and_submitter(live):
     assert kind == "save"
     assert form == {"user": {"name": "ann", "id": "5"}, "note": "two", "color": "r", "size": "M",
                     "agree": "yes", "news": "on", "plan": "b", "tags": ["t3"], "action": "publish"}
+    await view.form("#f", {"pets": ["cat", "dog"]}).change()
+    assert got(view)[1]["pets"] == "dog"        # a repeated name without [] keeps the last, as in Phoenix
     await view.form("#f").submit({"user": {"name": "cy"}})
     assert view.element("input[name='user[name]']").render() == '<input type="text" name="user[name]" value="cy">'
 

@@ -87,6 +87,7 @@ class Forms(LiveView):
   <input type="radio" name="plan" value="a"/><input type="radio" name="plan" value="b" checked/>
   <input type="text" name="off" value="x" disabled/>
   <select name="tags[]" multiple><option value="t1" selected>1</option><option value="t2" selected>2</option><option value="t3">3</option></select>
+  <select name="pets" multiple><option value="cat">cat</option><option value="dog">dog</option></select>
   <button name="action" value="draft">Save draft</button>
   <button name="action" value="publish" id="publish">Publish</button>
 </form>

@@ -224,8 +224,10 @@ def encode_form(form, data=None, submitter=None):
     """The URL-encoded body the client sends: the form's current fields with data (a dict,
     nested for "a[b]" names) set over them. ValueError names a field the form does not have."""
     pairs = form_pairs(form, submitter)
-    given = flatten(data or {})
     known = form_fields(form)
+    # a list for a field named without "[]" (a plain multiple select) keeps the field's name
+    given = [(name[:-2] if name.endswith("[]") and name not in known and name[:-2] in known else name, value)
+             for name, value in flatten(data or {})]
     unknown = sorted({name for name, _ in given if name not in known})
     if unknown:
         raise ValueError("the form has no field named %s (its fields: %s)"
