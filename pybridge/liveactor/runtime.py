@@ -91,16 +91,17 @@ def _shutdown_all():
 
 
 class Runtime:
-    """An actor system with `executors` threads, serving `routes` ({"/path": LiveViewClass}) and/or
-    the routes of `app` (a ``liveactor serve`` spec). Close it with ``await rt.shutdown()``, ``close()``
-    or ``async with``."""
+    """An actor system with `executors` threads, serving `routes` ({"/path": LiveViewClass}; their
+    templates are also looked up in `template_dirs`) and/or the routes of `app` (a ``liveactor
+    serve`` spec). Close it with ``await rt.shutdown()``, ``close()`` or ``async with``; after that
+    another Runtime may start in the same process (one runs at a time)."""
 
     def __init__(self, routes=None, app=None, executors=2, handler_budget_ms=1000,
-                 handler_timeout_ms=10000, restart_limit=5):
+                 handler_timeout_ms=10000, restart_limit=5, template_dirs=()):
         from liveactor import _native
         self._rt = _native.Runtime(executors, handler_budget_ms, handler_timeout_ms, restart_limit)
         for pattern, cls in (routes or {}).items():
-            self._rt.route(pattern, cls)
+            self._rt.route(pattern, cls, tuple(template_dirs))
         self.patterns = list(routes or {})
         if app is not None:
             self.patterns += self._rt.load_app(app)
@@ -223,6 +224,35 @@ class View:
         reply = Reply(await fut)
         self.html = reply.html
         return reply
+
+    async def client_event(self, payload, timeout=5.0):
+        """Sends an event payload as the browser does ({"type": "form", "event": name, "value":
+        "a=1&b=2", "meta": {...}} or {"type": "click", "event": name, "value": {...}}); the server's
+        form decoding applies. Returns the Reply. ValueError for a payload the server refuses."""
+        fut, done = _future()
+        self._native.client_event(payload, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    async def live_patch(self, path, timeout=5.0):
+        """The client's live_patch to path (a data-phx-link="patch" link): handle_params runs
+        for it; for a URL another route serves the Reply has a "navigate" effect instead."""
+        fut, done = _future()
+        self._native.live_patch(path, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    def send_info(self, msg):
+        """Delivers msg to the view's handle_info (a push follows if the page changed). Returns
+        "ok", or "full"/"closed" when the view's mailbox did not take it."""
+        return self._native.send_info(msg)
+
+    @property
+    def mount_effects(self):
+        """What the view's last mount asked for: {"redirect": ..., "navigate": ..., "title": ...}."""
+        return self._native.mount_effects
 
     async def render(self, timeout=5.0):
         """The full rendered tree and HTML as they are now."""
