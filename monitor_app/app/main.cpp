@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
     QCoreApplication::setOrganizationName(u"liveactor"_s);
     QCoreApplication::setApplicationName(u"liveactor-monitor"_s);
-    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(LIVEACTOR_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Desktop monitor for liveactor runtimes."_s);
