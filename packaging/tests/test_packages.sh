@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
 # ctest packaging_debs: builds both .deb files with cpack from this build tree, unpacks them into
 # a throw-away root (dpkg-deb -x: nothing is installed on the machine) and checks what a user
-# gets: `liveactor serve` of an installed example answers a page, `liveactor-monitor --version`
-# runs without a display, the unit passes `systemd-analyze verify`, the desktop entry and the
-# AppStream file validate, and lintian reports nothing that is not overridden with a reason.
+# gets: `liveactor serve` of an installed example answers a page, `liveactor new` makes a project
+# whose tests pass, `liveactor-monitor --version` runs without a display, the unit passes
+# `systemd-analyze verify`, the desktop entry and the AppStream file validate, and lintian
+# reports nothing that is not overridden with a reason. The packages' python3 is /usr/bin/python3.
 #
 # usage: test_packages.sh BUILD_DIR VERSION
 set -euo pipefail
 build=$1
 version=$2
-work=$(mktemp -d)
-server=
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../../tests/support/serve.sh"
 step() { echo "== $*"; }
 
 step "cpack"
@@ -58,9 +52,9 @@ unset DISPLAY WAYLAND_DISPLAY QT_QPA_PLATFORM
 [ "$("$root/usr/bin/liveactor-monitor" --version)" = "liveactor-monitor $version" ] || fail "liveactor-monitor --version"
 [[ $("$root/usr/bin/liveactor-monitor" --help) == *--dump* ]] || fail "liveactor-monitor --help"
 site=$root/usr/lib/python3/dist-packages
-[ "$(PYTHONPATH=$site python3 -c 'import liveactor; print(liveactor.__version__)')" = "$version" ] \
+[ "$(PYTHONPATH=$site /usr/bin/python3 -c 'import liveactor; print(liveactor.__version__)')" = "$version" ] \
     || fail "liveactor.__version__"
-PYTHONPATH=$site python3 -c 'import liveactor._native' || fail "import liveactor._native from the package"
+PYTHONPATH=$site /usr/bin/python3 -c 'import liveactor._native' || fail "import liveactor._native from the package"
 
 step "the installed binary does not fall back to the source tree"
 if [ ! -e /usr/lib/python3/dist-packages/liveactor ]; then
@@ -72,23 +66,21 @@ if [ ! -e /usr/lib/python3/dist-packages/liveactor ]; then
 fi
 
 step "liveactor serve of an installed example"
-(cd "$work" && LIVEACTOR_PYTHONPATH=$site exec "$root/usr/bin/liveactor" serve \
-    "$root/usr/share/doc/liveactor/examples/counter/app.py" \
-    --port 0 --control-port 0 --state-dir "$work/state" >"$work/serve.log" 2>&1) &
-server=$!
-url=
-for _ in $(seq 1 100); do
-    url=$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | head -1 | cut -d' ' -f3) || true
-    [ -n "$url" ] && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/serve.log"; fail "liveactor serve exited"; }
-    sleep 0.2
-done
-[ -n "$url" ] || { cat "$work/serve.log"; fail "liveactor serve did not start"; }
+LIVEACTOR_PYTHONPATH=$site start_server "$work" "$root/usr/bin/liveactor" \
+    "$root/usr/share/doc/liveactor/examples/counter/app.py"
 page=$(curl -sf "$url/") || fail "GET $url/"
 [[ $page == *'Count: <span id="count">0</span>'* ]] || fail "the counter page: $page"
 curl -sf -o "$work/lv.js" "$url/assets/phoenix_live_view.min.js" && grep -q LiveSocket "$work/lv.js" \
     || fail "the client bundle"
-kill "$server"; wait "$server" || true; server=
+stop_server
+
+step "liveactor new from the installed files"
+(cd "$work" && "$root/usr/bin/liveactor" new demo >/dev/null)
+! grep -q "build tree" "$work/demo/tests/conftest.py" || fail "an installed liveactor wrote build-tree paths"
+# PYTHONPATH stands in for dist-packages, where the installed package would be.
+out=$(cd "$work/demo" && PYTHONPATH=$site /usr/bin/python3 -m pytest tests -q -p no:cacheprovider 2>&1) \
+    || fail "pytest in a project of the installed liveactor: $out"
+[[ $out == *"2 passed"* ]] || fail "pytest: $out"
 
 step "systemd-analyze verify"
 # The unit names /usr/bin/liveactor, which is in the throw-away root, not on this machine: check
