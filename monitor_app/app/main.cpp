@@ -4,6 +4,7 @@
 #include "monitor_app/widgets/mainwindow.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QtQml/qqmlextensionplugin.h>
@@ -27,6 +28,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(u"liveactor"_s);
     QCoreApplication::setApplicationName(u"liveactor-monitor"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(LIVEACTOR_VERSION));
+    if (!headless) // Wayland: the window's icon and name come from the installed desktop entry
+        QGuiApplication::setDesktopFileName(u"org.liveactor.Monitor"_s);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Desktop monitor for liveactor runtimes."_s);

@@ -55,6 +55,8 @@ site=$root/usr/lib/python3/dist-packages
 [ "$(PYTHONPATH=$site /usr/bin/python3 -c 'import liveactor; print(liveactor.__version__)')" = "$version" ] \
     || fail "liveactor.__version__"
 PYTHONPATH=$site /usr/bin/python3 -c 'import liveactor._native' || fail "import liveactor._native from the package"
+[ "$(PYTHONPATH=$site /usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("liveactor"))')" = "$version" ] \
+    || fail "the package's dist-info"
 
 step "the installed binary does not fall back to the source tree"
 if [ ! -e /usr/lib/python3/dist-packages/liveactor ]; then
