@@ -45,4 +45,4 @@ __all__ = [
     "HandlerTimeout",
 ]
 
-__version__ = "0.1.0"
+from liveactor._version import __version__

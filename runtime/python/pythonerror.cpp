@@ -10,6 +10,10 @@ namespace LiveActor {
 namespace {
 QString format(py::handle type, py::handle value, py::handle trace)
 {
+    // An exception raised straight into C++ (a failed import of the liveactor package) has no
+    // traceback: a null handle, which pybind11 cannot pass on; Python wants None there.
+    if (!trace)
+        trace = py::none();
     try {
         py::object lines = py::module_::import("traceback").attr("format_exception")(type, value, trace);
         return QString::fromStdString(py::str("").attr("join")(lines).cast<std::string>()).trimmed();

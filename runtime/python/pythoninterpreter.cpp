@@ -2,6 +2,7 @@
 
 #include "liveview/pubsub.h"
 #include "liveview/viewcontext.h"
+#include "python/buildtree.h"
 #include "python/currentcontext_p.h"
 #include "python/gilguard.h"
 #include "python/pyconvert.h"
@@ -29,11 +30,9 @@ QStringList packagePath()
     const QByteArray env = qgetenv("LIVEACTOR_PYTHONPATH");
     if (!env.isEmpty())
         return QString::fromLocal8Bit(env).split(u':', Qt::SkipEmptyParts);
-#ifdef LIVEACTOR_PYBRIDGE_DIR
-    return {QStringLiteral(LIVEACTOR_PYBRIDGE_DIR)};
-#else
-    return {};
-#endif
+    if (const auto dev = buildTree())
+        return {dev->packageDir};
+    return {}; // installed: the package is in dist-packages, already on sys.path
 }
 
 // liveactor.broadcast(topic, msg) lands here (GIL held).
@@ -119,6 +118,8 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
 
 PythonInterpreter::~PythonInterpreter()
 {
+    if (s_instance.load() != this)
+        return; // start() failed and has already finalized the interpreter: no GIL to take
     m_budget.reset();
     s_instance.store(nullptr);
     {
