@@ -57,6 +57,8 @@ site=$root/usr/lib/python3/dist-packages
 PYTHONPATH=$site /usr/bin/python3 -c 'import liveactor._native' || fail "import liveactor._native from the package"
 [ "$(PYTHONPATH=$site /usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("liveactor"))')" = "$version" ] \
     || fail "the package's dist-info"
+[ "$(PYTHONPATH=$site /usr/bin/python3 -c 'import importlib.metadata as m; print(*[e.value for e in m.entry_points(group="pytest11", name="liveactor.testing.plugin")])')" = "liveactor.testing.plugin" ] \
+    || fail "the pytest11 entry point of liveactor.testing"
 
 step "the installed binary does not fall back to the source tree"
 if [ ! -e /usr/lib/python3/dist-packages/liveactor ]; then
