@@ -102,12 +102,16 @@ struct BlockTransNode : LibraryNode
             req.count = count->toDouble();
         }
         QHash<QString, QString> data;
+        QSet<QString> safe; // Django's escaped values are SafeStrings (see asVar below)
         for (const QString &name : vars) {
             auto v = isPlainName(name) ? api.lookup(name) : std::nullopt;
             data.insert(name, v ? QString::fromUtf8(renderValue(*v, api.autoescape())) : QString());
+            if (api.autoescape() || (v && v->isSafe()))
+                safe.insert(name);
         }
         api.pop();
-        auto result = percentFormat(TemplateLibraries::translate(req), data);
+        const QString format = TemplateLibraries::translate(req);
+        auto result = percentFormat(format, data);
         if (!result) { // a broken translation: Django renders the untranslated message instead
             result = percentFormat(req.hasPlural && req.count != 1 ? plural : singular, data);
             if (!result) {
@@ -115,9 +119,13 @@ struct BlockTransNode : LibraryNode
                 return;
             }
         }
-        if (!asVar.isEmpty())
-            api.set(asVar, Value(*result));
-        else
+        if (!asVar.isEmpty()) {
+            // Python's `"%(a)s" % data` returns data["a"] itself: a message that is exactly one
+            // variable keeps that value's safeness; any other message is a plain str.
+            const bool single = format.startsWith(u"%(") && format.endsWith(u")s") && format.count(u'%') == 1
+                && safe.contains(format.mid(2, format.size() - 4)) && !result->isEmpty();
+            api.set(asVar, single ? Value::safe(*result) : Value(*result));
+        } else
             out.push_back(Dyn{result->toUtf8(), nullptr, nullptr});
     }
 };
@@ -215,10 +223,12 @@ std::unique_ptr<Node> parseTrans(TagParserApi &p, const Token &t, const QStringL
 }
 
 /// Reads blocktrans's text and variables up to the next tag; the format and the names read.
-QString readMessage(TagParserApi &p, QStringList &vars, const Token **stop)
+QString readMessage(TagParserApi &p, QStringList &vars, const Token **stop, int *tokens = nullptr)
 {
     QString msg;
     while (const Token *tok = p.nextToken()) {
+        if (tokens)
+            ++*tokens;
         if (tok->type == Token::Text) {
             msg += QString(tok->content).replace(u'%', QStringLiteral("%%"));
         } else if (tok->type == Token::Var) {
@@ -294,9 +304,12 @@ std::unique_ptr<Node> parseBlockTrans(TagParserApi &p, const Token &t, const QSt
     const Token *stop = nullptr;
     n->singular = readMessage(p, n->vars, &stop);
     const QString endName = u"end" + bits[0];
-    if (n->hasPlural && stop && stop->content.trimmed() == u"plural")
-        n->plural = readMessage(p, n->vars, &stop);
-    else if (n->hasPlural && stop && stop->content.trimmed() != endName) {
+    if (n->hasPlural && stop && stop->content.trimmed() == u"plural") {
+        int tokens = 0;
+        n->plural = readMessage(p, n->vars, &stop, &tokens);
+        if (tokens == (stop ? 1 : 0)) // Django: an empty plural section means no plural at all
+            n->hasPlural = false;
+    } else if (n->hasPlural && stop && stop->content.trimmed() != endName) {
         p.fail(*stop, QStringLiteral("'%1' doesn't allow other block tags inside it").arg(bits[0]));
         return nullptr;
     }
