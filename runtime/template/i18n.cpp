@@ -112,14 +112,20 @@ struct BlockTransNode : LibraryNode
         api.pop();
         const QString format = TemplateLibraries::translate(req);
         auto result = percentFormat(format, data);
+        bool fellBack = false;
         if (!result) { // a broken translation: Django renders the untranslated message instead
             result = percentFormat(req.hasPlural && req.count != 1 ? plural : singular, data);
             if (!result) {
                 api.fail(QStringLiteral("'%1' is unable to format string returned by gettext").arg(tagName));
                 return;
             }
+            fellBack = true;
         }
-        if (!asVar.isEmpty()) {
+        if (!asVar.isEmpty() && fellBack) {
+            // Django's fallback is a nested render, which stores the text and returns "" — and
+            // the outer render then stores that ""
+            api.set(asVar, Value(QString()));
+        } else if (!asVar.isEmpty()) {
             // Python's `"%(a)s" % data` returns data["a"] itself: a message that is exactly one
             // variable keeps that value's safeness; any other message is a plain str.
             const bool single = format.startsWith(u"%(") && format.endsWith(u")s") && format.count(u'%') == 1

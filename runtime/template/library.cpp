@@ -102,6 +102,13 @@ void TemplateLibraries::setTranslator(Translator translator)
     r.translations.clear();
 }
 
+void TemplateLibraries::clearTranslationCache()
+{
+    Registry &r = registry();
+    QMutexLocker lock(&r.mutex);
+    r.translations.clear();
+}
+
 QString TemplateLibraries::translate(const TranslationRequest &request)
 {
     if (request.singular.isEmpty() && !request.hasPlural)

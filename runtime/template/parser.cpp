@@ -803,8 +803,13 @@ private:
     /// Django's find_library: the error lists what can be loaded.
     std::shared_ptr<const TemplateLibrary> findLibrary(const Token &t, const QString &name)
     {
-        if (auto lib = TemplateLibraries::find(name))
-            return lib;
+        if (auto lib = TemplateLibraries::find(name)) {
+            if (lib->loadError.isEmpty())
+                return lib;
+            fail(t, QStringLiteral("Tag library '%1' could not be loaded: %2").arg(name, lib->loadError),
+                 TemplateError::Kind::UnknownTag);
+            return nullptr;
+        }
         static const QSet<QString> djangoOnly{QStringLiteral("static"), QStringLiteral("tz"), QStringLiteral("cache")};
         if (djangoOnly.contains(name))
             fail(t, QStringLiteral("'%1' is a Django tag library that liveactor does not support (supported: %2)")

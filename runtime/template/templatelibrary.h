@@ -64,6 +64,9 @@ struct TemplateLibrary
     QString name;
     QHash<QString, std::shared_ptr<const TemplateFilter>> filters;
     QHash<QString, std::shared_ptr<const TemplateTag>> tags;
+    /// Set by a resolver when the library exists but failed to load (e.g. a Python traceback):
+    /// `{% load %}` of it is then a compile error with this text.
+    QString loadError;
 };
 
 /// One message to translate (gettext, pgettext, ngettext or npgettext).
@@ -103,6 +106,8 @@ public:
     using Translator = std::function<std::optional<QString>(const TranslationRequest &request)>;
     /// Installs the translator (null: none) and drops the translation cache.
     static void setTranslator(Translator translator);
+    /// Drops the cached translations (after the catalogs changed).
+    static void clearTranslationCache();
     /// The translation of request: cached per request after the first call; without a
     /// translator (or when it has none) the singular, or the plural unless count == 1.
     static QString translate(const TranslationRequest &request);

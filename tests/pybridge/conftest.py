@@ -32,6 +32,7 @@ def runtime():
                     "LIVEACTOR_NATIVE_PATH")
     from liveactor.runtime import Runtime
     import views
+    import i18n_views
     from counter.app import Counter
     from todo.app import TodoList
     from chat.app import Chat
@@ -43,6 +44,7 @@ def runtime():
         "/echo/:id": views.Echo, "/crashy": views.Crashy, "/types": views.Types, "/ticker": views.Ticker,
         "/room/:name": views.Room, "/bad": views.BadAssign, "/pusher": views.Pusher,
         "/spinner": views.Spinner, "/file": views.FromFile,
+        "/libs/translated": i18n_views.Translated, "/libs/exploding": i18n_views.Exploding,
     }
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
