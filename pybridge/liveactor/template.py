@@ -59,6 +59,7 @@ class Library:
         self.name = name
         self.filters = {}   # name -> (function, args, is_safe, needs_autoescape)
         self.tags = {}      # name -> (kind, function, takes_context, template_name)
+        self._module = sys._getframe(1).f_globals.get("__name__")  # a reload re-creates it
         if name is not None:
             _register(name, self)
 
@@ -129,11 +130,21 @@ def _module_library(depth=2):
     name = caller.get("__name__", "__main__").rsplit(".", 1)[-1]
     with _lock:
         lib = _libraries.get(name)
-        if lib is None:
-            lib = Library.__new__(Library)
-            lib.name, lib.filters, lib.tags = name, {}, {}
+        if lib is None or not _current(lib):
+            lib = _bare_library(name, caller.get("__name__"))
             _libraries[name] = lib
     return lib
+
+
+def _bare_library(name, module):
+    lib = Library.__new__(Library)
+    lib.name, lib.filters, lib.tags, lib._module = name, {}, {}, module
+    return lib
+
+
+def _current(lib):
+    """False once the module that made lib is gone (purged by `liveactor serve --reload`)."""
+    return lib._module is None or lib._module in sys.modules
 
 
 def filter(name=None, is_safe=False, needs_autoescape=False):
@@ -162,7 +173,7 @@ def _resolve(name):
     or (Django configured) an installed app's library. None if there is none."""
     with _lock:
         lib = _libraries.get(name)
-    if lib is not None:
+    if lib is not None and _current(lib):
         return lib
     if not name.isidentifier():
         return None
@@ -183,6 +194,8 @@ def _library_of(module, name):
     register = getattr(module, "register", None)
     with _lock:
         decorated = _libraries.get(module.__name__.rsplit(".", 1)[-1])
+    if decorated is not None and not _current(decorated):
+        decorated = None
     if isinstance(register, Library):
         if decorated is not None and decorated is not register:  # decorators used before `register`
             register.filters = {**decorated.filters, **register.filters}
@@ -210,8 +223,7 @@ def _django_library_modules(name):
 def _from_django(name, django_lib):
     """A Django library's filters as a liveactor library (its tags are Django compile functions,
     which liveactor cannot run: they stay unknown)."""
-    lib = Library.__new__(Library)
-    lib.name, lib.filters, lib.tags = name, {}, {}
+    lib = _bare_library(name, None)
     for fname, func in django_lib.filters.items():
         needs_autoescape = getattr(func, "needs_autoescape", False)
         try:

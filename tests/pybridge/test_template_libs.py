@@ -180,3 +180,33 @@ def test_translations_match_django(runtime, tmp_path):
     finally:
         template.configure_i18n(None)
     assert ours == expected
+
+
+def test_django_library_filters_load(runtime):
+    import types
+    from django import template as django_template
+    module = types.ModuleType("fake_django_templatetags")
+    module.register = django_template.Library()
+
+    @module.register.filter(is_safe=True)
+    def twice(value):
+        return str(value) * 2
+
+    @module.register.simple_tag
+    def unusable():
+        return "x"
+
+    template._library_of(module, "fakedjango")  # what {% load %} does for an installed app's library
+    assert render("{% load fakedjango %}{{ 'a<'|twice }}{{ s|twice }}", {"s": "<"}) == "a<a<&lt;&lt;"
+    with pytest.raises(ValueError, match="Invalid block tag on line 1: 'unusable'"):
+        render("{% load fakedjango %}{% unusable %}")
+
+
+def test_reloaded_library_module_is_imported_again(runtime):
+    import sys
+    import templatetags.lalib as before
+    assert template._resolve("lalib").filters["shout"][0] is before.shout
+    del sys.modules["templatetags.lalib"]  # what `liveactor serve --reload` does to app modules
+    after = template._resolve("lalib")
+    assert after.filters["shout"][0] is sys.modules["templatetags.lalib"].shout is not before.shout
+    assert render("{% load lalib %}{{ 'x'|shout }}") == "X!"
