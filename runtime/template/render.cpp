@@ -544,9 +544,12 @@ public:
             m_st.error = e;
             return nullptr;
         }
-        // Django's context.new(): the returned variables only, same autoescape and csrf token
+        // Django's context.new(): the returned variables only, same autoescape and csrf token —
+        // and the same active language (Django's is per thread, ours is the `language` variable)
         const TemplateContext &outer = m_st.ctx;
         TemplateContext ctx(vars);
+        if (auto language = lookup(QStringLiteral("language")); language && !vars.contains(QStringLiteral("language")))
+            ctx.set(QStringLiteral("language"), *language);
         ctx.setAutoescape(m_st.autoescape);
         ctx.setStrict(outer.isStrict());
         ctx.setNow(outer.now());

@@ -261,6 +261,22 @@ private Q_SLOTS:
         // the included template sees only what the tag returned
         QCOMPARE(QString::fromUtf8(*html), u"<div>&lt;one&gt;</div><div>two</div>"_s);
         QVERIFY(render(u"{% load testlib %}{% card 1 %}"_s).contains(u"template 'card.html' not found (no loader)"_s));
+        // the included template translates in the including one's language
+        FakeCatalog catalog;
+        TemplateLibraries::setTranslator([&catalog](const TranslationRequest &r) { return catalog(r); });
+        engine.addTemplate(u"hello.html"_s, u"{% load i18n %}{% trans 'Hello' %}{{ title }}"_s);
+        auto greetings = std::make_shared<TemplateLibrary>();
+        greetings->name = u"greetings"_s;
+        auto tag = std::make_shared<TemplateTag>();
+        tag->name = u"hello"_s;
+        tag->kind = TemplateTag::Kind::Inclusion;
+        tag->templateName = u"hello.html"_s;
+        tag->call = [](const TemplateTagCall &) -> TemplateResult<Value> { return Value(ValueMap{{u"title"_s, Value(u"!"_s)}}); };
+        greetings->tags.insert(tag->name, tag);
+        TemplateLibraries::add(greetings);
+        auto h = engine.fromString(u"{% load greetings i18n %}{% hello %}{% language 'de' %}{% hello %}{% endlanguage %}"_s);
+        QVERIFY(h);
+        QCOMPARE(h->renderHtml(TemplateContext()).value(), "Hello!Hallo!");
     }
 };
 
