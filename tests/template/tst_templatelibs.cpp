@@ -143,6 +143,11 @@ private Q_SLOTS:
         QCOMPARE(render(u"{% load i18n %}{% autoescape off %}{% trans s as w %}{% endautoescape %}[{{ w }}]"_s, ctx),
                  u"[&lt;i&gt;]"_s);
         QCOMPARE(render(u"{% load i18n %}{{ x|default:_(\"none\") }}|{% trans \"a b\"|upper %}"_s, ctx), u"none|A B"_s);
+        // _() in tag arguments (no load needed), as Django 3.2 renders them
+        QCOMPARE(render(u"{% firstof x _(\"a b\") %}|{% with a=_(\"x y\") %}{{ a }}{% endwith %}|{% cycle _(\"p q\") 'r' as c %}|"
+                        "{% if _(\"z\") == \"z\" %}yes{% endif %}|{{ _(\"it's\") }}|{{ _('say \"hi\"') }}"_s, ctx),
+                 u"a b|x y|p q|yes|it's|say \"hi\""_s);
+        QCOMPARE(render(u"{{ _(\"a\")_(\"b\") }}"_s), u"COMPILE: <string>:1:1: Could not parse the remainder: '_(\"b\")' from '_(\"a\")_(\"b\")'"_s);
         QCOMPARE(render(u"{% load i18n %}{% trans \"May\" context \"month\" %}|{% blocktrans context \"x\" %}May{% endblocktrans %}|{% trans \"noop\" noop %}"_s),
                  u"May|May|noop"_s);
         QCOMPARE(render(u"{% load i18n %}{% get_current_language as L %}{{ L }}{% language \"de\" %}{% get_current_language as L %}{{ L }}{% endlanguage %}{% get_current_language_bidi as B %}{{ B }}"_s),
