@@ -409,6 +409,32 @@ TemplateResult<Value> hNaturalday(const Value &in, const Value *arg, bool)
     return Value(formatDate(QDateTime(dt.date(), QTime(0, 0)), format));
 }
 
+/// Django's NaturalTimeFormatter (English): "now", "a minute ago", "3 hours from now", and past a
+/// day timesince/timeuntil + " ago"/" from now".
+TemplateResult<Value> hNaturaltime(const Value &in, const Value *, bool)
+{
+    const QDateTime value = in.dateTime();
+    if (!value.isValid())
+        return in;
+    const QDateTime now = QDateTime::currentDateTime();
+    const bool past = value < now;
+    const qint64 secs = past ? value.secsTo(now) : now.secsTo(value);
+    if (secs >= 86400) { // timesince's "2 days, 3 hours" with the same non-breaking spaces
+        const FilterEnv env;
+        const Value a(past ? value : now), b(past ? now : value);
+        const QString delta = findFilter(QStringLiteral("timesince"))->fn(a, &b, env).toString();
+        return Value(delta + (past ? QStringLiteral(" ago") : QStringLiteral(" from now")));
+    }
+    if (secs == 0)
+        return Value(QStringLiteral("now"));
+    const char *unit = secs < 60 ? "second" : secs < 3600 ? "minute" : "hour";
+    const qint64 count = secs < 60 ? secs : secs < 3600 ? secs / 60 : secs / 3600;
+    const QString when = past ? QStringLiteral(" ago") : QStringLiteral(" from now");
+    if (count == 1)
+        return Value((unit[0] == 'h' ? QStringLiteral("an ") : QStringLiteral("a ")) + QLatin1StringView(unit) + when);
+    return Value(QString::number(count) + u' ' + QLatin1StringView(unit) + u's' + when);
+}
+
 TemplateResult<Value> lLocalize(const Value &in, const Value *, bool)
 {
     return in.isString() ? in : Value(displayString(in));
@@ -467,7 +493,7 @@ QHash<QString, std::shared_ptr<const TemplateLibrary>> makeBuiltins()
     addFilter(*humanize, "apnumber", A::None, true, hApnumber);
     addFilter(*humanize, "ordinal", A::None, true, hOrdinal);
     addFilter(*humanize, "naturalday", A::Optional, false, hNaturalday);
-    addFilter(*humanize, "naturaltime", A::None, false, nullptr); // not supported
+    addFilter(*humanize, "naturaltime", A::None, false, hNaturaltime);
     out.insert(humanize->name, humanize);
     return out;
 }
