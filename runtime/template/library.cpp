@@ -432,7 +432,7 @@ TemplateResult<Value> hNaturaltime(const Value &in, const Value *, bool)
     const QString when = past ? QStringLiteral(" ago") : QStringLiteral(" from now");
     if (count == 1)
         return Value((unit[0] == 'h' ? QStringLiteral("an ") : QStringLiteral("a ")) + QLatin1StringView(unit) + when);
-    return Value(QString::number(count) + u' ' + QLatin1StringView(unit) + u's' + when);
+    return Value(QString::number(count) + u'\u00a0' + QLatin1StringView(unit) + u's' + when); // Django's nbsp
 }
 
 TemplateResult<Value> lLocalize(const Value &in, const Value *, bool)

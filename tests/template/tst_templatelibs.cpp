@@ -237,8 +237,8 @@ private Q_SLOTS:
             times.append(Value(now.addMSecs(ms)));
         QCOMPARE(render(u"{% load humanize %}{% for t in times %}{{ t|naturaltime }}|{% endfor %}{{ 'x'|naturaltime }}"_s,
                         ValueMap{{u"times"_s, Value(times)}}),
-                 u"30 seconds ago|2 minutes ago|an hour ago|2\u00a0days, 1\u00a0hour ago|a second from now|"
-                 "a minute from now|2 hours from now|x"_s);
+                 u"30\u00a0seconds ago|2\u00a0minutes ago|an hour ago|2\u00a0days, 1\u00a0hour ago|a second from now|"
+                 "a minute from now|2\u00a0hours from now|x"_s);
         QCOMPARE(render(u"{% load l10n %}{{ 1.5|localize }}|{{ 'a'|unlocalize }}|{% localize off %}{{ 2.5 }}{% endlocalize %}"_s),
                  u"1.5|a|2.5"_s);
     }
