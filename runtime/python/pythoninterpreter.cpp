@@ -8,6 +8,7 @@
 #include "python/pyconvert.h"
 #include "python/pyobjectref.h"
 #include "python/pythonerror.h"
+#include "python/pytemplatebridge.h"
 #include "template/templateengine.h"
 
 #include <QLoggingCategory>
@@ -92,6 +93,7 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
                 return r;
             py::object ns = py::module_::import("types").attr("SimpleNamespace")();
             ns.attr("broadcast") = py::cpp_function(&hostBroadcast, py::arg("topic"), py::arg("msg"));
+            PyTemplateBridge::install(ns);
             py::module_::import("liveactor._host").attr("install")(ns);
             py::module_::import("liveactor._work").attr("configure")(
                 config.workers, double(config.handlerTimeout.count()) / 1000.0,
@@ -124,6 +126,7 @@ PythonInterpreter::~PythonInterpreter()
     s_instance.store(nullptr);
     {
         GilGuard gil;
+        PyTemplateBridge::uninstall();
         try {
             py::module_::import("liveactor._host").attr("install")(py::none());
         } catch (py::error_already_set &) {

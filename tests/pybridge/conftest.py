@@ -38,6 +38,7 @@ def runtime():
                     "(tools/build liveactor_native)")
     from liveactor.runtime import Runtime
     import views
+    import i18n_views
     from counter.app import Counter
     from dashboard.app import Dashboard
 
@@ -46,6 +47,7 @@ def runtime():
         "/crashy": views.Crashy, "/ticker": views.Ticker,
         "/room/:name": views.Room, "/bad": views.BadAssign,
         "/spinner": views.Spinner, "/file": views.FromFile,
+        "/libs/translated": i18n_views.Translated, "/libs/exploding": i18n_views.Exploding,
     }
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
