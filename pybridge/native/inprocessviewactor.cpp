@@ -57,6 +57,10 @@ Result<void> InProcessViewActor::handle(Message &message)
                     [this, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
                         if (!update)
                             return crashed(update.error()); // the ask fails with Crashed
+                        if (update->status == ViewUpdate::Status::Refused) { // no handler: the view goes on
+                            pending.fail(Error{ErrorCode::NotFound, update->reason});
+                            return {};
+                        }
                         pending.reply(toReply(*update));
                         return {};
                     });

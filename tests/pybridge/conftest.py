@@ -32,6 +32,7 @@ def runtime():
                     "LIVEACTOR_NATIVE_PATH")
     from liveactor.runtime import Runtime
     import views
+    import hookviews
     from counter.app import Counter
     from todo.app import TodoList
     from chat.app import Chat
@@ -44,6 +45,7 @@ def runtime():
         "/room/:name": views.Room, "/bad": views.BadAssign, "/pusher": views.Pusher,
         "/spinner": views.Spinner, "/file": views.FromFile,
     }
+    routes.update(hookviews.routes)
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
     yield rt
