@@ -115,7 +115,9 @@ HttpResponse StaticFiles::respond(const HttpRequest &request)
                                               ? "public, max-age=31536000, immutable"
                                               : "public, max-age=0, must-revalidate"}};
     const QByteArray known = etagOf(path);
-    if (!known.isEmpty() && request.header("if-none-match") == '"' + known + '"') {
+    if (known.isEmpty()) // too large, or unreadable
+        return HttpResponse::errorPage(404, u"no such file"_s);
+    if (request.header("if-none-match") == '"' + known + '"') {
         headers.append({"ETag", '"' + known + '"'});
         return {304, {}, {}, headers};
     }

@@ -305,13 +305,13 @@ private Q_SLOTS:
         QCOMPARE(httpGet(f.port(), "/static/alias.txt").body, QByteArray("inside"));
 
         // No listing, no dotfiles, nothing outside the folder, nothing too large.
-        for (const QByteArray &path : {"/static/", "/static/sub", "/static/sub/", "/static/.env", "/static/leak.txt",
-                                       "/static/up/secret.txt", "/static/../secret.txt", "/static/%2e%2e/secret.txt",
-                                       "/static/sub/..%2f..%2fsecret.txt", "/static/sub//note.txt", "/static/big.bin",
-                                       "/static/missing.js", "/static/app.js%00.txt"}) {
+        for (const char *path : {"/static/", "/static/sub", "/static/sub/", "/static/.env", "/static/leak.txt",
+                                 "/static/up/secret.txt", "/static/../secret.txt", "/static/%2e%2e/secret.txt",
+                                 "/static/sub/..%2f..%2fsecret.txt", "/static/sub//note.txt", "/static/big.bin",
+                                 "/static/missing.js", "/static/app.js%00.txt"}) {
             Page p = httpGet(f.port(), path);
-            QVERIFY2(p.status == 404 || p.status == 400, path.constData());
-            QVERIFY2(!p.body.contains("outside") && !p.body.contains("SECRET"), path.constData());
+            QVERIFY2(p.status == 404, path);
+            QVERIFY2(!p.body.contains("outside") && !p.body.contains("SECRET"), path);
         }
 
         // Without a static folder pages include nothing of it and /static/ is empty.
