@@ -276,7 +276,9 @@ class LiveView:
         """Removes the message under kind, or every message."""
         if kind is None:
             self.flash = {}
-        elif kind in self.flash:
+            return
+        kind = str(kind)  # the client's lv:clear-flash may send anything as the key
+        if kind in self.flash:
             flash = dict(self.flash)
             del flash[kind]
             self.flash = flash

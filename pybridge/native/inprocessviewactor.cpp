@@ -33,7 +33,7 @@ Result<void> InProcessViewActor::started()
     setDetail(u"path"_s, m_shared->url.path());
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
                                             m_shared->url);
-    return step(m_runner->mount(m_shared->session),
+    return step(m_runner->mount(m_shared->session, ViewRunner::Output::Tree, std::exchange(m_shared->flash, {})),
                 [this](Result<ViewUpdate> update) { return update ? Result<void>() : crashed(update.error()); });
 }
 

@@ -73,6 +73,10 @@ async def test_flash_put_cleared_and_cleared_by_the_client(runtime):
     await view.event("clear", {})
     assert view.html == ""
     await view.event("lv:clear-flash", {})  # no key: everything, and no error when empty
+    await view.event("put", {"kind": "info", "message": "Kept"})
+    await view.event("lv:clear-flash", {"key": {"not": "a str"}})  # bad input: nothing cleared
+    await view.event("lv:clear-flash", {"key": ["info"]})
+    assert view.html == '<p id="info">Kept</p>'
     assert view.restarts == 0
     await session.shutdown()
 
@@ -117,6 +121,11 @@ async def test_todo_example_flashes(runtime):
     reply = await view.event("start_over")
     assert reply.effects["navigate"]["to"] == "/todo"
     assert reply.effects["flash"] == {"info": "Started over: 2 todos dropped."}
+    # The next view arrives with it (the server hands it over in a flash token); once only.
+    after = await session.mount(reply.effects["navigate"]["to"], flash=reply.effects["flash"])
+    assert "Started over: 2 todos dropped." in after.html and after.html.count('<li id="todo-') == 2
+    after.kill()
+    assert "Started over" not in (await after.wait_restarted(1)).html
     await session.shutdown()
 
 
