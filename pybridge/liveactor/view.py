@@ -272,15 +272,15 @@ class LiveView:
         flash[str(kind)] = message
         self.flash = flash
 
-    def clear_flash(self, kind=None):
-        """Removes the message under kind, or every message."""
-        if kind is None:
+    def clear_flash(self, key=None):
+        """Removes the message under key ("info"), or every message."""
+        if key is None:
             self.flash = {}
             return
-        kind = str(kind)  # the client's lv:clear-flash may send anything as the key
-        if kind in self.flash:
+        key = str(key)  # the client's lv:clear-flash may send anything as the key
+        if key in self.flash:
             flash = dict(self.flash)
-            del flash[kind]
+            del flash[key]
             self.flash = flash
 
     # ---- commands (queued, applied by the runtime when the handler returns)

@@ -241,6 +241,18 @@ private Q_SLOTS:
         QVERIFY(!compact(response(again)).contains("Moved"));
         QVERIFY(!httpGet(f.port(), "/flash", "Cookie: __phoenix_flash__=garbage\r\n").body.contains("flash-info"));
 
+        // A connected mount that redirects answers the join with the redirect and its flash token.
+        const QString br = QString::number(c.ref + 1);
+        QJsonArray bounced = c.reply(c.push(br, u"lv:"_s + p.id, u"phx_join"_s,
+                                            {{u"url"_s, f.url(u"/flash?bounce=1"_s)},
+                                             {u"params"_s, QJsonObject{{u"_csrf_token"_s, p.csrf}, {u"_mounts"_s, 0}}},
+                                             {u"session"_s, p.session}}));
+        QCOMPARE(status(bounced), u"error"_s);
+        const QJsonObject redirect = response(bounced).value(u"redirect"_s).toObject();
+        QCOMPARE(redirect.value(u"to"_s).toString(), u"/flash?from=bounce"_s);
+        QVERIFY(httpGet(f.port(), "/flash?from=bounce", "Cookie: __phoenix_flash__=" + redirect.value(u"flash"_s).toString().toLatin1() + "\r\n")
+                    .body.contains(">Bounced</p>"));
+
         // The dead render itself redirecting with a flash sets the cookie.
         Page bounce = httpGet(f.port(), "/flash?bounce=1");
         QCOMPARE(bounce.status, 302);
