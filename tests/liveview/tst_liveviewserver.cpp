@@ -198,21 +198,24 @@ private Q_SLOTS:
         QCOMPARE(live.value(u"to"_s).toString(), u"/flash?from=live"_s);
         const QString token = live.value(u"flash"_s).toString();
         QVERIFY(!token.isEmpty());
-        auto joinRedirect = [&](const QString &topicId, const QString &flash) {
+        // A join of page's container as the client sends it: by "url" (a page load) or "redirect"
+        // (live navigation), with the client's mount count and a flash token.
+        auto joinAs = [&](const Page &page, const QString &how, const QString &path, int mounts, const QString &flash) {
             const QString r = QString::number(c.ref + 1);
-            return c.reply(c.push(r, u"lv:"_s + topicId, u"phx_join"_s,
-                                  {{u"redirect"_s, f.url(u"/flash?from=live"_s)},
-                                   {u"params"_s, QJsonObject{{u"_csrf_token"_s, j.page.csrf}, {u"_mounts"_s, 0}}},
-                                   {u"session"_s, j.page.session}, {u"flash"_s, flash}}));
+            return c.reply(c.push(r, u"lv:"_s + page.id, u"phx_join"_s,
+                                  {{how, f.url(path)},
+                                   {u"params"_s, QJsonObject{{u"_csrf_token"_s, page.csrf}, {u"_mounts"_s, mounts}}},
+                                   {u"session"_s, page.session}, {u"flash"_s, flash}}));
         };
-        QJsonArray joined = joinRedirect(j.page.id, token);
+        auto joinRedirect = [&](const QString &flash) { return joinAs(j.page, u"redirect"_s, u"/flash?from=live"_s, 0, flash); };
+        QJsonArray joined = joinRedirect(token);
         QCOMPARE(status(joined), u"ok"_s);
         QVERIFY2(compact(response(joined)).contains("Moved live"), compact(response(joined)).constData());
         // A tampered or foreign token carries nothing (and is no error); a session token is no flash token.
         QString tampered = token;
         tampered[5] = tampered[5] == u'A' ? u'B' : u'A';
         for (const QString &bad : {tampered, j.page.session}) {
-            joined = joinRedirect(j.page.id, bad);
+            joined = joinRedirect(bad);
             QCOMPARE(status(joined), u"ok"_s);
             QVERIFY(!compact(response(joined)).contains("Moved"));
         }
@@ -232,21 +235,13 @@ private Q_SLOTS:
         // The page's first mount shows the dead render's flash; a rejoin (_mounts > 0) does not.
         QJsonArray first = c.reply(c.join(p, f.url(u"/flash?from=full"_s)));
         QVERIFY2(compact(response(first)).contains("Moved fully"), compact(response(first)).constData());
-        const QString r = QString::number(c.ref + 1);
-        QJsonArray again = c.reply(c.push(r, u"lv:"_s + p.id, u"phx_join"_s,
-                                          {{u"url"_s, f.url(u"/flash?from=full"_s)},
-                                           {u"params"_s, QJsonObject{{u"_csrf_token"_s, p.csrf}, {u"_mounts"_s, 1}}},
-                                           {u"session"_s, p.session}}));
+        QJsonArray again = joinAs(p, u"url"_s, u"/flash?from=full"_s, 1, {});
         QCOMPARE(status(again), u"ok"_s);
         QVERIFY(!compact(response(again)).contains("Moved"));
         QVERIFY(!httpGet(f.port(), "/flash", "Cookie: __phoenix_flash__=garbage\r\n").body.contains("flash-info"));
 
         // A connected mount that redirects answers the join with the redirect and its flash token.
-        const QString br = QString::number(c.ref + 1);
-        QJsonArray bounced = c.reply(c.push(br, u"lv:"_s + p.id, u"phx_join"_s,
-                                            {{u"url"_s, f.url(u"/flash?bounce=1"_s)},
-                                             {u"params"_s, QJsonObject{{u"_csrf_token"_s, p.csrf}, {u"_mounts"_s, 0}}},
-                                             {u"session"_s, p.session}}));
+        QJsonArray bounced = joinAs(p, u"url"_s, u"/flash?bounce=1"_s, 0, {});
         QCOMPARE(status(bounced), u"error"_s);
         const QJsonObject redirect = response(bounced).value(u"redirect"_s).toObject();
         QCOMPARE(redirect.value(u"to"_s).toString(), u"/flash?from=bounce"_s);
