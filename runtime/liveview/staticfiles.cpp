@@ -15,7 +15,9 @@ namespace LiveActor {
 namespace {
 
 constexpr auto kPrefix = "/static/";
-constexpr qsizetype kMaxEntries = 4096; // the ETag table is forgotten past this many files
+constexpr qsizetype kMaxEntries = 4096;            // the table is forgotten past this many files
+constexpr qint64 kKeepFileBytes = 256 * 1024;      // files kept in memory: at most this large…
+constexpr qint64 kKeepTotalBytes = 16 * 1024 * 1024; // …and this much in all
 
 QByteArray contentType(const QString &path)
 {
@@ -73,11 +75,14 @@ QByteArray StaticFiles::etagOf(const QString &path, QByteArray *content)
         qCWarning(lcHttp).noquote() << "static file" << path << "not served: larger than" << m_maxFileBytes << "bytes";
         return {};
     }
-    if (!content) {
+    {
         std::lock_guard lock(m_mutex);
         const auto it = m_entries.constFind(path);
-        if (it != m_entries.cend() && it->size == size && it->modified == modified)
+        if (it != m_entries.cend() && it->size == size && it->modified == modified && (!content || !it->body.isNull())) {
+            if (content)
+                *content = it->body;
             return it->etag;
+        }
     }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -88,9 +93,16 @@ QByteArray StaticFiles::etagOf(const QString &path, QByteArray *content)
     const QByteArray etag = QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(20);
     {
         std::lock_guard lock(m_mutex);
-        if (m_entries.size() >= kMaxEntries)
+        if (auto old = m_entries.constFind(path); old != m_entries.cend())
+            m_keptBytes -= old->body.size();
+        if (m_entries.size() >= kMaxEntries) {
             m_entries.clear();
-        m_entries.insert(path, Entry{size, modified, etag});
+            m_keptBytes = 0;
+        }
+        const bool keep = body.size() <= kKeepFileBytes && m_keptBytes + body.size() <= kKeepTotalBytes;
+        m_entries.insert(path, Entry{size, modified, etag, keep ? body : QByteArray()});
+        if (keep)
+            m_keptBytes += body.size();
     }
     if (content)
         *content = std::move(body);

@@ -24,8 +24,9 @@ struct HttpRequest;
 ///   it the browser revalidates each time (`max-age=0, must-revalidate`), so edits show at once.
 /// - Content-Type by extension (js, mjs, css, html, json, map, svg, png, jpg, gif, webp, ico,
 ///   txt, woff, woff2, wasm; else application/octet-stream), with `nosniff`.
-/// Files are read per request (no content cache): the folder may change while the server runs.
-/// Thread-safe (the ETag table has a mutex); the server calls it on its HTTP thread.
+/// Files up to 256 KiB are kept in memory (16 MiB in all) and re-read when their size or mtime
+/// changes — the folder may change while the server runs; larger ones are read per request.
+/// Thread-safe (the table has a mutex); the server calls it on its HTTP thread.
 class StaticFiles
 {
 public:
@@ -45,6 +46,7 @@ private:
         qint64 size = -1;
         QDateTime modified;
         QByteArray etag;
+        QByteArray body; ///< the content, if small enough to keep (else null)
     };
     /// The real path of relative if it may be served, else empty.
     QString resolve(const QString &relative) const;
@@ -55,6 +57,7 @@ private:
     qint64 m_maxFileBytes;
     std::mutex m_mutex;
     QHash<QString, Entry> m_entries;
+    qint64 m_keptBytes = 0; ///< the bodies kept in m_entries
 };
 
 } // namespace LiveActor

@@ -307,7 +307,9 @@ private Q_SLOTS:
         // An edit changes the ETag: the old one no longer gets 304.
         QVERIFY(write(root + u"/app.js"_s, "window.liveactorHooks = {Edited: {}};\n"));
         QFile(root + u"/app.js"_s).setFileTime(QDateTime::currentDateTime().addSecs(5), QFileDevice::FileModificationTime);
-        QCOMPARE(httpGet(f.port(), "/static/app.js", "If-None-Match: " + etag + "\r\n").status, 200);
+        Page edited = httpGet(f.port(), "/static/app.js", "If-None-Match: " + etag + "\r\n");
+        QCOMPARE(edited.status, 200);
+        QCOMPARE(edited.body, QByteArray("window.liveactorHooks = {Edited: {}};\n")); // not the kept copy
         QCOMPARE(httpGet(f.port(), "/static/sub/note.txt").body, QByteArray("inside"));
         QCOMPARE(httpGet(f.port(), "/static/alias.txt").body, QByteArray("inside"));
 
