@@ -39,6 +39,7 @@ def runtime():
     from liveactor.runtime import Runtime
     import views
     import i18n_views
+    import hookviews
     from counter.app import Counter
     from dashboard.app import Dashboard
 
@@ -49,6 +50,7 @@ def runtime():
         "/spinner": views.Spinner, "/file": views.FromFile,
         "/libs/translated": i18n_views.Translated, "/libs/exploding": i18n_views.Exploding,
     }
+    routes.update(hookviews.routes)
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
     yield rt
