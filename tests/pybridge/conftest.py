@@ -41,10 +41,11 @@ def runtime():
     import i18n_views
     import hookviews
     from counter.app import Counter
+    from todo.app import TodoList
     from dashboard.app import Dashboard
 
     routes = {
-        "/counter": Counter, "/dashboard": Dashboard,
+        "/counter": Counter, "/todo": TodoList, "/dashboard": Dashboard,
         "/crashy": views.Crashy, "/ticker": views.Ticker,
         "/room/:name": views.Room, "/bad": views.BadAssign,
         "/spinner": views.Spinner, "/file": views.FromFile,
