@@ -31,6 +31,7 @@ private:
     std::shared_ptr<LoaderState> m_loader;
     QSet<QString> m_tagAssigned;
     bool m_topLevel = false;
+    bool m_extending = false; ///< flattening a parent template (its child's blocks are collected)
     QSet<QString> *m_opDeps = nullptr;
 
     struct ScopeEntry { QString name; QSet<QString> deps; bool barrier = false; };
@@ -175,6 +176,19 @@ private:
             flattenList(nodes, parts, ops);
             return;
         }
+        if (ext->dynamic) {
+            if (m_extending) {
+                fail(*ext, QStringLiteral("'extends' with a variable is not supported in a template that is itself "
+                                          "extended; name the parent in quotes"), TemplateError::Kind::Syntax);
+                return;
+            }
+            // the parent is chosen at render time: the whole template is one dynamic
+            addOp(ext, parts, ops, 1, [&] {
+                exprDeps(ext->parent);
+                markVolatile();
+            });
+            return;
+        }
         collectBlocks(ext->rest);
         const QString parentName = ext->parent.base.value.toString();
         const NodeList *parent = loadParsed(parentName, *ext);
@@ -185,7 +199,9 @@ private:
             return;
         }
         m_includeStack.append(parentName);
+        const bool wasExtending = std::exchange(m_extending, true);
         flattenTemplate(*parent, parts, ops);
+        m_extending = wasExtending;
         m_includeStack.removeLast();
     }
 
@@ -208,6 +224,11 @@ private:
                 collectBlocks(static_cast<const AutoescapeNode *>(n.get())->body);
             } else if (n->kind == NodeKind::Spaceless) {
                 collectBlocks(static_cast<const SpacelessNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::FilterBlock) {
+                collectBlocks(static_cast<const FilterBlockNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::IfChanged) {
+                collectBlocks(static_cast<const IfChangedNode *>(n.get())->body);
+                collectBlocks(static_cast<const IfChangedNode *>(n.get())->elseBody);
             }
         }
     }
@@ -367,9 +388,11 @@ private:
                 if (inner) {
                     auto savedBlocks = std::exchange(m_blocks, {});
                     auto savedSuper = std::exchange(m_super, {});
+                    const bool wasExtending = std::exchange(m_extending, false);
                     m_includeStack.append(name);
                     flattenTemplate(*inner, parts, inc->ops);
                     m_includeStack.removeLast();
+                    m_extending = wasExtending;
                     m_blocks = std::move(savedBlocks);
                     m_super = std::move(savedSuper);
                 }
@@ -431,7 +454,56 @@ private:
             addOp(n, parts, ops, 1, [&] { flattenBody(s->body, s->block); });
             return;
         }
+        case NodeKind::IfChanged:
+            flattenIfChanged(static_cast<IfChangedNode *>(n), parts, ops);
+            return;
+        case NodeKind::Regroup:
+            flattenRegroup(static_cast<RegroupNode *>(n), parts, ops);
+            return;
+        case NodeKind::ResetCycle:
+            addOp(n, parts, ops, 0, [&] { markVolatile(); });
+            return;
+        case NodeKind::Lorem:
+            addOp(n, parts, ops, 1, [&] { exprDeps(static_cast<LoremNode *>(n)->count); });
+            return;
+        case NodeKind::FilterBlock: {
+            auto f = static_cast<FilterBlockNode *>(n);
+            addOp(n, parts, ops, 1, [&] {
+                for (const auto &call : f->expr.filters)
+                    if (call.hasArg)
+                        addDeps(varDeps(call.arg));
+                flattenBody(f->body, f->block);
+            });
+            return;
         }
+        }
+    }
+
+    /// One dynamic holding the shown branch, as `if`. Its output depends on the previous loop
+    /// iteration, so an enclosing loop's rows are never reused from an earlier render.
+    void flattenIfChanged(IfChangedNode *c, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        addOp(c, parts, ops, 1, [&] {
+            for (const auto &e : c->values)
+                exprDeps(e);
+            for (auto &t : m_trackers)
+                t.pure = false;
+            flattenBody(c->body, c->block);
+            flattenBody(c->elseBody, c->elseBlock);
+        });
+    }
+
+    /// Assigns a name (no output). It always runs, so a reader that re-renders finds the name
+    /// bound; readers are volatile through tagAssigned, as for `cycle … as`.
+    void flattenRegroup(RegroupNode *r, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        addOp(r, parts, ops, 0, [&] {
+            exprDeps(r->target);
+            for (const auto &call : r->expr.filters)
+                if (call.hasArg)
+                    addDeps(varDeps(call.arg));
+            markVolatile();
+        });
     }
 
     template<typename F>
@@ -459,14 +531,14 @@ private:
 
 TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
                                                                 const std::shared_ptr<LoaderState> &loader,
-                                                                const QString &file)
+                                                                const QString &file, const QString &parentOverride)
 {
     auto c = std::make_shared<Compiled>();
     c->name = name;
     c->loader = loader;
     if (!file.isEmpty())
         c->files.append(file);
-    auto parsed = parseTemplate(source, name);
+    auto parsed = parseTemplate(source, name, parentOverride);
     if (!parsed)
         return std::unexpected(parsed.error());
     c->nodes = std::move(parsed->nodes);

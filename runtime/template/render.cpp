@@ -20,6 +20,9 @@ struct LoopState
     qsizetype counter0 = 0;
     qsizetype length = 0;
     const LoopState *parent = nullptr;
+    /// `{% ifchanged %}` state: what each ifchanged in this loop saw last (Django keeps it in the
+    /// forloop dict, so it starts afresh each time the loop runs).
+    mutable QHash<const Node *, Value> ifchanged;
 };
 
 struct Binding
@@ -36,6 +39,7 @@ struct RenderState
     std::vector<Binding> bindings;
     bool autoescape = true;
     QHash<const void *, qsizetype> cycles;
+    QHash<const Node *, Value> ifchangedOutsideLoops; ///< per template, like cycles
     std::optional<TemplateError> error;
     QDateTime now;
     std::shared_ptr<LoaderState> loader;
@@ -422,6 +426,251 @@ static qint64 pyRound(double x)
     return qint64(r);
 }
 
+/// The template an `include` names: a name, or (Django's select_template) a list of names of
+/// which the first that exists is used. Sets st.error when none is found.
+static std::shared_ptr<const Compiled> selectTemplate(const Value &nameValue, const Node *node, RenderState &st)
+{
+    QStringList names;
+    if (nameValue.isString() || !nameValue.list()) {
+        names.append(nameValue.toString());
+    } else {
+        for (const Value &v : *nameValue.list())
+            names.append(v.toString());
+    }
+    if (names.isEmpty()) {
+        st.fail(node, TemplateError::Kind::NotFound, QStringLiteral("No template names provided"));
+        return nullptr;
+    }
+    std::optional<TemplateError> firstError;
+    for (const QString &name : names) {
+        auto c = loadCompiled(st.loader, name);
+        if (c)
+            return *c;
+        if (c.error().kind != TemplateError::Kind::NotFound || c.error().line != 0) {
+            st.error = c.error(); // a syntax error in a template that exists
+            return nullptr;
+        }
+        if (!firstError)
+            firstError = c.error();
+    }
+    TemplateError e = *firstError;
+    if (names.size() > 1)
+        e.message = QStringLiteral("none of the templates %1 was found").arg(names.join(QStringLiteral(", ")));
+    e.templateName = node->templateName; // not found: report where the include is
+    e.line = node->line;
+    e.column = node->column;
+    st.error = e;
+    return nullptr;
+}
+
+// ---- tags: ifchanged, regroup, resetcycle, lorem, filter, extends with a variable ----
+
+/// Where an ifchanged keeps its last value: the innermost visible loop, else the template.
+static Value &ifchangedState(const Node *node, RenderState &st, bool *fresh)
+{
+    for (auto it = st.bindings.rbegin(); it != st.bindings.rend(); ++it) {
+        if (it->barrier)
+            break;
+        if (it->name == u"forloop" && it->loop) {
+            *fresh = !it->loop->ifchanged.contains(node);
+            return it->loop->ifchanged[node];
+        }
+    }
+    *fresh = !st.ifchangedOutsideLoops.contains(node);
+    return st.ifchangedOutsideLoops[node];
+}
+
+static void renderIfChanged(const IfChangedNode *c, RenderState &st, DynList &out)
+{
+    bool fresh = false;
+    Value &last = ifchangedState(c, st, &fresh);
+    std::shared_ptr<const RNode> shown;
+    Value now;
+    if (c->values.empty()) {
+        // compares the rendered body, which is therefore always rendered
+        shown = renderBlock(c->block, st);
+        QByteArray html;
+        appendHtml(html, *shown);
+        now = Value(QString::fromUtf8(html));
+    } else {
+        ValueList values;
+        for (const FilterExpr &e : c->values) {
+            auto v = resolveExpr(e, st, true, c->templateName);
+            values.append(v ? *v : Value());
+        }
+        now = Value(values);
+    }
+    if (st.error)
+        return;
+    if (fresh || !now.equals(last)) {
+        last = now;
+        // Django renders an empty body a second time (`output or render()`); cycles inside see it
+        if (!shown || now.toString().isEmpty())
+            shown = renderBlock(c->block, st);
+        out.push_back(Dyn{QByteArray(), std::move(shown), nullptr});
+    } else if (!c->elseBody.empty()) {
+        out.push_back(Dyn{QByteArray(), renderBlock(c->elseBlock, st), nullptr});
+    } else {
+        out.push_back(Dyn{});
+    }
+}
+
+/// Django's GroupedResult namedtuple: `.grouper`, `.list`, `.0`, `.1`, unpacking, its repr.
+class GroupedResult final : public LazyObject
+{
+public:
+    GroupedResult(Value grouper, ValueList list) : m_grouper(std::move(grouper)), m_list(std::move(list)) { }
+    std::optional<Value> attribute(const QString &name) const override
+    {
+        if (name == u"grouper" || name == u"0")
+            return m_grouper;
+        if (name == u"list" || name == u"1")
+            return m_list;
+        return std::nullopt;
+    }
+    std::optional<QList<Value>> iterate() const override { return QList<Value>{m_grouper, m_list}; }
+    QString toString() const override
+    {
+        return QStringLiteral("GroupedResult(grouper=%1, list=%2)").arg(m_grouper.toRepr(), m_list.toRepr());
+    }
+
+private:
+    Value m_grouper, m_list;
+};
+
+static void renderRegroup(const RegroupNode *r, RenderState &st)
+{
+    auto target = resolveExpr(r->target, st, true, r->templateName);
+    if (!target)
+        return;
+    if (target->isNull()) {
+        st.set(r->asName, Value(ValueList()));
+        return;
+    }
+    auto items = target->iterate();
+    if (!items) {
+        st.fail(r, TemplateError::Kind::Render, QStringLiteral("'regroup' needs a list: '%1' is not iterable").arg(r->target.base.text));
+        return;
+    }
+    ValueList groups;
+    Value key;
+    ValueList members;
+    for (qsizetype i = 0; i < items->size(); ++i) {
+        st.set(r->asName, (*items)[i]); // as Django: the key expression reads `name.attr`
+        auto k = resolveExpr(r->expr, st, true, r->templateName);
+        if (st.error)
+            return;
+        Value kv = k ? *k : Value();
+        if (i > 0 && !kv.equals(key)) {
+            groups.append(Value(std::make_shared<const GroupedResult>(key, members)));
+            members.clear();
+        }
+        key = kv;
+        members.append((*items)[i]);
+    }
+    if (!items->isEmpty())
+        groups.append(Value(std::make_shared<const GroupedResult>(key, members)));
+    st.set(r->asName, Value(groups));
+}
+
+static void renderLorem(const LoremNode *l, RenderState &st, DynList &out)
+{
+    auto count = resolveExpr(l->count, st, false, l->templateName);
+    if (!count)
+        return;
+    out.push_back(Dyn{loremText(loremCount(*count), l->method, l->common).toUtf8(), nullptr, nullptr});
+}
+
+static void renderFilterBlock(const FilterBlockNode *f, RenderState &st, DynList &out)
+{
+    auto body = renderBlock(f->block, st);
+    QByteArray html;
+    appendHtml(html, *body);
+    st.bindings.push_back({QStringLiteral("var"), Value::safe(QString::fromUtf8(html)), nullptr, false});
+    auto v = resolveExpr(f->expr, st, false, f->templateName);
+    st.bindings.pop_back();
+    // the result is printed with str(), never escaped (Django's NodeList.render)
+    out.push_back(Dyn{v ? v->toString().toUtf8() : QByteArray(), nullptr, nullptr});
+}
+
+/// `{% extends variable %}`: this template recompiled with the resolved parent name (cached per
+/// name on the node; a changed file is recompiled in dev mode, as for loaded templates).
+static std::shared_ptr<const Compiled> derivedTemplate(const ExtendsNode *ext, const QString &parent, RenderState &st)
+{
+    bool devMode = false;
+    {
+        QMutexLocker lock(&st.loader->mutex);
+        devMode = st.loader->devMode;
+    }
+    {
+        QMutexLocker lock(&ext->mutex);
+        auto it = ext->derived.constFind(parent);
+        if (it != ext->derived.constEnd()
+            && (!devMode || LoaderState::fileTimes(it->compiled->files) == it->mtimes))
+            return it->compiled;
+    }
+    auto c = compileTemplate(ext->source, ext->templateName, st.loader, QString(), parent);
+    if (!c) {
+        st.error = c.error();
+        return nullptr;
+    }
+    QMutexLocker lock(&ext->mutex);
+    ext->derived.insert(parent, ExtendsNode::Derived{*c, LoaderState::fileTimes((*c)->files)});
+    return *c;
+}
+
+static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynList &out)
+{
+    auto v = resolveExpr(ext->parent, st, false, ext->templateName);
+    if (!v)
+        return;
+    if (!v->isTruthy()) {
+        st.fail(ext, TemplateError::Kind::Render,
+                QStringLiteral("Invalid template name in 'extends' tag: %1. Got this from the '%2' variable.")
+                    .arg(v->toRepr(), ext->parent.base.text));
+        return;
+    }
+    if (!st.loader) {
+        st.fail(ext, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(v->toString()));
+        return;
+    }
+    auto derived = derivedTemplate(ext, v->toString(), st);
+    if (!derived)
+        return;
+    out.push_back(Dyn{QByteArray(), renderBlock(derived->top, st), nullptr});
+}
+
+/// Python's str.isspace(), which `\s` in Django's (Python) regular expressions matches.
+static bool isPythonSpace(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 0x09 && u <= 0x0d) || (u >= 0x1c && u <= 0x20) || u == 0x85 || u == 0xa0 || u == 0x1680
+        || (u >= 0x2000 && u <= 0x200a) || u == 0x2028 || u == 0x2029 || u == 0x202f || u == 0x205f || u == 0x3000;
+}
+
+/// Django's strip_spaces_between_tags(output.strip()): `>\s+<` becomes `><`.
+static QString spaceless(const QString &in)
+{
+    qsizetype b = 0, e = in.size();
+    while (b < e && isPythonSpace(in[b]))
+        ++b;
+    while (e > b && isPythonSpace(in[e - 1]))
+        --e;
+    QString out;
+    out.reserve(e - b);
+    for (qsizetype i = b; i < e; ++i) {
+        out += in[i];
+        if (in[i] != u'>')
+            continue;
+        qsizetype j = i + 1;
+        while (j < e && isPythonSpace(in[j]))
+            ++j;
+        if (j > i + 1 && j < e && in[j] == u'<')
+            i = j - 1; // drop the run of spaces
+    }
+    return out;
+}
+
 static void renderOne(const Node *node, RenderState &st, DynList &out)
 {
     const QString &tmpl = node->templateName;
@@ -481,30 +730,20 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         for (auto &b : values)
             st.bindings.push_back(std::move(b));
         auto savedCycles = std::exchange(st.cycles, {});
+        auto savedIfchanged = std::exchange(st.ifchangedOutsideLoops, {});
         if (inc->literal) {
             renderOps(inc->ops, st, out);
         } else {
             auto nameValue = resolveExpr(inc->name, st, false, tmpl);
             std::shared_ptr<const Compiled> compiled;
             if (nameValue && !st.error) {
-                const QString name = nameValue->toString();
                 if (!st.loader) {
-                    st.fail(node, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(name));
+                    st.fail(node, TemplateError::Kind::NotFound,
+                            QStringLiteral("template '%1' not found (no loader)").arg(nameValue->toString()));
                 } else if (st.depth > 64) {
                     st.fail(node, TemplateError::Kind::Render, QStringLiteral("include recursion too deep"));
                 } else {
-                    auto c = loadCompiled(st.loader, name);
-                    if (!c) {
-                        TemplateError e = c.error();
-                        if (e.line == 0) { // not found: report where the include is
-                            e.templateName = node->templateName;
-                            e.line = node->line;
-                            e.column = node->column;
-                        }
-                        st.error = e;
-                    } else {
-                        compiled = *c;
-                    }
+                    compiled = selectTemplate(*nameValue, node, st);
                 }
             }
             if (compiled && !st.error) {
@@ -516,6 +755,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
             }
         }
         st.cycles = std::move(savedCycles);
+        st.ifchangedOutsideLoops = std::move(savedIfchanged);
         st.bindings.resize(base);
         return;
     }
@@ -556,11 +796,19 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         if (!f->asName.isEmpty())
             st.set(f->asName, Value(s));
         else
-            out.push_back(Dyn{outputBytes(Value(s), st.autoescape), nullptr, nullptr});
+            out.push_back(Dyn{s.toUtf8(), nullptr, nullptr}); // str(), as Django: not escaped
         return;
     }
     case NodeKind::Csrf: {
-        const QString token = st.ctx.csrfToken();
+        // Django reads the context variable csrf_token; liveactor's views set it on the context
+        static const VarRef csrfVar = [] {
+            VarRef v;
+            v.name = QStringLiteral("csrf_token");
+            v.text = v.name;
+            return v;
+        }();
+        const auto fromVar = resolveVar(csrfVar, st);
+        const QString token = fromVar && fromVar->isTruthy() ? fromVar->toString() : st.ctx.csrfToken();
         QByteArray html;
         if (!token.isEmpty() && token != u"NOTPROVIDED") {
             html = "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"";
@@ -623,10 +871,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         auto n = renderBlock(s->block, st);
         QByteArray html;
         appendHtml(html, *n);
-        QString text = QString::fromUtf8(html).trimmed();
-        thread_local const QRegularExpression re(QStringLiteral(">\\s+<"), QRegularExpression::UseUnicodePropertiesOption);
-        text.replace(re, QStringLiteral("><"));
-        out.push_back(Dyn{text.toUtf8(), nullptr, nullptr});
+        out.push_back(Dyn{spaceless(QString::fromUtf8(html)).toUtf8(), nullptr, nullptr});
         return;
     }
     case NodeKind::BlockSuper: {
@@ -651,9 +896,26 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         out.push_back(Dyn{outputBytes(obj, st.autoescape), nullptr, nullptr});
         return;
     }
+    case NodeKind::IfChanged:
+        renderIfChanged(static_cast<const IfChangedNode *>(node), st, out);
+        return;
+    case NodeKind::Regroup:
+        renderRegroup(static_cast<const RegroupNode *>(node), st);
+        return;
+    case NodeKind::ResetCycle:
+        st.cycles[static_cast<const ResetCycleNode *>(node)->cycle] = 0;
+        return;
+    case NodeKind::Lorem:
+        renderLorem(static_cast<const LoremNode *>(node), st, out);
+        return;
+    case NodeKind::FilterBlock:
+        renderFilterBlock(static_cast<const FilterBlockNode *>(node), st, out);
+        return;
+    case NodeKind::Extends:
+        renderDynamicExtends(static_cast<const ExtendsNode *>(node), st, out);
+        return;
     case NodeKind::Text:
     case NodeKind::Block:
-    case NodeKind::Extends:
         return;
     }
 }
