@@ -103,6 +103,14 @@ private:
             t.pure = false;
     }
 
+    /// An op that assigns a name (`… as name`) runs on every render: a reader re-rendered for
+    /// another reason must find the name bound (readers are volatile through m_tagAssigned).
+    void markAssigning()
+    {
+        if (m_opDeps)
+            m_opDeps->insert(QStringLiteral("*"));
+    }
+
     QSet<QString> varDeps(const VarRef &v)
     {
         if (v.literal)
@@ -429,6 +437,8 @@ private:
             addOp(n, parts, ops, f->asName.isEmpty() ? 1 : 0, [&] {
                 for (const auto &e : f->values)
                     exprDeps(e);
+                if (!f->asName.isEmpty())
+                    markAssigning();
             });
             return;
         }
@@ -446,6 +456,8 @@ private:
                 exprDeps(w->value);
                 exprDeps(w->maxValue);
                 exprDeps(w->maxWidth);
+                if (!w->asName.isEmpty())
+                    markAssigning();
             });
             return;
         }
@@ -493,8 +505,7 @@ private:
         });
     }
 
-    /// Assigns a name (no output). It always runs, so a reader that re-renders finds the name
-    /// bound; readers are volatile through tagAssigned, as for `cycle … as`.
+    /// Assigns a name (no output), so it always runs (see markAssigning).
     void flattenRegroup(RegroupNode *r, QList<QByteArray> &parts, std::vector<const Node *> &ops)
     {
         addOp(r, parts, ops, 0, [&] {
@@ -502,7 +513,7 @@ private:
             for (const auto &call : r->expr.filters)
                 if (call.hasArg)
                     addDeps(varDeps(call.arg));
-            markVolatile();
+            markAssigning();
         });
     }
 

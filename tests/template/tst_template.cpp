@@ -26,6 +26,10 @@ private:
         e.addTemplate(QStringLiteral("mid.html"),
                       QStringLiteral("{% extends 'base.html' %}{% block body %}M[{{ block.super }}]{% endblock %}"));
         e.addTemplate(QStringLiteral("row.html"), QStringLiteral("<li>{{ item.name|upper }}</li>"));
+        e.addTemplate(QStringLiteral("sub/page.html"), QStringLiteral("{% include './part.html' %}|{% include '../inc.html' %}"));
+        e.addTemplate(QStringLiteral("sub/part.html"), QStringLiteral("P{{ a }}"));
+        e.addTemplate(QStringLiteral("sub/child.html"),
+                      QStringLiteral("{% extends '../base.html' %}{% block title %}S{% endblock %}"));
     }
 
     static TemplateContext contextFrom(const QByteArray &json)
@@ -161,6 +165,37 @@ private Q_SLOTS:
                                      << QStringLiteral("No named cycles in template. 'foo' is not defined");
         QTest::newRow("duplicate block") << QStringLiteral("{% block a %}{% endblock %}{% block a %}{% endblock %}") << int(K::Syntax) << 1 << 28
                                          << QStringLiteral("'block' tag with name 'a' appears more than once");
+        QTest::newRow("url") << QStringLiteral("<a href=\"{% url 'home' %}\">") << int(K::UnknownTag) << 1 << 10
+                             << QStringLiteral("'url' is not supported: liveactor has no URL resolver. Compute the URL in "
+                                               "Python (django.urls.reverse) and pass it in the context.");
+        QTest::newRow("named cycle missing") << QStringLiteral("{% cycle 'a' 'b' as c %}{% cycle d %}") << int(K::Syntax) << 1 << 25
+                                             << QStringLiteral("Named cycle 'd' does not exist");
+        QTest::newRow("resetcycle none") << QStringLiteral("{% resetcycle %}") << int(K::Syntax) << 1 << 1
+                                         << QStringLiteral("No cycles in template.");
+        QTest::newRow("resetcycle name") << QStringLiteral("{% cycle 'a' 'b' as c %}{% resetcycle d %}") << int(K::Syntax) << 1 << 25
+                                         << QStringLiteral("Named cycle 'd' does not exist.");
+        QTest::newRow("regroup args") << QStringLiteral("{% regroup l by g %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("'regroup' tag takes five arguments");
+        QTest::newRow("regroup by") << QStringLiteral("{% regroup l with g as x %}") << int(K::Syntax) << 1 << 1
+                                    << QStringLiteral("second argument to 'regroup' tag must be 'by'");
+        QTest::newRow("ifequal args") << QStringLiteral("{% ifequal a %}{% endifequal %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("'ifequal' takes two arguments");
+        QTest::newRow("unclosed ifnotequal") << QStringLiteral("{% ifnotequal a b %}x{% else %}") << int(K::Syntax) << 1 << 1
+                                             << QStringLiteral("Unclosed tag on line 1: 'ifnotequal'. Looking for one of: endifnotequal.");
+        QTest::newRow("unclosed ifchanged") << QStringLiteral("{% ifchanged %}x") << int(K::Syntax) << 1 << 1
+                                            << QStringLiteral("Unclosed tag on line 1: 'ifchanged'. Looking for one of: else, endifchanged.");
+        QTest::newRow("filter escape") << QStringLiteral("{% filter upper|escape %}x{% endfilter %}") << int(K::Syntax) << 1 << 1
+                                       << QStringLiteral("\"filter escape\" is not permitted.  Use the \"autoescape\" tag instead.");
+        QTest::newRow("filter unknown") << QStringLiteral("{% filter nosuch %}x{% endfilter %}") << int(K::UnknownFilter) << 1 << 1
+                                        << QStringLiteral("Invalid filter: 'nosuch'");
+        QTest::newRow("lorem format") << QStringLiteral("{% lorem 1 2 w %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("Incorrect format for 'lorem' tag");
+        QTest::newRow("relative outside") << QStringLiteral("{% include '../x.html' %}") << int(K::Syntax) << 1 << 1
+                                          << QStringLiteral("The relative path ''../x.html'' points outside the file hierarchy "
+                                                            "that template 'page.html' is in.");
+        QTest::newRow("relative self") << QStringLiteral("{% extends './page.html' %}") << int(K::Syntax) << 1 << 1
+                                       << QStringLiteral("The relative path ''./page.html'' was translated to template name "
+                                                         "'page.html', the same template in which the tag appears.");
     }
 
     void errors()
@@ -341,6 +376,76 @@ private Q_SLOTS:
         QCOMPARE(RenderedTree::diff(*second, *third),
                  QByteArray("{\"0\":{\"k\":{\"2\":{\"1\":\"\",\"2\":{\"k\":{\"kc\":0}}},\"kc\":3}},"
                             "\"1\":{\"k\":{\"2\":{\"1\":\"\"},\"kc\":3}}}"));
+    }
+
+    void tagAssignmentsSurvivePartialRerender()
+    {
+        // an op that only assigns a name runs on every render, so a reader re-rendered for
+        // another reason still finds the name bound
+        auto t = Template::compile(QStringLiteral(
+            "{% firstof a 'z' as v %}{% regroup l by g as gs %}{% widthratio 1 2 10 as w %}"
+            "[{{ v }}|{% for x in gs %}{{ x.grouper }}{{ x.list|length }}{% endfor %}|{{ w }}|{{ b }}]"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto ctx = contextFrom(R"({"a": "A", "b": 1, "l": [{"g": 1}, {"g": 1}, {"g": 2}]})");
+        auto first = t->render(ctx);
+        QVERIFY(first.has_value());
+        QCOMPARE(first->toHtml(), QByteArray("[A|1221|5|1]"));
+        ctx.set(QStringLiteral("b"), Value(2));
+        auto second = t->render(ctx, *first, {QStringLiteral("b")});
+        QVERIFY(second.has_value());
+        QCOMPARE(second->toHtml(), QByteArray("[A|1221|5|2]"));
+    }
+
+    void ifchangedInKeyedLoop()
+    {
+        // a row's ifchanged depends on the row before it: an unchanged item is rendered again
+        // when its neighbour changed, never reused from the previous render
+        auto t = Template::compile(QStringLiteral(
+            "{% for i in items key i.id %}<p>{% ifchanged i.g %}<h>{{ i.g }}</h>{% else %}-{% endifchanged %}"
+            "{% ifchanged %}{{ i.g|upper }}{% endifchanged %}{{ i.id }}</p>{% endfor %}"));
+        QVERIFY(t.has_value());
+        auto item = [](int id, const QString &g) {
+            return Value(ValueMap{{QStringLiteral("id"), Value(id)}, {QStringLiteral("g"), Value(g)}});
+        };
+        ValueList items{item(1, QStringLiteral("a")), item(2, QStringLiteral("a")), item(3, QStringLiteral("b"))};
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto first = t->render(ctx);
+        QCOMPARE(first->toHtml(), QByteArray("<p><h>a</h>A1</p><p>-2</p><p><h>b</h>B3</p>"));
+        items[0] = item(1, QStringLiteral("b"));
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto second = t->render(ctx, *first, {QStringLiteral("items")});
+        QCOMPARE(second->toHtml(), QByteArray("<p><h>b</h>B1</p><p><h>a</h>A2</p><p><h>b</h>B3</p>"));
+        QCOMPARE(second->toHtml(), t->render(ctx)->toHtml());
+    }
+
+    void extendsVariable()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("a.html"), QStringLiteral("<a>{% block b %}A{% endblock %}</a>"));
+        engine.addTemplate(QStringLiteral("b.html"), QStringLiteral("<b>{% block b %}B{% endblock %}</b>"));
+        engine.addTemplate(QStringLiteral("mid.html"), QStringLiteral("{% extends p %}{% block b %}M{% endblock %}"));
+        auto t = engine.fromString(QStringLiteral("{% extends layout %}{% block b %}[{{ x }}{{ block.super }}]{% endblock %}"),
+                                   QStringLiteral("page.html"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto ctx = contextFrom(R"({"layout": "a.html", "x": 1})");
+        auto first = t->render(ctx);
+        QCOMPARE(first->toHtml(), QByteArray("<a>[1A]</a>"));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("b.html")));
+        auto second = t->render(ctx, *first, {QStringLiteral("layout")});
+        QCOMPARE(second->toHtml(), QByteArray("<b>[1B]</b>"));
+        // the parent's statics change, so the diff carries the new statics
+        QVERIFY(RenderedTree::diff(*first, *second).contains("\"s\""));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("")));
+        auto empty = t->render(ctx);
+        QVERIFY(!empty.has_value());
+        QCOMPARE(empty.error().toString(),
+                 QStringLiteral("page.html:1:1: Invalid template name in 'extends' tag: ''. Got this from the 'layout' variable."));
+        // a parent that itself extends a variable cannot see this child's blocks
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("mid.html")));
+        auto nested = t->render(ctx);
+        QVERIFY(!nested.has_value());
+        QVERIFY(nested.error().message.contains(QStringLiteral("itself extended")));
     }
 
     void loader()
