@@ -619,7 +619,12 @@ static std::shared_ptr<const Compiled> derivedTemplate(const ExtendsNode *ext, c
     return *c;
 }
 
-static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynList &out)
+/// A compiled template's top block. With prev (the previous render of the same template) and
+/// changed (the assigns changed since), ops whose dependencies are unchanged are copied from prev.
+std::shared_ptr<RNode> renderTop(const Compiled &c, RenderState &st, const RNode *prev, const QSet<QString> *changed);
+
+static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynList &out,
+                                 const RNode *prev = nullptr, const QSet<QString> *changed = nullptr)
 {
     auto v = resolveExpr(ext->parent, st, false, ext->templateName);
     if (!v)
@@ -637,7 +642,7 @@ static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynLis
     auto derived = derivedTemplate(ext, v->toString(), st);
     if (!derived)
         return;
-    out.push_back(Dyn{QByteArray(), renderBlock(derived->top, st), nullptr});
+    out.push_back(Dyn{QByteArray(), renderTop(*derived, st, prev, changed), nullptr});
 }
 
 /// Python's str.isspace(), which `\s` in Django's (Python) regular expressions matches.
@@ -948,21 +953,17 @@ QString Template::name() const
     return m_compiled ? m_compiled->name : QString();
 }
 
-static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const TemplateContext &context,
-                                               const RenderedTree *previous, const QSet<QString> *changed)
+namespace TemplateDetail {
+
+std::shared_ptr<RNode> renderTop(const Compiled &c, RenderState &st, const RNode *prev, const QSet<QString> *changed)
 {
-    RenderState st(context);
-    st.autoescape = context.autoescape();
-    st.loader = c.loader.lock();
-    st.env.context = &context;
     auto node = std::make_shared<RNode>();
     node->statics = c.top.statics;
     node->templateId = &c;
     const size_t dynCount = size_t(c.top.statics->parts.size() - 1);
     node->dyns.reserve(dynCount);
-    const RNode *prev = (previous && previous->root() && previous->root()->templateId == &c
-                         && size_t(previous->root()->dyns.size()) == dynCount)
-        ? previous->root().get() : nullptr;
+    if (prev && (prev->templateId != &c || size_t(prev->dyns.size()) != dynCount))
+        prev = nullptr;
     const auto &ops = c.top.ops;
     for (size_t i = 0; i < ops.size(); ++i) {
         if (st.error)
@@ -981,8 +982,27 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
             renderFor(static_cast<const ForNode *>(ops[i]), st, node->dyns, prev->dyns[node->dyns.size()].comp.get());
             continue;
         }
+        if (ops[i]->kind == NodeKind::Extends) {
+            // `extends variable`: the parent's tree is re-rendered by its own ops' dependencies
+            const RNode *prevParent = prev ? prev->dyns[node->dyns.size()].node.get() : nullptr;
+            renderDynamicExtends(static_cast<const ExtendsNode *>(ops[i]), st, node->dyns, prevParent, changed);
+            continue;
+        }
         renderOne(ops[i], st, node->dyns);
     }
+    return node;
+}
+
+} // namespace TemplateDetail
+
+static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const TemplateContext &context,
+                                               const RenderedTree *previous, const QSet<QString> *changed)
+{
+    RenderState st(context);
+    st.autoescape = context.autoescape();
+    st.loader = c.loader.lock();
+    st.env.context = &context;
+    auto node = renderTop(c, st, previous ? previous->root().get() : nullptr, changed);
     if (st.error)
         return std::unexpected(*st.error);
     return RenderedTree(std::move(node));

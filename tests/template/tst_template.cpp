@@ -441,6 +441,25 @@ private Q_SLOTS:
         QVERIFY(!empty.has_value());
         QCOMPARE(empty.error().toString(),
                  QStringLiteral("page.html:1:1: Invalid template name in 'extends' tag: ''. Got this from the 'layout' variable."));
+        // with the same parent, only the ops whose dependencies changed are rendered again
+        struct Counting : LazyObject {
+            mutable int reads = 0;
+            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
+        };
+        auto counted = std::make_shared<Counting>();
+        auto p = engine.fromString(QStringLiteral("{% extends layout %}{% block b %}{{ x }}|{{ big.v }}{% endblock %}"));
+        QVERIFY(p.has_value());
+        ctx.set(QStringLiteral("big"), Value(std::shared_ptr<const LazyObject>(counted)));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("b.html")));
+        auto p1 = p->render(ctx);
+        QVERIFY(p1.has_value());
+        QCOMPARE(p1->toHtml(), QByteArray("<b>1|v</b>"));
+        ctx.set(QStringLiteral("x"), Value(2));
+        auto p2 = p->render(ctx, *p1, {QStringLiteral("x")});
+        QVERIFY(p2.has_value());
+        QCOMPARE(p2->toHtml(), QByteArray("<b>2|v</b>"));
+        QCOMPARE(counted->reads, 1);
+        QCOMPARE(RenderedTree::diff(*p1, *p2), QByteArray("{\"0\":{\"0\":\"2\"}}"));
         // a parent that itself extends a variable cannot see this child's blocks
         ctx.set(QStringLiteral("layout"), Value(QStringLiteral("mid.html")));
         auto nested = t->render(ctx);
