@@ -32,6 +32,13 @@ private:
                       QStringLiteral("{% extends '../base.html' %}{% block title %}S{% endblock %}"));
     }
 
+    /// Counts attribute reads, to tell which parts a partial re-render evaluated.
+    struct CountingObject : LazyObject
+    {
+        mutable int reads = 0;
+        std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
+    };
+
     static TemplateContext contextFrom(const QByteArray &json)
     {
         QString err;
@@ -312,11 +319,7 @@ private Q_SLOTS:
 
     void partialRerender()
     {
-        struct Counting : LazyObject {
-            mutable int reads = 0;
-            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
-        };
-        auto counted = std::make_shared<Counting>();
+        auto counted = std::make_shared<CountingObject>();
         auto t = Template::compile(QStringLiteral("<div>{{ a }}|{{ big.x }}|{% if a > 1 %}{{ a }}{% endif %}</div>"));
         QVERIFY(t.has_value());
         TemplateContext ctx;
@@ -442,11 +445,7 @@ private Q_SLOTS:
         QCOMPARE(empty.error().toString(),
                  QStringLiteral("page.html:1:1: Invalid template name in 'extends' tag: ''. Got this from the 'layout' variable."));
         // with the same parent, only the ops whose dependencies changed are rendered again
-        struct Counting : LazyObject {
-            mutable int reads = 0;
-            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
-        };
-        auto counted = std::make_shared<Counting>();
+        auto counted = std::make_shared<CountingObject>();
         auto p = engine.fromString(QStringLiteral("{% extends layout %}{% block b %}{{ x }}|{{ big.v }}{% endblock %}"));
         QVERIFY(p.has_value());
         ctx.set(QStringLiteral("big"), Value(std::shared_ptr<const LazyObject>(counted)));
