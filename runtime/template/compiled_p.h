@@ -308,9 +308,19 @@ TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &s
                                                                 const std::shared_ptr<LoaderState> &loader,
                                                                 const QString &file, const QString &parentOverride = {});
 
+// ---- Python whitespace and number conversions (pynumber.cpp) ----
+/// Python's str.isspace() for one character (what `\s` matches in Django's regular expressions).
+bool isPythonSpace(QChar c);
+/// Python's str.strip().
+QString pythonStrip(const QString &s);
+/// Python's float(v); nullopt where float() raises.
+std::optional<double> pythonFloat(const Value &v);
+/// Python's int(v) (within 64 bits); nullopt where int() raises.
+std::optional<qint64> pythonInt(const Value &v);
+/// Python's str(round(x)) of a finite x.
+QString pythonRoundToString(double x);
+
 // ---- lorem (lorem.cpp) ----
-/// Python's int() of `{% lorem %}`'s count; 1 when int() would raise (as Django).
-qint64 loremCount(const Value &v);
 /// Django's lorem text: method 'w' words, 'p' HTML paragraphs, 'b' plain paragraphs.
 QString loremText(qint64 count, QChar method, bool common);
 

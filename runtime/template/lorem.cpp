@@ -4,8 +4,6 @@
 
 #include "template/compiled_p.h"
 
-#include <QRegularExpression>
-
 namespace LiveActor::TemplateDetail {
 
 namespace {
@@ -86,27 +84,6 @@ QString paragraph(Rng &r)
 }
 
 } // namespace
-
-qint64 loremCount(const Value &v)
-{
-    // Python's int(value); anything int() refuses counts as 1
-    switch (v.type()) {
-    case Value::Type::Int:
-    case Value::Type::Bool:
-    case Value::Type::Float: return v.toInt();
-    case Value::Type::String:
-    case Value::Type::SafeString: {
-        thread_local const QRegularExpression intRe(QStringLiteral("^\\s*[-+]?\\d+(_\\d+)*\\s*$"));
-        QString s = v.toString();
-        if (!intRe.match(s).hasMatch())
-            return 1;
-        bool ok = false;
-        const qint64 n = s.remove(u'_').trimmed().toLongLong(&ok);
-        return ok ? n : 1;
-    }
-    default: return 1;
-    }
-}
 
 QString loremText(qint64 count, QChar method, bool common)
 {

@@ -962,7 +962,7 @@ private:
         if (n->count.base.literal && n->count.filters.empty()) {
             // a literal count: the text is fixed (random text is seeded, see loremText)
             auto text = make<TextNode>(t);
-            text->text = loremText(loremCount(n->count.base.value), method, common);
+            text->text = loremText(pythonInt(n->count.base.value).value_or(1), method, common);
             return text;
         }
         return n;

@@ -419,11 +419,18 @@ static QString nowString(RenderState &st, const QString &format)
     return formatDate(st.env.now(), format);
 }
 
-static qint64 pyRound(double x)
+/// Django's WidthRatioNode: str(round(value / max_value * max_width)); '0' when dividing by
+/// zero, '' when a value is not a number or the ratio is not finite.
+static QString widthratio(const Value &v, const Value &maxValue, double maxWidth)
 {
-    // Python's round(): half to even
-    const double r = std::nearbyint(x);
-    return qint64(r);
+    const auto value = pythonFloat(v);
+    const auto max = pythonFloat(maxValue);
+    if (!value || !max)
+        return QString();
+    if (*max == 0)
+        return QStringLiteral("0");
+    const double ratio = *value / *max * maxWidth;
+    return std::isfinite(ratio) ? pythonRoundToString(ratio) : QString();
 }
 
 /// The template an `include` names: a name, or (Django's select_template) a list of names of
@@ -578,7 +585,8 @@ static void renderLorem(const LoremNode *l, RenderState &st, DynList &out)
     auto count = resolveExpr(l->count, st, false, l->templateName);
     if (!count)
         return;
-    out.push_back(Dyn{loremText(loremCount(*count), l->method, l->common).toUtf8(), nullptr, nullptr});
+    // Django: int(count), 1 when int() raises
+    out.push_back(Dyn{loremText(pythonInt(*count).value_or(1), l->method, l->common).toUtf8(), nullptr, nullptr});
 }
 
 static void renderFilterBlock(const FilterBlockNode *f, RenderState &st, DynList &out)
@@ -645,32 +653,21 @@ static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynLis
     out.push_back(Dyn{QByteArray(), renderTop(*derived, st, prev, changed), nullptr});
 }
 
-/// Python's str.isspace(), which `\s` in Django's (Python) regular expressions matches.
-static bool isPythonSpace(QChar c)
-{
-    const char16_t u = c.unicode();
-    return (u >= 0x09 && u <= 0x0d) || (u >= 0x1c && u <= 0x20) || u == 0x85 || u == 0xa0 || u == 0x1680
-        || (u >= 0x2000 && u <= 0x200a) || u == 0x2028 || u == 0x2029 || u == 0x202f || u == 0x205f || u == 0x3000;
-}
-
 /// Django's strip_spaces_between_tags(output.strip()): `>\s+<` becomes `><`.
 static QString spaceless(const QString &in)
 {
-    qsizetype b = 0, e = in.size();
-    while (b < e && isPythonSpace(in[b]))
-        ++b;
-    while (e > b && isPythonSpace(in[e - 1]))
-        --e;
+    const QString text = pythonStrip(in);
+    const qsizetype e = text.size();
     QString out;
-    out.reserve(e - b);
-    for (qsizetype i = b; i < e; ++i) {
-        out += in[i];
-        if (in[i] != u'>')
+    out.reserve(e);
+    for (qsizetype i = 0; i < e; ++i) {
+        out += text[i];
+        if (text[i] != u'>')
             continue;
         qsizetype j = i + 1;
-        while (j < e && isPythonSpace(in[j]))
+        while (j < e && isPythonSpace(text[j]))
             ++j;
-        if (j > i + 1 && j < e && in[j] == u'<')
+        if (j > i + 1 && j < e && text[j] == u'<')
             i = j - 1; // drop the run of spaces
     }
     return out;
@@ -830,41 +827,15 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         auto mw = resolveExpr(w->maxWidth, st, false, tmpl);
         if (!v || !m || !mw)
             return;
-        QString result;
-        auto toNum = [](const Value &x, bool *ok) -> double {
-            if (x.isNumber() || x.type() == Value::Type::Bool) {
-                *ok = true;
-                return x.toDouble();
-            }
-            if (x.isString())
-                return x.toString().trimmed().toDouble(ok);
-            *ok = false;
-            return 0;
-        };
-        bool okW = false;
-        qint64 maxWidth = 0;
-        if (mw->type() == Value::Type::Int || mw->type() == Value::Type::Bool) {
-            maxWidth = mw->toInt();
-            okW = true;
-        } else if (mw->type() == Value::Type::Float) {
-            maxWidth = mw->toInt();
-            okW = true;
-        } else if (mw->isString()) {
-            maxWidth = mw->toString().trimmed().toLongLong(&okW);
-        }
-        if (!okW) {
+        // int(max_width): a float beyond 64 bits stays exact as a double
+        const double fw = mw->type() == Value::Type::Float ? std::trunc(mw->toDouble()) : 0;
+        const auto maxWidth = std::isfinite(fw) && std::fabs(fw) >= 9.2e18 ? std::optional<double>(fw)
+            : pythonInt(*mw).transform([](qint64 x) { return double(x); });
+        if (!maxWidth) {
             st.fail(node, TemplateError::Kind::Render, QStringLiteral("widthratio final argument must be a number"));
             return;
         }
-        bool ok1 = false, ok2 = false;
-        const double value = toNum(*v, &ok1);
-        const double maxValue = toNum(*m, &ok2);
-        if (ok1 && ok2) {
-            if (maxValue == 0)
-                result = QStringLiteral("0");
-            else
-                result = QString::number(pyRound(value / maxValue * double(maxWidth)));
-        }
+        const QString result = widthratio(*v, *m, *maxWidth);
         if (!w->asName.isEmpty())
             st.set(w->asName, Value(result));
         else

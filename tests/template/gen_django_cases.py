@@ -232,6 +232,8 @@ CASES = [
     ("t_now_unescaped", "{% now \"'\" %}|{% now '\\Y' as y %}{{ y }}", {}),
     ("t_templatetag_all", "{% templatetag openblock %}{% templatetag closeblock %}{% templatetag openvariable %}{% templatetag closevariable %}{% templatetag openbrace %}{% templatetag closebrace %}{% templatetag opencomment %}{% templatetag closecomment %}", {}),
     ("t_widthratio_vars", "{% widthratio a b c %}|{% widthratio 1 3 100 as w %}[{{ w }}]|{% widthratio n 0 5 %}|{% widthratio nope 3 10 %}", {"a": 1.5, "b": 4, "c": 50.7, "n": 2}),
+    ("t_widthratio_python_numbers", "{% widthratio i 1 10 %}|{% widthratio n 1 10 %}|{% widthratio s b c %}|{% widthratio u 100 100 %}|{% widthratio 1 3 big %}|{% widthratio 1 3 ' 7 ' %}|{% widthratio e 0 5 %}|{% widthratio h t 10 %}", {"h": 1e308, "t": 1e-308, "i": "inf", "n": "nan", "s": " 5 ", "b": "1e1", "c": True, "u": "1_0", "big": 1e20, "e": None}),
+    ("t_lorem_counts", "{% lorem a w %}|{% lorem b w %}|{% lorem c w %}|{% lorem d w %}|{% lorem e w %}", {"a": " 3 ", "b": "1_2", "c": 2.9, "d": "2.0", "e": True}),
     ("t_firstof_as", "{% firstof a b as v %}[{{ v }}]{% firstof s %}|{% firstof a 0 '' %}", {"b": "<x>", "s": "&"}),
     ("t_autoescape_filters", "{% autoescape off %}{{ s|escape }}{{ s }}{% autoescape on %}{{ s }}{{ s|safe }}{% endautoescape %}{% endautoescape %}", {"s": "<&>"}),
     ("t_verbatim_text", "{% verbatim %}{# c #}{{ v }}{% endverbatim x %}{% endverbatim %}", {}),
