@@ -561,6 +561,43 @@ private Q_SLOTS:
         QCOMPARE(f->renderHtml(ctx)->size(), 150 * 7);
     }
 
+    void noCrashOnTagSoup()
+    {
+        // random sequences of tag fragments (the tags with bodies, state and assignments) must
+        // compile and render or give an error, never crash
+        const QStringList words = {
+            QStringLiteral("{% ifchanged %}"), QStringLiteral("{% ifchanged x %}"), QStringLiteral("{% else %}"),
+            QStringLiteral("{% endifchanged %}"), QStringLiteral("{% for x in l %}"), QStringLiteral("{% endfor %}"),
+            QStringLiteral("{% regroup l by k as g %}"), QStringLiteral("{% regroup g by 0 as g %}"),
+            QStringLiteral("{% for a, b in g %}"), QStringLiteral("{% cycle 'a' 'b' as c %}"), QStringLiteral("{% resetcycle %}"),
+            QStringLiteral("{% resetcycle c %}"), QStringLiteral("{% filter upper|cut:x %}"), QStringLiteral("{% endfilter %}"),
+            QStringLiteral("{% lorem x w %}"), QStringLiteral("{% lorem 3 p random %}"), QStringLiteral("{% ifequal x g %}"),
+            QStringLiteral("{% endifequal %}"), QStringLiteral("{% extends x %}"), QStringLiteral("{% extends 'p.html' %}"),
+            QStringLiteral("{% block b %}"), QStringLiteral("{% endblock %}"), QStringLiteral("{{ block.super }}"),
+            QStringLiteral("{% include g %}"), QStringLiteral("{% include l %}"), QStringLiteral("{% spaceless %}"),
+            QStringLiteral("{% endspaceless %}"), QStringLiteral("{{ g }}"), QStringLiteral("{{ x }}"), QStringLiteral(" <p> "),
+            QStringLiteral("{% widthratio x l 1e300 %}"), QStringLiteral("{% firstof g x as x %}")};
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("p.html"), QStringLiteral("<{% block b %}{{ x }}{% endblock %}>"));
+        engine.addTemplate(QStringLiteral("q.html"), QStringLiteral("{% extends x %}{% block b %}q{% endblock %}"));
+        TemplateContext ctx = contextFrom(R"({"x": "p.html", "l": [{"k": 1}, {"k": 1}, "q.html", [2]]})");
+        quint32 seed = 777;
+        for (int i = 0; i < 3000; ++i) {
+            QString s;
+            for (int k = int(seed % 12); k > 0; --k) {
+                seed = seed * 1103515245u + 12345u;
+                s += words[qsizetype((seed >> 16) % quint32(words.size()))];
+            }
+            seed = seed * 1103515245u + 12345u;
+            auto t = engine.fromString(s);
+            if (t) {
+                auto r = t->render(ctx);
+                if (r)
+                    (void)r->toJson();
+            }
+        }
+    }
+
     void noCrashOnGarbage()
     {
         // random byte soup must give a value or an error, never a crash
