@@ -207,6 +207,7 @@ struct BlockSuperNode : Node
     BlockSuperNode() : Node(NodeKind::BlockSuper) { }
     FilterExpr expr; ///< the filters to apply to the rendered parent block
     Block block;
+    bool noParent = false; ///< in a template that extends nothing: an error when rendered
 };
 
 /// `{% ifchanged [vars…] %}…{% else %}…{% endifchanged %}`: shows its body when the body's

@@ -292,6 +292,10 @@ private:
             return;
         case NodeKind::Var: {
             auto v = static_cast<VarNode *>(n);
+            if (v->expr.isBlockSuper() && superWithoutParent()) {
+                addOp(n, parts, ops, 1, [] { }); // fails when rendered, as in Django
+                return;
+            }
             if (v->expr.isBlockSuper()) {
                 flattenSuper(parts, ops);
                 return;
@@ -301,6 +305,7 @@ private:
         }
         case NodeKind::BlockSuper: {
             auto s = static_cast<BlockSuperNode *>(n);
+            s->noParent = superWithoutParent();
             addOp(n, parts, ops, 1, [&] {
                 exprDeps(s->expr);
                 QList<QByteArray> sub{QByteArray()};
@@ -524,6 +529,10 @@ private:
         // whatever its children added.
         addOp(node, parts, ops, 0, inner);
     }
+
+    /// `{{ block.super }}` inside a block of a template that extends nothing: Django raises when
+    /// it renders one (outside any block it is a missing variable, printed as "").
+    bool superWithoutParent() const { return !m_super.empty() && !m_extending; }
 
     void flattenSuper(QList<QByteArray> &parts, std::vector<const Node *> &ops)
     {

@@ -673,12 +673,22 @@ static QString spaceless(const QString &in)
     return out;
 }
 
+static void failBlockSuper(const Node *node, RenderState &st)
+{
+    st.fail(node, TemplateError::Kind::Render,
+            QStringLiteral("'block.super' in a template that extends no other. Did you use {{ block.super }} in a base template?"));
+}
+
 static void renderOne(const Node *node, RenderState &st, DynList &out)
 {
     const QString &tmpl = node->templateName;
     switch (node->kind) {
     case NodeKind::Var: {
         auto v = static_cast<const VarNode *>(node);
+        if (v->expr.isBlockSuper()) { // the flattener leaves it as an op only when there is no parent
+            failBlockSuper(node, st);
+            return;
+        }
         auto val = resolveExpr(v->expr, st, false, tmpl);
         out.push_back(Dyn{val ? outputBytes(*val, st.autoescape) : QByteArray(), nullptr, nullptr});
         return;
@@ -852,6 +862,10 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
     }
     case NodeKind::BlockSuper: {
         auto s = static_cast<const BlockSuperNode *>(node);
+        if (s->noParent) {
+            failBlockSuper(node, st);
+            return;
+        }
         auto n = renderBlock(s->block, st);
         QByteArray html;
         appendHtml(html, *n);

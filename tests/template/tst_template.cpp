@@ -466,6 +466,23 @@ private Q_SLOTS:
         QVERIFY(nested.error().message.contains(QStringLiteral("itself extended")));
     }
 
+    void blockSuperWithoutParent()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("base.html"), QStringLiteral("<{% block a %}{{ block.super }}A{% endblock %}>"));
+        auto base = engine.load(QStringLiteral("base.html"));
+        QVERIFY(base.has_value());
+        auto r = base->render({}); // Django raises: the base has no parent block
+        QVERIFY(!r.has_value());
+        QVERIFY(r.error().message.contains(QStringLiteral("Did you use {{ block.super }} in a base template?")));
+        QCOMPARE(r.error().line, 1);
+        QCOMPARE(r.error().column, 15);
+        auto child = engine.fromString(QStringLiteral("{% extends 'base.html' %}{% block a %}C{{ block.super|lower }}{% endblock %}"));
+        QCOMPARE(*child->renderHtml({}), QByteArray("<Ca>")); // as a parent it is fine
+        auto unrendered = engine.fromString(QStringLiteral("[{{ block.super }}{% if 0 %}{% block b %}{{ block.super|upper }}{% endblock %}{% endif %}]"));
+        QCOMPARE(*unrendered->renderHtml({}), QByteArray("[]")); // outside blocks, or never rendered
+    }
+
     void loader()
     {
         QTemporaryDir dir;
