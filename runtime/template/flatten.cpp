@@ -197,6 +197,13 @@ private:
             });
             return;
         }
+        // text before `extends` is printed, as Django renders the child's node list (only text
+        // may come before it; with a variable parent it is in the recompiled page)
+        for (const auto &n : nodes) {
+            if (n.get() == ext)
+                break;
+            flattenNode(n.get(), parts, ops);
+        }
         collectBlocks(ext->rest);
         const QString parentName = ext->parent.base.value.toString();
         const NodeList *parent = loadParsed(parentName, *ext);

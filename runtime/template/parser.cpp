@@ -332,6 +332,7 @@ public:
     NodeList parseUntil(const QStringList &ends, QString *endTag, const Token **endToken = nullptr)
     {
         NodeList nodes;
+        bool nonText = false; ///< a variable or a tag came before (Django's contains_nontext)
         while (m_pos < m_tokens.size() && !error) {
             const Token &t = m_tokens[m_pos++];
             switch (t.type) {
@@ -347,6 +348,7 @@ public:
                     fail(t, QStringLiteral("Empty variable tag on line %1").arg(t.line));
                     return nodes;
                 }
+                nonText = true;
                 auto n = make<VarNode>(t);
                 if (!parseFilterExpr(t.content, n->expr, t))
                     return nodes;
@@ -375,16 +377,14 @@ public:
                 auto node = parseTag(t, bits, ends);
                 if (error)
                     return nodes;
-                if (node) {
-                    if (node->kind == NodeKind::Extends) {
-                        for (const auto &prev : nodes)
-                            if (prev->kind != NodeKind::Text) {
-                                fail(t, QStringLiteral("'extends' must be the first tag in the template."));
-                                return nodes;
-                            }
-                    }
-                    nodes.push_back(std::move(node));
+                // as Django: any tag before it counts (also load, comment, templatetag, lorem…)
+                if (node && node->kind == NodeKind::Extends && nonText) {
+                    fail(t, QStringLiteral("'extends' must be the first tag in the template."));
+                    return nodes;
                 }
+                nonText = true;
+                if (node)
+                    nodes.push_back(std::move(node));
                 break;
             }
             }

@@ -226,6 +226,8 @@ CASES = [
     ("t_spaceless_unicode", "{% spaceless %}\u2003<a>\x1c\x85 \xa0<b>\u3000 x </b>\x0b\u200b<i> </i>{% endspaceless %}", {}),
     ("t_extends_var", "{% extends p %}{% block body %}V{{ block.super }}{% endblock %}", {"p": "mid.html"}),
     ("t_extends_var_filter", "{% extends p|add:'.html' %}{% block title %}F{% endblock %}", {"p": "base"}),
+    ("t_extends_text_before", "  \n{# c #}{% extends 'base.html' %}{% block title %}T{% endblock %}", {}),
+    ("t_extends_var_text_before", " {# c #} {% extends p %}", {"p": "mid.html"}),
     ("t_include_relative", "{% include 'sub/page.html' %}|{% include 'sub/child.html' %}", {"a": 1, "b": 2}),
     ("t_include_list", "{% include names %}|{% include names2 %}", {"names": ["nope.html", "inc.html"], "names2": ["row.html"], "a": 1, "item": {"name": "n"}}),
     ("t_csrf_token", "[{% csrf_token %}][{% with csrf_token='NOTPROVIDED' %}{% csrf_token %}{% endwith %}]", {"csrf_token": "a<b"}),

@@ -175,6 +175,8 @@ private Q_SLOTS:
         QTest::newRow("url") << QStringLiteral("<a href=\"{% url 'home' %}\">") << int(K::UnknownTag) << 1 << 10
                              << QStringLiteral("'url' is not supported: liveactor has no URL resolver. Compute the URL in "
                                                "Python (django.urls.reverse) and pass it in the context.");
+        QTest::newRow("extends after a tag") << QStringLiteral("{% comment %}x{% endcomment %}{% extends 'b.html' %}") << int(K::Syntax) << 1 << 31
+                                             << QStringLiteral("'extends' must be the first tag in the template.");
         QTest::newRow("named cycle missing") << QStringLiteral("{% cycle 'a' 'b' as c %}{% cycle d %}") << int(K::Syntax) << 1 << 25
                                              << QStringLiteral("Named cycle 'd' does not exist");
         QTest::newRow("resetcycle none") << QStringLiteral("{% resetcycle %}") << int(K::Syntax) << 1 << 1
