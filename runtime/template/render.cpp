@@ -31,6 +31,8 @@ struct Binding
     Value value;
     const LoopState *loop = nullptr;
     bool barrier = false;
+    /// The first binding of a tag's scope (Django's context.push(): for, with, include, filter).
+    bool scope = false;
 };
 
 struct RenderState
@@ -60,7 +62,10 @@ struct RenderState
             error = TemplateError{kind, tmpl, e.line, e.column, msg};
     }
 
-    void set(const QString &name, const Value &v)
+    /// Django's `context[name] = v` (`… as name`): sets the name in the innermost scope, so it is
+    /// gone when that scope (a loop, a with, an include) ends. upward: Django's set_upward (the
+    /// cycle tag), which updates the name in whichever scope already has it.
+    void set(const QString &name, const Value &v, bool upward = false)
     {
         for (auto it = bindings.rbegin(); it != bindings.rend(); ++it) {
             if (it->barrier)
@@ -69,9 +74,14 @@ struct RenderState
                 it->value = v;
                 return;
             }
+            if (it->scope && !upward)
+                break;
         }
         bindings.push_back({name, v, nullptr, false});
     }
+
+    /// Starts a scope that has no binding of its own (a with/include without names).
+    void pushScopeMarker() { bindings.push_back({QString(), Value(), nullptr, false, true}); }
 };
 
 static Value loopValue(const LoopState *l)
@@ -360,7 +370,7 @@ static void renderFor(const ForNode *f, RenderState &st, DynList &out, const RCo
     LoopState loop;
     loop.length = n;
     loop.parent = st.loop;
-    st.bindings.push_back({QStringLiteral("forloop"), Value(), &loop, false});
+    st.bindings.push_back({QStringLiteral("forloop"), Value(), &loop, false, true});
     for (const QString &v : f->loopVars)
         st.bindings.push_back({v, Value(), nullptr, false});
     const LoopState *savedLoop = st.loop;
@@ -594,7 +604,7 @@ static void renderFilterBlock(const FilterBlockNode *f, RenderState &st, DynList
     auto body = renderBlock(f->block, st);
     QByteArray html;
     appendHtml(html, *body);
-    st.bindings.push_back({QStringLiteral("var"), Value::safe(QString::fromUtf8(html)), nullptr, false});
+    st.bindings.push_back({QStringLiteral("var"), Value::safe(QString::fromUtf8(html)), nullptr, false, true});
     auto v = resolveExpr(f->expr, st, false, f->templateName);
     st.bindings.pop_back();
     // the result is printed with str(), never escaped (Django's NodeList.render)
@@ -715,6 +725,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
             values.push_back({name, v ? *v : Value(), nullptr, false});
         }
         const size_t base = st.bindings.size();
+        st.pushScopeMarker();
         for (auto &b : values)
             st.bindings.push_back(std::move(b));
         renderOps(w->ops, st, out);
@@ -739,6 +750,8 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         const size_t base = st.bindings.size();
         if (inc->only)
             st.bindings.push_back({QString(), Value(), nullptr, true});
+        else
+            st.pushScopeMarker();
         for (auto &b : values)
             st.bindings.push_back(std::move(b));
         auto savedCycles = std::exchange(st.cycles, {});
@@ -781,7 +794,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         if (!v)
             return;
         if (!src->asName.isEmpty())
-            st.set(src->asName, *v);
+            st.set(src->asName, *v, true);
         if (!(c->silent || (c->shared && c->shared->silent)))
             out.push_back(Dyn{outputBytes(*v, st.autoescape), nullptr, nullptr});
         return;

@@ -16,6 +16,7 @@ settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.Djang
                                    "row.html": "<li>{{ item.name|upper }}</li>",
                                    "sub/page.html": "{% include './part.html' %}|{% include '../inc.html' %}",
                                    "sub/part.html": "P{{ a }}",
+                                   "inc_assign.html": "{% firstof 'i' as v %}{{ v }}",
                                    "sub/child.html": "{% extends '../base.html' %}{% block title %}S{% endblock %}",
                                })]}}])
 django.setup()
@@ -228,6 +229,8 @@ CASES = [
     ("t_extends_var_filter", "{% extends p|add:'.html' %}{% block title %}F{% endblock %}", {"p": "base"}),
     ("t_extends_text_before", "  \n{# c #}{% extends 'base.html' %}{% block title %}T{% endblock %}", {}),
     ("t_extends_var_text_before", " {# c #} {% extends p %}", {"p": "mid.html"}),
+    ("t_as_scopes", "{% with v=1 %}{% for x in l %}{{ v }}{% firstof x as v %}{{ v }}{% endfor %}{{ v }}{% endwith %}|{% include 'inc_assign.html' %}[{{ v }}]{% with a=1 %}{% widthratio 1 2 10 as b %}{% endwith %}[{{ b }}]{% for x in l %}{% regroup l by x as g %}{% endfor %}[{{ g }}]", {"l": [5, 6]}),
+    ("t_cycle_as_upward", "{% cycle 'a' 'b' as c silent %}{% for x in l %}{% cycle c %}{% endfor %}{{ c }}|{% for x in l %}{% cycle 'p' 'q' 'r' as d silent %}{% endfor %}[{{ d }}]{% with e=1 %}{% cycle 'x' 'y' as e %}{% endwith %}[{{ e }}]", {"l": [5, 6, 7]}),
     ("t_include_relative", "{% include 'sub/page.html' %}|{% include 'sub/child.html' %}", {"a": 1, "b": 2}),
     ("t_include_list", "{% include names %}|{% include names2 %}", {"names": ["nope.html", "inc.html"], "names2": ["row.html"], "a": 1, "item": {"name": "n"}}),
     ("t_csrf_token", "[{% csrf_token %}][{% with csrf_token='NOTPROVIDED' %}{% csrf_token %}{% endwith %}]", {"csrf_token": "a<b"}),

@@ -28,6 +28,7 @@ private:
         e.addTemplate(QStringLiteral("row.html"), QStringLiteral("<li>{{ item.name|upper }}</li>"));
         e.addTemplate(QStringLiteral("sub/page.html"), QStringLiteral("{% include './part.html' %}|{% include '../inc.html' %}"));
         e.addTemplate(QStringLiteral("sub/part.html"), QStringLiteral("P{{ a }}"));
+        e.addTemplate(QStringLiteral("inc_assign.html"), QStringLiteral("{% firstof 'i' as v %}{{ v }}"));
         e.addTemplate(QStringLiteral("sub/child.html"),
                       QStringLiteral("{% extends '../base.html' %}{% block title %}S{% endblock %}"));
     }
