@@ -13,7 +13,8 @@ async def test_a_message_reaches_the_other_tab(live):
     line = bob.element("#messages li", text=text)
     assert line.render().count('<b class="from">ann</b>') == 1
     assert "hi &lt;bob&gt;" in line.render()     # escaped
-    assert ann.has_element("#messages li", text=text)  # the sender sees it too
+    await ann.next_render(timeout=5.0)               # the sender's own broadcast comes back too
+    assert ann.has_element("#messages li", text=text)
     # The sender's message box is a new, empty element (the browser drops what was typed).
     assert ann.has_element("#send input#text-1[name=text]")
     assert not ann.has_element("#send input#text-0")

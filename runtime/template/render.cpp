@@ -786,7 +786,8 @@ public:
             }
         for (size_t i = size_t(from); i < m_st.bindings.size(); ++i) {
             const Binding &b = m_st.bindings[i];
-            out.insert(b.name, b.loop ? loopValue(b.loop) : b.value);
+            if (!b.name.isEmpty()) // a scope marker binds nothing
+                out.insert(b.name, b.loop ? loopValue(b.loop) : b.value);
         }
         return out;
     }
