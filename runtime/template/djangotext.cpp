@@ -264,15 +264,16 @@ QString unquote(const QString &s)
     return out + QString::fromUtf8(bytes);
 }
 
-// urllib.parse.quote(s, safe): UTF-8, unreserved characters and `safe` kept, the rest %XX
-QString quote(const QString &s, const char *safe)
+} // namespace
+
+QString quote(const QString &s, const QByteArray &safe)
 {
     QString out;
     static const char hex[] = "0123456789ABCDEF";
     for (char ch : s.toUtf8()) {
         const auto c = static_cast<unsigned char>(ch);
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-            || c == '-' || c == '~' || (c < 128 && c && std::strchr(safe, c))) {
+            || c == '-' || c == '~' || (c < 128 && safe.contains(char(c)))) {
             out += QLatin1Char(char(c));
         } else {
             out += u'%';
@@ -283,10 +284,12 @@ QString quote(const QString &s, const char *safe)
     return out;
 }
 
+namespace {
+
 // urllib.parse.quote_plus(s) as urlencode() uses it
 QString quotePlus(const QString &s) { return quote(s, " ").replace(u' ', u'+'); }
 
-const char *const urlSafe = "!$&'()*+,;=:/?#[]@~"; // RFC 3986 sub-delims + gen-delims + '~'
+const QByteArray urlSafe = "!$&'()*+,;=:/?#[]@~"; // RFC 3986 sub-delims + gen-delims + '~'
 
 QString unquoteQuote(const QString &s) { return quote(unquote(s), urlSafe); }
 

@@ -22,6 +22,8 @@ QString truncateHtmlWords(const QString &text, qint64 length);
 std::optional<QString> wrap(const QString &text, qint64 width);
 /// django.utils.html.urlize(text, trim_url_limit, nofollow=True, autoescape); trimLimit < 0 = none.
 QString urlize(const QString &text, bool safeInput, bool autoescape, qint64 trimLimit);
+/// urllib.parse.quote(s, safe): UTF-8 bytes, %XX for all but unreserved and `safe` (ASCII) ones.
+QString quote(const QString &s, const QByteArray &safe);
 /// pprint.pformat(value): repr() with sorted dict keys, wrapped at 80 columns.
 QString pformat(const Value &value);
 

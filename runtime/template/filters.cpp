@@ -65,6 +65,34 @@ bool pyIntFromString(const QString &text, qint64 *out)
     return true;
 }
 
+// float(str): like int() (any script's digits, '_' between digits) plus a fraction, an exponent,
+// inf and nan
+std::optional<double> pyFloatFromString(const QString &text)
+{
+    QString ascii;
+    char32_t prev = 0;
+    const std::u32string s = PyText::codePoints(text);
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char32_t c = s[i];
+        if (c == U'_') {
+            if (!PyText::isDecimal(prev) || i + 1 >= s.size() || !PyText::isDecimal(s[i + 1]))
+                return std::nullopt;
+        } else if (PyText::isDecimal(c)) {
+            ascii += QChar(u'0' + QChar::digitValue(c));
+        } else if (PyText::isSpace(c)) {
+            ascii += u' ';
+        } else if (c < 0x80) {
+            ascii += QChar(char16_t(c));
+        } else {
+            return std::nullopt;
+        }
+        prev = c;
+    }
+    bool ok = false;
+    const double d = ascii.trimmed().toDouble(&ok);
+    return ok ? std::optional<double>(d) : std::nullopt;
+}
+
 bool pyInt(const Value &v, qint64 *out)
 {
     switch (v.type()) {
@@ -175,7 +203,7 @@ std::optional<Value> lookupPath(const Value &item, const QString &path)
 Value dictsortImpl(const Value &in, const Value *arg, bool reverse)
 {
     auto items = in.iterate();
-    if (!items || in.isString())
+    if (!items || (in.isString() && !items->isEmpty()))
         return Value(QString());
     const QString key = str(*arg);
     std::vector<std::pair<Value, Value>> keyed;
@@ -309,11 +337,10 @@ std::optional<Dec> toDec(const Value &v)
     else if (v.type() == Value::Type::Float)
         text = pyFloatRepr(v.toDouble());
     else if (v.isString()) {
-        bool ok = false;
-        const double d = v.toString().trimmed().toDouble(&ok);
-        if (!ok)
+        const auto d = pyFloatFromString(v.toString());
+        if (!d)
             return std::nullopt;
-        text = pyFloatRepr(d);
+        text = pyFloatRepr(*d);
     } else {
         return std::nullopt;
     }
@@ -512,11 +539,10 @@ Value fPluralize(const Value &in, const Value *arg, const FilterEnv &)
     if (in.isNumber() || in.type() == Value::Type::Bool)
         return Value(in.toDouble() == 1 ? singular : plural);
     if (in.isString()) {
-        bool ok = false;
-        const double d = in.toString().trimmed().toDouble(&ok);
-        if (!ok)
+        const auto d = pyFloatFromString(in.toString());
+        if (!d)
             return Value(QString());
-        return Value(d == 1 ? singular : plural);
+        return Value(*d == 1 ? singular : plural);
     }
     if (auto n = pyLen(in))
         return Value(*n == 1 ? singular : plural);
@@ -587,21 +613,30 @@ Value fSlice(const Value &in, const Value *arg, const FilterEnv &)
 
 Value fSlugify(const Value &in, const Value *, const FilterEnv &)
 {
-    QString s = str(in).normalized(QString::NormalizationForm_KD);
-    QString ascii;
-    for (QChar c : s)
-        if (c.unicode() < 128)
-            ascii += c;
-    ascii = ascii.toLower();
-    thread_local const QRegularExpression bad(QStringLiteral("[^\\w\\s-]"));
-    thread_local const QRegularExpression dash(QStringLiteral("[-\\s]+"));
-    ascii.remove(bad);
-    ascii.replace(dash, QStringLiteral("-"));
-    while (!ascii.isEmpty() && (ascii.front() == u'-' || ascii.front() == u'_'))
-        ascii.remove(0, 1);
-    while (!ascii.isEmpty() && (ascii.back() == u'-' || ascii.back() == u'_'))
-        ascii.chop(1);
-    return Value(ascii);
+    // NFKD, drop non-ASCII, lower; drop what is not \w, \s or '-'; runs of '-' and \s become one
+    // '-'; strip '-' and '_' at both ends. Python's \s includes \x1c-\x1f.
+    const QString s = str(in).normalized(QString::NormalizationForm_KD);
+    QString out;
+    bool inDash = false;
+    for (QChar c : s) {
+        const char16_t u = c.toLower().unicode();
+        if (u >= 128)
+            continue;
+        if (u == u'-' || PyText::isSpace(u)) {
+            if (!inDash)
+                out += u'-';
+            inDash = true;
+        } else if (PyText::isWordChar(u)) {
+            out += QChar(u);
+            inDash = false;
+        }
+    }
+    qsizetype b = 0, e = out.size();
+    while (b < e && (out[b] == u'-' || out[b] == u'_'))
+        ++b;
+    while (e > b && (out[e - 1] == u'-' || out[e - 1] == u'_'))
+        --e;
+    return Value(out.mid(b, e - b));
 }
 
 Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
@@ -730,22 +765,7 @@ Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
 
 Value fUrlencode(const Value &in, const Value *arg, const FilterEnv &)
 {
-    const QByteArray safe = arg ? str(*arg).toUtf8() : QByteArray("/");
-    const QByteArray bytes = str(in).toUtf8();
-    QByteArray out;
-    static const char hex[] = "0123456789ABCDEF";
-    for (char ch : bytes) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-            || c == '-' || c == '~' || safe.contains(char(c))) {
-            out.append(char(c));
-        } else {
-            out.append('%');
-            out.append(hex[c >> 4]);
-            out.append(hex[c & 15]);
-        }
-    }
-    return Value(QString::fromLatin1(out));
+    return Value(DjangoText::quote(str(in), arg ? str(*arg).toUtf8() : QByteArray("/")));
 }
 
 Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
@@ -880,7 +900,7 @@ Value fGetDigit(const Value &in, const Value *arg, const FilterEnv &)
 Value fIriencode(const Value &in, const Value *, const FilterEnv &)
 {
     // iri_to_uri: quote(iri, safe="/#%[]=:;$&()+,!?*@'~")
-    return Value(QString::fromLatin1(QUrl::toPercentEncoding(str(in), "/#%[]=:;$&()+,!?*@'~")));
+    return Value(DjangoText::quote(str(in), "/#%[]=:;$&()+,!?*@'~"));
 }
 
 Value fLinenumbers(const Value &in, const Value *, const FilterEnv &env)

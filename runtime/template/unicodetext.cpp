@@ -144,9 +144,12 @@ QString titleCase(char32_t c)
     const char32_t t = QChar::toTitleCase(c);
     if (t != c)
         return fromCodePoints(std::u32string_view(&t, 1));
-    // no simple title mapping: the full upper mapping with its tail lowered ("ß" → "Ss", "ﬁ" → "Fi")
+    // no simple title mapping: the full upper mapping, its tail lowered after a cased head
+    // ("ß" → "Ss", "ﬁ" → "Fi", but "ŉ" → "ʼN")
     const QString u = upper(c);
     const qsizetype first = unitIndex(u, 1);
+    if (first >= u.size() || !isCased(codePoints(QStringView(u).left(first))[0]))
+        return u;
     return u.left(first) + u.mid(first).toLower();
 }
 

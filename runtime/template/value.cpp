@@ -2,6 +2,7 @@
 
 #include "template/orderedjson_p.h"
 #include "template/pyrepr_p.h"
+#include "template/unicodetext_p.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -239,11 +240,13 @@ std::optional<Value> Value::lookup(const QString &segment) const
         if (!idx)
             return std::nullopt;
         qsizetype i = *idx;
+        const qsizetype len = TemplateDetail::PyText::length(s); // indexes count code points, as in Python
         if (i < 0)
-            i += s.size();
-        if (i < 0 || i >= s.size())
+            i += len;
+        if (i < 0 || i >= len)
             return std::nullopt;
-        return Value(QString(s[i]));
+        const qsizetype at = TemplateDetail::PyText::unitIndex(s, i);
+        return Value(s.mid(at, TemplateDetail::PyText::unitIndex(QStringView(s).mid(at), 1)));
     }
     case Type::DateTime: {
         const QDateTime dt = std::get<QDateTime>(m_data);

@@ -30,6 +30,18 @@ R = random.Random(seed)
 
 STRINGS = ["", "a", "Hello World", "<b>x</b>", "it's \"q\" & co", "héllo ✓", "  spaced  out ", "line1\nline2\n\nline3",
            "http://example.com/?a=1&b=2", "3", "-2.5", "UPPER lower", "a-b_c d"]
+# Python counts code points: astral characters (emoji, math letters, Deseret), combining marks,
+# right-to-left scripts, Unicode spaces and digits, case mappings that change length, HTML and URLs
+UNICODE_STRINGS = ["😀 emoji 👍🏽 ok", "e\u0301te\u0301 cafe\u0301 n\u0303o", "שלום עולם", "مرحبا بالعالم ١٢٣",
+                   "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐐨𐐩 x", "👨‍👩‍👧 family 🇩🇪", "a\tb\u3000c\u00a0d\x1ce f", "ǆemo ß ﬁne İstanbul ŉ",
+                   "<p>Hi <b>bold 😀 text</b> and <i>more</i></p>", "<a href='http://x.com'>link</a> tail words <br/> here",
+                   "<div><p>one two<p>three</div> four", "<img src=x>é\u0301 <x/>y", "555-CALL-NOW 1-800-FLOWERS",
+                   "http://例え.jp/パス?q=ü&x=1 and www.example.org/a_b (see http://a.com/x.)",
+                   "mail me@example.com, or a@b.co! [http://q.org/a%20b?x=a+b&y=%41]", "١٢٣٤",
+                   "long text to wrap around several words\nsecond line   here\r\nthird\u2028fourth",
+                   "go to https://djangoproject.com/some/very/long/path/😀 now", "x" * 12 + " 😀" * 5,
+                   "tab\tseparated\tvalues that wrap", "'quoted' \"double\" back\\slash"]
+STRINGS += UNICODE_STRINGS
 
 
 def rvalue(depth=0):
@@ -50,18 +62,31 @@ def context():
     c["f"] = R.choice([0.0, 1.5, -2.25, 3.14159, 2.5, 1000.0])
     c["l"] = [R.choice(STRINGS + [1, 2, 3]) for _ in range(R.randrange(5))]
     c["d"] = {"k": R.choice(STRINGS), "n": R.randrange(10), "l": [1, 2]}
+    c["one"] = [R.choice(STRINGS)]
+    c["w"] = R.choice(UNICODE_STRINGS)
+    c["nested"] = ["a", ["b", ["c", "<d>"], "e"], "f", [], "g"]
     c["u"] = [{"name": R.choice(STRINGS), "age": R.randrange(60), "tags": R.sample(["x", "y", "z"], R.randrange(3))}
               for _ in range(R.randrange(4))]
     return c
 
 
-VARS = ["a", "b", "c", "s", "n", "f", "l", "d", "d.k", "d.n", "d.l", "d.l.1", "l.0", "u", "u.0.name", "missing", "d.missing"]
+VARS = ["a", "b", "c", "s", "n", "f", "l", "d", "d.k", "d.n", "d.l", "d.l.1", "l.0", "u", "u.0.name", "missing", "d.missing",
+        "w", "w", "w.0", "w.3", "nested"]
 STRING_FILTERS = ["upper", "lower", "capfirst", "title", "escape", "force_escape", "safe", "striptags", "slugify",
                   "linebreaks", "linebreaksbr", "wordcount", "length", "make_list", "urlencode", "escapejs", "first",
                   "last", "urlize", "default_if_none:'none'", "default:'dflt'", "cut:' '", "center:9", "ljust:6",
                   "rjust:6", "truncatechars:5", "truncatewords:2", "slice:':2'", "slice:'1:'", "join:', '",
                   "yesno", "yesno:'y,n'", "pluralize", "length_is:2", "add:'x'", "add:2", "floatformat",
-                  "floatformat:2", "floatformat:'-1'", "filesizeformat", "stringformat:'s'", "default:s"]
+                  "floatformat:2", "floatformat:'-1'", "filesizeformat", "stringformat:'s'", "default:s",
+                  # every other built-in filter, and arguments that make them count
+                  "addslashes", "get_digit:1", "get_digit:'3'", "get_digit:9", "iriencode", "linenumbers", "phone2numeric",
+                  "pprint", "safeseq", "safeseq|join:'|'", "truncatechars_html:4", "truncatechars_html:9", "truncatewords_html:1",
+                  "truncatewords_html:3", "unordered_list", "urlizetrunc:8", "urlizetrunc:1", "wordwrap:5", "wordwrap:12",
+                  "truncatechars:3", "truncatechars:8", "truncatewords:3", "center:12", "ljust:9", "rjust:9", "slice:'::-1'",
+                  "slice:'1:-1'", "slice:'-3:'", "stringformat:'.3s'", "stringformat:'6s'", "stringformat:'-8r'",
+                  "make_list", "title", "capfirst", "first", "last", "length", "wordcount", "upper", "lower", "escapejs",
+                  "urlencode", "urlize", "slugify", "length_is:4", "cut:'😀'", "add:w", "dictsort:'name'",
+                  "dictsortreversed:'age'", "divisibleby:3", "json_script:'i<d'"]
 
 
 def var():
@@ -110,6 +135,9 @@ def block(depth=0):
             out += "{%% autoescape %s %%}%s{%% endautoescape %%}" % (R.choice(["on", "off"]), block(depth + 1))
         elif k == 9:
             out += "{%% spaceless %%}<a> %s </a> <b>x</b>{%% endspaceless %%}" % block(depth + 1)
+        elif k == 11 and R.randrange(2):
+            out += "".join("{{ %s|%s }}|" % (R.choice(["w", "s", "w", "one|random", "nested"]), R.choice(STRING_FILTERS))
+                           for _ in range(R.randrange(1, 5)))
         elif k == 10:
             out += R.choice(["{%% widthratio n 30 %s %%}" % R.choice(["100", "7"]),
                              "{% include 'inc.html' %}",
