@@ -179,11 +179,35 @@ Value fDate(const Value &in, const Value *arg, const FilterEnv &)
     return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("N j, Y")));
 }
 
+// Django's named formats (global_settings defaults) are accepted wherever a format is
+QString resolveDateFormat(const QString &formatOrName)
+{
+    static const QHash<QString, QString> named = {
+        {QStringLiteral("DATE_FORMAT"), QStringLiteral("N j, Y")},
+        {QStringLiteral("DATETIME_FORMAT"), QStringLiteral("N j, Y, P")},
+        {QStringLiteral("TIME_FORMAT"), QStringLiteral("P")},
+        {QStringLiteral("YEAR_MONTH_FORMAT"), QStringLiteral("F Y")},
+        {QStringLiteral("MONTH_DAY_FORMAT"), QStringLiteral("F j")},
+        {QStringLiteral("SHORT_DATE_FORMAT"), QStringLiteral("m/d/Y")},
+        {QStringLiteral("SHORT_DATETIME_FORMAT"), QStringLiteral("m/d/Y P")},
+    };
+    return named.value(formatOrName, formatOrName);
+}
+
 Value fTime(const Value &in, const Value *arg, const FilterEnv &)
 {
     if (in.type() != Value::Type::DateTime)
         return Value(QString());
-    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("P")));
+    const QString format = resolveDateFormat(arg ? str(*arg) : QStringLiteral("P"));
+    // Django's TimeFormat knows only the time specifiers; a date one makes the filter print ""
+    static const QString dateOnly = QStringLiteral("bcdDEFIjlLmMnNorStUwWyYz");
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        if (format[i] == u'\\')
+            ++i;
+        else if (dateOnly.contains(format[i]))
+            return Value(QString());
+    }
+    return Value(formatDate(in.dateTime(), format));
 }
 
 Value fDefault(const Value &in, const Value *arg, const FilterEnv &) { return in.isTruthy() ? in : *arg; }
@@ -800,9 +824,6 @@ Value fYesno(const Value &in, const Value *arg, const FilterEnv &)
     return Value(in.isTruthy() ? yes : no);
 }
 
-// Python compares and subtracts a naive and an aware datetime only by raising TypeError.
-bool isAware(const QDateTime &dt) { return dt.timeSpec() != Qt::LocalTime; }
-
 // django.utils.timesince.timesince(d, now, reversed) with depth 2; nullopt where Python raises
 std::optional<QString> timesince(QDateTime d, QDateTime now, bool reversed)
 {
@@ -1077,17 +1098,7 @@ const FilterDef *findFilter(const QString &name)
 
 QString formatDate(const QDateTime &dt, const QString &formatOrName)
 {
-    // Django's named formats (global_settings defaults) are accepted wherever a format is
-    static const QHash<QString, QString> named = {
-        {QStringLiteral("DATE_FORMAT"), QStringLiteral("N j, Y")},
-        {QStringLiteral("DATETIME_FORMAT"), QStringLiteral("N j, Y, P")},
-        {QStringLiteral("TIME_FORMAT"), QStringLiteral("P")},
-        {QStringLiteral("YEAR_MONTH_FORMAT"), QStringLiteral("F Y")},
-        {QStringLiteral("MONTH_DAY_FORMAT"), QStringLiteral("F j")},
-        {QStringLiteral("SHORT_DATE_FORMAT"), QStringLiteral("m/d/Y")},
-        {QStringLiteral("SHORT_DATETIME_FORMAT"), QStringLiteral("m/d/Y P")},
-    };
-    const QString format = named.value(formatOrName, formatOrName);
+    const QString format = resolveDateFormat(formatOrName);
     static const char *const monthsFull[] = {"January", "February", "March", "April", "May", "June", "July",
                                              "August", "September", "October", "November", "December"};
     static const char *const monthsAp[] = {"Jan.", "Feb.", "March", "April", "May", "June", "July",
@@ -1112,7 +1123,7 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'a': out += ampm(false); break;
         case 'A': out += ampm(true); break;
         case 'b': out += QString::fromLatin1(monthsFull[d.month() - 1]).left(3).toLower(); break;
-        case 'c': out += dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")); break;
+        case 'c': out += isoFormat(dt, u'T'); break;
         case 'd': out += two(d.day()); break;
         case 'D': out += QString::fromLatin1(days[d.dayOfWeek() - 1]).left(3); break;
         case 'E':
@@ -1164,8 +1175,14 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'y': out += two(d.year() % 100); break;
         case 'Y': out += QString::number(d.year()); break;
         case 'z': out += QString::number(d.dayOfYear()); break;
-        case 'e': case 'O': case 'T': case 'Z': case 'I': break; // naive date-times: no zone
-        case 'r': out += formatDate(dt, QStringLiteral("D, j M Y H:i:s")); break;
+        // zones: an aware date-time's own; a naive one is in the server's local zone (Django's
+        // TIME_ZONE), and has no tzinfo name ('e')
+        case 'e': out += isAware(dt) ? dt.timeZoneAbbreviation() : QString(); break;
+        case 'O': out += pyUtcOffset(dt, false); break;
+        case 'T': out += dt.timeZoneAbbreviation(); break;
+        case 'Z': out += QString::number(dt.offsetFromUtc()); break;
+        case 'I': out += dt.isDaylightTime() ? u'1' : u'0'; break;
+        case 'r': out += formatDate(dt, QStringLiteral("D, d M Y H:i:s O")); break; // email.utils.format_datetime
         default: out += c;
         }
     }

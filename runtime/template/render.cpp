@@ -1,6 +1,7 @@
 // Rendering: evaluates a Compiled template's dynamics into a RenderedTree.
 
 #include "template/compiled_p.h"
+#include "template/unicodetext_p.h"
 #include "template/template.h"
 #include "template/escaping.h"
 
@@ -623,9 +624,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         auto n = renderBlock(s->block, st);
         QByteArray html;
         appendHtml(html, *n);
-        QString text = QString::fromUtf8(html).trimmed();
-        thread_local const QRegularExpression re(QStringLiteral(">\\s+<"), QRegularExpression::UseUnicodePropertiesOption);
-        text.replace(re, QStringLiteral("><"));
+        const QString text = PyText::stripSpacesBetweenTags(PyText::strip(QString::fromUtf8(html)));
         out.push_back(Dyn{text.toUtf8(), nullptr, nullptr});
         return;
     }

@@ -116,6 +116,34 @@ QStringList splitWhitespace(QStringView s)
     return words;
 }
 
+QString strip(const QString &s)
+{
+    // every isSpace() code point is in the BMP, so a surrogate is never stripped
+    qsizetype b = 0, e = s.size();
+    while (b < e && isSpace(s[b].unicode()))
+        ++b;
+    while (e > b && isSpace(s[e - 1].unicode()))
+        --e;
+    return s.mid(b, e - b);
+}
+
+QString stripSpacesBetweenTags(const QString &s)
+{
+    QString out;
+    out.reserve(s.size());
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        out += s[i];
+        if (s[i] != u'>')
+            continue;
+        qsizetype j = i + 1;
+        while (j < s.size() && isSpace(s[j].unicode()))
+            ++j;
+        if (j > i + 1 && j < s.size() && s[j] == u'<')
+            i = j - 1;
+    }
+    return out;
+}
+
 QString pad(const QString &s, qint64 width, Align align)
 {
     const qint64 marg = width - length(s);

@@ -43,6 +43,10 @@ QString lower(char32_t c);
 
 /// str.split() without arguments: runs of isSpace() separate, no empty words.
 QStringList splitWhitespace(QStringView s);
+/// str.strip() without arguments.
+QString strip(const QString &s);
+/// Django's strip_spaces_between_tags: re.sub(r'>\s+<', '><', s) with Python's \s.
+QString stripSpacesBetweenTags(const QString &s);
 /// s.ljust(width) / s.rjust(width) / s.center(width), width counted in code points.
 enum class Align { Left, Right, Center };
 QString pad(const QString &s, qint64 width, Align align);

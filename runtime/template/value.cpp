@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QTimeZone>
 
 #include <cmath>
 
@@ -84,7 +85,7 @@ QString Value::toString() const
     case Type::List:
     case Type::Map: return toRepr();
     case Type::DateTime:
-        return std::get<QDateTime>(m_data).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        return TemplateDetail::isoFormat(std::get<QDateTime>(m_data), u' '); // str(datetime)
     case Type::Object: return std::get<std::shared_ptr<const LazyObject>>(m_data)->toString();
     }
     return {};
@@ -117,9 +118,33 @@ QString Value::toRepr() const
     }
     case Type::DateTime: {
         const QDateTime dt = std::get<QDateTime>(m_data);
-        return QStringLiteral("datetime.datetime(%1, %2, %3, %4, %5)")
-            .arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day())
-            .arg(dt.time().hour()).arg(dt.time().minute());
+        QString out = QStringLiteral("datetime.datetime(%1, %2, %3, %4, %5")
+                          .arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day())
+                          .arg(dt.time().hour()).arg(dt.time().minute());
+        const int us = dt.time().msec() * 1000;
+        if (dt.time().second() || us)
+            out += QStringLiteral(", %1").arg(dt.time().second());
+        if (us)
+            out += QStringLiteral(", %1").arg(us);
+        if (TemplateDetail::isAware(dt)) {
+            // Qt::UTC is datetime.timezone.utc, Qt::OffsetFromUTC a fixed datetime.timezone, a
+            // system zone a zoneinfo.ZoneInfo and a custom zone a named datetime.timezone
+            const QByteArray zone = dt.timeSpec() == Qt::TimeZone ? dt.timeZone().id() : QByteArray();
+            const int offset = dt.offsetFromUtc();
+            // timedelta normalizes to days=-1 and positive seconds
+            const QString delta = offset < 0 ? QStringLiteral("days=-1, seconds=%1").arg(86400 + offset)
+                                             : QStringLiteral("seconds=%1").arg(offset);
+            if (dt.timeSpec() == Qt::UTC)
+                out += QStringLiteral(", tzinfo=datetime.timezone.utc");
+            else if (dt.timeSpec() == Qt::OffsetFromUTC)
+                out += QStringLiteral(", tzinfo=datetime.timezone(datetime.timedelta(%1))").arg(delta);
+            else if (QTimeZone::isTimeZoneIdAvailable(zone))
+                out += QStringLiteral(", tzinfo=zoneinfo.ZoneInfo(key='%1')").arg(QString::fromUtf8(zone));
+            else
+                out += QStringLiteral(", tzinfo=datetime.timezone(datetime.timedelta(%1), %2)")
+                           .arg(delta, TemplateDetail::pyStringRepr(dt.timeZoneAbbreviation()));
+        }
+        return out + u')';
     }
     default: return toString();
     }

@@ -7,9 +7,11 @@ Prints COUNT JSON lines {"t": template, "c": context, "out": Django's output} fo
 templates built from a grammar of the features liveactor implements. Cases on which Django
 raises (it does for some filter/argument combinations) are not printed.
 """
+import datetime
 import json
 import random
 import sys
+import zoneinfo
 
 import django
 from django.conf import settings
@@ -19,7 +21,8 @@ LOCMEM = {
     "inc.html": "<i>{{ a|default:'-' }}|{{ s|upper }}</i>{% for x in l %}{{ x|length }}{% endfor %}",
     "base.html": "<html>{% block head %}H{{ n }}{% endblock %}|{% block body %}B{% endblock %}</html>",
 }
-settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
+# Naive datetimes are in the local zone on both sides: tst_djangodiff runs both with TZ=UTC.
+settings.configure(TIME_ZONE="UTC", TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
                                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", LOCMEM)]}}])
 django.setup()
 from django.template import engines
@@ -55,6 +58,29 @@ def rvalue(depth=0):
     return {kk: rvalue(depth + 1) for kk in R.sample(["k", "name", "n", "x"], R.randrange(1, 4))}
 
 
+# Datetimes travel in the JSON context as {"$dt": [y, m, d, H, M, S, microsecond, zone]}; zone is
+# None (naive), minutes east of UTC (a fixed-offset timezone) or an IANA name (zoneinfo).
+ZONES = [None, None, 0, 330, -210, "Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]
+
+
+def rdatetime():
+    return {"$dt": [R.randrange(1999, 2031), R.randrange(1, 13), R.randrange(1, 29), R.randrange(24), R.randrange(60),
+                    R.choice([0, R.randrange(60)]), R.choice([0, R.randrange(1000) * 1000]), R.choice(ZONES)]}
+
+
+def to_python(v):
+    if isinstance(v, dict) and "$dt" in v:
+        y, mo, d, h, mi, s, us, zone = v["$dt"]
+        tz = None if zone is None else (datetime.timezone(datetime.timedelta(minutes=zone)) if isinstance(zone, int)
+                                        else zoneinfo.ZoneInfo(zone))
+        return datetime.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
+    if isinstance(v, dict):
+        return {k: to_python(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [to_python(x) for x in v]
+    return v
+
+
 def context():
     c = {v: rvalue() for v in ["a", "b", "c"]}
     c["s"] = R.choice(STRINGS)
@@ -63,6 +89,8 @@ def context():
     c["l"] = [R.choice(STRINGS + [1, 2, 3]) for _ in range(R.randrange(5))]
     c["d"] = {"k": R.choice(STRINGS), "n": R.randrange(10), "l": [1, 2]}
     c["one"] = [R.choice(STRINGS)]
+    c["dt"], c["dt2"] = rdatetime(), rdatetime()
+    c["dts"] = [rdatetime() for _ in range(R.randrange(3))]
     c["w"] = R.choice(UNICODE_STRINGS)
     c["nested"] = ["a", ["b", ["c", "<d>"], "e"], "f", [], "g"]
     c["u"] = [{"name": R.choice(STRINGS), "age": R.randrange(60), "tags": R.sample(["x", "y", "z"], R.randrange(3))}
@@ -71,7 +99,7 @@ def context():
 
 
 VARS = ["a", "b", "c", "s", "n", "f", "l", "d", "d.k", "d.n", "d.l", "d.l.1", "l.0", "u", "u.0.name", "missing", "d.missing",
-        "w", "w", "w.0", "w.3", "nested"]
+        "w", "w", "w.0", "w.3", "nested", "dt", "dts"]
 STRING_FILTERS = ["upper", "lower", "capfirst", "title", "escape", "force_escape", "safe", "striptags", "slugify",
                   "linebreaks", "linebreaksbr", "wordcount", "length", "make_list", "urlencode", "escapejs", "first",
                   "last", "urlize", "default_if_none:'none'", "default:'dflt'", "cut:' '", "center:9", "ljust:6",
@@ -87,6 +115,18 @@ STRING_FILTERS = ["upper", "lower", "capfirst", "title", "escape", "force_escape
                   "make_list", "title", "capfirst", "first", "last", "length", "wordcount", "upper", "lower", "escapejs",
                   "urlencode", "urlize", "slugify", "length_is:4", "cut:'😀'", "add:w", "dictsort:'name'",
                   "dictsortreversed:'age'", "divisibleby:3", "json_script:'i<d'"]
+
+
+DATE_CHARS = "aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ"
+
+
+def date_format():
+    return "".join(R.choice(DATE_CHARS) + R.choice(["", " ", ":", "\\d", "-"]) for _ in range(R.randrange(1, 6)))
+
+
+DATE_FILTERS = ["date", "time", "timesince:dt2", "timeuntil:dt2", "timesince:dt", "date:'DATE_FORMAT'", "date:'r'",
+                "date:'c'", "date:'e O T Z I'", "date:'U'", "time:'H:i:s.u e'", "date:'SHORT_DATETIME_FORMAT'",
+                "pprint", "stringformat:'s'", "upper", "length"]
 
 
 def var():
@@ -135,6 +175,10 @@ def block(depth=0):
             out += "{%% autoescape %s %%}%s{%% endautoescape %%}" % (R.choice(["on", "off"]), block(depth + 1))
         elif k == 9:
             out += "{%% spaceless %%}<a> %s </a> <b>x</b>{%% endspaceless %%}" % block(depth + 1)
+        elif k == 11 and R.randrange(3) == 0:
+            out += "".join("{{ %s|%s }}|" % (R.choice(["dt", "dt2", "dts.0"]),
+                                             R.choice(DATE_FILTERS + ["date:'%s'" % date_format(), "time:'%s'" % date_format()]))
+                           for _ in range(R.randrange(1, 5)))
         elif k == 11 and R.randrange(2):
             out += "".join("{{ %s|%s }}|" % (R.choice(["w", "s", "w", "one|random", "nested"]), R.choice(STRING_FILTERS))
                            for _ in range(R.randrange(1, 5)))
@@ -157,7 +201,7 @@ while printed < count and attempts < count * 20:
         t = "{%% extends 'base.html' %%}{%% block body %%}%s{{ block.super }}{%% endblock %%}" % t
     c = context()
     try:
-        out = E.from_string(t).render(c)
+        out = E.from_string(t).render(to_python(c))
     except Exception:
         continue
     print(json.dumps({"t": t, "c": c, "out": out}))
