@@ -287,7 +287,7 @@ Result<Value> convert(PyObject *o, const QString &path, int depth)
     if (PyAnySet_Check(o))
         return convertSequence(o, path, depth);
     if (s_datetimeReady && PyDate_Check(o))
-        return Value(toDateTime(o));
+        return PyDateTime_Check(o) ? Value(toDateTime(o)) : Value::date(toDateTime(o).date());
     if ((s_decimalType && PyObject_TypeCheck(o, reinterpret_cast<PyTypeObject *>(s_decimalType)))
         || (s_fractionType && PyObject_TypeCheck(o, reinterpret_cast<PyTypeObject *>(s_fractionType)))) {
         const double d = PyFloat_AsDouble(o);
@@ -443,6 +443,12 @@ py::object fromValue(const Value &value)
         const QDateTime dt = value.dateTime();
         const QDate d = dt.date();
         const QTime t = dt.time();
+        if (value.isDate()) {
+            PyObject *date = PyDate_FromDate(d.year(), d.month(), d.day());
+            if (!date)
+                throw py::error_already_set();
+            return py::reinterpret_steal<py::object>(date);
+        }
         PyObject *o = PyDateTime_FromDateAndTime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(),
                                                  t.msec() * 1000);
         if (!o)

@@ -172,13 +172,6 @@ Value fCut(const Value &in, const Value *arg, const FilterEnv &)
     return safeIf(safe && a != u";", s);
 }
 
-Value fDate(const Value &in, const Value *arg, const FilterEnv &)
-{
-    if (in.type() != Value::Type::DateTime)
-        return Value(QString());
-    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("N j, Y")));
-}
-
 // Django's named formats (global_settings defaults) are accepted wherever a format is
 QString resolveDateFormat(const QString &formatOrName)
 {
@@ -194,19 +187,40 @@ QString resolveDateFormat(const QString &formatOrName)
     return named.value(formatOrName, formatOrName);
 }
 
+// Whether a format uses one of the (unescaped) specifiers in `chars`.
+bool usesSpecifier(const QString &format, QStringView chars)
+{
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        if (format[i] == u'\\')
+            ++i;
+        else if (chars.contains(format[i]))
+            return true;
+    }
+    return false;
+}
+
+Value fDate(const Value &in, const Value *arg, const FilterEnv &)
+{
+    if (in.type() != Value::Type::DateTime)
+        return Value(QString());
+    const QString format = resolveDateFormat(arg ? str(*arg) : QStringLiteral("N j, Y"));
+    // Django refuses time specifiers for a date (TypeError)
+    if (in.isDate() && usesSpecifier(format, u"aAefgGhHiOPsTuZr"))
+        return Value(QString());
+    return Value(formatDate(in.dateTime(), format, in.isDate()));
+}
+
 Value fTime(const Value &in, const Value *arg, const FilterEnv &)
 {
     if (in.type() != Value::Type::DateTime)
         return Value(QString());
     const QString format = resolveDateFormat(arg ? str(*arg) : QStringLiteral("P"));
-    // Django's TimeFormat knows only the time specifiers; a date one makes the filter print ""
-    static const QString dateOnly = QStringLiteral("bcdDEFIjlLmMnNorStUwWyYz");
-    for (qsizetype i = 0; i < format.size(); ++i) {
-        if (format[i] == u'\\')
-            ++i;
-        else if (dateOnly.contains(format[i]))
-            return Value(QString());
-    }
+    // Django's TimeFormat knows only the time specifiers: a date one, or any for a date (which has
+    // no time of day), makes the filter print ""
+    static const QString dateSpecifiers = QStringLiteral("bcdDEFIjlLmMnNorStUwWyYz");
+    static const QString allSpecifiers = dateSpecifiers + QStringLiteral("aAefgGhHiOPsTuZ");
+    if (usesSpecifier(format, in.isDate() ? allSpecifiers : dateSpecifiers))
+        return Value(QString());
     return Value(formatDate(in.dateTime(), format));
 }
 
@@ -1096,7 +1110,7 @@ const FilterDef *findFilter(const QString &name)
     return nullptr;
 }
 
-QString formatDate(const QDateTime &dt, const QString &formatOrName)
+QString formatDate(const QDateTime &dt, const QString &formatOrName, bool dateOnly)
 {
     const QString format = resolveDateFormat(formatOrName);
     static const char *const monthsFull[] = {"January", "February", "March", "April", "May", "June", "July",
@@ -1123,7 +1137,7 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'a': out += ampm(false); break;
         case 'A': out += ampm(true); break;
         case 'b': out += QString::fromLatin1(monthsFull[d.month() - 1]).left(3).toLower(); break;
-        case 'c': out += isoFormat(dt, u'T'); break;
+        case 'c': out += dateOnly ? dt.toString(QStringLiteral("yyyy-MM-dd")) : isoFormat(dt, u'T'); break;
         case 'd': out += two(d.day()); break;
         case 'D': out += QString::fromLatin1(days[d.dayOfWeek() - 1]).left(3); break;
         case 'E':
@@ -1181,7 +1195,10 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'O': out += pyUtcOffset(dt, false); break;
         case 'T': out += dt.timeZoneAbbreviation(); break;
         case 'Z': out += QString::number(dt.offsetFromUtc()); break;
-        case 'I': out += dt.isDaylightTime() ? u'1' : u'0'; break;
+        case 'I':
+            if (!dateOnly)
+                out += dt.isDaylightTime() ? u'1' : u'0';
+            break;
         case 'r': out += formatDate(dt, QStringLiteral("D, d M Y H:i:s O")); break; // email.utils.format_datetime
         default: out += c;
         }
@@ -1213,7 +1230,9 @@ QString displayString(const Value &v)
         }
         return QString::fromLatin1(r);
     }
-    case Value::Type::DateTime: return formatDate(v.dateTime(), QStringLiteral("N j, Y, P"));
+    case Value::Type::DateTime:
+        return v.isDate() ? formatDate(v.dateTime(), QStringLiteral("N j, Y"), true)
+                          : formatDate(v.dateTime(), QStringLiteral("N j, Y, P"));
     default: return v.toString();
     }
 }

@@ -100,7 +100,7 @@ void writeJsonValue(QByteArray &out, const Value &v, bool py)
     case Value::Type::DateTime: {
         const QString iso = v.dateTime().toString(Qt::ISODate);
         if (py)
-            appendPyJsonString(out, djangoJsonDateTime(v.dateTime()));
+            appendPyJsonString(out, v.isDate() ? v.toString() : djangoJsonDateTime(v.dateTime()));
         else
             appendJsonString(out, iso.toUtf8());
         return;

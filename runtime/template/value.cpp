@@ -85,7 +85,9 @@ QString Value::toString() const
     case Type::List:
     case Type::Map: return toRepr();
     case Type::DateTime:
-        return TemplateDetail::isoFormat(std::get<QDateTime>(m_data), u' '); // str(datetime)
+        if (isDate())
+            return dateTime().toString(QStringLiteral("yyyy-MM-dd")); // str(date)
+        return TemplateDetail::isoFormat(dateTime(), u' '); // str(datetime)
     case Type::Object: return std::get<std::shared_ptr<const LazyObject>>(m_data)->toString();
     }
     return {};
@@ -117,7 +119,9 @@ QString Value::toRepr() const
         return out + u'}';
     }
     case Type::DateTime: {
-        const QDateTime dt = std::get<QDateTime>(m_data);
+        const QDateTime dt = dateTime();
+        if (isDate())
+            return QStringLiteral("datetime.date(%1, %2, %3)").arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day());
         QString out = QStringLiteral("datetime.datetime(%1, %2, %3, %4, %5")
                           .arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day())
                           .arg(dt.time().hour()).arg(dt.time().minute());
@@ -193,10 +197,23 @@ const ValueMap *Value::map() const
     return nullptr;
 }
 
+Value Value::date(const QDate &date)
+{
+    Value v;
+    v.m_data = When{QDateTime(date, QTime(0, 0)), true};
+    return v;
+}
+
+bool Value::isDate() const
+{
+    auto p = std::get_if<When>(&m_data);
+    return p && p->dateOnly;
+}
+
 QDateTime Value::dateTime() const
 {
-    if (auto p = std::get_if<QDateTime>(&m_data))
-        return *p;
+    if (auto p = std::get_if<When>(&m_data))
+        return p->dateTime;
     return {};
 }
 
@@ -274,10 +291,12 @@ std::optional<Value> Value::lookup(const QString &segment) const
         return Value(s.mid(at, TemplateDetail::PyText::unitIndex(QStringView(s).mid(at), 1)));
     }
     case Type::DateTime: {
-        const QDateTime dt = std::get<QDateTime>(m_data);
+        const QDateTime dt = dateTime();
         if (segment == u"year") return Value(dt.date().year());
         if (segment == u"month") return Value(dt.date().month());
         if (segment == u"day") return Value(dt.date().day());
+        if (isDate())
+            return std::nullopt;
         if (segment == u"hour") return Value(dt.time().hour());
         if (segment == u"minute") return Value(dt.time().minute());
         if (segment == u"second") return Value(dt.time().second());

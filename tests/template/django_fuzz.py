@@ -59,16 +59,21 @@ def rvalue(depth=0):
 
 
 # Datetimes travel in the JSON context as {"$dt": [y, m, d, H, M, S, microsecond, zone]}; zone is
-# None (naive), minutes east of UTC (a fixed-offset timezone) or an IANA name (zoneinfo).
+# None (naive), minutes east of UTC (a fixed-offset timezone) or an IANA name (zoneinfo). Dates
+# (datetime.date) as {"$date": [y, m, d]}.
 ZONES = [None, None, 0, 330, -210, "Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]
 
 
 def rdatetime():
+    if R.randrange(5) == 0:
+        return {"$date": [R.randrange(1999, 2031), R.randrange(1, 13), R.randrange(1, 29)]}
     return {"$dt": [R.randrange(1999, 2031), R.randrange(1, 13), R.randrange(1, 29), R.randrange(24), R.randrange(60),
                     R.choice([0, R.randrange(60)]), R.choice([0, R.randrange(1000) * 1000]), R.choice(ZONES)]}
 
 
 def to_python(v):
+    if isinstance(v, dict) and "$date" in v:
+        return datetime.date(*v["$date"])
     if isinstance(v, dict) and "$dt" in v:
         y, mo, d, h, mi, s, us, zone = v["$dt"]
         tz = None if zone is None else (datetime.timezone(datetime.timedelta(minutes=zone)) if isinstance(zone, int)

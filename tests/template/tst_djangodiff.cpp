@@ -21,10 +21,14 @@ namespace {
 
 // django_fuzz.py sends datetimes as {"$dt": [y, m, d, H, M, S, microsecond, zone]}: zone null is
 // naive (local), a number is minutes east of UTC (0: timezone.utc), a string an IANA zone — as
-// pyconvert builds them.
+// pyconvert builds them. {"$date": [y, m, d]} is a datetime.date.
 Value withDateTimes(const Value &v)
 {
     if (const ValueMap *m = v.map()) {
+        if (m->size() == 1 && m->contains(QStringLiteral("$date"))) {
+            const ValueList p = *m->value(QStringLiteral("$date")).list();
+            return Value::date(QDate(int(p[0].toInt()), int(p[1].toInt()), int(p[2].toInt())));
+        }
         if (m->size() == 1 && m->contains(QStringLiteral("$dt"))) {
             const ValueList p = *m->value(QStringLiteral("$dt")).list();
             const QDate date(int(p[0].toInt()), int(p[1].toInt()), int(p[2].toInt()));
