@@ -293,27 +293,47 @@ const QByteArray urlSafe = "!$&'()*+,;=:/?#[]@~"; // RFC 3986 sub-delims + gen-d
 
 QString unquoteQuote(const QString &s) { return quote(unquote(s), urlSafe); }
 
-// domain.encode('idna').decode('ascii'); nullopt where Python raises UnicodeError
+bool isAscii(QStringView s)
+{
+    for (QChar c : s)
+        if (c.unicode() >= 128)
+            return false;
+    return true;
+}
+
+// domain.encode('idna').decode('ascii') (Python's IDNA 2003 codec); nullopt where it raises
 std::optional<QString> punycode(const QString &domain)
 {
-    bool ascii = true;
-    for (QChar c : domain)
-        ascii = ascii && c.unicode() < 128;
-    if (!ascii) {
-        const QByteArray ace = QUrl::toAce(domain);
-        if (ace.isEmpty())
-            return std::nullopt;
-        return QString::fromLatin1(ace);
-    }
-    if (domain.isEmpty())
+    if (isAscii(domain)) {
+        const QStringList labels = domain.split(u'.');
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            const bool last = i + 1 == labels.size();
+            if (labels[i].size() >= 64 || (!last && labels[i].isEmpty()))
+                return std::nullopt;
+        }
         return domain;
-    const QStringList labels = domain.split(u'.');
-    for (qsizetype i = 0; i < labels.size(); ++i) {
-        const bool last = i + 1 == labels.size();
-        if (labels[i].size() >= 64 || (!last && labels[i].isEmpty()))
-            return std::nullopt;
     }
-    return domain;
+    thread_local const QRegularExpression dots(QStringLiteral("[.\\x{3002}\\x{ff0e}\\x{ff61}]"));
+    QStringList labels = domain.split(dots);
+    QString trailingDot;
+    if (!labels.isEmpty() && labels.back().isEmpty()) {
+        trailingDot = QStringLiteral(".");
+        labels.removeLast();
+    }
+    QStringList out;
+    for (const QString &label : labels) {
+        // ToASCII: nameprep (case folding, NFKC) and, if still not ASCII, "xn--" + Punycode
+        QString ascii = isAscii(label) ? label : label.toCaseFolded().normalized(QString::NormalizationForm_KC);
+        if (!isAscii(ascii)) {
+            ascii = QString::fromLatin1(QUrl::toAce(ascii));
+            if (!ascii.startsWith(QStringLiteral("xn--")))
+                return std::nullopt;
+        }
+        if (ascii.isEmpty() || ascii.size() >= 64)
+            return std::nullopt;
+        out.append(ascii);
+    }
+    return out.join(u'.') + trailingDot;
 }
 
 // django.utils.html.smart_urlquote

@@ -31,68 +31,6 @@ QString htmlEscape(const QString &s)
     return QString::fromUtf8(out);
 }
 
-// int(str): surrounding whitespace, a sign, decimal digits of any script, single '_' between digits.
-bool pyIntFromString(const QString &text, qint64 *out)
-{
-    const std::u32string s = PyText::codePoints(text);
-    size_t i = 0, end = s.size();
-    while (i < end && PyText::isSpace(s[i]))
-        ++i;
-    while (end > i && PyText::isSpace(s[end - 1]))
-        --end;
-    bool neg = false;
-    if (i < end && (s[i] == U'+' || s[i] == U'-'))
-        neg = s[i++] == U'-';
-    if (i == end)
-        return false;
-    quint64 v = 0;
-    bool lastDigit = false;
-    for (; i < end; ++i) {
-        if (s[i] == U'_' && lastDigit) {
-            lastDigit = false;
-            continue;
-        }
-        if (!PyText::isDecimal(s[i]))
-            return false;
-        v = v * 10 + quint64(QChar::digitValue(s[i]));
-        if (v > quint64(std::numeric_limits<qint64>::max()))
-            return false; // beyond what a Value holds
-        lastDigit = true;
-    }
-    if (!lastDigit)
-        return false;
-    *out = neg ? -qint64(v) : qint64(v);
-    return true;
-}
-
-// float(str): like int() (any script's digits, '_' between digits) plus a fraction, an exponent,
-// inf and nan
-std::optional<double> pyFloatFromString(const QString &text)
-{
-    QString ascii;
-    char32_t prev = 0;
-    const std::u32string s = PyText::codePoints(text);
-    for (size_t i = 0; i < s.size(); ++i) {
-        const char32_t c = s[i];
-        if (c == U'_') {
-            if (!PyText::isDecimal(prev) || i + 1 >= s.size() || !PyText::isDecimal(s[i + 1]))
-                return std::nullopt;
-        } else if (PyText::isDecimal(c)) {
-            ascii += QChar(u'0' + QChar::digitValue(c));
-        } else if (PyText::isSpace(c)) {
-            ascii += u' ';
-        } else if (c < 0x80) {
-            ascii += QChar(char16_t(c));
-        } else {
-            return std::nullopt;
-        }
-        prev = c;
-    }
-    bool ok = false;
-    const double d = ascii.trimmed().toDouble(&ok);
-    return ok ? std::optional<double>(d) : std::nullopt;
-}
-
 bool pyInt(const Value &v, qint64 *out)
 {
     switch (v.type()) {
@@ -106,7 +44,12 @@ bool pyInt(const Value &v, qint64 *out)
         *out = v.toInt();
         return true;
     case Value::Type::String:
-    case Value::Type::SafeString: return pyIntFromString(v.toString(), out);
+    case Value::Type::SafeString:
+        if (const auto n = PyText::parseInt(v.toString())) {
+            *out = *n;
+            return true;
+        }
+        return false;
     default: return false;
     }
 }
@@ -375,7 +318,7 @@ std::optional<Dec> toDec(const Value &v)
     else if (v.type() == Value::Type::Float)
         text = pyFloatRepr(v.toDouble());
     else if (v.isString()) {
-        const auto d = pyFloatFromString(v.toString());
+        const auto d = PyText::parseFloat(v.toString());
         if (!d)
             return std::nullopt;
         text = pyFloatRepr(*d);
@@ -577,7 +520,7 @@ Value fPluralize(const Value &in, const Value *arg, const FilterEnv &)
     if (in.isNumber() || in.type() == Value::Type::Bool)
         return Value(in.toDouble() == 1 ? singular : plural);
     if (in.isString()) {
-        const auto d = pyFloatFromString(in.toString());
+        const auto d = PyText::parseFloat(in.toString());
         if (!d)
             return Value(QString());
         return Value(*d == 1 ? singular : plural);

@@ -4,6 +4,8 @@
 
 #include <QChar>
 
+#include <limits>
+
 namespace LiveActor::TemplateDetail::PyText {
 
 std::u32string codePoints(QStringView s)
@@ -116,32 +118,62 @@ QStringList splitWhitespace(QStringView s)
     return words;
 }
 
-QString strip(const QString &s)
+std::optional<qint64> parseInt(const QString &text)
 {
-    // every isSpace() code point is in the BMP, so a surrogate is never stripped
-    qsizetype b = 0, e = s.size();
-    while (b < e && isSpace(s[b].unicode()))
-        ++b;
-    while (e > b && isSpace(s[e - 1].unicode()))
-        --e;
-    return s.mid(b, e - b);
+    const std::u32string s = codePoints(text);
+    size_t i = 0, end = s.size();
+    while (i < end && isSpace(s[i]))
+        ++i;
+    while (end > i && isSpace(s[end - 1]))
+        --end;
+    bool neg = false;
+    if (i < end && (s[i] == U'+' || s[i] == U'-'))
+        neg = s[i++] == U'-';
+    if (i == end)
+        return std::nullopt;
+    quint64 v = 0;
+    bool lastDigit = false;
+    for (; i < end; ++i) {
+        if (s[i] == U'_' && lastDigit) {
+            lastDigit = false;
+            continue;
+        }
+        if (!isDecimal(s[i]))
+            return std::nullopt;
+        v = v * 10 + quint64(QChar::digitValue(s[i]));
+        if (v > quint64(std::numeric_limits<qint64>::max()))
+            return std::nullopt; // beyond what a Value holds
+        lastDigit = true;
+    }
+    if (!lastDigit)
+        return std::nullopt;
+    return neg ? -qint64(v) : qint64(v);
 }
 
-QString stripSpacesBetweenTags(const QString &s)
+std::optional<double> parseFloat(const QString &text)
 {
-    QString out;
-    out.reserve(s.size());
-    for (qsizetype i = 0; i < s.size(); ++i) {
-        out += s[i];
-        if (s[i] != u'>')
-            continue;
-        qsizetype j = i + 1;
-        while (j < s.size() && isSpace(s[j].unicode()))
-            ++j;
-        if (j > i + 1 && j < s.size() && s[j] == u'<')
-            i = j - 1;
+    QString ascii;
+    char32_t prev = 0;
+    const std::u32string s = codePoints(text);
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char32_t c = s[i];
+        if (c == U'_') {
+            if (!isDecimal(prev) || i + 1 >= s.size() || !isDecimal(s[i + 1]))
+                return std::nullopt;
+        } else if (isDecimal(c)) {
+            ascii += QChar(u'0' + QChar::digitValue(c));
+        } else if (isSpace(c)) {
+            ascii += u' ';
+        } else if (c < 0x80) {
+            ascii += QChar(char16_t(c));
+        } else {
+            return std::nullopt;
+        }
+        prev = c;
     }
-    return out;
+    bool ok = false;
+    const double d = ascii.trimmed().toDouble(&ok);
+    return ok ? std::optional<double>(d) : std::nullopt;
 }
 
 QString pad(const QString &s, qint64 width, Align align)

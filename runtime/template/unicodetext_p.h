@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <QStringView>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,10 +44,11 @@ QString lower(char32_t c);
 
 /// str.split() without arguments: runs of isSpace() separate, no empty words.
 QStringList splitWhitespace(QStringView s);
-/// str.strip() without arguments.
-QString strip(const QString &s);
-/// Django's strip_spaces_between_tags: re.sub(r'>\s+<', '><', s) with Python's \s.
-QString stripSpacesBetweenTags(const QString &s);
+/// int(s) for a str: surrounding whitespace, a sign, decimal digits of any script, single '_'
+/// between digits; nullopt where int() raises (or beyond 64 bits).
+std::optional<qint64> parseInt(const QString &s);
+/// float(s) for a str: as parseInt plus a fraction, an exponent, inf and nan.
+std::optional<double> parseFloat(const QString &s);
 /// s.ljust(width) / s.rjust(width) / s.center(width), width counted in code points.
 enum class Align { Left, Right, Center };
 QString pad(const QString &s, qint64 width, Align align);
