@@ -85,6 +85,51 @@ bool hasHtml(PyObject *o)
     return has == 1;
 }
 
+QString pyStrAttr(PyObject *o, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(o, name);
+    QString out;
+    if (v && PyUnicode_Check(v))
+        out = strOf(v);
+    Py_XDECREF(v);
+    PyErr_Clear();
+    return out;
+}
+
+// A tzinfo as a QDateTime zone, so that the date filter prints what Django would from it (e, O,
+// T, Z, I): datetime.timezone.utc → Qt::UTC; a zoneinfo.ZoneInfo or pytz zone → that IANA zone;
+// a fixed datetime.timezone → Qt::OffsetFromUTC, or a custom zone when it carries its own name.
+QDateTime awareDateTime(PyObject *o, const QDate &date, const QTime &time, PyObject *tzinfo)
+{
+    PyObject *offset = PyObject_CallMethod(o, "utcoffset", nullptr);
+    if (!offset || offset == Py_None) {
+        Py_XDECREF(offset);
+        PyErr_Clear();
+        return QDateTime(date, time);
+    }
+    const int seconds = PyDateTime_DELTA_GET_DAYS(offset) * 86400 + PyDateTime_DELTA_GET_SECONDS(offset);
+    Py_DECREF(offset);
+    PyObject *nameObject = PyObject_CallMethod(o, "tzname", nullptr);
+    const QString name = nameObject && PyUnicode_Check(nameObject) ? strOf(nameObject) : QString();
+    Py_XDECREF(nameObject);
+    PyErr_Clear();
+    if (tzinfo == PyDateTime_TimeZone_UTC)
+        return QDateTime(date, time, Qt::UTC);
+    QString key = pyStrAttr(tzinfo, "key"); // zoneinfo
+    if (key.isEmpty())
+        key = pyStrAttr(tzinfo, "zone"); // pytz
+    if (!key.isEmpty() && QTimeZone::isTimeZoneIdAvailable(key.toUtf8())) {
+        const QDateTime zoned(date, time, QTimeZone(key.toUtf8()));
+        if (zoned.offsetFromUtc() == seconds) // else an ambiguous hour: the fixed offset below
+            return zoned;
+    }
+    const QDateTime fixed(date, time, Qt::OffsetFromUTC, seconds);
+    if (name.isEmpty() || name == fixed.timeZoneAbbreviation())
+        return fixed;
+    const QByteArray id = "liveactor/" + name.toUtf8() + '/' + QByteArray::number(seconds);
+    return QDateTime(date, time, QTimeZone(id, seconds, name, name));
+}
+
 QDateTime toDateTime(PyObject *o)
 {
     const QDate date(PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o));
@@ -95,15 +140,22 @@ QDateTime toDateTime(PyObject *o)
     PyObject *tzinfo = PyDateTime_DATE_GET_TZINFO(o);
     if (tzinfo == Py_None)
         return QDateTime(date, time);
-    PyObject *offset = PyObject_CallMethod(o, "utcoffset", nullptr);
-    if (!offset || offset == Py_None) {
-        Py_XDECREF(offset);
-        PyErr_Clear();
-        return QDateTime(date, time);
-    }
-    const int seconds = PyDateTime_DELTA_GET_DAYS(offset) * 86400 + PyDateTime_DELTA_GET_SECONDS(offset);
-    Py_DECREF(offset);
-    return QDateTime(date, time, QTimeZone(seconds));
+    return awareDateTime(o, date, time, tzinfo);
+}
+
+// The inverse of awareDateTime: the tzinfo a zoned QDateTime came from.
+py::object tzinfoOf(const QDateTime &dt)
+{
+    py::module_ datetime = py::module_::import("datetime");
+    if (dt.timeSpec() == Qt::UTC)
+        return datetime.attr("timezone").attr("utc");
+    const QByteArray id = dt.timeSpec() == Qt::TimeZone ? dt.timeZone().id() : QByteArray();
+    if (!id.isEmpty() && !id.startsWith("liveactor/") && QTimeZone::isTimeZoneIdAvailable(id))
+        return py::module_::import("zoneinfo").attr("ZoneInfo")(id.toStdString());
+    py::object offset = datetime.attr("timedelta")(py::arg("seconds") = dt.offsetFromUtc());
+    if (id.startsWith("liveactor/"))
+        return datetime.attr("timezone")(offset, dt.timeZoneAbbreviation().toStdString());
+    return datetime.attr("timezone")(offset);
 }
 
 bool isUnsupported(PyObject *o)
@@ -235,7 +287,7 @@ Result<Value> convert(PyObject *o, const QString &path, int depth)
     if (PyAnySet_Check(o))
         return convertSequence(o, path, depth);
     if (s_datetimeReady && PyDate_Check(o))
-        return Value(toDateTime(o));
+        return PyDateTime_Check(o) ? Value(toDateTime(o)) : Value::date(toDateTime(o).date());
     if ((s_decimalType && PyObject_TypeCheck(o, reinterpret_cast<PyTypeObject *>(s_decimalType)))
         || (s_fractionType && PyObject_TypeCheck(o, reinterpret_cast<PyTypeObject *>(s_fractionType)))) {
         const double d = PyFloat_AsDouble(o);
@@ -391,11 +443,20 @@ py::object fromValue(const Value &value)
         const QDateTime dt = value.dateTime();
         const QDate d = dt.date();
         const QTime t = dt.time();
+        if (value.isDate()) {
+            PyObject *date = PyDate_FromDate(d.year(), d.month(), d.day());
+            if (!date)
+                throw py::error_already_set();
+            return py::reinterpret_steal<py::object>(date);
+        }
         PyObject *o = PyDateTime_FromDateAndTime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(),
                                                  t.msec() * 1000);
         if (!o)
             throw py::error_already_set();
-        return py::reinterpret_steal<py::object>(o);
+        auto naive = py::reinterpret_steal<py::object>(o);
+        if (dt.timeSpec() == Qt::LocalTime)
+            return naive;
+        return naive.attr("replace")(py::arg("tzinfo") = tzinfoOf(dt));
     }
     case Value::Type::Object: {
         if (auto *lazy = dynamic_cast<const PyLazyObject *>(value.object()))

@@ -352,7 +352,8 @@ struct FilterDef
 
 const FilterDef *findFilter(const QString &name);
 /// Django's date format (date/time filters, now tag).
-QString formatDate(const QDateTime &dt, const QString &format);
+/// dateOnly: the value is a Python date (no time of day: 'c' prints the date, 'I' nothing).
+QString formatDate(const QDateTime &dt, const QString &format, bool dateOnly = false);
 /// Python-style escape of a value for output: str(), localize, escape unless safe.
 void appendValueOutput(QByteArray &out, const Value &v, bool autoescape);
 /// str() as Django prints it (floats in fixed notation, date-times with DATETIME_FORMAT).

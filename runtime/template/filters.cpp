@@ -1,10 +1,14 @@
 // Django's built-in filters (django/template/defaultfilters.py, 3.2 semantics) and date formats.
 
 #include "template/compiled_p.h"
+#include "template/djangotext_p.h"
 #include "template/escaping.h"
 #include "template/pyrepr_p.h"
+#include "template/unicodetext_p.h"
 
 #include <QLocale>
+#include <QRandomGenerator>
+#include <QTimeZone>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -40,11 +44,12 @@ bool pyInt(const Value &v, qint64 *out)
         *out = v.toInt();
         return true;
     case Value::Type::String:
-    case Value::Type::SafeString: {
-        bool ok = false;
-        *out = v.toString().trimmed().toLongLong(&ok);
-        return ok;
-    }
+    case Value::Type::SafeString:
+        if (const auto n = PyText::parseInt(v.toString())) {
+            *out = *n;
+            return true;
+        }
+        return false;
     default: return false;
     }
 }
@@ -52,7 +57,7 @@ bool pyInt(const Value &v, qint64 *out)
 std::optional<qsizetype> pyLen(const Value &v)
 {
     if (v.isString())
-        return v.toString().size();
+        return PyText::length(v.toString());
     if (v.list())
         return v.list()->size();
     if (v.map())
@@ -82,35 +87,23 @@ Value fAdd(const Value &in, const Value *arg, const FilterEnv &)
 
 Value fCapfirst(const Value &in, const Value *, const FilterEnv &)
 {
-    QString s = str(in);
-    if (!s.isEmpty())
-        s[0] = s[0].toUpper();
-    return Value(s);
+    const QString s = str(in);
+    if (s.isEmpty())
+        return Value(s);
+    const qsizetype first = PyText::unitIndex(s, 1);
+    return Value(s.left(first).toUpper() + s.mid(first));
 }
 
-QString pyPad(const QString &s, qint64 width, int mode) // 0 center, 1 ljust, 2 rjust
-{
-    const qint64 marg = width - s.size();
-    if (marg <= 0)
-        return s;
-    if (mode == 1)
-        return s + QString(marg, u' ');
-    if (mode == 2)
-        return QString(marg, u' ') + s;
-    const qint64 left = marg / 2 + (marg & width & 1);
-    return QString(left, u' ') + s + QString(marg - left, u' ');
-}
-
-Value padFilter(const Value &in, const Value *arg, int mode)
+Value padFilter(const Value &in, const Value *arg, PyText::Align align)
 {
     qint64 w;
     if (!pyInt(*arg, &w))
         return Value(str(in));
-    return Value(pyPad(str(in), w, mode));
+    return Value(PyText::pad(str(in), w, align));
 }
-Value fCenter(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 0); }
-Value fLjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 1); }
-Value fRjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, 2); }
+Value fCenter(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, PyText::Align::Center); }
+Value fLjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, PyText::Align::Left); }
+Value fRjust(const Value &in, const Value *arg, const FilterEnv &) { return padFilter(in, arg, PyText::Align::Right); }
 
 Value fCut(const Value &in, const Value *arg, const FilterEnv &)
 {
@@ -122,18 +115,56 @@ Value fCut(const Value &in, const Value *arg, const FilterEnv &)
     return safeIf(safe && a != u";", s);
 }
 
+// Django's named formats (global_settings defaults) are accepted wherever a format is
+QString resolveDateFormat(const QString &formatOrName)
+{
+    static const QHash<QString, QString> named = {
+        {QStringLiteral("DATE_FORMAT"), QStringLiteral("N j, Y")},
+        {QStringLiteral("DATETIME_FORMAT"), QStringLiteral("N j, Y, P")},
+        {QStringLiteral("TIME_FORMAT"), QStringLiteral("P")},
+        {QStringLiteral("YEAR_MONTH_FORMAT"), QStringLiteral("F Y")},
+        {QStringLiteral("MONTH_DAY_FORMAT"), QStringLiteral("F j")},
+        {QStringLiteral("SHORT_DATE_FORMAT"), QStringLiteral("m/d/Y")},
+        {QStringLiteral("SHORT_DATETIME_FORMAT"), QStringLiteral("m/d/Y P")},
+    };
+    return named.value(formatOrName, formatOrName);
+}
+
+// Whether a format uses one of the (unescaped) specifiers in `chars`.
+bool usesSpecifier(const QString &format, QStringView chars)
+{
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        if (format[i] == u'\\')
+            ++i;
+        else if (chars.contains(format[i]))
+            return true;
+    }
+    return false;
+}
+
 Value fDate(const Value &in, const Value *arg, const FilterEnv &)
 {
     if (in.type() != Value::Type::DateTime)
         return Value(QString());
-    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("N j, Y")));
+    const QString format = resolveDateFormat(arg ? str(*arg) : QStringLiteral("N j, Y"));
+    // Django refuses time specifiers for a date (TypeError)
+    if (in.isDate() && usesSpecifier(format, u"aAefgGhHiOPsTuZr"))
+        return Value(QString());
+    return Value(formatDate(in.dateTime(), format, in.isDate()));
 }
 
 Value fTime(const Value &in, const Value *arg, const FilterEnv &)
 {
     if (in.type() != Value::Type::DateTime)
         return Value(QString());
-    return Value(formatDate(in.dateTime(), arg ? str(*arg) : QStringLiteral("P")));
+    const QString format = resolveDateFormat(arg ? str(*arg) : QStringLiteral("P"));
+    // Django's TimeFormat knows only the time specifiers: a date one, or any for a date (which has
+    // no time of day), makes the filter print ""
+    static const QString dateSpecifiers = QStringLiteral("bcdDEFIjlLmMnNorStUwWyYz");
+    static const QString allSpecifiers = dateSpecifiers + QStringLiteral("aAefgGhHiOPsTuZ");
+    if (usesSpecifier(format, in.isDate() ? allSpecifiers : dateSpecifiers))
+        return Value(QString());
+    return Value(formatDate(in.dateTime(), format));
 }
 
 Value fDefault(const Value &in, const Value *arg, const FilterEnv &) { return in.isTruthy() ? in : *arg; }
@@ -153,7 +184,7 @@ std::optional<Value> lookupPath(const Value &item, const QString &path)
 Value dictsortImpl(const Value &in, const Value *arg, bool reverse)
 {
     auto items = in.iterate();
-    if (!items || in.isString())
+    if (!items || (in.isString() && !items->isEmpty()))
         return Value(QString());
     const QString key = str(*arg);
     std::vector<std::pair<Value, Value>> keyed;
@@ -255,7 +286,7 @@ Value fFirst(const Value &in, const Value *, const FilterEnv &)
 {
     if (in.isString()) {
         const QString s = in.toString();
-        return s.isEmpty() ? Value(QString()) : Value(QString(s[0]));
+        return Value(PyText::left(s, 1));
     }
     auto l = in.iterate();
     if (!l || l->isEmpty())
@@ -267,7 +298,8 @@ Value fLast(const Value &in, const Value *, const FilterEnv &)
 {
     if (in.isString()) {
         const QString s = in.toString();
-        return s.isEmpty() ? Value(QString()) : Value(QString(s.back()));
+        const qsizetype n = PyText::length(s);
+        return Value(s.mid(PyText::unitIndex(s, n - 1)));
     }
     auto l = in.iterate();
     if (!l || l->isEmpty())
@@ -286,11 +318,10 @@ std::optional<Dec> toDec(const Value &v)
     else if (v.type() == Value::Type::Float)
         text = pyFloatRepr(v.toDouble());
     else if (v.isString()) {
-        bool ok = false;
-        const double d = v.toString().trimmed().toDouble(&ok);
-        if (!ok)
+        const auto d = PyText::parseFloat(v.toString());
+        if (!d)
             return std::nullopt;
-        text = pyFloatRepr(d);
+        text = pyFloatRepr(*d);
     } else {
         return std::nullopt;
     }
@@ -489,11 +520,10 @@ Value fPluralize(const Value &in, const Value *arg, const FilterEnv &)
     if (in.isNumber() || in.type() == Value::Type::Bool)
         return Value(in.toDouble() == 1 ? singular : plural);
     if (in.isString()) {
-        bool ok = false;
-        const double d = in.toString().trimmed().toDouble(&ok);
-        if (!ok)
+        const auto d = PyText::parseFloat(in.toString());
+        if (!d)
             return Value(QString());
-        return Value(d == 1 ? singular : plural);
+        return Value(*d == 1 ? singular : plural);
     }
     if (auto n = pyLen(in))
         return Value(*n == 1 ? singular : plural);
@@ -525,11 +555,11 @@ Value fSlice(const Value &in, const Value *arg, const FilterEnv &)
         return in;
     const bool isStr = in.isString();
     std::optional<ValueList> items;
-    QString s;
+    std::u32string s;
     qint64 len;
     if (isStr) {
-        s = in.toString();
-        len = s.size();
+        s = PyText::codePoints(in.toString());
+        len = qint64(s.size());
     } else {
         items = in.list() ? std::optional<ValueList>(*in.list()) : std::nullopt;
         if (!items)
@@ -549,36 +579,45 @@ Value fSlice(const Value &in, const Value *arg, const FilterEnv &)
     };
     const qint64 start = norm(b[0], step > 0 ? 0 : len - 1, true);
     const qint64 stop = norm(b[1], step > 0 ? len : -1, false);
-    QString rs;
+    std::u32string rs;
     ValueList rl;
     for (qint64 i = start; step > 0 ? i < stop : i > stop; i += step) {
         if (isStr)
-            rs += s[i];
+            rs += s[size_t(i)];
         else
             rl.append((*items)[i]);
     }
     if (isStr)
-        return safeIf(false, rs);
+        return Value(PyText::fromCodePoints(rs));
     return Value(rl);
 }
 
 Value fSlugify(const Value &in, const Value *, const FilterEnv &)
 {
-    QString s = str(in).normalized(QString::NormalizationForm_KD);
-    QString ascii;
-    for (QChar c : s)
-        if (c.unicode() < 128)
-            ascii += c;
-    ascii = ascii.toLower();
-    thread_local const QRegularExpression bad(QStringLiteral("[^\\w\\s-]"));
-    thread_local const QRegularExpression dash(QStringLiteral("[-\\s]+"));
-    ascii.remove(bad);
-    ascii.replace(dash, QStringLiteral("-"));
-    while (!ascii.isEmpty() && (ascii.front() == u'-' || ascii.front() == u'_'))
-        ascii.remove(0, 1);
-    while (!ascii.isEmpty() && (ascii.back() == u'-' || ascii.back() == u'_'))
-        ascii.chop(1);
-    return Value(ascii);
+    // NFKD, drop non-ASCII, lower; drop what is not \w, \s or '-'; runs of '-' and \s become one
+    // '-'; strip '-' and '_' at both ends. Python's \s includes \x1c-\x1f.
+    const QString s = str(in).normalized(QString::NormalizationForm_KD);
+    QString out;
+    bool inDash = false;
+    for (QChar c : s) {
+        const char16_t u = c.toLower().unicode();
+        if (u >= 128)
+            continue;
+        if (u == u'-' || PyText::isSpace(u)) {
+            if (!inDash)
+                out += u'-';
+            inDash = true;
+        } else if (PyText::isWordChar(u)) {
+            out += QChar(u);
+            inDash = false;
+        }
+    }
+    qsizetype b = 0, e = out.size();
+    while (b < e && (out[b] == u'-' || out[b] == u'_'))
+        ++b;
+    while (e > b && (out[e - 1] == u'-' || out[e - 1] == u'_'))
+        --e;
+    return Value(out.mid(b, e - b));
 }
 
 Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
@@ -596,8 +635,8 @@ Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
     bool numeric = true;
     bool neg = false;
     switch (conv.unicode()) {
-    case 's': body = str(in); numeric = false; if (hasPrec) body = body.left(prec); break;
-    case 'r': body = in.toRepr(); numeric = false; if (hasPrec) body = body.left(prec); break;
+    case 's': body = str(in); numeric = false; if (hasPrec) body = PyText::left(body, prec); break;
+    case 'r': body = in.toRepr(); numeric = false; if (hasPrec) body = PyText::left(body, prec); break;
     case 'd': case 'i': case 'x': case 'X': case 'o': {
         if (!(in.isNumber() || in.type() == Value::Type::Bool))
             return Value(QString());
@@ -633,7 +672,7 @@ Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
         else if (flags.contains(u' '))
             sign = QStringLiteral(" ");
     }
-    const int padLen = width - int(sign.size() + body.size());
+    const int padLen = width - int(sign.size() + PyText::length(body));
     if (padLen > 0) {
         if (flags.contains(u'-'))
             return Value(sign + body + QString(padLen, u' '));
@@ -665,37 +704,22 @@ Value fStriptags(const Value &in, const Value *, const FilterEnv &)
 
 Value fTitle(const Value &in, const Value *, const FilterEnv &)
 {
-    const QString s = str(in);
-    QString t;
-    bool prevCased = false;
-    for (QChar c : s) {
-        if (c.isLetter()) {
-            t += prevCased ? c.toLower() : c.toUpper();
-            prevCased = true;
-        } else {
-            t += c;
-            prevCased = false;
+    // value.title(), then re.sub("([a-z])'([A-Z])", lower) and re.sub(r"\d([A-Z])", lower)
+    std::u32string t = PyText::codePoints(PyText::title(str(in)));
+    auto isUpperAscii = [](char32_t c) { return c >= U'A' && c <= U'Z'; };
+    for (size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i] >= U'a' && t[i] <= U'z' && t[i + 1] == U'\'' && isUpperAscii(t[i + 2])) {
+            t[i + 2] += U'a' - U'A';
+            i += 2;
         }
     }
-    thread_local const QRegularExpression apos(QStringLiteral("([a-z])'([A-Z])"));
-    thread_local const QRegularExpression digit(QStringLiteral("\\d([A-Z])"));
-    QString r;
-    qsizetype last = 0;
-    for (auto it = apos.globalMatch(t); it.hasNext();) {
-        auto m = it.next();
-        r += t.mid(last, m.capturedStart() - last) + m.captured(0).toLower();
-        last = m.capturedEnd();
+    for (size_t i = 0; i + 1 < t.size(); ++i) {
+        if (PyText::isDecimal(t[i]) && isUpperAscii(t[i + 1])) {
+            t[i + 1] += U'a' - U'A';
+            ++i;
+        }
     }
-    r += t.mid(last);
-    QString r2;
-    last = 0;
-    for (auto it = digit.globalMatch(r); it.hasNext();) {
-        auto m = it.next();
-        r2 += r.mid(last, m.capturedStart() - last) + m.captured(0).toLower();
-        last = m.capturedEnd();
-    }
-    r2 += r.mid(last);
-    return Value(r2);
+    return Value(PyText::fromCodePoints(t));
 }
 
 Value fTruncatechars(const Value &in, const Value *arg, const FilterEnv &)
@@ -703,23 +727,7 @@ Value fTruncatechars(const Value &in, const Value *arg, const FilterEnv &)
     qint64 length;
     if (!pyInt(*arg, &length))
         return in;
-    const QString text = str(in).normalized(QString::NormalizationForm_C);
-    const QString ellipsis = QStringLiteral("\u2026");
-    const qint64 truncateLen = length - 1;
-    qint64 sLen = 0;
-    qsizetype endIndex = -1;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (text[i].isMark())
-            continue;
-        ++sLen;
-        if (endIndex < 0 && sLen > truncateLen)
-            endIndex = i;
-        if (sLen > length) {
-            const QString head = text.left(qMax<qsizetype>(endIndex, 0));
-            return Value(head.endsWith(ellipsis) ? head : head + ellipsis);
-        }
-    }
-    return Value(text);
+    return Value(DjangoText::truncateChars(str(in), length));
 }
 
 Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
@@ -727,8 +735,7 @@ Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
     qint64 length;
     if (!pyInt(*arg, &length))
         return in;
-    thread_local const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
-    const QStringList words = str(in).split(ws, Qt::SkipEmptyParts);
+    const QStringList words = PyText::splitWhitespace(str(in));
     if (words.size() > length) {
         const QString head = words.mid(0, qMax<qint64>(length, 0)).join(u' ');
         const QString trunc = QStringLiteral(" \u2026");
@@ -739,101 +746,25 @@ Value fTruncatewords(const Value &in, const Value *arg, const FilterEnv &)
 
 Value fUrlencode(const Value &in, const Value *arg, const FilterEnv &)
 {
-    const QByteArray safe = arg ? str(*arg).toUtf8() : QByteArray("/");
-    const QByteArray bytes = str(in).toUtf8();
-    QByteArray out;
-    static const char hex[] = "0123456789ABCDEF";
-    for (char ch : bytes) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-            || c == '-' || c == '~' || safe.contains(char(c))) {
-            out.append(char(c));
-        } else {
-            out.append('%');
-            out.append(hex[c >> 4]);
-            out.append(hex[c & 15]);
-        }
-    }
-    return Value(QString::fromLatin1(out));
+    return Value(DjangoText::quote(str(in), arg ? str(*arg).toUtf8() : QByteArray("/")));
 }
 
 Value fUrlize(const Value &in, const Value *, const FilterEnv &env)
 {
-    const bool autoescape = env.autoescape && !in.isSafe();
-    const QString text = str(in);
-    thread_local const QRegularExpression splitter(QStringLiteral("([\\s<>\"']+)"), QRegularExpression::UseUnicodePropertiesOption);
-    thread_local const QRegularExpression simpleUrl(QStringLiteral("^https?://\\[?\\w"), QRegularExpression::CaseInsensitiveOption);
-    thread_local const QRegularExpression simpleUrl2(QStringLiteral("^www\\.|^(?!http)\\w[^@]+\\.(com|edu|gov|int|mil|net|org)($|/.*)$"), QRegularExpression::CaseInsensitiveOption);
-    thread_local const QRegularExpression email(QStringLiteral("^[^@\\s]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
-    auto esc = [&](const QString &s) { return autoescape ? htmlEscape(s) : s; };
-    QString out;
-    qsizetype pos = 0;
-    auto emitWord = [&](const QString &word) {
-        if (!(word.contains(u'.') || word.contains(u'@') || word.contains(u':'))) {
-            out += esc(word);
-            return;
-        }
-        QString lead, middle = word, trail;
-        static const QString trailing = QStringLiteral(".,:;!");
-        static const QString wrapOpen = QStringLiteral("(<[");
-        static const QString wrapClose = QStringLiteral(")>]");
-        bool changed = true;
-        while (changed) {
-            changed = false;
-            while (!middle.isEmpty() && trailing.contains(middle.back())) {
-                trail.prepend(middle.back());
-                middle.chop(1);
-                changed = true;
-            }
-            for (int i = 0; i < 3; ++i) {
-                if (middle.startsWith(wrapOpen[i])) {
-                    middle.remove(0, 1);
-                    lead += wrapOpen[i];
-                    changed = true;
-                }
-                if (middle.endsWith(wrapClose[i]) && middle.count(wrapOpen[i]) < middle.count(wrapClose[i])) {
-                    middle.chop(1);
-                    trail.prepend(wrapClose[i]);
-                    changed = true;
-                }
-            }
-        }
-        QString url;
-        // the href is built from the unescaped text (html.unescape before smart_urlquote)
-        QString plain = middle;
-        plain.replace(QStringLiteral("&lt;"), QStringLiteral("<")).replace(QStringLiteral("&gt;"), QStringLiteral(">"))
-            .replace(QStringLiteral("&quot;"), QStringLiteral("\"")).replace(QStringLiteral("&#x27;"), QStringLiteral("'"))
-            .replace(QStringLiteral("&#39;"), QStringLiteral("'")).replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-        if (simpleUrl.match(middle).hasMatch())
-            url = QString::fromLatin1(QUrl::toPercentEncoding(plain, "!#$%&'()*+,/:;=?@[]~"));
-        else if (simpleUrl2.match(middle).hasMatch())
-            url = u"http://" + QString::fromLatin1(QUrl::toPercentEncoding(plain, "!#$%&'()*+,/:;=?@[]~"));
-        else if (!middle.contains(u':') && email.match(middle).hasMatch())
-            url = u"mailto:" + middle;
-        if (url.isEmpty()) {
-            out += esc(word);
-            return;
-        }
-        // urlsplit() lowercases the scheme
-        if (const qsizetype colon = url.indexOf(u':'); colon > 0)
-            url = url.left(colon).toLower() + url.mid(colon);
-        const QString rel = url.startsWith(u"mailto:") ? QString() : QStringLiteral(" rel=\"nofollow\"");
-        out += esc(lead) + QStringLiteral("<a href=\"%1\"%2>%3</a>").arg(htmlEscape(url), rel, esc(middle)) + esc(trail);
-    };
-    for (auto it = splitter.globalMatch(text); it.hasNext();) {
-        auto m = it.next();
-        emitWord(text.mid(pos, m.capturedStart() - pos));
-        out += esc(m.captured(0));
-        pos = m.capturedEnd();
-    }
-    emitWord(text.mid(pos));
-    return Value::safe(out);
+    return Value::safe(DjangoText::urlize(str(in), in.isSafe(), env.autoescape, -1));
+}
+
+Value fUrlizetrunc(const Value &in, const Value *arg, const FilterEnv &env)
+{
+    qint64 limit;
+    if (!pyInt(*arg, &limit))
+        return Value(QString()); // int(limit) raises in Django
+    return Value::safe(DjangoText::urlize(str(in), in.isSafe(), env.autoescape, limit));
 }
 
 Value fWordcount(const Value &in, const Value *, const FilterEnv &)
 {
-    thread_local const QRegularExpression ws(QStringLiteral("\\s+"), QRegularExpression::UseUnicodePropertiesOption);
-    return Value(qint64(str(in).split(ws, Qt::SkipEmptyParts).size()));
+    return Value(qint64(PyText::splitWhitespace(str(in)).size()));
 }
 
 Value fYesno(const Value &in, const Value *arg, const FilterEnv &)
@@ -850,33 +781,38 @@ Value fYesno(const Value &in, const Value *arg, const FilterEnv &)
     return Value(in.isTruthy() ? yes : no);
 }
 
-Value fTimesince(const Value &in, const Value *arg, const FilterEnv &env)
+// django.utils.timesince.timesince(d, now, reversed) with depth 2; nullopt where Python raises
+std::optional<QString> timesince(QDateTime d, QDateTime now, bool reversed)
 {
-    if (in.type() != Value::Type::DateTime)
-        return Value(QString());
-    QDateTime d = in.dateTime();
-    QDateTime now = (arg && arg->type() == Value::Type::DateTime) ? arg->dateTime() : env.now();
-    if (arg && arg->type() != Value::Type::DateTime && !arg->isNull() && arg->isTruthy())
-        return Value(QString());
+    if (isAware(d) != isAware(now))
+        return std::nullopt;
+    if (reversed)
+        std::swap(d, now);
+    if (!isAware(d)) { // naive datetimes subtract as wall-clock times, whatever the local DST
+        d = QDateTime(d.date(), d.time(), Qt::UTC);
+        now = QDateTime(now.date(), now.time(), Qt::UTC);
+    }
     qint64 since = d.secsTo(now);
+    if (d.msecsTo(now) < 0 && d.msecsTo(now) % 1000 != 0)
+        --since; // timedelta floors to whole seconds
     // leap days between the two years (Django 3.2's adjustment)
-    auto isLeap = [](int y) { return QDate::isLeapYear(y); };
     int leapdays = 0;
     for (int y = d.date().year(); y < now.date().year(); ++y)
-        if (isLeap(y))
+        if (QDate::isLeapYear(y))
             ++leapdays;
     if (leapdays != 0) {
-        if (isLeap(d.date().year()))
+        if (QDate::isLeapYear(d.date().year()))
             leapdays -= 1;
-        else if (isLeap(now.date().year()))
+        else if (QDate::isLeapYear(now.date().year()))
             leapdays += 1;
     }
     since -= qint64(leapdays) * 86400;
     auto fmt = [](qint64 n, const char *unit) -> QString {
-        return QString::number(n) + u' ' + QString::fromLatin1(unit) + (n == 1 ? QString() : QStringLiteral("s"));
+        return QString::number(n) + nbsp + QString::fromLatin1(unit) + (n == 1 ? QString() : QStringLiteral("s"));
     };
+    const QString zero = fmt(0, "minute");
     if (since <= 0)
-        return Value(QStringLiteral("0") + nbsp + QStringLiteral("minutes"));
+        return zero;
     static const std::pair<qint64, const char *> chunks[] = {
         {60 * 60 * 24 * 365, "year"}, {60 * 60 * 24 * 30, "month"}, {60 * 60 * 24 * 7, "week"},
         {60 * 60 * 24, "day"}, {60 * 60, "hour"}, {60, "minute"}};
@@ -888,18 +824,168 @@ Value fTimesince(const Value &in, const Value *arg, const FilterEnv &env)
             break;
     }
     if (i == 6)
-        return Value(QStringLiteral("0") + nbsp + QStringLiteral("minutes"));
-    QString result = fmt(count, chunks[i].second).replace(u' ', nbsp);
+        return zero;
+    QString result = fmt(count, chunks[i].second);
     if (i + 1 < 6) {
         const qint64 count2 = (since - chunks[i].first * count) / chunks[i + 1].first;
         if (count2 != 0)
-            result += QStringLiteral(", ") + fmt(count2, chunks[i + 1].second).replace(u' ', nbsp);
+            result += QStringLiteral(", ") + fmt(count2, chunks[i + 1].second);
     }
-    return Value(result);
+    return result;
 }
+
+// timesince/timeuntil filters: "" for a false value; a false argument means now (in UTC for an
+// aware value); "" where Django's timesince raises
+Value timesinceFilter(const Value &in, const Value *arg, const FilterEnv &env, bool reversed)
+{
+    if (in.type() != Value::Type::DateTime)
+        return Value(QString());
+    const QDateTime d = in.dateTime();
+    QDateTime now;
+    if (arg && arg->isTruthy()) {
+        if (arg->type() != Value::Type::DateTime)
+            return Value(QString());
+        now = arg->dateTime();
+    } else {
+        now = isAware(d) ? env.now().toUTC() : env.now().toLocalTime();
+    }
+    return Value(timesince(d, now, reversed).value_or(QString()));
+}
+Value fTimesince(const Value &in, const Value *arg, const FilterEnv &env) { return timesinceFilter(in, arg, env, false); }
+Value fTimeuntil(const Value &in, const Value *arg, const FilterEnv &env) { return timesinceFilter(in, arg, env, true); }
+
+Value fAddslashes(const Value &in, const Value *, const FilterEnv &)
+{
+    QString s = str(in);
+    s.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")).replace(u'\'', QStringLiteral("\\'"));
+    return Value(s);
+}
+
+Value fGetDigit(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 digit, value;
+    if (!pyInt(*arg, &digit) || !pyInt(in, &value) || digit < 1)
+        return in;
+    const QString digits = QString::number(value);
+    if (digit > digits.size())
+        return Value(qint64(0));
+    const QChar c = digits[digits.size() - digit];
+    if (!c.isDigit())
+        return Value(QString()); // int('-') raises in Django
+    return Value(qint64(c.digitValue()));
+}
+
+Value fIriencode(const Value &in, const Value *, const FilterEnv &)
+{
+    // iri_to_uri: quote(iri, safe="/#%[]=:;$&()+,!?*@'~")
+    return Value(DjangoText::quote(str(in), "/#%[]=:;$&()+,!?*@'~"));
+}
+
+Value fLinenumbers(const Value &in, const Value *, const FilterEnv &env)
+{
+    const bool escape = env.autoescape && !in.isSafe();
+    const QStringList lines = str(in).split(u'\n');
+    const int width = int(QString::number(lines.size()).size());
+    QStringList out;
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        out.append(QStringLiteral("%1. %2").arg(i + 1, width, 10, QChar(u'0')).arg(escape ? htmlEscape(lines[i]) : lines[i]));
+    return Value::safe(out.join(u'\n'));
+}
+
+Value fPhone2numeric(const Value &in, const Value *, const FilterEnv &)
+{
+    if (!in.isString())
+        return Value(QString()); // phone.lower() raises on anything else
+    static const char digits[] = "22233344455566677778889999";
+    QString s = in.toString().toLower();
+    for (QChar &c : s)
+        if (c >= u'a' && c <= u'z')
+            c = QLatin1Char(digits[c.unicode() - 'a']);
+    return Value(s);
+}
+
+Value fSafeseq(const Value &in, const Value *, const FilterEnv &)
+{
+    auto items = in.iterate();
+    if (!items)
+        return Value(QString()); // iterating raises in Django
+    ValueList out;
+    for (const Value &v : *items)
+        out.append(v.isSafe() ? v : Value::safe(v.toString()));
+    return Value(out);
+}
+
+Value fRandom(const Value &in, const Value *, const FilterEnv &)
+{
+    // random.choice: any element; the template cannot tell which one Python would have picked
+    if (in.isString()) {
+        const std::u32string s = PyText::codePoints(in.toString());
+        if (s.empty())
+            return Value(QString());
+        return Value(PyText::fromCodePoints(s.substr(QRandomGenerator::global()->bounded(quint64(s.size())), 1)));
+    }
+    const ValueList *l = in.list();
+    if (!l || l->isEmpty())
+        return Value(QString());
+    return l->at(qsizetype(QRandomGenerator::global()->bounded(quint64(l->size()))));
+}
+
+Value truncateHtmlFilter(const Value &in, const Value *arg, QString (*truncate)(const QString &, qint64))
+{
+    qint64 length;
+    if (!pyInt(*arg, &length))
+        return in;
+    return Value(truncate(str(in), length));
+}
+Value fTruncatecharsHtml(const Value &in, const Value *arg, const FilterEnv &)
+{
+    return truncateHtmlFilter(in, arg, DjangoText::truncateHtmlChars);
+}
+Value fTruncatewordsHtml(const Value &in, const Value *arg, const FilterEnv &)
+{
+    return truncateHtmlFilter(in, arg, DjangoText::truncateHtmlWords);
+}
+
+Value fWordwrap(const Value &in, const Value *arg, const FilterEnv &)
+{
+    qint64 width;
+    if (!pyInt(*arg, &width))
+        return Value(QString());
+    return Value(DjangoText::wrap(str(in), width).value_or(QString()));
+}
+
+// unordered_list's walk_items + list_formatter: an item followed by a list is that item's sublist
+QString listItems(const ValueList &items, int tabs, bool autoescape)
+{
+    const QString indent(tabs, u'\t');
+    QStringList out;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const Value &item = items[i];
+        const ValueList *children = i + 1 < items.size() ? items[i + 1].list() : nullptr;
+        if (children)
+            ++i;
+        QString sublist;
+        if (children && !children->isEmpty())
+            sublist = QStringLiteral("\n%1<ul>\n%2\n%1</ul>\n%1").arg(indent, listItems(*children, tabs + 1, autoescape));
+        const QString text = autoescape && !item.isSafe() ? htmlEscape(item.toString()) : item.toString();
+        out.append(indent + u"<li>" + text + sublist + u"</li>");
+    }
+    return out.join(u'\n');
+}
+
+Value fUnorderedList(const Value &in, const Value *, const FilterEnv &env)
+{
+    auto items = in.iterate();
+    if (!items)
+        return Value(QString()); // iter() raises in Django
+    return Value::safe(listItems(*items, 1, env.autoescape));
+}
+
+Value fPprint(const Value &in, const Value *, const FilterEnv &) { return Value(DjangoText::pformat(in)); }
 
 const FilterDef filters[] = {
     {"add", 1, false, fAdd},
+    {"addslashes", 0, true, fAddslashes},
     {"capfirst", 0, true, fCapfirst},
     {"center", 1, true, fCenter},
     {"cut", 1, false, fCut},
@@ -915,6 +1001,8 @@ const FilterDef filters[] = {
     {"first", 0, false, fFirst},
     {"floatformat", 2, true, fFloatformat},
     {"force_escape", 0, true, fForceEscape},
+    {"get_digit", 1, false, fGetDigit},
+    {"iriencode", 0, true, fIriencode},
     {"join", 1, true, fJoin},
     {"json_script", 1, true, fJsonScript},
     {"last", 0, true, fLast},
@@ -922,25 +1010,36 @@ const FilterDef filters[] = {
     {"length_is", 1, false, fLengthIs},
     {"linebreaks", 0, true, fLinebreaks},
     {"linebreaksbr", 0, true, fLinebreaksbr},
+    {"linenumbers", 0, true, fLinenumbers},
     {"ljust", 1, true, fLjust},
     {"lower", 0, true, fLower},
     {"make_list", 0, false, fMakeList},
+    {"phone2numeric", 0, true, fPhone2numeric},
     {"pluralize", 2, false, fPluralize},
+    {"pprint", 0, true, fPprint},
+    {"random", 0, true, fRandom},
     {"rjust", 1, true, fRjust},
     {"safe", 0, true, fSafe},
+    {"safeseq", 0, true, fSafeseq},
     {"slice", 1, true, fSlice},
     {"slugify", 0, true, fSlugify},
     {"stringformat", 1, true, fStringformat},
     {"striptags", 0, true, fStriptags},
     {"time", 2, false, fTime},
     {"timesince", 2, false, fTimesince},
+    {"timeuntil", 2, false, fTimeuntil},
     {"title", 0, true, fTitle},
     {"truncatechars", 1, true, fTruncatechars},
+    {"truncatechars_html", 1, true, fTruncatecharsHtml},
     {"truncatewords", 1, true, fTruncatewords},
+    {"truncatewords_html", 1, true, fTruncatewordsHtml},
+    {"unordered_list", 0, true, fUnorderedList},
     {"upper", 0, false, fUpper},
     {"urlencode", 2, false, fUrlencode},
     {"urlize", 0, true, fUrlize},
+    {"urlizetrunc", 1, true, fUrlizetrunc},
     {"wordcount", 0, false, fWordcount},
+    {"wordwrap", 1, true, fWordwrap},
     {"yesno", 2, false, fYesno},
 };
 
@@ -954,19 +1053,9 @@ const FilterDef *findFilter(const QString &name)
     return nullptr;
 }
 
-QString formatDate(const QDateTime &dt, const QString &formatOrName)
+QString formatDate(const QDateTime &dt, const QString &formatOrName, bool dateOnly)
 {
-    // Django's named formats (global_settings defaults) are accepted wherever a format is
-    static const QHash<QString, QString> named = {
-        {QStringLiteral("DATE_FORMAT"), QStringLiteral("N j, Y")},
-        {QStringLiteral("DATETIME_FORMAT"), QStringLiteral("N j, Y, P")},
-        {QStringLiteral("TIME_FORMAT"), QStringLiteral("P")},
-        {QStringLiteral("YEAR_MONTH_FORMAT"), QStringLiteral("F Y")},
-        {QStringLiteral("MONTH_DAY_FORMAT"), QStringLiteral("F j")},
-        {QStringLiteral("SHORT_DATE_FORMAT"), QStringLiteral("m/d/Y")},
-        {QStringLiteral("SHORT_DATETIME_FORMAT"), QStringLiteral("m/d/Y P")},
-    };
-    const QString format = named.value(formatOrName, formatOrName);
+    const QString format = resolveDateFormat(formatOrName);
     static const char *const monthsFull[] = {"January", "February", "March", "April", "May", "June", "July",
                                              "August", "September", "October", "November", "December"};
     static const char *const monthsAp[] = {"Jan.", "Feb.", "March", "April", "May", "June", "July",
@@ -991,7 +1080,7 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'a': out += ampm(false); break;
         case 'A': out += ampm(true); break;
         case 'b': out += QString::fromLatin1(monthsFull[d.month() - 1]).left(3).toLower(); break;
-        case 'c': out += dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")); break;
+        case 'c': out += dateOnly ? dt.toString(QStringLiteral("yyyy-MM-dd")) : isoFormat(dt, u'T'); break;
         case 'd': out += two(d.day()); break;
         case 'D': out += QString::fromLatin1(days[d.dayOfWeek() - 1]).left(3); break;
         case 'E':
@@ -1043,8 +1132,17 @@ QString formatDate(const QDateTime &dt, const QString &formatOrName)
         case 'y': out += two(d.year() % 100); break;
         case 'Y': out += QString::number(d.year()); break;
         case 'z': out += QString::number(d.dayOfYear()); break;
-        case 'e': case 'O': case 'T': case 'Z': case 'I': break; // naive date-times: no zone
-        case 'r': out += formatDate(dt, QStringLiteral("D, j M Y H:i:s")); break;
+        // zones: an aware date-time's own; a naive one is in the server's local zone (Django's
+        // TIME_ZONE), and has no tzinfo name ('e')
+        case 'e': out += isAware(dt) ? dt.timeZoneAbbreviation() : QString(); break;
+        case 'O': out += pyUtcOffset(dt, false); break;
+        case 'T': out += dt.timeZoneAbbreviation(); break;
+        case 'Z': out += QString::number(dt.offsetFromUtc()); break;
+        case 'I':
+            if (!dateOnly)
+                out += dt.isDaylightTime() ? u'1' : u'0';
+            break;
+        case 'r': out += formatDate(dt, QStringLiteral("D, d M Y H:i:s O")); break; // email.utils.format_datetime
         default: out += c;
         }
     }
@@ -1075,7 +1173,9 @@ QString displayString(const Value &v)
         }
         return QString::fromLatin1(r);
     }
-    case Value::Type::DateTime: return formatDate(v.dateTime(), QStringLiteral("N j, Y, P"));
+    case Value::Type::DateTime:
+        return v.isDate() ? formatDate(v.dateTime(), QStringLiteral("N j, Y"), true)
+                          : formatDate(v.dateTime(), QStringLiteral("N j, Y, P"));
     default: return v.toString();
     }
 }

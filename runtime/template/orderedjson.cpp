@@ -10,6 +10,21 @@
 
 namespace LiveActor::TemplateDetail {
 
+namespace {
+
+// DjangoJSONEncoder: isoformat() cut to milliseconds, "+00:00" written as "Z"
+QString djangoJsonDateTime(const QDateTime &dt)
+{
+    QString r = isoFormat(dt, u'T');
+    if (dt.time().msec())
+        r.remove(23, 3);
+    if (r.endsWith(QStringLiteral("+00:00")))
+        r = r.left(r.size() - 6) + u'Z';
+    return r;
+}
+
+} // namespace
+
 static void appendPyJsonString(QByteArray &out, const QString &s)
 {
     // json.dumps with ensure_ascii=True
@@ -85,7 +100,7 @@ void writeJsonValue(QByteArray &out, const Value &v, bool py)
     case Value::Type::DateTime: {
         const QString iso = v.dateTime().toString(Qt::ISODate);
         if (py)
-            appendPyJsonString(out, iso);
+            appendPyJsonString(out, v.isDate() ? v.toString() : djangoJsonDateTime(v.dateTime()));
         else
             appendJsonString(out, iso.toUtf8());
         return;

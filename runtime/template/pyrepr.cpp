@@ -90,4 +90,27 @@ QString pyStringRepr(const QString &s)
     return out;
 }
 
+bool isAware(const QDateTime &dt) { return dt.timeSpec() != Qt::LocalTime; }
+
+QString pyUtcOffset(const QDateTime &dt, bool colon)
+{
+    const int offset = dt.offsetFromUtc();
+    const int a = std::abs(offset);
+    QString out = QStringLiteral("%1%2%3%4").arg(QChar(offset < 0 ? u'-' : u'+')).arg(a / 3600, 2, 10, QChar(u'0'))
+                      .arg(colon ? QStringLiteral(":") : QString()).arg(a / 60 % 60, 2, 10, QChar(u'0'));
+    if (colon && a % 60)
+        out += QStringLiteral(":%1").arg(a % 60, 2, 10, QChar(u'0'));
+    return out;
+}
+
+QString isoFormat(const QDateTime &dt, QChar separator)
+{
+    QString out = dt.toString(QStringLiteral("yyyy-MM-dd")) + separator + dt.toString(QStringLiteral("HH:mm:ss"));
+    if (const int ms = dt.time().msec())
+        out += QStringLiteral(".%1").arg(ms * 1000, 6, 10, QChar(u'0'));
+    if (isAware(dt))
+        out += pyUtcOffset(dt, true);
+    return out;
+}
+
 } // namespace LiveActor::TemplateDetail

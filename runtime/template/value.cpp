@@ -2,11 +2,13 @@
 
 #include "template/orderedjson_p.h"
 #include "template/pyrepr_p.h"
+#include "template/unicodetext_p.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QTimeZone>
 
 #include <cmath>
 
@@ -83,7 +85,9 @@ QString Value::toString() const
     case Type::List:
     case Type::Map: return toRepr();
     case Type::DateTime:
-        return std::get<QDateTime>(m_data).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        if (isDate())
+            return dateTime().toString(QStringLiteral("yyyy-MM-dd")); // str(date)
+        return TemplateDetail::isoFormat(dateTime(), u' '); // str(datetime)
     case Type::Object: return std::get<std::shared_ptr<const LazyObject>>(m_data)->toString();
     }
     return {};
@@ -115,10 +119,36 @@ QString Value::toRepr() const
         return out + u'}';
     }
     case Type::DateTime: {
-        const QDateTime dt = std::get<QDateTime>(m_data);
-        return QStringLiteral("datetime.datetime(%1, %2, %3, %4, %5)")
-            .arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day())
-            .arg(dt.time().hour()).arg(dt.time().minute());
+        const QDateTime dt = dateTime();
+        if (isDate())
+            return QStringLiteral("datetime.date(%1, %2, %3)").arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day());
+        QString out = QStringLiteral("datetime.datetime(%1, %2, %3, %4, %5")
+                          .arg(dt.date().year()).arg(dt.date().month()).arg(dt.date().day())
+                          .arg(dt.time().hour()).arg(dt.time().minute());
+        const int us = dt.time().msec() * 1000;
+        if (dt.time().second() || us)
+            out += QStringLiteral(", %1").arg(dt.time().second());
+        if (us)
+            out += QStringLiteral(", %1").arg(us);
+        if (TemplateDetail::isAware(dt)) {
+            // Qt::UTC is datetime.timezone.utc, Qt::OffsetFromUTC a fixed datetime.timezone, a
+            // system zone a zoneinfo.ZoneInfo and a custom zone a named datetime.timezone
+            const QByteArray zone = dt.timeSpec() == Qt::TimeZone ? dt.timeZone().id() : QByteArray();
+            const int offset = dt.offsetFromUtc();
+            // timedelta normalizes to days=-1 and positive seconds
+            const QString delta = offset < 0 ? QStringLiteral("days=-1, seconds=%1").arg(86400 + offset)
+                                             : QStringLiteral("seconds=%1").arg(offset);
+            if (dt.timeSpec() == Qt::UTC)
+                out += QStringLiteral(", tzinfo=datetime.timezone.utc");
+            else if (dt.timeSpec() == Qt::OffsetFromUTC)
+                out += QStringLiteral(", tzinfo=datetime.timezone(datetime.timedelta(%1))").arg(delta);
+            else if (QTimeZone::isTimeZoneIdAvailable(zone))
+                out += QStringLiteral(", tzinfo=zoneinfo.ZoneInfo(key='%1')").arg(QString::fromUtf8(zone));
+            else
+                out += QStringLiteral(", tzinfo=datetime.timezone(datetime.timedelta(%1), %2)")
+                           .arg(delta, TemplateDetail::pyStringRepr(dt.timeZoneAbbreviation()));
+        }
+        return out + u')';
     }
     default: return toString();
     }
@@ -167,10 +197,23 @@ const ValueMap *Value::map() const
     return nullptr;
 }
 
+Value Value::date(const QDate &date)
+{
+    Value v;
+    v.m_data = When{QDateTime(date, QTime(0, 0)), true};
+    return v;
+}
+
+bool Value::isDate() const
+{
+    auto p = std::get_if<When>(&m_data);
+    return p && p->dateOnly;
+}
+
 QDateTime Value::dateTime() const
 {
-    if (auto p = std::get_if<QDateTime>(&m_data))
-        return *p;
+    if (auto p = std::get_if<When>(&m_data))
+        return p->dateTime;
     return {};
 }
 
@@ -239,17 +282,21 @@ std::optional<Value> Value::lookup(const QString &segment) const
         if (!idx)
             return std::nullopt;
         qsizetype i = *idx;
+        const qsizetype len = TemplateDetail::PyText::length(s); // indexes count code points, as in Python
         if (i < 0)
-            i += s.size();
-        if (i < 0 || i >= s.size())
+            i += len;
+        if (i < 0 || i >= len)
             return std::nullopt;
-        return Value(QString(s[i]));
+        const qsizetype at = TemplateDetail::PyText::unitIndex(s, i);
+        return Value(s.mid(at, TemplateDetail::PyText::unitIndex(QStringView(s).mid(at), 1)));
     }
     case Type::DateTime: {
-        const QDateTime dt = std::get<QDateTime>(m_data);
+        const QDateTime dt = dateTime();
         if (segment == u"year") return Value(dt.date().year());
         if (segment == u"month") return Value(dt.date().month());
         if (segment == u"day") return Value(dt.date().day());
+        if (isDate())
+            return std::nullopt;
         if (segment == u"hour") return Value(dt.time().hour());
         if (segment == u"minute") return Value(dt.time().minute());
         if (segment == u"second") return Value(dt.time().second());

@@ -45,8 +45,11 @@ public:
     Value(const char *) = delete;
     Value(const ValueList &list);
     Value(const ValueMap &map);
-    Value(const QDateTime &dt) : m_data(dt) { }
+    Value(const QDateTime &dt) : m_data(When{dt, false}) { }
     Value(std::shared_ptr<const LazyObject> object) : m_data(std::move(object)) { }
+
+    /// A Python datetime.date: a DateTime at local midnight that prints and formats as a date.
+    static Value date(const QDate &date);
 
     /// A string that is already HTML-safe (Django's mark_safe): printed without escaping.
     static Value safe(const QString &html);
@@ -75,8 +78,10 @@ public:
     const ValueList *list() const;
     /// The map if this is a map, else nullptr. Lifetime is that of this Value.
     const ValueMap *map() const;
-    /// The date-time if this is one, else an invalid QDateTime.
+    /// The date-time if this is one (a date's local midnight), else an invalid QDateTime.
     QDateTime dateTime() const;
+    /// True for a date (Value::date): no time of day, as Python's datetime.date.
+    bool isDate() const;
     /// The LazyObject if this is one, else nullptr.
     const LazyObject *object() const;
 
@@ -101,9 +106,10 @@ public:
 
 private:
     struct SafeText { QString text; };
+    struct When { QDateTime dateTime; bool dateOnly; };
     using Data = std::variant<std::monostate, bool, qint64, double, QString, SafeText,
                               std::shared_ptr<const ValueList>, std::shared_ptr<const ValueMap>,
-                              QDateTime, std::shared_ptr<const LazyObject>>;
+                              When, std::shared_ptr<const LazyObject>>;
     Data m_data;
 };
 

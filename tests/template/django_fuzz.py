@@ -7,9 +7,11 @@ Prints COUNT JSON lines {"t": template, "c": context, "out": Django's output} fo
 templates built from a grammar of the features liveactor implements. Cases on which Django
 raises (it does for some filter/argument combinations) are not printed.
 """
+import datetime
 import json
 import random
 import sys
+import zoneinfo
 
 import django
 from django.conf import settings
@@ -21,7 +23,8 @@ LOCMEM = {
     "alt.html": "<body>{% block body %}A{% endblock %}{% block head %}{% endblock %}</body>",
     "sub/rel.html": "{% include '../inc.html' %}<r>{{ n }}</r>",
 }
-settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
+# Naive datetimes are in the local zone on both sides: tst_djangodiff runs both with TZ=UTC.
+settings.configure(TIME_ZONE="UTC", TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
                                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", LOCMEM)]}}])
 django.setup()
 from django.template import engines
@@ -32,6 +35,18 @@ R = random.Random(seed)
 
 STRINGS = ["", "a", "Hello World", "<b>x</b>", "it's \"q\" & co", "héllo ✓", "  spaced  out ", "line1\nline2\n\nline3",
            "http://example.com/?a=1&b=2", "3", "-2.5", "UPPER lower", "a-b_c d"]
+# Python counts code points: astral characters (emoji, math letters, Deseret), combining marks,
+# right-to-left scripts, Unicode spaces and digits, case mappings that change length, HTML and URLs
+UNICODE_STRINGS = ["😀 emoji 👍🏽 ok", "e\u0301te\u0301 cafe\u0301 n\u0303o", "שלום עולם", "مرحبا بالعالم ١٢٣",
+                   "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐐨𐐩 x", "👨‍👩‍👧 family 🇩🇪", "a\tb\u3000c\u00a0d\x1ce f", "ǆemo ß ﬁne İstanbul ŉ",
+                   "<p>Hi <b>bold 😀 text</b> and <i>more</i></p>", "<a href='http://x.com'>link</a> tail words <br/> here",
+                   "<div><p>one two<p>three</div> four", "<img src=x>é\u0301 <x/>y", "555-CALL-NOW 1-800-FLOWERS",
+                   "http://例え.jp/パス?q=ü&x=1 and www.example.org/a_b (see http://a.com/x.)",
+                   "mail me@example.com, or a@b.co! [http://q.org/a%20b?x=a+b&y=%41]", "١٢٣٤",
+                   "long text to wrap around several words\nsecond line   here\r\nthird\u2028fourth",
+                   "go to https://djangoproject.com/some/very/long/path/😀 now", "x" * 12 + " 😀" * 5,
+                   "tab\tseparated\tvalues that wrap", "'quoted' \"double\" back\\slash"]
+STRINGS += UNICODE_STRINGS
 
 
 def rvalue(depth=0):
@@ -45,6 +60,34 @@ def rvalue(depth=0):
     return {kk: rvalue(depth + 1) for kk in R.sample(["k", "name", "n", "x"], R.randrange(1, 4))}
 
 
+# Datetimes travel in the JSON context as {"$dt": [y, m, d, H, M, S, microsecond, zone]}; zone is
+# None (naive), minutes east of UTC (a fixed-offset timezone) or an IANA name (zoneinfo). Dates
+# (datetime.date) as {"$date": [y, m, d]}.
+ZONES = [None, None, 0, 330, -210, "Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]
+
+
+def rdatetime():
+    if R.randrange(5) == 0:
+        return {"$date": [R.randrange(1999, 2031), R.randrange(1, 13), R.randrange(1, 29)]}
+    return {"$dt": [R.randrange(1999, 2031), R.randrange(1, 13), R.randrange(1, 29), R.randrange(24), R.randrange(60),
+                    R.choice([0, R.randrange(60)]), R.choice([0, R.randrange(1000) * 1000]), R.choice(ZONES)]}
+
+
+def to_python(v):
+    if isinstance(v, dict) and "$date" in v:
+        return datetime.date(*v["$date"])
+    if isinstance(v, dict) and "$dt" in v:
+        y, mo, d, h, mi, s, us, zone = v["$dt"]
+        tz = None if zone is None else (datetime.timezone(datetime.timedelta(minutes=zone)) if isinstance(zone, int)
+                                        else zoneinfo.ZoneInfo(zone))
+        return datetime.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
+    if isinstance(v, dict):
+        return {k: to_python(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [to_python(x) for x in v]
+    return v
+
+
 def context():
     c = {v: rvalue() for v in ["a", "b", "c"]}
     c["s"] = R.choice(STRINGS)
@@ -52,19 +95,46 @@ def context():
     c["f"] = R.choice([0.0, 1.5, -2.25, 3.14159, 2.5, 1000.0])
     c["l"] = [R.choice(STRINGS + [1, 2, 3]) for _ in range(R.randrange(5))]
     c["d"] = {"k": R.choice(STRINGS), "n": R.randrange(10), "l": [1, 2]}
+    c["one"] = [R.choice(STRINGS)]
+    c["dt"], c["dt2"] = rdatetime(), rdatetime()
+    c["dts"] = [rdatetime() for _ in range(R.randrange(3))]
+    c["w"] = R.choice(UNICODE_STRINGS)
+    c["nested"] = ["a", ["b", ["c", "<d>"], "e"], "f", [], "g"]
     c["u"] = [{"name": R.choice(STRINGS), "age": R.randrange(60), "tags": R.sample(["x", "y", "z"], R.randrange(3))}
               for _ in range(R.randrange(4))]
     c.update(tag_context())
     return c
 
 
-VARS = ["a", "b", "c", "s", "n", "f", "l", "d", "d.k", "d.n", "d.l", "d.l.1", "l.0", "u", "u.0.name", "missing", "d.missing"]
+VARS = ["a", "b", "c", "s", "n", "f", "l", "d", "d.k", "d.n", "d.l", "d.l.1", "l.0", "u", "u.0.name", "missing", "d.missing",
+        "w", "w", "w.0", "w.3", "nested", "dt", "dts"]
 STRING_FILTERS = ["upper", "lower", "capfirst", "title", "escape", "force_escape", "safe", "striptags", "slugify",
                   "linebreaks", "linebreaksbr", "wordcount", "length", "make_list", "urlencode", "escapejs", "first",
                   "last", "urlize", "default_if_none:'none'", "default:'dflt'", "cut:' '", "center:9", "ljust:6",
                   "rjust:6", "truncatechars:5", "truncatewords:2", "slice:':2'", "slice:'1:'", "join:', '",
                   "yesno", "yesno:'y,n'", "pluralize", "length_is:2", "add:'x'", "add:2", "floatformat",
-                  "floatformat:2", "floatformat:'-1'", "filesizeformat", "stringformat:'s'", "default:s"]
+                  "floatformat:2", "floatformat:'-1'", "filesizeformat", "stringformat:'s'", "default:s",
+                  # every other built-in filter, and arguments that make them count
+                  "addslashes", "get_digit:1", "get_digit:'3'", "get_digit:9", "iriencode", "linenumbers", "phone2numeric",
+                  "pprint", "safeseq", "safeseq|join:'|'", "truncatechars_html:4", "truncatechars_html:9", "truncatewords_html:1",
+                  "truncatewords_html:3", "unordered_list", "urlizetrunc:8", "urlizetrunc:1", "wordwrap:5", "wordwrap:12",
+                  "truncatechars:3", "truncatechars:8", "truncatewords:3", "center:12", "ljust:9", "rjust:9", "slice:'::-1'",
+                  "slice:'1:-1'", "slice:'-3:'", "stringformat:'.3s'", "stringformat:'6s'", "stringformat:'-8r'",
+                  "make_list", "title", "capfirst", "first", "last", "length", "wordcount", "upper", "lower", "escapejs",
+                  "urlencode", "urlize", "slugify", "length_is:4", "cut:'😀'", "add:w", "dictsort:'name'",
+                  "dictsortreversed:'age'", "divisibleby:3", "json_script:'i<d'"]
+
+
+DATE_CHARS = "aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ"
+
+
+def date_format():
+    return "".join(R.choice(DATE_CHARS) + R.choice(["", " ", ":", "\\d", "-"]) for _ in range(R.randrange(1, 6)))
+
+
+DATE_FILTERS = ["date", "time", "timesince:dt2", "timeuntil:dt2", "timesince:dt", "date:'DATE_FORMAT'", "date:'r'",
+                "date:'c'", "date:'e O T Z I'", "date:'U'", "time:'H:i:s.u e'", "date:'SHORT_DATETIME_FORMAT'",
+                "pprint", "stringformat:'s'", "upper", "length"]
 
 
 def var():
@@ -164,6 +234,13 @@ def block(depth=0):
             out += "{%% autoescape %s %%}%s{%% endautoescape %%}" % (R.choice(["on", "off"]), block(depth + 1))
         elif k == 9:
             out += "{%% spaceless %%}<a> %s </a> <b>x</b>{%% endspaceless %%}" % block(depth + 1)
+        elif k == 11 and R.randrange(3) == 0:
+            out += "".join("{{ %s|%s }}|" % (R.choice(["dt", "dt2", "dts.0"]),
+                                             R.choice(DATE_FILTERS + ["date:'%s'" % date_format(), "time:'%s'" % date_format()]))
+                           for _ in range(R.randrange(1, 5)))
+        elif k == 11 and R.randrange(2):
+            out += "".join("{{ %s|%s }}|" % (R.choice(["w", "s", "w", "one|random", "nested"]), R.choice(STRING_FILTERS))
+                           for _ in range(R.randrange(1, 5)))
         elif k == 10:
             out += R.choice(["{%% widthratio n 30 %s %%}" % R.choice(["100", "7"]),
                              "{% include 'inc.html' %}",
@@ -186,7 +263,7 @@ while printed < count and attempts < count * 20:
         t = "{%% extends %s %%}{%% block body %%}%s{{ block.super }}{%% endblock %%}" % (parent, t)
     c = context()
     try:
-        out = E.from_string(t).render(c)
+        out = E.from_string(t).render(to_python(c))
     except Exception:
         continue
     print(json.dumps({"t": t, "c": c, "out": out}))

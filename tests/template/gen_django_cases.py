@@ -243,6 +243,25 @@ CASES = [
     ("t_autoescape_filters", "{% autoescape off %}{{ s|escape }}{{ s }}{% autoescape on %}{{ s }}{{ s|safe }}{% endautoescape %}{% endautoescape %}", {"s": "<&>"}),
     ("t_verbatim_text", "{% verbatim %}{# c #}{{ v }}{% endverbatim x %}{% endverbatim %}", {}),
     ("t_comment_args", "a{% comment 'note' %}{% if %}{% endcomment %}b", {}),
+    # the remaining built-in filters
+    ("f_addslashes", "{{ s|addslashes }}", {"s": "it's \"q\" \\ x"}),
+    ("f_get_digit", "{{ 123|get_digit:1 }}{{ 123|get_digit:3 }}|{{ 123|get_digit:5 }}|{{ 123|get_digit:0 }}|{{ 'x'|get_digit:1 }}|{{ '45'|get_digit:'2' }}", {}),
+    ("f_iriencode", "{{ s|iriencode }}", {"s": "/I ♥ Django/?q=a b&x=%41#frag"}),
+    ("f_linenumbers", "{{ s|linenumbers }}|{% autoescape off %}{{ s|linenumbers }}{% endautoescape %}", {"s": "a<\nb\nc\nd\ne\nf\ng\nh\ni\nj"}),
+    ("f_phone2numeric", "{{ s|phone2numeric }}", {"s": "1-800-COLLECT ab"}),
+    ("f_pprint", "{{ d|pprint }}|{{ l|pprint }}", {"d": {"b": 1, "a": [1, "x"]}, "l": ["a" * 30, "b" * 30, {"k": "c" * 40}]}),
+    ("f_random_single", "{{ l|random }}|{{ s|random }}", {"l": ["only"], "s": "😀"}),
+    ("f_safeseq", "{{ l|safeseq|join:', ' }}|{{ l|join:', ' }}", {"l": ["<b>", "&"]}),
+    ("f_truncatechars_html", "{{ s|truncatechars_html:7 }}|{{ s|truncatechars_html:100 }}|{{ s|truncatechars_html:1 }}", {"s": "<p>Hello <b>wörld 😀</b> and more</p>"}),
+    ("f_truncatewords_html", "{{ s|truncatewords_html:2 }}|{{ s|truncatewords_html:0 }}|{{ s|truncatewords_html:9 }}", {"s": "<div><p>one <i>two</i> three<br/> four</p></div>"}),
+    ("f_unordered_list", "{{ l|unordered_list }}", {"l": ["States", ["Kansas", ["Lawrence", "Topeka"], "Illinois"], "<x>"]}),
+    ("f_urlizetrunc", "{{ s|urlizetrunc:15 }}", {"s": "see https://www.djangoproject.com/download/ now"}),
+    ("f_wordwrap", "{{ s|wordwrap:10 }}", {"s": "Joel is a slug who wraps\nlines  with tabs\tand averyveryverylongword"}),
+    # Unicode: code points, not UTF-16 units
+    ("u_astral", "{{ s|length }}|{{ s|slice:':2' }}|{{ s|first }}|{{ s|last }}|{{ s.1 }}|{{ s|truncatechars:3 }}|[{{ s|center:7 }}]|{{ s|make_list|length }}", {"s": "😀a🐢b"}),
+    ("u_combining", "{{ s|length }}|{{ s|truncatechars:3 }}|{{ s|upper }}|{{ s|title }}", {"s": "e\u0301te\u0301 cafe\u0301"}),
+    ("u_rtl", "{{ s|wordcount }}|{{ s|truncatewords:1 }}|{{ s|slugify }}|{{ s|capfirst }}|{{ s|floatformat }}", {"s": "שלום עולם ١٢٣"}),
+    ("u_spaces_digits", "{{ s|wordcount }}|{{ s|title }}|{{ n|floatformat:1 }}|{{ n|add:1 }}", {"s": "a\u3000b\x1cc\u00a0d 2nd", "n": "١٢"}),
 ]
 
 def cstr(s):

@@ -11,14 +11,64 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+#include <QTimeZone>
+
+#include <ctime>
 
 using namespace LiveActor;
+
+namespace {
+
+// django_fuzz.py sends datetimes as {"$dt": [y, m, d, H, M, S, microsecond, zone]}: zone null is
+// naive (local), a number is minutes east of UTC (0: timezone.utc), a string an IANA zone — as
+// pyconvert builds them. {"$date": [y, m, d]} is a datetime.date.
+Value withDateTimes(const Value &v)
+{
+    if (const ValueMap *m = v.map()) {
+        if (m->size() == 1 && m->contains(QStringLiteral("$date"))) {
+            const ValueList p = *m->value(QStringLiteral("$date")).list();
+            return Value::date(QDate(int(p[0].toInt()), int(p[1].toInt()), int(p[2].toInt())));
+        }
+        if (m->size() == 1 && m->contains(QStringLiteral("$dt"))) {
+            const ValueList p = *m->value(QStringLiteral("$dt")).list();
+            const QDate date(int(p[0].toInt()), int(p[1].toInt()), int(p[2].toInt()));
+            const QTime time(int(p[3].toInt()), int(p[4].toInt()), int(p[5].toInt()), int(p[6].toInt() / 1000));
+            if (p[7].isNull())
+                return Value(QDateTime(date, time));
+            if (p[7].isNumber() && p[7].toInt() == 0)
+                return Value(QDateTime(date, time, Qt::UTC));
+            if (p[7].isNumber())
+                return Value(QDateTime(date, time, Qt::OffsetFromUTC, int(p[7].toInt() * 60)));
+            return Value(QDateTime(date, time, QTimeZone(p[7].toString().toUtf8())));
+        }
+        ValueMap out;
+        for (qsizetype i = 0; i < m->size(); ++i)
+            out.insert(m->keys()[i], withDateTimes(m->values()[i]));
+        return Value(out);
+    }
+    if (const ValueList *l = v.list()) {
+        ValueList out;
+        for (const Value &x : *l)
+            out.append(withDateTimes(x));
+        return Value(out);
+    }
+    return v;
+}
+
+} // namespace
 
 class TestDjangoDiff : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // naive datetimes are local times on both sides (Django's TIME_ZONE is UTC in django_fuzz.py)
+        qputenv("TZ", "UTC");
+        tzset();
+    }
+
     void compareWithDjango_data()
     {
         QTest::addColumn<int>("seed");
@@ -70,7 +120,7 @@ private Q_SLOTS:
             auto t = engine.fromString(source);
             if (!t)
                 QFAIL(qPrintable(QStringLiteral("seed %1: compile error %2\ntemplate: %3").arg(seed).arg(t.error().toString(), source)));
-            auto html = t->renderHtml(TemplateContext(*ctxValue->map()));
+            auto html = t->renderHtml(TemplateContext(*withDateTimes(*ctxValue).map()));
             if (!html)
                 QFAIL(qPrintable(QStringLiteral("seed %1: render error %2\ntemplate: %3").arg(seed).arg(html.error().toString(), source)));
             if (QString::fromUtf8(*html) != expected)
