@@ -1,6 +1,8 @@
 """Streams benchmark (bench/template/run runs it after the template benchmark): one session
-streams 100,000 posts through examples/feed's view in the in-process runtime (the server's own
-view runner, Python handler and native render/diff), then appends single posts.
+streams posts through examples/feed's view in the in-process runtime (the server's own view
+runner, Python handler and native render/diff) in pages of 100 (load_more events), then appends
+single posts. Pages of 1,000 raise the first window's growth (the allocator keeps the high-water
+mark of the bigger per-event peak); the second window stays flat either way.
 
 Measures: the time of one single-post append event (median round trip), its diff bytes, and the
 process RSS growth over 100,000 posts streamed after a warm-up of 10,000, and over the next
@@ -29,7 +31,7 @@ from feed.app import Feed, make_post  # noqa: E402
 
 TOTAL = 100_000
 WARMUP = 10_000
-BATCH = 1_000
+BATCH = 100
 
 
 def rss_kib():
