@@ -5,6 +5,7 @@
 // DOM must then equal our full render of what each stream should hold (a model of Phoenix's
 // stream semantics, rendered by the same template from a plain list), and items that stayed
 // must be the same DOM nodes. A failure prints the seed; rerun it with LIVEACTOR_ORACLE_SEED.
+// wireShapes() pins the exact JSON of a stream join and its diffs.
 
 #include "template/stream.h"
 #include "template/template.h"
@@ -144,6 +145,45 @@ class TestStreamOracle : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // The exact wire form, and that the server's tree forgets the items once they are encoded.
+    void wireShapes()
+    {
+        auto t = Template::compile(QStringLiteral(
+            "<p>{{ n }}</p><ul id=\"s\" phx-update=\"stream\">{% for id, x in streams.s %}<li id=\"{{ id }}\">{{ x }}</li>{% endfor %}</ul>"));
+        QVERIFY(t.has_value());
+        auto ctxWith = [](int n, const StreamBatch &b) {
+            TemplateContext c;
+            c.set(QStringLiteral("n"), Value(n));
+            c.set(QStringLiteral("streams"), Value(ValueMap{{QStringLiteral("s"), batchValue(b)}}));
+            return c;
+        };
+        using Ins = StreamBatch::Insert;
+        const StreamBatch two(QStringLiteral("0"), {Ins{QStringLiteral("s-1"), Value(QStringLiteral("a")), -1, std::nullopt, false},
+                                                    Ins{QStringLiteral("s-2"), Value(QStringLiteral("b")), 0, -5, false}}, {}, false);
+        RenderedTree join = *t->render(ctxWith(1, two));
+        QCOMPARE(join.toHtml(), QByteArray("<p>1</p><ul id=\"s\" phx-update=\"stream\"><li id=\"s-1\">a</li><li id=\"s-2\">b</li></ul>"));
+        QCOMPARE(join.toJson(),
+                 QByteArray("{\"0\":\"1\",\"1\":{\"k\":{\"0\":{\"0\":\"s-1\",\"1\":\"a\"},\"1\":{\"0\":\"s-2\",\"1\":\"b\"},\"kc\":2},"
+                            "\"stream\":[\"0\",[[\"s-1\",-1,null,false],[\"s-2\",0,-5,false]],[]],\"s\":0},\"s\":1,"
+                            "\"p\":{\"0\":[\"<li id=\\\"\",\"\\\">\",\"</li>\"],\"1\":[\"<p>\",\"</p><ul id=\\\"s\\\" phx-update=\\\"stream\\\">\",\"</ul>\"]}}"));
+        // sent: the tree keeps neither the items nor the operations
+        QCOMPARE(join.toHtml(), QByteArray("<p>1</p><ul id=\"s\" phx-update=\"stream\"></ul>"));
+        QVERIFY(join.toJson().contains("\"k\":{\"kc\":0},\"stream\":[\"0\",[],[]]"));
+
+        const StreamBatch idle(QStringLiteral("0"), {}, {}, false);
+        RenderedTree other = *t->render(ctxWith(2, idle));
+        QCOMPARE(RenderedTree::diff(join, other), QByteArray("{\"0\":\"2\"}")); // nothing to do: not sent
+
+        const StreamBatch del(QStringLiteral("0"), {}, {QStringLiteral("s-1")}, false);
+        RenderedTree deleted = *t->render(ctxWith(2, del));
+        QCOMPARE(RenderedTree::diff(other, deleted), QByteArray("{\"1\":{\"k\":{\"kc\":0},\"stream\":[\"0\",[],[\"s-1\"]]}}"));
+
+        const StreamBatch reset(QStringLiteral("0"), {Ins{QStringLiteral("s-9"), Value(QStringLiteral("z")), -1, std::nullopt, true}}, {}, true);
+        RenderedTree again = *t->render(ctxWith(2, reset));
+        QCOMPARE(RenderedTree::diff(deleted, again),
+                 QByteArray("{\"1\":{\"k\":{\"0\":{\"0\":\"s-9\",\"1\":\"z\"},\"kc\":1},\"stream\":[\"0\",[[\"s-9\",-1,null,true]],[],true]}}"));
+    }
+
     void oracle()
     {
         const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
