@@ -155,9 +155,14 @@ class Streams:
             d["_la_commands"].append(("temporaries",))
         s = streams.get(name)
         if s is None:
-            s = streams[name] = _Stream(str(len(streams)))
+            s = streams[name] = _Stream(self._la_stream_ref(len(streams)))
             self._la_pending(name, s)
         return s
+
+    def _la_stream_ref(self, index):
+        """The client's id of this owner's index-th stream: unique on the page. A view's streams
+        are "0", "1", …; a live component would answer "<cid>-<index>", as Phoenix does."""
+        return str(index)
 
     def _la_pending(self, name, s):
         """The stream's batch for the next render (``streams`` is marked changed)."""
