@@ -207,7 +207,7 @@ class View:
         self.session = session
         self._native = native
         self.html = ""
-        self.rendered = None  # the last full tree render() got (after mount: the join's)
+        self.rendered = None  # the last full tree render() got
 
     key = property(lambda self: self._native.key)
     id = property(lambda self: self._native.id, doc="the view actor's id (the same across restarts)")

@@ -33,12 +33,8 @@ Result<void> InProcessViewActor::started()
     setDetail(u"path"_s, m_shared->url.path());
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
                                             m_shared->url);
-    return step(m_runner->mount(m_shared->session), [this](Result<ViewUpdate> update) {
-        if (!update)
-            return crashed(update.error());
-        m_join = update->rendered.value_or(QByteArray());
-        return Result<void>();
-    });
+    return step(m_runner->mount(m_shared->session),
+                [this](Result<ViewUpdate> update) { return update ? Result<void>() : crashed(update.error()); });
 }
 
 Result<void> InProcessViewActor::crashed(const Error &error)
@@ -56,7 +52,6 @@ NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
 Result<void> InProcessViewActor::handle(Message &message)
 {
     if (auto *ev = message.as<NativeEvent>()) {
-        m_join.clear();
         PendingReply pending = takeReply();
         return step(m_runner->event(ev->event, ev->value),
                     [this, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
@@ -68,8 +63,7 @@ Result<void> InProcessViewActor::handle(Message &message)
     }
     if (message.is<NativeRender>()) {
         // The whole tree as the client would get it on join, plus the HTML.
-        QByteArray full = m_join.isEmpty() ? m_runner->rendered().toJson() : std::exchange(m_join, QByteArray());
-        reply(NativeReply{full, m_runner->rendered().toHtml(), {}});
+        reply(NativeReply{m_runner->rendered().toJson(), m_runner->rendered().toHtml(), {}});
         return {};
     }
     if (auto *info = message.as<ViewInfo>()) {
@@ -77,7 +71,6 @@ Result<void> InProcessViewActor::handle(Message &message)
             deferInfo(*info);
             return {};
         }
-        m_join.clear();
         return step(m_runner->info(*info), [this](Result<ViewUpdate> update) -> Result<void> {
             if (!update)
                 return crashed(update.error());

@@ -33,9 +33,6 @@ private:
     void deliverPush(const NativeReply &reply);
 
     std::shared_ptr<NativeViewShared> m_shared;
-    /// The mount's full tree, for the first NativeRender until another step runs: encoding a
-    /// tree sends a stream's items once, so a second toJson() would have none of them.
-    QByteArray m_join;
 };
 
 /// {"diff": dict, "html": str, "effects": dict}: what liveactor.runtime.Reply wraps. GIL held.
