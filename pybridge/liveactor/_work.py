@@ -38,7 +38,7 @@ _workers = int(os.environ.get("LIVEACTOR_WORKERS", "16"))
 
 #: Context-manager factories entered around every sync callback that runs on the pool or is
 #: timed inline (Django's close_old_connections, see liveactor/_django.py). Empty: no cost.
-call_hooks = []
+call_hooks: list = []
 
 
 def call(fn, args):

@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import inspect
 import uuid
+from typing import Any, Callable, Iterable, TypeVar, overload
 from time import perf_counter as _perf_counter
 
 from liveactor import _work
@@ -28,7 +29,14 @@ class UnknownEvent(LookupError):
     """An event arrived for which the view has no handler (a crash, as in Phoenix)."""
 
 
-def event(name=None, blocking=None):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@overload
+def event(name: _F) -> _F: ...
+@overload
+def event(name: str | None = None, blocking: bool | None = None) -> Callable[[_F], _F]: ...
+def event(name: Any = None, blocking: bool | None = None) -> Any:
     """Declares an event handler: ``@event("inc")``, or bare ``@event`` to use the method's name.
 
     The handler is called as ``handler(self, value)`` with the event's payload (a dict: the
@@ -59,7 +67,7 @@ def event(name=None, blocking=None):
     return decorate
 
 
-def blocking(fn=None, *, value=True):
+def blocking(fn: Any = None, *, value: bool = True) -> Any:
     """Marks mount, handle_params, handle_info or handle_async as blocking (worker pool):
     ``@blocking def mount(self, params, session): ...``."""
     def mark(f):
@@ -139,12 +147,12 @@ class LiveView(Streams):
     supervisor restarts it and the browser mounts it again.
     """
 
-    template = None
-    template_name = None
-    temporary_assigns = None
+    template: str | None = None
+    template_name: str | None = None
+    temporary_assigns: dict[str, Any] | None = None
     #: True: every sync callback of this view runs on the worker pool; False: on the executor;
     #: None: the runtime's policy.
-    blocking = None
+    blocking: bool | None = None
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -186,7 +194,7 @@ class LiveView(Streams):
         if name[0] != "_" and name not in _RESERVED:
             self._la_changed.add(name)
 
-    def mark_changed(self, *names):
+    def mark_changed(self, *names: str) -> None:
         """Marks assigns as changed after mutating something deep inside them in place."""
         for name in names:
             if name[0] == "_":
@@ -194,39 +202,39 @@ class LiveView(Streams):
             self._la_changed.add(name)
 
     @property
-    def assigns(self):
+    def assigns(self) -> dict[str, Any]:
         """The current assigns: a new dict of the public instance attributes."""
         return {k: v for k, v in self.__dict__.items() if k[0] != "_" and k not in _RESERVED}
 
     @property
-    def connected(self):
+    def connected(self) -> bool:
         """False during the HTTP (dead) render, True once the browser's socket has joined."""
         return self._la_connected
 
     # ---- user hooks (override)
 
-    def mount(self, params, session):
+    def mount(self, params: dict[str, Any], session: dict[str, Any]) -> None:
         """Sets the initial assigns. params: the URL's query and path parameters (a dict of str);
         session: the signed session data the page was served with (a dict)."""
 
-    def handle_params(self, params, url):
+    def handle_params(self, params: dict[str, Any], url: str) -> None:
         """Called after mount and on every live patch, with the new params and the full URL."""
 
-    def handle_info(self, msg):
+    def handle_info(self, msg: Any) -> None:
         """Receives messages from send_after, broadcast and other views. Default: ignore."""
 
-    def handle_event(self, event, value):
+    def handle_event(self, event: str, value: dict[str, Any]) -> Any:
         """Fallback for events without an @event handler. Default: raise UnknownEvent."""
         raise UnknownEvent("%s has no handler for event %r (decorate a method with @event(%r))"
                            % (type(self).__name__, event, event))
 
-    def handle_async(self, name, result):
+    def handle_async(self, name: str, result: "AsyncResult") -> None:
         """Receives the outcome of ``start_async(name, …)`` as an AsyncResult (``ok`` and
         ``result``, or ``failed``). Default: ignore."""
 
     # ---- async work (Phoenix's start_async / assign_async)
 
-    def start_async(self, name, fn, *args):
+    def start_async(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
         """Runs fn(*args) in the background — a coroutine function on the runtime's asyncio loop,
         anything else on the worker pool — while the view goes on answering events. Its result
         (or exception, as a failed result) arrives in ``handle_async(name, result)``. Starting a
@@ -234,7 +242,7 @@ class LiveView(Streams):
         the HTTP render) and are cancelled when the view ends."""
         self._la_start_task(name, fn, args, None)
 
-    def assign_async(self, names, fn, *args):
+    def assign_async(self, names: str | Iterable[str], fn: Callable[..., Any], *args: Any) -> None:
         """Like start_async, but the result becomes assigns: each name in names (a str or a list)
         is an AsyncResult — ``loading`` at once, then ``ok``/``result`` or ``failed``. With
         several names fn returns a dict with a value for each."""
@@ -243,7 +251,7 @@ class LiveView(Streams):
             setattr(self, n, AsyncResult(loading=True))
         self._la_start_task(",".join(names), fn, args, names)
 
-    def cancel_async(self, name):
+    def cancel_async(self, name: str) -> None:
         """Cancels the task started under name (its result never arrives)."""
         task = self.__dict__.get("_la_tasks", {}).pop(name, None)
         if task is not None:
@@ -252,23 +260,23 @@ class LiveView(Streams):
 
     # ---- commands (queued, applied by the runtime when the handler returns)
 
-    def push_event(self, name, payload=None):
+    def push_event(self, name: str, payload: Any = None) -> None:
         """Sends an event to the browser (window "phx:<name>" listeners and hooks' handleEvent)."""
         self._la_commands.append(("push_event", str(name), {} if payload is None else payload))
 
-    def push_patch(self, url, replace=False):
+    def push_patch(self, url: str, replace: bool = False) -> None:
         """Changes the URL without remounting; handle_params runs with the new params."""
         self._la_commands.append(("push_patch", str(url), bool(replace)))
 
-    def push_redirect(self, url, replace=False):
+    def push_redirect(self, url: str, replace: bool = False) -> None:
         """Navigates to another live view of this app over the same socket (live redirect)."""
         self._la_commands.append(("push_redirect", str(url), bool(replace)))
 
-    def redirect(self, url):
+    def redirect(self, url: str) -> None:
         """A full page load of url (may leave the app)."""
         self._la_commands.append(("redirect", str(url)))
 
-    def send_after(self, ms, msg):
+    def send_after(self, ms: int, msg: Any) -> int:
         """Delivers msg to handle_info after ms milliseconds. Returns a timer id for cancel_timer.
         Timers die with the view."""
         ms = int(ms)
@@ -278,15 +286,15 @@ class LiveView(Streams):
         self._la_commands.append(("send_after", token, ms, msg))
         return token
 
-    def cancel_timer(self, timer_id):
+    def cancel_timer(self, timer_id: int) -> None:
         """Cancels a send_after timer that has not fired yet."""
         self._la_commands.append(("cancel_timer", int(timer_id)))
 
-    def subscribe(self, topic):
+    def subscribe(self, topic: str) -> None:
         """Receives every liveactor.broadcast(topic, msg) in handle_info until the view ends."""
         self._la_commands.append(("subscribe", str(topic)))
 
-    def unsubscribe(self, topic):
+    def unsubscribe(self, topic: str) -> None:
         self._la_commands.append(("unsubscribe", str(topic)))
 
     # ---- runtime protocol (called by the native side with the GIL held)

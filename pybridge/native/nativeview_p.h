@@ -24,6 +24,7 @@ struct NativeViewShared
     ActorRef ref;            ///< current incarnation
     QString key;             ///< "v1", "v2", … (per runtime)
     QString lastCrash;       ///< the last abnormal exit's message (with the Python traceback)
+    QJsonObject mountEffects; ///< what the last mount asked for (redirect, title, events)
     int restarts = 0;
     bool gaveUp = false;     ///< restart limit reached: the view stays down
     int restartLimit = 5;
@@ -45,6 +46,8 @@ struct NativeViewShared
 /// Ask a InProcessSessionActor to spawn (and from then on restart) a view; replies the ActorRef.
 struct NativeMount { std::shared_ptr<NativeViewShared> view; };
 struct NativeEvent { QString event; QJsonObject value; };
+/// The client's live_patch (a link with data-phx-link="patch"): path with its query.
+struct NativeLivePatch { QString path; };
 struct NativeRender { };
 /// The answer to NativeEvent / NativeRender: the diff (or full rendered JSON), HTML and effects.
 struct NativeReply

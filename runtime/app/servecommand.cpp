@@ -112,6 +112,9 @@ int runServeCommand(const ServeOptions &options)
              double(s.sessionsReaped)},
             {"liveactor_health_kills_total", "Actors killed for missing a health ping.", double(s.healthKills)},
             {"liveactor_pubsub_dropped_total", "Broadcasts not delivered to a full mailbox.", double(s.pubsubDropped)},
+        }, {
+            {"liveactor_event_duration_seconds", "Client events from arrival at their view to the reply.",
+             s.eventDurations},
         });
     });
     if (options.reload) {

@@ -195,6 +195,7 @@ ServerStats LiveViewServer::stats() const
     s.healthKills = c.healthKills;
     s.pubsubDropped = m_state->pubsub.dropped();
     s.openSockets = c.openSockets;
+    s.eventDurations = c.eventDurations.snapshot();
     return s;
 }
 

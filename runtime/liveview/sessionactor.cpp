@@ -12,7 +12,8 @@ using namespace std::chrono;
 namespace LiveActor {
 
 SessionActor::SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer)
-    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer))
+    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer)),
+      m_viewCrashes(m_state->config.viewCrashIntensity, m_state->config.viewCrashPeriod)
 {
 }
 
@@ -29,6 +30,7 @@ Result<void> SessionActor::started()
     m_state->counters.activeSessions.fetch_add(1);
     m_counted = true;
     setTrapExit(true);
+    setSupervision(m_viewCrashes, u"session"_s);
     if (!m_socket)
         return fail(ErrorCode::Internal, u"session has no socket"_s);
     m_writer = std::make_shared<ChannelWriter>(m_socket);
@@ -219,10 +221,9 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
                                         << "crashed:" << reason.toString();
         send(ChannelMessage::encodeRaw(slot->joinRef, slot->joinRef, slot->topic, u"phx_error"_s,
                                        R"({"reason":"channel_crash"})"));
-        const auto now = executor().now();
-        m_crashes.push_back(now);
-        std::erase_if(m_crashes, [&](auto t) { return now - t >= m_state->config.viewCrashPeriod; });
-        if (int(m_crashes.size()) > m_state->config.viewCrashIntensity) {
+        const bool within = m_viewCrashes.record(executor().now());
+        setSupervision(m_viewCrashes, u"session"_s);
+        if (!within) {
             qCWarning(lcLiveView) << "session" << m_peer << "ends: more than"
                                   << m_state->config.viewCrashIntensity << "view crashes";
             closeSocket(CloseCode::InternalError, u"too many view crashes"_s);

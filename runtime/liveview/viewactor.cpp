@@ -171,7 +171,11 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, value.error().message}}));
         return {};
     }
-    return step(m_runner->event(name, *value), [this, m](Result<ViewUpdate> update) { return replyWith(m, std::move(update)); });
+    const auto arrived = std::chrono::steady_clock::now();
+    return step(m_runner->event(name, *value), [this, m, arrived](Result<ViewUpdate> update) {
+        m_setup.state->counters.eventDurations.observe(std::chrono::steady_clock::now() - arrived);
+        return replyWith(m, std::move(update));
+    });
 }
 
 Result<void> ViewActor::handleLivePatch(const ChannelMessage &m)

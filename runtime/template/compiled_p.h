@@ -19,12 +19,14 @@
 
 namespace LiveActor {
 class TemplateContext;
+struct TemplateFilter;
 }
 
 namespace LiveActor::TemplateDetail {
 
 struct FilterDef;
 struct RenderState;
+struct FilterExpr;
 
 /// A variable reference or a literal (Django's Variable).
 struct VarRef
@@ -34,11 +36,15 @@ struct VarRef
     QString name;          ///< first segment
     QStringList path;      ///< remaining segments
     QString text;          ///< as written
+    /// `_("…")`, or the message of `{% translate %}`: the value is translated at render time.
+    bool translate = false;
+    const FilterExpr *messageContext = nullptr; ///< translate: `context "…"` (owned by the tag)
 };
 
 struct FilterCall
 {
     const FilterDef *def = nullptr;
+    std::shared_ptr<const TemplateFilter> custom; ///< a loaded library's filter (def is null)
     QString name;
     bool hasArg = false;
     VarRef arg;
@@ -56,7 +62,8 @@ struct FilterExpr
 
 enum class NodeKind {
     Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
-    Widthratio, Spaceless, BlockSuper
+    Widthratio, Spaceless, BlockSuper,
+    Library ///< a tag from a loaded library (library_p.h)
 };
 
 struct Node;

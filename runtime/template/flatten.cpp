@@ -2,6 +2,7 @@
 // inheritance resolved at compile time).
 
 #include "template/compiled_p.h"
+#include "template/library_p.h"
 
 namespace LiveActor::TemplateDetail {
 
@@ -104,6 +105,8 @@ private:
 
     QSet<QString> varDeps(const VarRef &v)
     {
+        if (v.translate) // translated in the active language
+            return varDeps(languageRef()) + (v.literal ? QSet<QString>() : varDeps(plainRef(v)));
         if (v.literal)
             return {};
         for (auto &t : m_trackers)
@@ -112,6 +115,18 @@ private:
         if (m_tagAssigned.contains(v.name))
             markVolatile();
         return nameDeps(v.name);
+    }
+
+    static const VarRef &languageRef()
+    {
+        static const VarRef ref = [] { VarRef r; r.name = QStringLiteral("language"); return r; }();
+        return ref;
+    }
+    static VarRef plainRef(const VarRef &v)
+    {
+        VarRef r = v;
+        r.translate = false;
+        return r;
     }
 
     QSet<QString> exprDeps(const FilterExpr &e)
@@ -208,6 +223,8 @@ private:
                 collectBlocks(static_cast<const AutoescapeNode *>(n.get())->body);
             } else if (n->kind == NodeKind::Spaceless) {
                 collectBlocks(static_cast<const SpacelessNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::Library) {
+                collectBlocks(static_cast<const LibraryNode *>(n.get())->body);
             }
         }
     }
@@ -431,6 +448,9 @@ private:
             addOp(n, parts, ops, 1, [&] { flattenBody(s->body, s->block); });
             return;
         }
+        case NodeKind::Library:
+            flattenLibrary(static_cast<LibraryNode *>(n), parts, ops);
+            return;
         }
     }
 
@@ -440,6 +460,30 @@ private:
         // A scope node's dynamics are its children's; at top level it is one op whose count is
         // whatever its children added.
         addOp(node, parts, ops, 0, inner);
+    }
+
+    /// A library tag (library_p.h): its reads, the active language when it translates, and a
+    /// body flattened into the enclosing statics.
+    void flattenLibrary(LibraryNode *l, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        auto deps = [&] {
+            for (const FilterExpr *e : l->exprs)
+                exprDeps(*e);
+            for (const VarRef &r : l->reads)
+                addDeps(varDeps(r));
+            if (l->translates)
+                addDeps(varDeps(languageRef()));
+            if (l->isVolatile)
+                markVolatile();
+        };
+        if (!l->hasBody) {
+            addOp(l, parts, ops, l->dynamics, deps);
+            return;
+        }
+        addScoped(l, parts, ops, [&] {
+            deps();
+            flattenList(l->body, parts, l->ops);
+        });
     }
 
     void flattenSuper(QList<QByteArray> &parts, std::vector<const Node *> &ops)

@@ -2,6 +2,7 @@
 
 #include "template/compiled_p.h"
 #include "template/lexer_p.h"
+#include "template/library_p.h"
 
 #include <QRegularExpression>
 
@@ -63,6 +64,13 @@ public:
             fail(t, QStringLiteral("Expected a variable or a value"));
             return false;
         }
+        if (isTranslatedLiteral(text)) { // _("…"): translated at render time
+            if (!parseVarRef(text.mid(2, text.size() - 3), out, t))
+                return false;
+            out.text = text;
+            out.translate = true;
+            return true;
+        }
         const QChar q = text[0];
         if ((q == u'"' || q == u'\'') && text.size() >= 2 && text.endsWith(q)) {
             QString inner = text.mid(1, text.size() - 2);
@@ -106,9 +114,20 @@ public:
         return true;
     }
 
+    static bool isTranslatedLiteral(const QString &text)
+    {
+        return text.size() >= 5 && text.startsWith(u"_(") && text.endsWith(u')')
+            && (text[2] == u'"' || text[2] == u'\'') && scanConstantOrVar(text, 2) == text.size() - 1;
+    }
+
     static qsizetype scanConstantOrVar(const QString &s, qsizetype i)
     {
         const qsizetype n = s.size();
+        if (i + 2 < n && s[i] == u'_' && s[i + 1] == u'(' && (s[i + 2] == u'"' || s[i + 2] == u'\'')) {
+            const qsizetype e = scanConstantOrVar(s, i + 2);
+            if (e > i + 2 && e < n && s[e] == u')')
+                return e + 1;
+        }
         if (i < n && (s[i] == u'"' || s[i] == u'\'')) {
             const QChar q = s[i];
             qsizetype j = i + 1;
@@ -160,11 +179,8 @@ public:
             }
             FilterCall call;
             call.name = text.mid(i, j - i);
-            call.def = findFilter(call.name);
-            if (!call.def) {
-                fail(t, QStringLiteral("Invalid filter: '%1'").arg(call.name), TemplateError::Kind::UnknownFilter);
+            if (!lookupFilter(call, t))
                 return false;
-            }
             i = j;
             if (i < n && text[i] == u':') {
                 ++i;
@@ -178,8 +194,9 @@ public:
                     return false;
                 i = e;
             }
-            if ((call.def->args == 0 && call.hasArg) || (call.def->args == 1 && !call.hasArg)) {
-                const int need = call.def->args == 1 ? 2 : 1;
+            const int args = call.custom ? int(call.custom->args) : call.def->args;
+            if ((args == 0 && call.hasArg) || (args == 1 && !call.hasArg)) {
+                const int need = args == 1 ? 2 : 1;
                 fail(t, QStringLiteral("%1 requires %2 arguments, %3 provided")
                             .arg(call.name).arg(need).arg(call.hasArg ? 2 : 1));
                 return false;
@@ -779,10 +796,98 @@ private:
         return n;
     }
 
-    std::unique_ptr<Node> tagLoad(const Token &, const QStringList &)
+    // ---- tag libraries ({% load %}; library_p.h) ----
+    QHash<QString, std::shared_ptr<const TemplateFilter>> m_libraryFilters;
+    QHash<QString, std::shared_ptr<const TemplateTag>> m_libraryTags;
+
+    /// Django's find_library: the error lists what can be loaded.
+    std::shared_ptr<const TemplateLibrary> findLibrary(const Token &t, const QString &name)
     {
-        return nullptr; // built-ins only; {% load %} of them is harmless
+        if (auto lib = TemplateLibraries::find(name)) {
+            if (lib->loadError.isEmpty())
+                return lib;
+            fail(t, QStringLiteral("Tag library '%1' could not be loaded: %2").arg(name, lib->loadError),
+                 TemplateError::Kind::UnknownTag);
+            return nullptr;
+        }
+        static const QSet<QString> djangoOnly{QStringLiteral("static"), QStringLiteral("tz"), QStringLiteral("cache")};
+        if (djangoOnly.contains(name))
+            fail(t, QStringLiteral("'%1' is a Django tag library that liveactor does not support (supported: %2)")
+                        .arg(name, TemplateLibraries::names().join(QStringLiteral(", "))), TemplateError::Kind::UnknownTag);
+        else
+            fail(t, QStringLiteral("'%1' is not a registered tag library. Must be one of:\n%2")
+                        .arg(name, TemplateLibraries::names().join(u'\n')), TemplateError::Kind::UnknownTag);
+        return nullptr;
     }
+
+    std::unique_ptr<Node> tagLoad(const Token &t, const QStringList &)
+    {
+        const QStringList bits = t.content.split(u' ', Qt::SkipEmptyParts);
+        if (bits.size() >= 4 && bits[bits.size() - 2] == u"from") { // {% load a b from lib %}
+            auto lib = findLibrary(t, bits.last());
+            if (!lib)
+                return nullptr;
+            for (const QString &item : bits.mid(1, bits.size() - 3)) {
+                const auto f = lib->filters.value(item);
+                const auto g = lib->tags.value(item);
+                if (!f && !g) {
+                    fail(t, QStringLiteral("'%1' is not a valid tag or filter in tag library '%2'").arg(item, bits.last()),
+                         TemplateError::Kind::UnknownTag);
+                    return nullptr;
+                }
+                if (f)
+                    m_libraryFilters.insert(item, f);
+                if (g)
+                    m_libraryTags.insert(item, g);
+            }
+            return nullptr;
+        }
+        for (const QString &name : bits.mid(1)) {
+            auto lib = findLibrary(t, name);
+            if (!lib)
+                return nullptr;
+            m_libraryFilters.insert(lib->filters);
+            m_libraryTags.insert(lib->tags);
+        }
+        return nullptr;
+    }
+
+    bool lookupFilter(FilterCall &call, const Token &t)
+    {
+        if (auto it = m_libraryFilters.constFind(call.name); it != m_libraryFilters.constEnd()) {
+            if (!(*it)->call) {
+                fail(t, QStringLiteral("Filter '%1' of a loaded library is not supported by liveactor").arg(call.name),
+                     TemplateError::Kind::UnknownFilter);
+                return false;
+            }
+            call.custom = *it;
+            return true;
+        }
+        call.def = findFilter(call.name);
+        if (!call.def)
+            fail(t, QStringLiteral("Invalid filter: '%1'").arg(call.name), TemplateError::Kind::UnknownFilter);
+        return call.def != nullptr;
+    }
+
+    /// The parser as library tags see it.
+    class LibraryApi final : public TagParserApi
+    {
+    public:
+        explicit LibraryApi(Parser &p) : m_p(p) { }
+        bool parseFilterExpr(const QString &text, FilterExpr &out, const Token &t) override { return m_p.parseFilterExpr(text, out, t); }
+        bool parseKwargs(QStringList &bits, std::vector<std::pair<QString, FilterExpr>> &out, const Token &t) override
+        {
+            return m_p.parseKwargs(bits, out, t, true);
+        }
+        void fail(const Token &t, const QString &message) override { m_p.fail(t, message); }
+        const Token *nextToken() override { return m_p.m_pos < m_p.m_tokens.size() ? &m_p.m_tokens[m_p.m_pos++] : nullptr; }
+        NodeList parseBody(const QStringList &ends, QString *endTag) override { return m_p.parseBody(ends, endTag); }
+        void assigns(const QString &name) override { m_p.tagAssigned.insert(name); }
+        const QString &templateName() const override { return m_p.m_name; }
+
+    private:
+        Parser &m_p;
+    };
 
     QSet<QString> m_blockNames;
 };
@@ -812,6 +917,10 @@ std::unique_ptr<Node> Parser::parseTag(const Token &t, const QStringList &bits, 
 {
     m_openIndex = m_pos - 1;
     const QString &cmd = bits[0];
+    if (auto it = m_libraryTags.constFind(cmd); it != m_libraryTags.constEnd()) {
+        LibraryApi api(*this);
+        return parseLibraryTag(api, *it, t, bits);
+    }
     for (const TagDef &tag : tags)
         if (cmd == QLatin1StringView(tag.name))
             return (this->*tag.parse)(t, bits);

@@ -1,6 +1,7 @@
 // Rendering: evaluates a Compiled template's dynamics into a RenderedTree.
 
 #include "template/compiled_p.h"
+#include "template/library_p.h"
 #include "template/template.h"
 #include "template/escaping.h"
 #include "template/stream.h"
@@ -98,8 +99,12 @@ static std::optional<Value> loopField(const LoopState *l, const QString &f)
     return std::nullopt;
 }
 
+static std::optional<Value> translateVar(const VarRef &v, RenderState &st);
+
 static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
 {
+    if (v.translate) [[unlikely]]
+        return translateVar(v, st);
     if (v.literal)
         return v.value;
     // Walk by pointer so a dotted lookup copies only the final value.
@@ -162,6 +167,56 @@ static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
     return *p;
 }
 
+static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bool ignoreFailures,
+                                        const QString &tmpl);
+
+/// Django's Variable.resolve with translate set (`_("…")`, `{% translate %}`): the value is the
+/// msgid, with `%` doubled as Django does before the catalog lookup.
+static std::optional<Value> translateVar(const VarRef &v, RenderState &st)
+{
+    VarRef plain = v;
+    plain.translate = false;
+    auto value = resolveVar(plain, st);
+    if (!value || !value->isString())
+        return value;
+    TranslationRequest req;
+    VarRef language;
+    language.name = QStringLiteral("language");
+    if (auto l = resolveVar(language, st); l && l->isString())
+        req.language = l->toString();
+    if (v.messageContext) {
+        auto c = resolveExpr(*v.messageContext, st, false, {});
+        req.context = c ? c->toString() : QString();
+    }
+    req.singular = value->toString().replace(QStringLiteral("\r\n"), QStringLiteral("\n")).replace(u'\r', u'\n')
+                       .replace(u'%', QStringLiteral("%%"));
+    const QString out = TemplateLibraries::translate(req);
+    return value->isSafe() ? Value::safe(out) : Value(out);
+}
+
+/// One filter of a chain: a built-in's function or a loaded library's (which may fail).
+static std::optional<Value> applyFilter(const FilterCall &f, const Value &obj, const Value *arg, RenderState &st,
+                                        const FilterExpr &e, const QString &tmpl)
+{
+    st.env.autoescape = st.autoescape;
+    const bool inputSafe = obj.isSafe();
+    Value r;
+    if (f.custom) [[unlikely]] {
+        auto out = f.custom->call(obj, arg, st.autoescape);
+        if (!out) {
+            st.failAt(e, tmpl, TemplateError::Kind::Render,
+                      QStringLiteral("filter '%1' raised: %2").arg(f.name, out.error().message));
+            return std::nullopt;
+        }
+        r = std::move(*out);
+    } else {
+        r = f.def->fn(obj, arg, st.env);
+    }
+    if ((f.custom ? f.custom->isSafe : f.def->isSafe) && inputSafe && !r.isSafe())
+        r = Value::safe(r.toString());
+    return r;
+}
+
 /// Django's FilterExpression.resolve. nullopt only when st.error was set.
 static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bool ignoreFailures,
                                         const QString &tmpl)
@@ -189,12 +244,10 @@ static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bo
             }
             argValue = std::move(*a);
         }
-        st.env.autoescape = st.autoescape;
-        const bool inputSafe = obj.isSafe();
-        Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
-        if (f.def->isSafe && inputSafe && !r.isSafe())
-            r = Value::safe(r.toString());
-        obj = std::move(r);
+        auto r = applyFilter(f, obj, f.hasArg ? &argValue : nullptr, st, e, tmpl);
+        if (!r)
+            return std::nullopt;
+        obj = std::move(*r);
     }
     return obj;
 }
@@ -430,6 +483,103 @@ static qint64 pyRound(double x)
     return qint64(r);
 }
 
+/// The renderer as library nodes see it (library_p.h).
+class LibraryRender final : public RenderApi
+{
+public:
+    LibraryRender(RenderState &st, const Node *node) : m_st(st), m_node(node) { }
+
+    std::optional<Value> resolve(const FilterExpr &e, bool ignoreFailures) override
+    {
+        return resolveExpr(e, m_st, ignoreFailures, m_node->templateName);
+    }
+    std::optional<Value> lookup(const QString &name) override
+    {
+        VarRef r;
+        r.name = name;
+        return resolveVar(r, m_st);
+    }
+    bool autoescape() const override { return m_st.autoescape; }
+    void set(const QString &name, const Value &v) override { m_st.set(name, v); }
+    void push(const std::vector<std::pair<QString, Value>> &vars) override
+    {
+        m_marks.push_back(m_st.bindings.size());
+        for (const auto &[k, v] : vars)
+            m_st.bindings.push_back({k, v, nullptr, false});
+    }
+    void pop() override
+    {
+        m_st.bindings.resize(m_marks.back());
+        m_marks.pop_back();
+    }
+    void renderOps(const std::vector<const Node *> &ops, DynList &out) override { TemplateDetail::renderOps(ops, m_st, out); }
+    void fail(const QString &message) override { m_st.fail(m_node, TemplateError::Kind::Render, message); }
+    bool failed() const override { return m_st.error.has_value(); }
+    ValueMap visibleVariables() override
+    {
+        ValueMap out = m_st.ctx.assigns();
+        qsizetype from = 0; // bindings above the innermost barrier (`include … only`)
+        for (qsizetype i = qsizetype(m_st.bindings.size()) - 1; i >= 0; --i)
+            if (m_st.bindings[size_t(i)].barrier) {
+                out = ValueMap();
+                from = i + 1;
+                break;
+            }
+        for (size_t i = size_t(from); i < m_st.bindings.size(); ++i) {
+            const Binding &b = m_st.bindings[i];
+            out.insert(b.name, b.loop ? loopValue(b.loop) : b.value);
+        }
+        return out;
+    }
+    std::shared_ptr<const RNode> renderTemplate(const QString &name, const ValueMap &vars) override
+    {
+        if (!m_st.loader) {
+            m_st.fail(m_node, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(name));
+            return nullptr;
+        }
+        if (m_st.depth > 64) {
+            m_st.fail(m_node, TemplateError::Kind::Render, QStringLiteral("include recursion too deep"));
+            return nullptr;
+        }
+        auto c = loadCompiled(m_st.loader, name);
+        if (!c) {
+            TemplateError e = c.error();
+            if (e.line == 0) {
+                e.templateName = m_node->templateName;
+                e.line = m_node->line;
+                e.column = m_node->column;
+            }
+            m_st.error = e;
+            return nullptr;
+        }
+        // Django's context.new(): the returned variables only, same autoescape and csrf token —
+        // and the same active language (Django's is per thread, ours is the `language` variable)
+        const TemplateContext &outer = m_st.ctx;
+        TemplateContext ctx(vars);
+        if (auto language = lookup(QStringLiteral("language")); language && !vars.contains(QStringLiteral("language")))
+            ctx.set(QStringLiteral("language"), *language);
+        ctx.setAutoescape(m_st.autoescape);
+        ctx.setStrict(outer.isStrict());
+        ctx.setNow(outer.now());
+        ctx.setCsrfTokenProvider([&outer] { return outer.csrfToken(); });
+        RenderState inner(ctx);
+        inner.autoescape = m_st.autoescape;
+        inner.loader = m_st.loader;
+        inner.env.context = &ctx;
+        inner.depth = m_st.depth + 1;
+        auto node = renderBlock((*c)->top, inner);
+        if (inner.error)
+            m_st.error = inner.error;
+        return node;
+    }
+    QDateTime now() override { return m_st.env.now(); }
+
+private:
+    RenderState &m_st;
+    const Node *m_node;
+    std::vector<size_t> m_marks;
+};
+
 static void renderOne(const Node *node, RenderState &st, DynList &out)
 {
     const QString &tmpl = node->templateName;
@@ -649,14 +799,17 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
                 auto a = resolveVar(f.arg, st);
                 argValue = a ? *a : Value();
             }
-            st.env.autoescape = st.autoescape;
-            const bool inputSafe = obj.isSafe();
-            Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
-            if (f.def->isSafe && inputSafe && !r.isSafe())
-                r = Value::safe(r.toString());
-            obj = std::move(r);
+            auto r = applyFilter(f, obj, f.hasArg ? &argValue : nullptr, st, s->expr, tmpl);
+            if (!r)
+                return;
+            obj = std::move(*r);
         }
         out.push_back(Dyn{outputBytes(obj, st.autoescape), nullptr, nullptr});
+        return;
+    }
+    case NodeKind::Library: {
+        LibraryRender api(st, node);
+        static_cast<const LibraryNode *>(node)->render(api, out);
         return;
     }
     case NodeKind::Text:

@@ -488,6 +488,18 @@ private Q_SLOTS:
         QCOMPARE(c.events(u"phx_error"_s).at(1).at(0).toString(), jr);
         QVERIFY(QTest::qWaitFor([&] { return views().size() == 1 && views().first().state == ActorState::Restarting; }, 3000));
         QCOMPARE(views().first().lastExit.kind, ExitReason::Kind::Killed);
+        // The session reports its budget for the control plane and the monitor: 2 of 2 spent.
+        const auto sessionBudget = [&]() -> std::optional<SupervisionInfo> {
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                if (a.kind == u"session")
+                    return a.supervision;
+            return std::nullopt;
+        };
+        QVERIFY(sessionBudget());
+        QCOMPARE(sessionBudget()->strategy, u"session"_s);
+        QCOMPARE(sessionBudget()->intensity, 2);
+        QCOMPARE(sessionBudget()->restartsInWindow, 2);
+        QVERIFY(sessionBudget()->windowEndsAtMs > QDateTime::currentMSecsSinceEpoch());
         // a third crash within the period exceeds intensity 2: the session ends, socket closed
         jr = c.join(p, f.url(u"/"_s));
         QCOMPARE(status(c.reply(jr)), u"ok"_s);

@@ -5,6 +5,7 @@
 
 #include "template/template.h"
 #include "template/templateengine.h"
+#include "template/templatelibrary.h"
 
 #include "oracle_p.h"
 
@@ -206,6 +207,31 @@ class TestOracle : public QObject
                       return {QStringLiteral("ws")};
                   },
                   [](Rng &, ValueMap &st) { st.insert(QStringLiteral("ws"), Value(ValueList())); }});
+        s.append({QStringLiteral("i18n tags in a keyed list + language switches"),
+                  QStringLiteral(
+                      "{% load i18n %}<ul>{% for item in items key item.id %}<li>{% blocktrans with n=item.name count c=item.tags|length %}"
+                      "{{ n }}: {{ c }} tag{% plural %}{{ n }}: {{ c }} tags{% endblocktrans %} {% trans \"Hello\" %}"
+                      "{% trans \"Hello\" as h %}<i>{{ h }}</i></li>{% endfor %}</ul><p>{{ _(\"Hello\") }}</p>"),
+                  [list = std::make_shared<ItemList>()](Rng &r, ValueMap &st) -> QSet<QString> {
+                      if (r.chance(30)) {
+                          st.insert(QStringLiteral("language"), Value(r.chance(50) ? QStringLiteral("de") : QStringLiteral("en")));
+                          return {QStringLiteral("language")};
+                      }
+                      list->mutate(r);
+                      st.insert(QStringLiteral("items"), list->value());
+                      return {QStringLiteral("items")};
+                  },
+                  [](Rng &, ValueMap &st) {
+                      TemplateLibraries::setTranslator([](const TranslationRequest &q) -> std::optional<QString> {
+                          if (q.language != u"de")
+                              return std::nullopt;
+                          if (q.hasPlural)
+                              return q.count == 1 ? QStringLiteral("%(n)s: %(c)s Etikett") : QStringLiteral("%(n)s: %(c)s Etiketten");
+                          return q.singular == u"Hello" ? std::optional<QString>(QStringLiteral("Hallo")) : std::nullopt;
+                      });
+                      st.insert(QStringLiteral("language"), Value(QStringLiteral("en")));
+                      st.insert(QStringLiteral("items"), Value(ValueList()));
+                  }});
         return s;
     }
 
