@@ -14,6 +14,9 @@ async def test_a_message_reaches_the_other_tab(live):
     assert line.render().count('<b class="from">ann</b>') == 1
     assert "hi &lt;bob&gt;" in line.render()     # escaped
     assert ann.has_element("#messages li", text=text)  # the sender sees it too
+    # The sender's message box is a new, empty element (the browser drops what was typed).
+    assert ann.has_element("#send input#text-1[name=text]")
+    assert not ann.has_element("#send input#text-0")
 
 
 async def test_the_name_field_renames_the_sender(live):
@@ -30,6 +33,7 @@ async def test_empty_messages_are_not_sent(live):
     before = len(tab.find("#messages li"))
     await tab.form("#send", {"text": "   "}).submit()
     assert len(tab.find("#messages li")) == before
+    assert tab.has_element("#send input#text-0")  # nothing sent: the box stays as it is
     assert tab.find("#name")[0].get("value").startswith("guest-")
 
 

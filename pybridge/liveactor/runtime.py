@@ -175,12 +175,14 @@ class Session:
         self.pushes.put_nowait((key, reply))
 
     async def mount(self, path: str, params: dict[str, Any] | None = None, session: dict[str, Any] | None = None,
-                    timeout: float = 5.0) -> "View":
+                    timeout: float = 5.0, flash: dict[str, Any] | None = None) -> "View":
         """Mounts the view routed at path (query parameters allowed; `params` are extra query
         parameters, the route's own parameters win over both, as on a served page) and waits for
-        its first render. Raises ViewCrashed if mount raises, KeyError for an unknown path."""
+        its first render. `flash`: the flash it arrives with, as the previous view's put_flash and
+        push_redirect carry it (a Reply's ``effects["flash"]``). Raises ViewCrashed if mount
+        raises, KeyError for an unknown path."""
         fut, done = _future()
-        native = self._native.mount(path, params, session, self._on_push, done)
+        native = self._native.mount(path, params, session, self._on_push, done, flash)
         await asyncio.wait_for(fut, timeout)
         view = View(self, native)
         self.views[native.key] = view

@@ -33,7 +33,7 @@ Result<void> InProcessViewActor::started()
     setDetail(u"path"_s, m_shared->url.path());
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
                                             m_shared->url);
-    return step(m_runner->mount(m_shared->session),
+    return step(m_runner->mount(m_shared->session, ViewRunner::Output::Tree, std::exchange(m_shared->flash, {})),
                 [this](Result<ViewUpdate> update) {
                     if (!update)
                         return crashed(update.error());
@@ -56,6 +56,10 @@ Result<void> InProcessViewActor::answer(const std::function<Result<ViewUpdate>()
     return step(runStep(), [this, livePatch, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
         if (!update)
             return crashed(update.error()); // the ask fails with Crashed
+        if (update->status == ViewUpdate::Status::Refused) { // no handler: the view goes on
+            pending.fail(Error{ErrorCode::NotFound, update->reason});
+            return {};
+        }
         NativeReply out = toReply(*update);
         if (update->status == ViewUpdate::Status::OtherView) // the client navigates instead
             out.effects.insert(u"navigate"_s, Navigation{livePatch, false}.toJson());

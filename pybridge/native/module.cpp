@@ -194,7 +194,7 @@ PYBIND11_MODULE(_native, m)
         .def_property_readonly("id", [](const PySession &s) { return s.ref.id().toString(QUuid::WithoutBraces).toStdString(); })
         .def_property_readonly("alive", [](const PySession &s) { return s.ref.isAlive(); })
         .def("mount", [](PySession &s, const std::string &path, py::object params, py::object session, py::object onPush,
-                         py::object done) {
+                         py::object done, py::object flash) {
                  PyObjectRef cb = PyObjectRef::borrow(done.ptr());
                  auto use = running(*s.runtime);
                  auto r = s.runtime->mount(s.ref, qs(path), jsonObject(params, "params"), jsonObject(session, "session"),
@@ -206,7 +206,8 @@ PYBIND11_MODULE(_native, m)
                                                        return py::make_tuple(errorCodeName(e.code).toStdString(),
                                                                              e.message.toStdString());
                                                    });
-                                           });
+                                           },
+                                           jsonObject(flash, "flash"));
                  if (!r) {
                      if (r.error().code == ErrorCode::NotFound)
                          throw py::key_error(r.error().message.toStdString());
@@ -214,6 +215,7 @@ PYBIND11_MODULE(_native, m)
                  }
                  return PyView{s.runtime, *r};
              }, py::arg("path"), py::arg("params"), py::arg("session"), py::arg("on_push"), py::arg("done"),
+             py::arg("flash") = py::none(),
              "Spawns the view routed at path in this session; done(ok, value) once it is spawned.")
         .def("ping", [](PySession &s, int timeoutMs, py::object done) {
                  PyObjectRef cb = PyObjectRef::borrow(done.ptr());

@@ -105,7 +105,8 @@ ActorRef NativeRuntime::createSession()
 
 Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &session, const QString &path,
                                                                const QJsonObject &params, const QJsonObject &sessionData,
-                                                               PyObjectRef onPush, std::function<void(Result<void>)> done)
+                                                               PyObjectRef onPush, std::function<void(Result<void>)> done,
+                                                               const QJsonObject &flash)
 {
     QUrl url(u"http://localhost"_s + path);
     if (!params.isEmpty()) { // extra query parameters: the route's own still win, as on a page
@@ -127,6 +128,7 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
     shared->router = &m_router;
     shared->route = std::move(*match);
     shared->session = sessionData;
+    shared->flash = flash;
     shared->url = url;
     shared->pubsub = &m_pubsub;
     shared->onPush = std::move(onPush);

@@ -53,10 +53,12 @@ public:
     ActorRef createSession();
     /// Asks session to spawn a view for path (query allowed; params are extra query parameters,
     /// the route's own parameters win) and calls done once it is spawned (it mounts on its
-    /// executor before it answers anything). NotFound for a path no route serves.
+    /// executor before it answers anything). NotFound for a path no route serves. flash: what
+    /// the view arrives with, as if the previous view had carried it here.
     Result<std::shared_ptr<NativeViewShared>> mount(const ActorRef &session, const QString &path,
                                                     const QJsonObject &params, const QJsonObject &sessionData,
-                                                    PyObjectRef onPush, std::function<void(Result<void>)> done);
+                                                    PyObjectRef onPush, std::function<void(Result<void>)> done,
+                                                    const QJsonObject &flash = {});
     /// Holds shutdown() off while a call from Python uses the actor system (refs of a shut-down
     /// system must not be used: their executors are gone). Does not own the lock once shut down.
     std::shared_lock<std::shared_mutex> use();

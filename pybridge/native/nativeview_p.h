@@ -33,6 +33,7 @@ struct NativeViewShared
     Router::Match route;
     QUrl url;
     QJsonObject session;
+    QJsonObject flash;       ///< the flash the first mount arrives with (a restart gets none)
     PubSub *pubsub = nullptr;
     PyObjectRef onPush;      ///< Python callable(key, dict) for server pushes (GIL taken to call)
 

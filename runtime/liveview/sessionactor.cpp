@@ -1,5 +1,6 @@
 #include "liveview/sessionactor.h"
 
+#include "liveview/flash.h"
 #include "liveview/logging.h"
 #include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
@@ -169,7 +170,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto slot = std::make_shared<ViewSlot>();
     slot->topic = m.topic;
     slot->joinRef = m.joinRef.value_or(m.ref.value_or(QString()));
-    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject()};
+    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject(),
+                    joinFlash(m, *claims, isRedirect)};
     SpawnOptions options;
     options.kind = u"view"_s;
     options.name = m.topic;
@@ -188,6 +190,18 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     if (view.isNull())
         return error("stale");
     m_views.push_back(View{view, slot});
+}
+
+QJsonObject SessionActor::joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const
+{
+    // A live navigation's flash token wins; else the flash the dead render showed, for the page's
+    // first mount only (not a rejoin after a crash or reconnect, not a live navigation).
+    const QString token = join.payload.value(u"flash").toString();
+    if (!token.isEmpty())
+        return Flash::verify(*m_state->flashSigner, token.toUtf8());
+    if (isRedirect || join.payload.value(u"params").toObject().value(u"_mounts").toInt(-1) != 0)
+        return {};
+    return claims.value(u"f").toObject();
 }
 
 void SessionActor::handleLeave(const ChannelMessage &m)

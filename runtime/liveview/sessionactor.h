@@ -72,6 +72,8 @@ private:
     void handleFrame(const QByteArray &text);
     void handleJoin(const ChannelMessage &m);
     void handleLeave(const ChannelMessage &m);
+    /// The flash a joining view arrived with (its ViewSetup::flash).
+    QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;
     void viewExited(const ActorRef &ref, const ExitReason &reason);
     void tick();
     void scheduleTick();

@@ -39,16 +39,19 @@ def runtime():
     from liveactor.runtime import Runtime
     import views
     import i18n_views
+    import hookviews
     from counter.app import Counter
+    from todo.app import TodoList
     from dashboard.app import Dashboard
 
     routes = {
-        "/counter": Counter, "/dashboard": Dashboard,
+        "/counter": Counter, "/todo": TodoList, "/dashboard": Dashboard,
         "/crashy": views.Crashy, "/ticker": views.Ticker,
         "/room/:name": views.Room, "/bad": views.BadAssign,
         "/spinner": views.Spinner, "/file": views.FromFile,
         "/libs/translated": i18n_views.Translated, "/libs/exploding": i18n_views.Exploding,
     }
+    routes.update(hookviews.routes)
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
     yield rt

@@ -53,6 +53,9 @@ private Q_SLOTS:
                            QStringLiteral("<i>{{ a|default:'-' }}|{{ s|upper }}</i>{% for x in l %}{{ x|length }}{% endfor %}"));
         engine.addTemplate(QStringLiteral("base.html"),
                            QStringLiteral("<html>{% block head %}H{{ n }}{% endblock %}|{% block body %}B{% endblock %}</html>"));
+        engine.addTemplate(QStringLiteral("alt.html"),
+                           QStringLiteral("<body>{% block body %}A{% endblock %}{% block head %}{% endblock %}</body>"));
+        engine.addTemplate(QStringLiteral("sub/rel.html"), QStringLiteral("{% include '../inc.html' %}<r>{{ n }}</r>"));
         int compared = 0;
         for (const QByteArray &line : lines) {
             if (line.trimmed().isEmpty())
