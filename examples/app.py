@@ -15,6 +15,7 @@ from todo.app import TodoList  # noqa: E402
 from chat.app import Chat  # noqa: E402
 from clock.app import Clock  # noqa: E402
 from dashboard.app import Dashboard  # noqa: E402
+from feed.app import Feed  # noqa: E402
 
 
 def _load(name, path):
@@ -37,6 +38,7 @@ EXAMPLES = [
     ("/chat", "Chat", "pub/sub: open it in two browsers"),
     ("/clock", "Clock", "server push every second with send_after"),
     ("/dashboard", "Dashboard", "a 500-row table as a temporary assign, live metrics"),
+    ("/feed", "Feed", "a stream: infinite scroll, live new posts, nothing kept on the server"),
     ("/notes", "Notes (Django)", "the ORM from blocking and async handlers, a slow export with start_async"),
 ]
 
@@ -56,6 +58,7 @@ routes = {
     "/chat": Chat,
     "/clock": Clock,
     "/dashboard": Dashboard,
+    "/feed": Feed,
     "/notes": notes.NotesView,
     "/me": notes.MeView,
 }

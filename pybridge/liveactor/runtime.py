@@ -213,6 +213,7 @@ class View:
         self.session = session
         self._native = native
         self.html = ""
+        self.rendered = None  # the last full tree render() got
 
     key = property(lambda self: self._native.key)
     id = property(lambda self: self._native.id, doc="the view actor's id (the same across restarts)")
@@ -265,6 +266,7 @@ class View:
         self._native.render(int(timeout * 1000), done)
         reply = Reply(await fut)
         self.html = reply.html
+        self.rendered = reply.diff
         return reply
 
     def kill(self):

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar, overload
 from time import perf_counter as _perf_counter
 
 from liveactor import _work
+from liveactor._streams import Streams
 
 __all__ = ["LiveView", "event", "blocking", "UnknownEvent", "AsyncResult"]
 
@@ -124,7 +125,7 @@ def _takes_value(fn):
     return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in positional)
 
 
-class LiveView:
+class LiveView(Streams):
     """Base class of every live view.
 
     Subclasses set ``template`` (inline Django template source) or ``template_name`` (a file in
@@ -143,6 +144,9 @@ class LiveView:
 
     ``temporary_assigns = {"rows": []}`` resets those assigns to the given value after every
     render, without re-sending them: the server does not keep large lists in memory.
+
+    Streams (``self.stream(name, items)``, ``stream_insert``, ``stream_delete``, …; see
+    ``liveactor._streams``) send long or endless lists once and keep nothing of them.
 
     Exceptions raised by any handler crash the view: the traceback is logged, the view's
     supervisor restarts it and the browser mounts it again.
@@ -523,12 +527,13 @@ class LiveView:
         return changed, commands
 
     def _la_rendered(self):
-        """Resets temporary assigns after a render; returns [(name, value)] that were reset."""
+        """Resets temporary assigns and streams after a render; returns [(name, value)] that
+        were reset."""
+        reset = self._la_streams_rendered()
         ta = self.temporary_assigns
         if not ta:
-            return []
+            return reset
         d = self.__dict__
-        reset = []
         for name, default in ta.items():
             value = copy.copy(default)
             d[name] = value

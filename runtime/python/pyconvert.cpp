@@ -3,6 +3,8 @@
 #include "python/pylazyobject.h"
 #include "python/pyobjectref.h"
 
+#include "template/stream.h"
+
 #include <QDate>
 #include <QJsonArray>
 #include <QTime>
@@ -25,6 +27,7 @@ constexpr int kMaxDepth = 64;
 // Borrowed type objects / callables, set once by initialize() (GIL held; never released: they
 // live as long as the interpreter).
 PyObject *s_safeType = nullptr;        // liveactor.safe.Safe
+PyObject *s_streamBatchType = nullptr; // liveactor._streams.StreamBatch
 PyObject *s_decimalType = nullptr;     // decimal.Decimal
 PyObject *s_fractionType = nullptr;    // fractions.Fraction
 PyObject *s_htmlName = nullptr;        // "__html__"
@@ -245,6 +248,39 @@ Result<Value> convertDataclass(PyObject *o, PyObject *fields, const QString &pat
     return Value(map);
 }
 
+// A liveactor._streams.StreamBatch → the native StreamBatch a `for` loop renders as a stream.
+Result<Value> convertStream(PyObject *o, const QString &path, int depth)
+{
+    try {
+        py::handle b(o);
+        QList<StreamBatch::Insert> inserts;
+        for (py::handle entry : py::list(b.attr("inserts"))) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(entry);
+            StreamBatch::Insert in;
+            in.domId = QString::fromStdString(t[0].cast<std::string>());
+            auto item = convert(t[1].ptr(), path + u'[' + in.domId + u']', depth + 1);
+            if (!item)
+                return item;
+            in.item = std::move(*item);
+            in.at = t[2].cast<int>();
+            if (!t[3].is_none())
+                in.limit = t[3].cast<int>();
+            in.updateOnly = t[4].cast<bool>();
+            inserts.append(std::move(in));
+        }
+        QStringList deletes;
+        for (py::handle id : py::list(b.attr("deletes")))
+            deletes.append(QString::fromStdString(id.cast<std::string>()));
+        auto batch = std::make_shared<StreamBatch>(QString::fromStdString(b.attr("ref").cast<std::string>()),
+                                                   std::move(inserts), std::move(deletes),
+                                                   b.attr("reset").cast<bool>());
+        return Value(std::shared_ptr<const LazyObject>(std::move(batch)));
+    } catch (const std::exception &e) {
+        PyErr_Clear();
+        return fail(unsupported(o, path, u"malformed stream batch: "_s + QString::fromUtf8(e.what())));
+    }
+}
+
 Result<Value> convert(PyObject *o, const QString &path, int depth)
 {
     if (depth > kMaxDepth)
@@ -295,6 +331,8 @@ Result<Value> convert(PyObject *o, const QString &path, int depth)
             return fail(unsupported(o, path, fetchErrorText()));
         return Value(d);
     }
+    if (s_streamBatchType && Py_TYPE(o) == reinterpret_cast<PyTypeObject *>(s_streamBatchType))
+        return convertStream(o, path, depth);
     if (isUnsupported(o))
         return fail(unsupported(o, path));
     if (!PyType_Check(o)) {
@@ -396,6 +434,7 @@ Result<void> initialize()
             return fail(ErrorCode::Internal, u"cannot import the datetime C API: "_s + fetchErrorText());
         s_datetimeReady = true;
         s_safeType = py::object(py::module_::import("liveactor.safe").attr("Safe")).release().ptr();
+        s_streamBatchType = py::object(py::module_::import("liveactor._streams").attr("StreamBatch")).release().ptr();
         s_decimalType = py::object(py::module_::import("decimal").attr("Decimal")).release().ptr();
         s_fractionType = py::object(py::module_::import("fractions").attr("Fraction")).release().ptr();
         s_htmlName = PyUnicode_InternFromString("__html__");

@@ -23,6 +23,7 @@ namespace LiveActor::PyConvert {
 /// | dataclass instance | Map of its fields (converted now) |
 /// | datetime.datetime / datetime.date | DateTime (naive = local time; a date stays a date, printed and formatted as Django does; an aware one keeps its zone — zoneinfo/pytz by name, fixed offsets and their names; milliseconds) |
 /// | decimal.Decimal, fractions.Fraction | Float |
+/// | liveactor._streams.StreamBatch (the `streams` assign's values) | Object: a StreamBatch (template/stream.h), items converted now |
 /// | any other object (class instances, mappings, ranges, enums, …) | Object: attributes, items, iteration, truthiness and str() looked up lazily, under the GIL, when the template reads them |
 /// | functions, classes, modules, bytes, complex, generators, iterators, coroutines | error |
 ///

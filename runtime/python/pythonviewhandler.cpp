@@ -278,6 +278,8 @@ Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &co
         context.setStatus(str(c[1]), str(c[2]));
     } else if (kind == "unsubscribe") {
         context.unsubscribe(str(c[1]));
+    } else if (kind == "temporaries") {
+        m_hasTemporaries = true; // the view started a stream: reset its batches after renders
     } else {
         return fail(ErrorCode::Internal, u"unknown view command "_s + QString::fromStdString(kind));
     }

@@ -4,6 +4,7 @@
 #include "template/library_p.h"
 #include "template/template.h"
 #include "template/escaping.h"
+#include "template/stream.h"
 
 #include <QRegularExpression>
 
@@ -410,14 +411,21 @@ static void renderFor(const ForNode *f, RenderState &st, DynList &out, const RCo
     }
     const ValueList &items = *itemsOpt;
     const qsizetype n = items.size();
-    if (n == 0 && f->hasEmpty) {
+    const auto *stream = seqv->type() == Value::Type::Object ? dynamic_cast<const StreamBatch *>(seqv->object()) : nullptr;
+    if (n == 0 && f->hasEmpty && !stream) {
         out.push_back(Dyn{QByteArray(), renderBlock(f->emptyBlock, st), nullptr});
         return;
     }
-    if (prev && (!f->memoizable || prev->statics != f->bodyBlock.statics))
-        prev = nullptr;
+    if (prev && (!f->memoizable || prev->statics != f->bodyBlock.statics || stream))
+        prev = nullptr; // a stream's items are new every time: nothing to reuse
     auto comp = std::make_shared<RComp>();
     comp->statics = f->bodyBlock.statics;
+    if (stream) {
+        comp->stream = true;
+        comp->streamRef = stream->ref();
+        if (stream->hasOperations())
+            comp->streamTuple = stream->wireTuple();
+    }
     comp->entries.resize(size_t(n));
     const size_t base = st.bindings.size();
     LoopState loop;
@@ -461,7 +469,7 @@ static void renderFor(const ForNode *f, RenderState &st, DynList &out, const RCo
         } else {
             e->key.number = i;
         }
-        if (f->memoizable)
+        if (f->memoizable && !stream)
             e->item = item;
         comp->entries[size_t(i)] = std::move(e);
     }

@@ -2,6 +2,7 @@
 
 #include "template/rendernode_p.h"
 #include "template/escaping.h"
+#include "template/stream.h"
 
 #include <QHash>
 
@@ -248,8 +249,43 @@ void writeFullNode(Enc &e, QByteArray &out, const RNode &n)
     out.append('}');
 }
 
-void writeFullComp(Enc &e, QByteArray &out, const RComp &c)
+// Writes the members `"0":{…},"1":{…},` of every entry (full), for "k".
+void writeFullEntries(Enc &e, QByteArray &out, const RComp &c)
 {
+    for (size_t i = 0; i < c.entries.size(); ++i) {
+        appendIndexKey(out, i);
+        out.append('{');
+        writeDynMembers(e, out, c.entries[i]->dyns);
+        out.append("},");
+    }
+}
+
+// A stream's entries and tuple go out once: afterwards the tree holds neither items nor
+// operations, so memory stays flat however much a view streams.
+void writeStreamBody(Enc &e, QByteArray &out, RComp &c)
+{
+    out.append("{\"k\":{");
+    writeFullEntries(e, out, c);
+    out.append("\"kc\":");
+    out.append(QByteArray::number(qulonglong(c.entries.size())));
+    out.append('}');
+    out.append(",\"stream\":");
+    out.append(c.streamTuple.isEmpty() ? StreamBatch::idleTuple(c.streamRef) : c.streamTuple);
+    c.entries = {};
+    c.streamTuple = QByteArray();
+}
+
+void writeFullComp(Enc &e, QByteArray &out, RComp &c)
+{
+    if (c.isStream()) {
+        // always the object form: the client needs the statics and the tuple even while empty
+        c.clientHasObject = true;
+        writeStreamBody(e, out, c);
+        out.append(',');
+        e.writeStatics(out, *c.statics);
+        out.append('}');
+        return;
+    }
     if (c.entries.empty()) {
         out.append("\"\"");
         c.clientHasObject = false;
@@ -257,17 +293,24 @@ void writeFullComp(Enc &e, QByteArray &out, const RComp &c)
     }
     c.clientHasObject = true;
     out.append("{\"k\":{");
-    for (size_t i = 0; i < c.entries.size(); ++i) {
-        appendIndexKey(out, i);
-        out.append('{');
-        writeDynMembers(e, out, c.entries[i]->dyns);
-        out.append("},");
-    }
+    writeFullEntries(e, out, c);
     out.append("\"kc\":");
     out.append(QByteArray::number(qulonglong(c.entries.size())));
     out.append("},");
     e.writeStatics(out, *c.statics);
     out.append('}');
+}
+
+// A stream diff never refers to what was sent before (the client dropped those entries): it is
+// this render's entries in full with the tuple, or nothing when there is nothing to do.
+bool diffStream(Enc &e, QByteArray &out, RComp &n)
+{
+    n.clientHasObject = true;
+    if (n.entries.empty() && n.streamTuple.isEmpty())
+        return false;
+    writeStreamBody(e, out, n);
+    out.append('}');
+    return true;
 }
 
 void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d)
@@ -394,7 +437,10 @@ bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n)
     if (n.comp) {
         if (o.comp == n.comp)
             return false;
-        if (o.comp && sameStatics(o.comp->statics, n.comp->statics)) {
+        if (n.comp->isStream() && o.comp && o.comp->isStream() && o.comp->clientHasObject
+            && sameStatics(o.comp->statics, n.comp->statics))
+            return diffStream(e, out, *n.comp);
+        if (o.comp && !n.comp->isStream() && !o.comp->isStream() && sameStatics(o.comp->statics, n.comp->statics)) {
             if (o.comp->clientHasObject) {
                 n.comp->clientHasObject = true;
                 return diffComp(e, out, *o.comp, *n.comp);

@@ -29,6 +29,11 @@ struct RNode;
 /// re-sent in full when it fills), so always diff against the tree whose JSON or diff was last
 /// sent for the same view, in order. Trees are immutable apart from that record and share nodes;
 /// copying is cheap. Use a tree from one thread at a time.
+///
+/// A `for` over a StreamBatch (template/stream.h) is a stream comprehension: toJson() and diff()
+/// write its entries in full with the `"stream"` tuple and then drop them from the tree (the
+/// server keeps no stream items), so encode a tree once; toHtml() before that shows them. Its
+/// diff never refers to earlier entries and is left out when the batch has nothing to do.
 class RenderedTree
 {
 public:

@@ -72,6 +72,13 @@ struct RComp
     /// What the client holds: false when this comprehension was last sent as "" (first render
     /// while empty), so a later non-empty render must be sent in full.
     mutable bool clientHasObject = false;
+    /// A stream's comprehension (the loop iterated a StreamBatch): its ref and wire tuple. The
+    /// encoders send its entries once and then drop them, so the server keeps no stream items; a
+    /// later encoding sends no entries and the idle tuple.
+    bool stream = false;
+    QString streamRef;
+    QByteArray streamTuple; ///< empty: nothing to do (the idle tuple)
+    bool isStream() const { return stream; }
 };
 
 void appendHtml(QByteArray &out, const RNode &node);

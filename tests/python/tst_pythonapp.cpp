@@ -97,7 +97,7 @@ private Q_SLOTS:
         auto app = PythonApp::load(kExamples + u"/app.py"_s);
         QVERIFY2(app, qPrintable(app ? QString() : app.error().message));
         QCOMPARE(patterns(**app), (QStringList{u"/"_s, u"/counter"_s, u"/todo"_s, u"/chat"_s, u"/clock"_s, u"/dashboard"_s,
-                                               u"/notes"_s, u"/me"_s}));
+                                               u"/feed"_s, u"/notes"_s, u"/me"_s}));
         for (const auto &route : (*app)->routes()) {
             const QString html = mountAndRender(route.factory);
             QVERIFY2(!html.contains(u"ERROR"_s), qPrintable(route.pattern + u": "_s + html));
@@ -106,6 +106,8 @@ private Q_SLOTS:
         QVERIFY2(todo.contains(u"<span class=\"title\">Try liveactor</span>"_s), qPrintable(todo));
         const QString dashboard = mountAndRender((*app)->routes().at(5).factory);
         QCOMPARE(dashboard.count(u"<tr id=\"row-"_s), 500);
+        const QString feed = mountAndRender((*app)->routes().at(6).factory); // the dead render shows the first page
+        QCOMPARE(feed.count(u"<li id=\"posts-"_s), 20);
     }
 
     void reloadSwapsClasses()

@@ -7,22 +7,10 @@
 // STEPS.jsonl: one object per line: {"seed":S,"step":N,"join":{…},"html":"…"} starts a view,
 // {"seed":S,"step":N,"diff":{…},"html":"…"} applies a diff. Prints one JSON line: {"ok":steps}
 // or {"fail":…} with the seed, the step, and both HTML strings; exits 1 on failure.
-import { register } from "node:module";
+import "./client_resolver.mjs";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
 
-// rendered.js imports "./constants" without an extension; teach the resolver to add ".js".
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`
-export async function resolve(specifier, context, next) {
-  try { return await next(specifier, context); }
-  catch (e) {
-    if (specifier.startsWith(".") && !/\\.(js|mjs|ts)$/.test(specifier)) return next(specifier + ".js", context);
-    throw e;
-  }
-}`),
-);
 globalThis.window = globalThis;
 
 const [nodeModules, stepsFile] = process.argv.slice(2);
