@@ -56,7 +56,7 @@ struct FilterExpr
 
 enum class NodeKind {
     Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
-    Widthratio, Spaceless, BlockSuper
+    Widthratio, Spaceless, BlockSuper, LiveComponent
 };
 
 struct Node;
@@ -194,6 +194,15 @@ struct BlockSuperNode : Node
     BlockSuperNode() : Node(NodeKind::BlockSuper) { }
     FilterExpr expr; ///< the filters to apply to the rendered parent block
     Block block;
+};
+
+/// `{% live_component Card id=item.id title=item.title %}`: one dynamic, the component's cid
+/// (see TemplateContext::setComponentResolver()).
+struct LiveComponentNode : Node
+{
+    LiveComponentNode() : Node(NodeKind::LiveComponent) { }
+    QString component; ///< the class name as written
+    std::vector<std::pair<QString, FilterExpr>> assigns;
 };
 
 struct LoaderState;
