@@ -25,11 +25,13 @@ for _p in _os.environ.get("LIVEACTOR_NATIVE_PATH", "").split(_os.pathsep):
         __path__.append(_p)
 
 from liveactor.view import AsyncResult, LiveView, UnknownEvent, blocking, event
+from liveactor.component import LiveComponent
 from liveactor.safe import Safe, mark_safe
 from liveactor._host import broadcast, HandlerTimeout
 
 __all__ = [
     "LiveView",
+    "LiveComponent",
     "event",
     "blocking",
     "AsyncResult",

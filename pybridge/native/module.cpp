@@ -237,9 +237,12 @@ PYBIND11_MODULE(_native, m)
             std::lock_guard lock(v.shared->mutex);
             return v.shared->gaveUp;
         })
-        .def("event", [](PyView &v, const std::string &name, py::object value, int timeoutMs, py::object done) {
-                 askView(v, NativeEvent{qs(name), jsonObject(value, "value")}, timeoutMs, std::move(done));
-             })
+        .def("event", [](PyView &v, const std::string &name, py::object value, int timeoutMs, py::object done, int cid) {
+                 askView(v, NativeEvent{qs(name), jsonObject(value, "value"), cid}, timeoutMs, std::move(done));
+             }, py::arg("name"), py::arg("value"), py::arg("timeout_ms"), py::arg("done"), py::arg("cid") = 0)
+        .def("components", [](PyView &v, bool destroy, py::object payload, int timeoutMs, py::object done) {
+                 askView(v, NativeComponents{destroy, jsonObject(payload, "payload")}, timeoutMs, std::move(done));
+             }, "cids_will_destroy (destroy=False) or cids_destroyed (True) with {'cids': [...]}")
         .def("render", [](PyView &v, int timeoutMs, py::object done) { askView(v, NativeRender{}, timeoutMs, std::move(done)); })
         .def("kill", [](PyView &v) {
                  const QUuid id = v.shared->current().id();

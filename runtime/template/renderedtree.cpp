@@ -6,6 +6,7 @@
 #include <QHash>
 
 #include <charconv>
+#include <functional>
 
 namespace LiveActor {
 
@@ -161,10 +162,16 @@ static void appendComponentHtml(QByteArray &out, const RNode &node, int cid)
     out.append(html.constData() + j, html.size() - j);
 }
 
+// Set by toHtml(components): where a component's current tree comes from.
+thread_local const std::function<RenderedTree(int)> *tl_components = nullptr;
+
 void appendHtml(QByteArray &out, const Dyn &d)
 {
     if (d.cid) {
-        if (d.node)
+        const RenderedTree current = tl_components ? (*tl_components)(d.cid) : RenderedTree();
+        if (!current.isNull())
+            appendComponentHtml(out, *current.root(), d.cid);
+        else if (d.node)
             appendComponentHtml(out, *d.node, d.cid);
     } else if (d.node) {
         appendHtml(out, *d.node);
@@ -493,6 +500,14 @@ QByteArray RenderedTree::toHtml() const
     QByteArray out;
     if (m_root)
         appendHtml(out, *m_root);
+    return out;
+}
+
+QByteArray RenderedTree::toHtml(const std::function<RenderedTree(int cid)> &components) const
+{
+    const auto *saved = std::exchange(tl_components, &components);
+    QByteArray out = toHtml();
+    tl_components = saved;
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 
+#include <functional>
 #include <memory>
 
 namespace LiveActor {
@@ -40,6 +41,9 @@ public:
 
     /// The rendered HTML (UTF-8).
     QByteArray toHtml() const;
+    /// The HTML with each live component as components(cid) has it now (a null tree: as it was
+    /// rendered with this tree) — a component re-renders without its parent.
+    QByteArray toHtml(const std::function<RenderedTree(int cid)> &components) const;
     /// The full rendered object for a join, e.g. {"0":"1","s":["<p>","</p>"],"r":1}.
     QByteArray toJson() const;
     /// The smallest diff from old (what the client has) to now; "{}" when nothing changed.

@@ -44,6 +44,8 @@ def runtime():
         "/room/:name": views.Room, "/bad": views.BadAssign, "/pusher": views.Pusher,
         "/spinner": views.Spinner, "/file": views.FromFile,
     }
+    import component_views
+    routes.update(component_views.ROUTES)
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
     yield rt
