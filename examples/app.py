@@ -15,6 +15,7 @@ from todo.app import TodoList  # noqa: E402
 from chat.app import Chat  # noqa: E402
 from clock.app import Clock  # noqa: E402
 from dashboard.app import Dashboard  # noqa: E402
+from kanban.app import Board  # noqa: E402
 
 
 def _load(name, path):
@@ -36,6 +37,7 @@ EXAMPLES = [
     ("/chat", "Chat", "pub/sub: open it in two browsers"),
     ("/clock", "Clock", "server push every second with send_after"),
     ("/dashboard", "Dashboard", "a 500-row table as a temporary assign, live metrics"),
+    ("/kanban", "Kanban", "live components: columns and cards with their own state, send_update"),
     ("/notes", "Notes (Django)", "the ORM from blocking and async handlers, a slow export with start_async"),
 ]
 
@@ -55,6 +57,7 @@ routes = {
     "/chat": Chat,
     "/clock": Clock,
     "/dashboard": Dashboard,
+    "/kanban": Board,
     "/notes": notes.NotesView,
     "/me": notes.MeView,
 }

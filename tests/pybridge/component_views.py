@@ -84,4 +84,6 @@ class BadComponents(LiveView):
         self.which = params.get("which", "")
 
 
-ROUTES = {"/board": Board, "/columns": Columns, "/badcomponents": BadComponents}
+from kanban.app import Board as Kanban  # noqa: E402  (examples/ is on sys.path)
+
+ROUTES = {"/board": Board, "/columns": Columns, "/badcomponents": BadComponents, "/kanban": Kanban}

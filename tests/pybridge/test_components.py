@@ -123,3 +123,23 @@ def test_class_lookup():
     assert _la_resolve(board, "component_views.Column")[0] is component_views.Column
     with pytest.raises(LookupError, match="no LiveComponent subclass called Nope"):
         _la_resolve(board, "Nope")
+
+
+async def test_kanban_card_keeps_its_state_across_columns(runtime):
+    session = await runtime.create_session()
+    view = await session.mount("/kanban")
+    tree = (await view.render()).diff
+    html = view.html
+    assert html.count('class="card"') == 4 and html.count('class="column"') == 3
+    # card 3 ("Move cards around") is in "todo"; like it (a component event), then move it
+    cid = next(cid for cid, c in tree["c"].items() if c.get("0") == "3" and "1" in c and c["1"] == "Move cards around")
+    reply = await view.event("like", cid=int(cid))
+    assert list(reply.diff) == ["c"] and list(reply.diff["c"]) == [cid]
+    reply = await view.event("move", {"id": "3", "to": "doing"})
+    assert "s" not in reply.diff["c"][cid]              # only its arrows change: a diff, not a new card
+    doing = reply.html[reply.html.index('id="column-doing"'):reply.html.index('id="column-done"')]
+    assert 'id="card-3"' in doing and "♥ 1" in doing     # same component, likes kept
+    reply = await view.event("clear_likes")
+    assert reply.diff == {"c": {cid: {"3": "0"}}}     # only the liked card had likes to clear
+    reply = await view.event("add", {"title": " "})
+    assert "A card needs a title" in reply.html
