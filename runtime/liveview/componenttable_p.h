@@ -46,6 +46,8 @@ public:
     ComponentResolver resolver(ViewHandler &view, ViewContext &context);
 
     bool contains(int cid) const { return m_entries.count(cid) != 0; }
+    /// The cid of component (name, id), or 0.
+    int cidOf(const QString &name, const Value &id) const { return m_ids.value(keyOf(m_classes.value(name, name), id)); }
     /// The component's last rendered tree (null if there is no such cid).
     RenderedTree tree(int cid) const
     {
