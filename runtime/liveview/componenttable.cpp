@@ -252,15 +252,18 @@ QList<int> ComponentTable::destroy(const QList<int> &cids)
 
 QString ComponentTable::describe() const
 {
+    if (m_entries.empty())
+        return {};
+    // the count first: the monitor shows the start of long details
     QStringList parts;
     for (const auto &[cid, e] : m_entries) {
         if (parts.size() == 50) {
-            parts.append(u"… (%1 in all)"_s.arg(m_entries.size()));
+            parts.append(u"…"_s);
             break;
         }
-        parts.append(u"%1#%2 (id %3)"_s.arg(e.name).arg(cid).arg(QString::fromUtf8(e.id.toJsonText())));
+        parts.append(u"%1#%2 (id %3)"_s.arg(e.name.section(u'.', -1)).arg(cid).arg(QString::fromUtf8(e.id.toJsonText())));
     }
-    return parts.join(u", "_s);
+    return u"%1: "_s.arg(m_entries.size()) + parts.join(u", "_s);
 }
 
 } // namespace LiveActor

@@ -75,7 +75,8 @@ public:
     int size() const { return int(m_entries.size()); }
     /// Changes when components are created or freed (so describe() is rebuilt only then).
     quint64 generation() const { return m_generation; }
-    /// "Card#1 (id 7), …" for the monitor (at most the first 50).
+    /// "2: Card#1 (id 7), Card#2 (id 9)" for the monitor (count, then at most 50 as
+    /// class#cid (id); "" without components).
     QString describe() const;
 
 private:

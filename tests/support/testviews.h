@@ -14,6 +14,7 @@ namespace LiveActor::Test {
 ///   "/list"        ListView     — keyed list: add, remove, reverse
 ///   "/items/:id"   ItemView     — route params, push_patch to the next item, title, pushEvent
 ///   "/chat"        ChatView     — pub/sub between views
+///   "/cards"       CardsView    — live components (LikeCard: like), remove (drops card 2)
 /// Every view renders a `<span id="mount">` with a per-mount random id, so a test can tell a fresh
 /// mount from an old one.
 /// Registers them all on server (before listen()). Returns the first error.
