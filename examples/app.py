@@ -22,6 +22,7 @@ def _load(name, path):
     """Imports an example's app.py under its own module name (they are all called app.py)."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path  # a .py path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module   # its views find their templates next to it
     spec.loader.exec_module(module)

@@ -151,6 +151,9 @@ public:
     void pushNavigate(const QString &to, bool r) override { m_c.pushNavigate(to, r); }
     void redirect(const QString &to) override { m_c.redirect(to); }
     void setTitle(const QString &t) override { m_c.setTitle(t); }
+    void replyEvent(const QJsonObject &r) override { m_c.replyEvent(r); }
+    QJsonObject flash() const override { return m_c.flash(); }
+    void carryFlash(const QJsonObject &f) override { m_c.carryFlash(f); }
     Result<void> subscribe(const QString &t) override { return m_c.subscribe(t); }
     void unsubscribe(const QString &t) override { m_c.unsubscribe(t); }
     int broadcast(const QString &t, const QVariant &p) override { return m_c.broadcast(t, p); }

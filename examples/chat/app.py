@@ -23,7 +23,7 @@ class Chat(LiveView):
     def mount(self, params, session):
         self.name = params.get("name") or "guest-%04d" % random.randrange(10000)
         self.messages = list(_history)
-        self.draft = ""
+        self.sent = 0  # messages sent from this tab: the message box's id (see chat.html)
         self.page_title = "Chat"
         if self.connected:
             self.subscribe(TOPIC)
@@ -34,9 +34,9 @@ class Chat(LiveView):
         name = form.get("name", "").strip()[:40]
         if name:
             self.name = name
-        self.draft = ""
         if not text:
             return
+        self.sent += 1  # a fresh, empty message box
         _next_id[0] += 1
         msg = {"id": _next_id[0], "from": self.name, "text": text,
                "at": datetime.datetime.now().replace(microsecond=0)}

@@ -1,4 +1,9 @@
-"""The smallest live view: a counter. Run: liveactor serve examples/counter/app.py"""
+"""The smallest live view: a counter. Run: liveactor serve examples/counter/app.py --static-dir examples/static
+
+The "odd or even?" button is a JavaScript hook (Parity in examples/static/app.js): it pushes an
+event and shows the handler's reply. examples/app.py serves that folder by itself (static/ next to
+it); run alone, the counter needs --static-dir for it.
+"""
 
 from liveactor import LiveView, event
 
@@ -12,6 +17,8 @@ class Counter(LiveView):
   <button id="add10" phx-click="add" phx-value-by="10">+10</button>
   <button id="reset" phx-click="reset">reset</button>
   {% if count >= 10 %}<p class="note">That is a lot of clicks.</p>{% endif %}
+  <p><button id="parity-check" phx-hook="Parity" data-output="parity">odd or even?</button>
+     <span id="parity" phx-update="ignore"></span></p>
   <p><a href="/">all examples</a></p>
 </section>
 """
@@ -35,6 +42,11 @@ class Counter(LiveView):
     @event  # the event name is the method name: "reset"
     def reset(self):
         self.count = 0
+
+    @event
+    def parity(self):
+        # Pushed by the Parity hook: a returned dict is the reply its pushEvent callback gets.
+        return {"count": self.count, "parity": "even" if self.count % 2 == 0 else "odd"}
 
 
 routes = {"/": Counter}

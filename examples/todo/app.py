@@ -1,10 +1,12 @@
-"""A todo list: forms (phx-change validation, phx-submit), a keyed list, toggling and deleting.
+"""A todo list: forms (phx-change validation, phx-submit), a keyed list, toggling and deleting,
+flash messages (one carried across a live redirect by "start over").
 
 Run: liveactor serve examples/todo/app.py
 """
 
 import itertools
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from liveactor import LiveView, event
 
@@ -41,6 +43,7 @@ class TodoList(LiveView):
             self.visible = list(self.todos)
 
     def handle_params(self, params, url):
+        self._path = urlsplit(url).path
         self.filter = params.get("filter", "all")
         if self.filter not in ("all", "open", "done"):
             self.filter = "all"
@@ -70,6 +73,7 @@ class TodoList(LiveView):
             return
         self.todos.append(Todo(next(self._ids), title.strip()))
         self.draft = ""
+        self.put_flash("info", "Added “%s”." % title.strip())
         self._refresh()
 
     @event("toggle")
@@ -84,6 +88,9 @@ class TodoList(LiveView):
     @event("delete")
     def delete(self, value):
         todo_id = int(value["id"])
+        for t in self.todos:
+            if t.id == todo_id:
+                self.put_flash("info", "Deleted “%s”." % t.title)
         self.todos = [t for t in self.todos if t.id != todo_id]
         self._refresh()
 
@@ -91,6 +98,12 @@ class TodoList(LiveView):
     def clear_done(self):
         self.todos = [t for t in self.todos if not t.done]
         self._refresh()
+
+    @event("start_over")
+    def start_over(self):
+        # A live redirect to this page mounts a fresh view; the flash goes along and shows there.
+        self.put_flash("info", "Started over: %d todo%s dropped." % (len(self.todos), "" if len(self.todos) == 1 else "s"))
+        self.push_redirect(self._path)
 
     @event("filter")
     def set_filter(self, value):

@@ -4,6 +4,7 @@
 #include "monitor_app/widgets/mainwindow.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QtQml/qqmlextensionplugin.h>
@@ -26,7 +27,9 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
     QCoreApplication::setOrganizationName(u"liveactor"_s);
     QCoreApplication::setApplicationName(u"liveactor-monitor"_s);
-    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(LIVEACTOR_VERSION));
+    if (!headless) // Wayland: the window's icon and name come from the installed desktop entry
+        QGuiApplication::setDesktopFileName(u"org.liveactor.Monitor"_s);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Desktop monitor for liveactor runtimes."_s);

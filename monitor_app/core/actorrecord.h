@@ -44,6 +44,12 @@ struct ActorRecord
     QString exitTraceback;
     qint64 startedAtMs = 0;
     QHash<QString, QString> metadata;
+    // restart budget (supervisors and sessions; strategy empty for other actors)
+    QString strategy;
+    int intensity = 0;
+    qint64 periodMs = 0;
+    int restartsInWindow = 0;
+    qint64 windowEndsAtMs = 0;
     // derived
     double messagesPerSecond = 0;
     qint64 lastActivityMs = 0;  ///< last time processed changed (or the snapshot time)
@@ -58,6 +64,25 @@ struct ActorRecord
     QString viewOrPath() const;
     /// metadata "lastEvent" if the runtime sets it, else "" (the model shows activity age).
     QString lastEvent() const { return metadata.value(QStringLiteral("lastEvent")); }
+
+    /// How close a fill is to its limit, for colours: ok, near (amber), at the limit (red).
+    enum class Level { Ok, Near, AtLimit };
+    /// The mailbox: near from 50 % fill, at the limit from 80 %.
+    static Level fillLevel(double fill);
+
+    bool hasBudget() const { return !strategy.isEmpty(); }
+    /// Restarts counted against the budget at nowMs: 0 once the burst has ended.
+    int budgetUsed(qint64 nowMs) const { return nowMs < windowEndsAtMs ? restartsInWindow : 0; }
+    /// budgetUsed / intensity, 0…1 (1 for intensity 0: any restart escalates).
+    double budgetFill(qint64 nowMs) const;
+    /// At the limit when the next restart escalates; near when one restart is left (or at
+    /// half the budget for large intensities).
+    Level budgetLevel(qint64 nowMs) const;
+    /// "2/5 in 10 s" ("" without a budget).
+    QString budgetText(qint64 nowMs) const;
+    /// A sentence for the detail pane: the strategy, what is used, when it frees, what happens
+    /// at the limit.
+    QString budgetDescription(qint64 nowMs) const;
 };
 
 } // namespace LiveActor::Monitor

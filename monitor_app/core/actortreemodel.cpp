@@ -169,6 +169,12 @@ void ActorTreeModel::fillRecord(ActorRecord &r, const pb::Actor &a)
     r.metadata.clear();
     for (const auto &[key, value] : a.metadata())
         r.metadata.insert(interned(key), q(value));
+    const pb::Supervision &s = a.supervision();
+    r.strategy = a.has_supervision() ? interned(s.strategy()) : QString();
+    r.intensity = int(s.intensity());
+    r.periodMs = s.period_ms();
+    r.restartsInWindow = int(s.restarts_in_window());
+    r.windowEndsAtMs = s.window_ends_at_ms();
 }
 
 void ActorTreeModel::applyMailbox(ActorRecord &r, const pb::MailboxStats &m, qint64 timeMs)
@@ -458,7 +464,7 @@ QVariant ActorTreeModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const QStringList names{u"Id"_s, u"Kind"_s, u"View / path"_s, u"State"_s, u"Mailbox"_s,
-                                   u"High-water"_s, u"Msgs/s"_s, u"Rejected"_s, u"Restarts"_s, u"Age"_s,
+                                   u"High-water"_s, u"Msgs/s"_s, u"Rejected"_s, u"Restarts"_s, u"Restart budget"_s, u"Age"_s,
                                    u"Last event"_s};
     return names.value(section);
 }
@@ -497,7 +503,14 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
     case IsInstanceRole: return false;
     case IdRole: return r.id;
     case KindRole: return r.kind;
-    case FillRole: return r.fill();
+    case FillRole:
+        if (column == BudgetColumn)
+            return r.hasBudget() ? QVariant(r.budgetFill(now())) : QVariant();
+        return r.fill();
+    case LevelRole:
+        if (column == BudgetColumn)
+            return r.hasBudget() ? QVariant(int(r.budgetLevel(now()))) : QVariant();
+        return int(ActorRecord::fillLevel(r.fill()));
     case FilterTextRole: {
         QString text = r.id + u' ' + r.kind + u' ' + r.name + u' ' + r.state + u' ' + r.viewOrPath();
         for (auto it = r.metadata.cbegin(); it != r.metadata.cend(); ++it)
@@ -510,6 +523,8 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
                 .arg(r.systemLength).arg(r.enqueued).arg(r.processed);
         if (column == RestartsColumn && r.hasExited)
             return u"last exit: %1 %2"_s.arg(r.exitKind, r.exitMessage);
+        if (column == BudgetColumn)
+            return r.budgetDescription(now());
         return {};
     case Qt::TextAlignmentRole:
         if (column >= MailboxColumn && column <= AgeColumn)
@@ -522,6 +537,7 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         case RateColumn: return now() - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
+        case BudgetColumn: return r.hasBudget() ? r.budgetFill(now()) : -1.0;
         case AgeColumn: return now() - r.startedAtMs;
         case LastEventColumn: return r.lastActivityMs;
         default: break;
@@ -541,6 +557,7 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         }
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
+        case BudgetColumn: return r.budgetText(now());
         case AgeColumn: return formatAge(now() - r.startedAtMs);
         case LastEventColumn: {
             const QString event = r.lastEvent();

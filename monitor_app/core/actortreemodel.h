@@ -20,7 +20,8 @@ class InstanceConnection;
 /// one top-level row per connected instance, filled from Snapshot and Delta messages.
 ///
 /// Columns: id, kind, view/path, state, mailbox (fill bar data in FillRole), high-water, msgs/s,
-/// rejected, restarts, age, last event. SortRole gives numbers for numeric columns. An instance
+/// rejected, restarts, restart budget (a gauge like the mailbox: FillRole, LevelRole), age, last
+/// event. SortRole gives numbers for numeric columns. An instance
 /// row shows its name, "instance", URL, connection state, actor count and, in the last column,
 /// the instance's figures (e.g. "python workers: 2/16 busy, 0 queued, 0 leaked · async tasks: 3";
 /// one per line in its tooltip).
@@ -35,11 +36,12 @@ class ActorTreeModel : public QAbstractItemModel
 public:
     enum Column {
         IdColumn, KindColumn, PathColumn, StateColumn, MailboxColumn, HighWaterColumn, RateColumn,
-        RejectedColumn, RestartsColumn, AgeColumn, LastEventColumn, ColumnCount
+        RejectedColumn, RestartsColumn, BudgetColumn, AgeColumn, LastEventColumn, ColumnCount
     };
     enum Role {
         SortRole = Qt::UserRole + 1, ///< QVariant number for numeric columns, text otherwise
-        FillRole,                    ///< double 0…1 (mailbox length / capacity)
+        FillRole,                    ///< double 0…1: mailbox length / capacity; restart budget used
+        LevelRole,                   ///< int ActorRecord::Level of FillRole's value (for colours)
         IdRole,                      ///< actor id (empty for instance rows)
         KindRole,
         IsInstanceRole,              ///< bool

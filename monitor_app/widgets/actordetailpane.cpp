@@ -2,11 +2,13 @@
 
 #include "monitor_app/core/actortreemodel.h"
 #include "monitor_app/core/instanceconnection.h"
+#include "monitor_app/widgets/fillbardelegate.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QQuickItem>
 #include <QQuickWidget>
@@ -22,6 +24,8 @@ ActorDetailPane::ActorDetailPane(QWidget *parent)
     , m_identity(new QLabel(this))
     , m_timing(new QLabel(this))
     , m_chart(new QQuickWidget(this))
+    , m_budget(new QLabel(this))
+    , m_budgetGauge(new QProgressBar(this))
     , m_restarts(new QPlainTextEdit(this))
     , m_assigns(new QPlainTextEdit(this))
     , m_fetch(new QPushButton(tr("Fetch assigns"), this))
@@ -34,6 +38,9 @@ ActorDetailPane::ActorDetailPane(QWidget *parent)
     m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_identity->setWordWrap(true);
     m_timing->setWordWrap(true);
+    m_budget->setWordWrap(true);
+    m_budgetGauge->setTextVisible(true);
+    m_budgetGauge->setMaximumHeight(18);
     m_chart->setResizeMode(QQuickWidget::SizeRootObjectToView);
     m_chart->setSource(QUrl(u"qrc:/LiveActor/Monitor/ActorDetailCharts.qml"_s));
     m_chart->setMinimumHeight(170);
@@ -48,6 +55,8 @@ ActorDetailPane::ActorDetailPane(QWidget *parent)
     layout->addWidget(m_identity);
     layout->addWidget(m_chart);
     layout->addWidget(m_timing);
+    layout->addWidget(m_budgetGauge);
+    layout->addWidget(m_budget);
     layout->addWidget(new QLabel(tr("Restarts"), this));
     layout->addWidget(m_restarts, 1);
     layout->addWidget(m_fetch);
@@ -79,12 +88,35 @@ QString ActorDetailPane::summaryText() const
     return m_title->text() + u'\n' + m_identity->text() + u'\n' + m_timing->text();
 }
 
+void ActorDetailPane::showBudget(const ActorRecord &r, qint64 now)
+{
+    m_budget->setVisible(r.hasBudget());
+    m_budgetGauge->setVisible(r.hasBudget());
+    if (!r.hasBudget())
+        return;
+    m_budget->setText(r.budgetDescription(now));
+    m_budgetGauge->setRange(0, qMax(1, r.intensity));
+    m_budgetGauge->setValue(qMin(r.budgetUsed(now), qMax(1, r.intensity)));
+    m_budgetGauge->setFormat(tr("restart budget %1").arg(r.budgetText(now)));
+    QPalette palette = m_budgetGauge->palette();
+    palette.setColor(QPalette::Highlight, FillBarDelegate::colorForLevel(int(r.budgetLevel(now))));
+    m_budgetGauge->setPalette(palette);
+}
+
+QString ActorDetailPane::budgetText() const
+{
+    return m_budgetGauge->isVisibleTo(this) ? m_budgetGauge->text() + u'\n' + m_budget->text() : QString();
+}
+
 void ActorDetailPane::clearActorParts()
 {
     if (!m_actorId.isEmpty())
         m_assigns->clear();
     m_actorId.clear();
     m_timing->clear();
+    m_budget->clear();
+    m_budget->hide();
+    m_budgetGauge->hide();
     m_restarts->clear();
     if (QQuickItem *root = m_chart->rootObject())
         root->setProperty("samples", QVariantList());
@@ -132,6 +164,7 @@ void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogMode
                           .arg(r->length).arg(r->capacity).arg(r->highWater).arg(r->systemLength)
                           .arg(r->waitTimeUs, 0, 'f', 1).arg(r->processingTimeUs, 0, 'f', 1)
                           .arg(r->enqueued).arg(r->processed).arg(r->rejected));
+    showBudget(*r, now);
     QString restartText;
     if (r->hasExited)
         restartText += tr("restart count %1 · last exit: %2 %3\n").arg(r->restartCount).arg(r->exitKind, r->exitMessage);

@@ -9,6 +9,7 @@
 QT_BEGIN_NAMESPACE
 class QLabel;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QQuickWidget;
 QT_END_NAMESPACE
@@ -18,7 +19,8 @@ namespace LiveActor::Monitor {
 class InstanceConnection;
 
 /// The detail pane for the selected actor: identity and metadata, the QML mailbox-fill history
-/// chart and gauge (LiveActor.Monitor ActorDetailCharts), wait and processing times, restarts with
+/// chart and gauge (LiveActor.Monitor ActorDetailCharts), wait and processing times, the restart
+/// budget of supervisors and sessions (a gauge and what happens at the limit), restarts with
 /// time, reason and traceback, and the assigns snapshot fetched on demand. For a selected
 /// instance row: the instance (URL, state, pid, host, build, uptime, actors) and its figures.
 /// GUI thread; shows copies, so a record that disappears later is harmless.
@@ -41,6 +43,9 @@ public:
     QString actorId() const { return m_actorId; }
     /// The title, identity and figures lines as shown (tests).
     QString summaryText() const;
+    /// The restart-budget gauge and sentence as shown ("" when the actor has no budget).
+    QString budgetText() const;
+    QProgressBar *budgetGauge() const { return m_budgetGauge; }
 
 Q_SIGNALS:
     void fetchAssignsRequested(const QString &actorId);
@@ -49,12 +54,15 @@ private:
     /// Empties everything below the identity: figures, restarts, the chart (and the assigns when
     /// the shown actor changes).
     void clearActorParts();
+    void showBudget(const ActorRecord &record, qint64 now);
 
     QString m_actorId;
     QLabel *m_title;
     QLabel *m_identity;
     QLabel *m_timing;
     QQuickWidget *m_chart;
+    QLabel *m_budget;
+    QProgressBar *m_budgetGauge;
     QPlainTextEdit *m_restarts;
     QPlainTextEdit *m_assigns;
     QPushButton *m_fetch;

@@ -7,12 +7,13 @@
 
 namespace LiveActor::Monitor {
 
-QColor FillBarDelegate::colorFor(double fill)
+QColor FillBarDelegate::colorForLevel(int level)
 {
-    if (fill >= 0.8)
-        return QColor(0xe5, 0x48, 0x4d);
-    if (fill >= 0.5)
-        return QColor(0xf5, 0xa5, 0x24);
+    switch (ActorRecord::Level(level)) {
+    case ActorRecord::Level::AtLimit: return QColor(0xe5, 0x48, 0x4d);
+    case ActorRecord::Level::Near: return QColor(0xf5, 0xa5, 0x24);
+    case ActorRecord::Level::Ok: break;
+    }
     return QColor(0x3d, 0xd6, 0x8c);
 }
 
@@ -39,7 +40,7 @@ void FillBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     if (fill > 0) {
         QRect bar = frame.adjusted(1, 1, -1, -1);
         bar.setWidth(qMax(1, int(bar.width() * fill)));
-        painter->fillRect(bar, colorFor(fill));
+        painter->fillRect(bar, colorForLevel(index.data(ActorTreeModel::LevelRole).toInt()));
     }
     painter->setPen(option.palette.color(QPalette::Text));
     painter->drawText(frame, Qt::AlignCenter, text);

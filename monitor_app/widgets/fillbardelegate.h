@@ -4,17 +4,17 @@
 
 namespace LiveActor::Monitor {
 
-/// Paints the mailbox column as a bar of length / capacity (ActorTreeModel::FillRole) coloured by
-/// level: green below 50 %, orange below 80 %, red above, with "length/capacity" on top.
-/// GUI thread.
+/// Paints a gauge column (the mailbox, the restart budget) as a bar of ActorTreeModel::FillRole
+/// coloured by ActorTreeModel::LevelRole: green ok, amber near the limit, red at it, with the
+/// cell's text on top. GUI thread.
 class FillBarDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
-    /// The bar colour for a fill level 0…1.
-    static QColor colorFor(double fill);
+    /// The bar colour for a level (an ActorRecord::Level as int).
+    static QColor colorForLevel(int level);
 };
 
 } // namespace LiveActor::Monitor

@@ -11,12 +11,14 @@
 #include "monitor_app/widgets/fillbardelegate.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
 #include <QSettings>
@@ -55,6 +57,22 @@ QIcon stateLight(InstanceConnection::State state)
     return QIcon(pixmap);
 }
 
+// Help > About: the version is the project's one number (CMake), set on the application in main.
+void addHelpMenu(QMainWindow *window)
+{
+    QMenu *help = window->menuBar()->addMenu(QMainWindow::tr("&Help"));
+    QAction *about = help->addAction(QMainWindow::tr("&About liveactor monitor"));
+    about->setObjectName(u"about"_s);
+    QObject::connect(about, &QAction::triggered, window, [window] {
+        QMessageBox::about(window, QMainWindow::tr("About liveactor monitor"),
+                           QMainWindow::tr("<h3>liveactor monitor %1</h3>"
+                                           "<p>Shows the sessions, views, mailboxes and restarts of running "
+                                           "liveactor instances, and kills or restarts their actors.</p>"
+                                           "<p>MIT licence. Qt %2.</p>")
+                               .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+    });
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -65,6 +83,7 @@ MainWindow::MainWindow(QWidget *parent)
 {
     m_proxy->setSourceModel(m_model);
     buildUi();
+    addHelpMenu(this);
     m_confirm = [this](const QString &title, const QString &text) {
         return QMessageBox::question(this, title, text, QMessageBox::Ok | QMessageBox::Cancel, QMessageBox::Cancel)
             == QMessageBox::Ok;
@@ -150,7 +169,9 @@ void MainWindow::buildUi()
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, new FillBarDelegate(m_tree));
+    auto *gauge = new FillBarDelegate(m_tree);
+    m_tree->setItemDelegateForColumn(ActorTreeModel::MailboxColumn, gauge);
+    m_tree->setItemDelegateForColumn(ActorTreeModel::BudgetColumn, gauge);
     m_tree->header()->setStretchLastSection(true);
     m_tree->setColumnWidth(ActorTreeModel::IdColumn, 250);
     m_tree->setColumnWidth(ActorTreeModel::KindColumn, 90);
@@ -159,6 +180,7 @@ void MainWindow::buildUi()
     m_tree->setColumnWidth(ActorTreeModel::MailboxColumn, 110);
     for (int c = ActorTreeModel::HighWaterColumn; c <= ActorTreeModel::AgeColumn; ++c)
         m_tree->setColumnWidth(c, 75);
+    m_tree->setColumnWidth(ActorTreeModel::BudgetColumn, 110);
     connect(m_tree, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
         refreshDetail();

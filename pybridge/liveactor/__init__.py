@@ -19,10 +19,15 @@ See docs/writing-views.md for the whole guide.
 
 import os as _os
 
-# liveactor._native is built outside the source tree; LIVEACTOR_NATIVE_PATH points at its folder.
+# liveactor._native is built outside the source tree: $LIVEACTOR_NATIVE_PATH names its folder;
+# without it, a source checkout finds the one `tools/build` (the "dev" preset) puts in build/.
 for _p in _os.environ.get("LIVEACTOR_NATIVE_PATH", "").split(_os.pathsep):
     if _p and _p not in __path__:
         __path__.append(_p)
+_checkout_build = _os.path.join(_os.path.dirname(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))),
+                                "build", "pybridge", "liveactor")
+if _os.path.isdir(_checkout_build) and _checkout_build not in __path__:
+    __path__.append(_checkout_build)
 
 from liveactor.view import AsyncResult, LiveView, UnknownEvent, blocking, event
 from liveactor.component import LiveComponent
@@ -42,4 +47,4 @@ __all__ = [
     "HandlerTimeout",
 ]
 
-__version__ = "0.1.0"
+from liveactor._version import __version__

@@ -6,6 +6,7 @@ Only one host is active per interpreter.
 """
 
 import threading
+from typing import Any
 
 _lock = threading.Lock()
 _current = None
@@ -43,7 +44,7 @@ def current():
     return _current
 
 
-def broadcast(topic, msg):
+def broadcast(topic: str, msg: Any) -> int:
     """Sends msg to the handle_info of every view subscribed to topic, in every session.
 
     Delivery is asynchronous (each subscriber's mailbox); the sender, if subscribed, receives it

@@ -38,7 +38,7 @@ _workers = int(os.environ.get("LIVEACTOR_WORKERS", "16"))
 
 #: Context-manager factories entered around every sync callback that runs on the pool or is
 #: timed inline (Django's close_old_connections, see liveactor/_django.py). Empty: no cost.
-call_hooks = []
+call_hooks: list = []
 
 
 def call(fn, args):
@@ -192,7 +192,7 @@ class Job:
     to the pool or the loop; ``resume`` is called from there when it is done; ``finish()`` (the
     view's thread again) re-raises what the callback raised."""
 
-    __slots__ = ("fn", "args", "is_async", "error", "started_at", "label", "future")
+    __slots__ = ("fn", "args", "is_async", "error", "started_at", "label", "future", "result", "reply_to")
 
     def __init__(self, fn, args, is_async, label):
         self.fn = fn
@@ -202,6 +202,8 @@ class Job:
         self.label = label
         self.started_at = None
         self.future = None
+        self.result = None
+        self.reply_to = None
 
     def start(self, resume):
         self.started_at = time.time()
@@ -211,7 +213,7 @@ class Job:
         else:
             def run():
                 try:
-                    call(self.fn, self.args)
+                    self.result = call(self.fn, self.args)
                 except BaseException as e:  # noqa: B036 - re-raised on the view's thread
                     self.error = e
                 finally:
@@ -220,29 +222,32 @@ class Job:
 
     async def _run_async(self):
         try:
-            await asyncio.wait_for(self.fn(*self.args), timeout_s)
+            self.result = await asyncio.wait_for(self.fn(*self.args), timeout_s)
         except asyncio.TimeoutError:
             self.error = HandlerTimeout("handler timeout: %s did not finish within %.1f s" % (self.label, timeout_s))
         except BaseException as e:  # noqa: B036
             self.error = e
 
     def run_here(self):
-        """For a context that cannot wait (the dead render): run to the end on this thread."""
+        """For a context that cannot wait (the dead render): run to the end on this thread;
+        returns the callback's value."""
         if not self.is_async:
-            call(self.fn, self.args)
-            return
+            return call(self.fn, self.args)
         fut = asyncio.run_coroutine_threadsafe(self._run_async(), loop())
         fut.result()
-        self.finish()
+        return self.finish()
 
     def cancel(self):
         if self.future is not None:
             self.future.cancel()
 
     def finish(self):
+        """The callback's value, or re-raises what it raised."""
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+        result, self.result = self.result, None
+        return result
 
 
 def classify(fn, declared):
@@ -262,12 +267,12 @@ def classify(fn, declared):
 
 
 def run_inline_learning(fn, args, slow, key):
-    """Runs fn on this thread; adds key to the set slow (pool from now on) if it took longer than
-    slow_s."""
+    """Runs fn on this thread and returns its value; adds key to the set slow (pool from now on)
+    if it took longer than slow_s."""
     global learned
     t0 = time.perf_counter()
     try:
-        call(fn, args)
+        return call(fn, args)
     finally:
         if time.perf_counter() - t0 > slow_s and key not in slow:
             slow.add(key)

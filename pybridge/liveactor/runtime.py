@@ -20,6 +20,7 @@ Every awaitable resolves on the event loop that called it; the native side compl
 import asyncio
 import atexit
 import weakref
+from typing import Any, Iterable
 
 __all__ = ["Runtime", "Session", "View", "Reply", "ViewCrashed", "RuntimeCallError",
            "create_session_actor"]
@@ -91,26 +92,28 @@ def _shutdown_all():
 
 
 class Runtime:
-    """An actor system with `executors` threads, serving `routes` ({"/path": LiveViewClass}) and/or
-    the routes of `app` (a ``liveactor serve`` spec). Close it with ``await rt.shutdown()``, ``close()``
-    or ``async with``."""
+    """An actor system with `executors` threads, serving `routes` ({"/path": LiveViewClass}; their
+    templates are also looked up in `template_dirs`) and/or the routes of `app` (a ``liveactor
+    serve`` spec). Close it with ``await rt.shutdown()``, ``close()`` or ``async with``; after that
+    another Runtime may start in the same process (one runs at a time)."""
 
-    def __init__(self, routes=None, app=None, executors=2, handler_budget_ms=1000,
-                 handler_timeout_ms=10000, restart_limit=5):
+    def __init__(self, routes: dict[str, type] | None = None, app: str | None = None, executors: int = 2,
+                 handler_budget_ms: int = 1000, handler_timeout_ms: int = 10000, restart_limit: int = 5,
+                 template_dirs: Iterable[str] = ()) -> None:
         from liveactor import _native
         self._rt = _native.Runtime(executors, handler_budget_ms, handler_timeout_ms, restart_limit)
         for pattern, cls in (routes or {}).items():
-            self._rt.route(pattern, cls)
+            self._rt.route(pattern, cls, tuple(template_dirs))
         self.patterns = list(routes or {})
         if app is not None:
             self.patterns += self._rt.load_app(app)
         _live.add(self)
 
-    async def create_session(self):
+    async def create_session(self) -> "Session":
         """A new session actor (a browser tab without a browser)."""
         return Session(self, self._rt.create_session())
 
-    def broadcast(self, topic, msg):
+    def broadcast(self, topic: str, msg: Any) -> int:
         """liveactor.broadcast from outside any view; returns how many subscribers got it."""
         return self._rt.broadcast(topic, msg)
 
@@ -126,7 +129,7 @@ class Runtime:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.close, timeout)
 
-    def close(self, timeout=5.0):
+    def close(self, timeout: float = 5.0) -> bool:
         if self._rt.is_shut_down:
             return True
         return self._rt.shutdown(int(timeout * 1000))
@@ -171,19 +174,22 @@ class Session:
             view.html = reply.html
         self.pushes.put_nowait((key, reply))
 
-    async def mount(self, path, params=None, session=None, timeout=5.0):
+    async def mount(self, path: str, params: dict[str, Any] | None = None, session: dict[str, Any] | None = None,
+                    timeout: float = 5.0, flash: dict[str, Any] | None = None) -> "View":
         """Mounts the view routed at path (query parameters allowed; `params` are extra query
         parameters, the route's own parameters win over both, as on a served page) and waits for
-        its first render. Raises ViewCrashed if mount raises, KeyError for an unknown path."""
+        its first render. `flash`: the flash it arrives with, as the previous view's put_flash and
+        push_redirect carry it (a Reply's ``effects["flash"]``). Raises ViewCrashed if mount
+        raises, KeyError for an unknown path."""
         fut, done = _future()
-        native = self._native.mount(path, params, session, self._on_push, done)
+        native = self._native.mount(path, params, session, self._on_push, done, flash)
         await asyncio.wait_for(fut, timeout)
         view = View(self, native)
         self.views[native.key] = view
         await view.render(timeout)
         return view
 
-    async def next_push(self, timeout=5.0):
+    async def next_push(self, timeout: float = 5.0) -> "tuple[str, Reply]":
         """The next server push as (view_key, Reply); asyncio.TimeoutError if none comes."""
         return await asyncio.wait_for(self.pushes.get(), timeout)
 
@@ -216,7 +222,8 @@ class View:
     alive = property(lambda self: self._native.alive)
     gave_up = property(lambda self: self._native.gave_up)
 
-    async def event(self, name, value=None, timeout=5.0, cid=None):
+    async def event(self, name: str, value: dict[str, Any] | None = None, timeout: float = 5.0,
+                    cid: int | None = None) -> Reply:
         """Sends a client event; returns the Reply (diff against the previous render). cid: the
         live component it targets (``phx-target="{{ myself }}"``), as the browser sends it."""
         fut, done = _future()
@@ -238,7 +245,36 @@ class View:
         self._native.components(phase == "cids_destroyed", {"cids": list(cids)}, int(timeout * 1000), done)
         return Reply(await fut).diff["cids"]
 
-    async def render(self, timeout=5.0):
+    async def client_event(self, payload, timeout=5.0):
+        """Sends an event payload as the browser does ({"type": "form", "event": name, "value":
+        "a=1&b=2", "meta": {...}} or {"type": "click", "event": name, "value": {...}}); the server's
+        form decoding applies. Returns the Reply. ValueError for a payload the server refuses."""
+        fut, done = _future()
+        self._native.client_event(payload, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    async def live_patch(self, path, timeout=5.0):
+        """The client's live_patch to path (a data-phx-link="patch" link): handle_params runs
+        for it; for a URL another route serves the Reply has a "navigate" effect instead."""
+        fut, done = _future()
+        self._native.live_patch(path, int(timeout * 1000), done)
+        reply = Reply(await fut)
+        self.html = reply.html
+        return reply
+
+    def send_info(self, msg):
+        """Delivers msg to the view's handle_info (a push follows if the page changed). Returns
+        "ok", or "full"/"closed" when the view's mailbox did not take it."""
+        return self._native.send_info(msg)
+
+    @property
+    def mount_effects(self):
+        """What the view's last mount asked for: {"redirect": ..., "navigate": ..., "title": ...}."""
+        return self._native.mount_effects
+
+    async def render(self, timeout: float = 5.0) -> Reply:
         """The full rendered tree and HTML as they are now."""
         fut, done = _future()
         self._native.render(int(timeout * 1000), done)

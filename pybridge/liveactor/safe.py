@@ -10,10 +10,10 @@ class Safe(str):
 
     __slots__ = ()
 
-    def __html__(self):
+    def __html__(self) -> str:
         return str(self)
 
 
-def mark_safe(text):
+def mark_safe(text: str) -> Safe:
     """Returns text as a Safe string (no escaping when rendered)."""
     return Safe(text)

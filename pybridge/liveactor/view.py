@@ -11,7 +11,10 @@ is never called from two threads at once.
 import copy
 import dataclasses
 import inspect
+import json
+import types
 import uuid
+from typing import Any, Callable, Iterable, Mapping, TypeVar, overload
 from time import perf_counter as _perf_counter
 
 from liveactor import _work
@@ -24,18 +27,28 @@ _MUTABLE = (list, dict, set)
 
 
 class UnknownEvent(LookupError):
-    """An event arrived for which the view has no handler (a crash, as in Phoenix)."""
+    """An event arrived for which the view has no handler. Raised from an event (by the default
+    ``handle_event``, or your own) it refuses the event: the browser's push is answered with an
+    error carrying the message, the log says so, and the view goes on (no crash)."""
 
 
-def event(name=None, blocking=None):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@overload
+def event(name: _F) -> _F: ...
+@overload
+def event(name: str | None = None, blocking: bool | None = None) -> Callable[[_F], _F]: ...
+def event(name: Any = None, blocking: bool | None = None) -> Any:
     """Declares an event handler: ``@event("inc")``, or bare ``@event`` to use the method's name.
 
     The handler is called as ``handler(self, value)`` with the event's payload (a dict: the
     ``phx-value-*`` attributes for clicks, the decoded form for ``phx-change``/``phx-submit``), or
     as ``handler(self)`` if it takes no argument. A handler may be registered under several names
-    by stacking decorators. The return value is ignored (replies to a hook's ``pushEvent`` are not
-    supported yet). Plain methods are never called by events: only decorated ones, so a
-    browser cannot invoke ``mount`` or any helper by naming it.
+    by stacking decorators. A returned dict (JSON-able) is the event's reply: a hook's
+    ``this.pushEvent(name, payload, reply => …)`` receives it; ``None`` sends none, anything else
+    is logged as an error and sends none. Plain methods are never called by events: only
+    decorated ones, so a browser cannot invoke ``mount`` or any helper by naming it.
 
     ``async def`` handlers are awaited on the runtime's asyncio loop. ``blocking=True`` runs a
     sync handler on the worker pool, ``blocking=False`` on the executor (only for handlers that
@@ -58,7 +71,7 @@ def event(name=None, blocking=None):
     return decorate
 
 
-def blocking(fn=None, *, value=True):
+def blocking(fn: Any = None, *, value: bool = True) -> Any:
     """Marks mount, handle_params, handle_info or handle_async as blocking (worker pool):
     ``@blocking def mount(self, params, session): ...``."""
     def mark(f):
@@ -135,12 +148,15 @@ class LiveView:
     supervisor restarts it and the browser mounts it again.
     """
 
-    template = None
-    template_name = None
-    temporary_assigns = None
+    template: str | None = None
+    template_name: str | None = None
+    temporary_assigns: dict[str, Any] | None = None
+    #: The flash messages (Phoenix's @flash), an assign: ``{"info": "Saved"}``. Read it; change it
+    #: with put_flash / clear_flash. Empty (and no assign) until a message is put or arrives.
+    flash: Mapping[str, Any] = types.MappingProxyType({})
     #: True: every sync callback of this view runs on the worker pool; False: on the executor;
     #: None: the runtime's policy.
-    blocking = None
+    blocking: bool | None = None
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -182,7 +198,7 @@ class LiveView:
         if name[0] != "_" and name not in _RESERVED:
             self._la_changed.add(name)
 
-    def mark_changed(self, *names):
+    def mark_changed(self, *names: str) -> None:
         """Marks assigns as changed after mutating something deep inside them in place."""
         for name in names:
             if name[0] == "_":
@@ -190,39 +206,41 @@ class LiveView:
             self._la_changed.add(name)
 
     @property
-    def assigns(self):
+    def assigns(self) -> dict[str, Any]:
         """The current assigns: a new dict of the public instance attributes."""
         return {k: v for k, v in self.__dict__.items() if k[0] != "_" and k not in _RESERVED}
 
     @property
-    def connected(self):
+    def connected(self) -> bool:
         """False during the HTTP (dead) render, True once the browser's socket has joined."""
         return self._la_connected
 
     # ---- user hooks (override)
 
-    def mount(self, params, session):
+    def mount(self, params: dict[str, Any], session: dict[str, Any]) -> None:
         """Sets the initial assigns. params: the URL's query and path parameters (a dict of str);
         session: the signed session data the page was served with (a dict)."""
 
-    def handle_params(self, params, url):
+    def handle_params(self, params: dict[str, Any], url: str) -> None:
         """Called after mount and on every live patch, with the new params and the full URL."""
 
-    def handle_info(self, msg):
+    def handle_info(self, msg: Any) -> None:
         """Receives messages from send_after, broadcast and other views. Default: ignore."""
 
-    def handle_event(self, event, value):
-        """Fallback for events without an @event handler. Default: raise UnknownEvent."""
+    def handle_event(self, event: str, value: dict[str, Any]) -> Any:
+        """Fallback for events without an @event handler. Default: raise UnknownEvent (the event
+        is answered with an error; the view goes on). Its return value is the event's reply, as
+        for @event handlers."""
         raise UnknownEvent("%s has no handler for event %r (decorate a method with @event(%r))"
                            % (type(self).__name__, event, event))
 
-    def handle_async(self, name, result):
+    def handle_async(self, name: str, result: "AsyncResult") -> None:
         """Receives the outcome of ``start_async(name, …)`` as an AsyncResult (``ok`` and
         ``result``, or ``failed``). Default: ignore."""
 
     # ---- async work (Phoenix's start_async / assign_async)
 
-    def start_async(self, name, fn, *args):
+    def start_async(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
         """Runs fn(*args) in the background — a coroutine function on the runtime's asyncio loop,
         anything else on the worker pool — while the view goes on answering events. Its result
         (or exception, as a failed result) arrives in ``handle_async(name, result)``. Starting a
@@ -230,7 +248,7 @@ class LiveView:
         the HTTP render) and are cancelled when the view ends."""
         self._la_start_task(name, fn, args, None)
 
-    def assign_async(self, names, fn, *args):
+    def assign_async(self, names: str | Iterable[str], fn: Callable[..., Any], *args: Any) -> None:
         """Like start_async, but the result becomes assigns: each name in names (a str or a list)
         is an AsyncResult — ``loading`` at once, then ``ok``/``result`` or ``failed``. With
         several names fn returns a dict with a value for each."""
@@ -239,32 +257,62 @@ class LiveView:
             setattr(self, n, AsyncResult(loading=True))
         self._la_start_task(",".join(names), fn, args, names)
 
-    def cancel_async(self, name):
+    def cancel_async(self, name: str) -> None:
         """Cancels the task started under name (its result never arrives)."""
         task = self.__dict__.get("_la_tasks", {}).pop(name, None)
         if task is not None:
             task.cancel()
             self._la_task_status()
 
+    # ---- flash (Phoenix's put_flash / clear_flash)
+
+    def put_flash(self, kind: str, message: Any) -> None:
+        """Shows message under kind ("info", "error", …) in the ``flash`` assign. The flash goes
+        with push_redirect / redirect to the next view (which shows it once), and the browser
+        clears a key with the ``lv:clear-flash`` event (``phx-click="lv:clear-flash"
+        phx-value-key="info"``). message must be JSON-able (a str, usually)."""
+        try:
+            json.dumps(message)
+        except (TypeError, ValueError) as e:
+            raise TypeError("put_flash(%r, …): the message must be JSON-able (a str, usually): %s"
+                            % (kind, e)) from None
+        flash = dict(self.flash)
+        flash[str(kind)] = message
+        self.flash = flash
+
+    def clear_flash(self, key: str | None = None) -> None:
+        """Removes the message under key ("info"), or every message."""
+        if key is None:
+            self.flash = {}
+            return
+        key = str(key)  # the client's lv:clear-flash may send anything as the key
+        if key in self.flash:
+            flash = dict(self.flash)
+            del flash[key]
+            self.flash = flash
+
     # ---- commands (queued, applied by the runtime when the handler returns)
 
-    def push_event(self, name, payload=None):
+    def push_event(self, name: str, payload: Any = None) -> None:
         """Sends an event to the browser (window "phx:<name>" listeners and hooks' handleEvent)."""
         self._la_commands.append(("push_event", str(name), {} if payload is None else payload))
 
-    def push_patch(self, url, replace=False):
+    def push_patch(self, url: str, replace: bool = False) -> None:
         """Changes the URL without remounting; handle_params runs with the new params."""
         self._la_commands.append(("push_patch", str(url), bool(replace)))
 
-    def push_redirect(self, url, replace=False):
-        """Navigates to another live view of this app over the same socket (live redirect)."""
+    def push_redirect(self, url: str, replace: bool = False) -> None:
+        """Navigates to another live view of this app over the same socket (live redirect). The
+        flash goes along."""
         self._la_commands.append(("push_redirect", str(url), bool(replace)))
+        self.__dict__["_la_leaving"] = True
 
-    def redirect(self, url):
-        """A full page load of url (may leave the app)."""
+    def redirect(self, url: str) -> None:
+        """A full page load of url (may leave the app). The flash goes along (a cookie)."""
         self._la_commands.append(("redirect", str(url)))
+        self.__dict__["_la_leaving"] = True
 
-    def send_after(self, ms, msg):
+    def send_after(self, ms: int, msg: Any) -> int:
         """Delivers msg to handle_info after ms milliseconds. Returns a timer id for cancel_timer.
         Timers die with the view."""
         ms = int(ms)
@@ -274,15 +322,15 @@ class LiveView:
         self._la_commands.append(("send_after", token, ms, msg))
         return token
 
-    def cancel_timer(self, timer_id):
+    def cancel_timer(self, timer_id: int) -> None:
         """Cancels a send_after timer that has not fired yet."""
         self._la_commands.append(("cancel_timer", int(timer_id)))
 
-    def subscribe(self, topic):
+    def subscribe(self, topic: str) -> None:
         """Receives every liveactor.broadcast(topic, msg) in handle_info until the view ends."""
         self._la_commands.append(("subscribe", str(topic)))
 
-    def unsubscribe(self, topic):
+    def unsubscribe(self, topic: str) -> None:
         self._la_commands.append(("unsubscribe", str(topic)))
 
     def send_update(self, component, id, **assigns):
@@ -305,8 +353,9 @@ class LiveView:
             return ("file", str(name))
         raise TypeError("%s sets neither template nor template_name" % cls.__name__)
 
-    def _la_run(self, fn, args, label, can_wait):
-        """Runs a callback here, or returns the Job that runs it elsewhere (see _work)."""
+    def _la_run(self, fn, args, label, can_wait, reply_to=None):
+        """Runs a callback here, or returns the Job that runs it elsewhere (see _work).
+        reply_to: the event name when fn's return value is that event's reply."""
         declared = getattr(fn, "_la_blocking", None)
         if declared is None:
             declared = type(self).blocking
@@ -314,31 +363,40 @@ class LiveView:
         if mode == "auto" and label in self._la_slow:
             mode = "pool"
         if mode == "inline":
-            _work.call(fn, args)
+            self._la_reply(reply_to, _work.call(fn, args))
             return None
         if mode == "auto":
-            _work.run_inline_learning(fn, args, self._la_slow, label)
+            self._la_reply(reply_to, _work.run_inline_learning(fn, args, self._la_slow, label))
             return None
         job = _work.Job(fn, args, mode == "async", "%s.%s" % (type(self).__name__, label))
+        job.reply_to = reply_to
         if not can_wait:
-            job.run_here()
+            self._la_reply(reply_to, job.run_here())
             return None
         self.__dict__["_la_job"] = job
         return job
 
     def _la_finish(self):
-        """After a Job: re-raises its exception on the view's thread."""
+        """After a Job: re-raises its exception on the view's thread, or queues its reply."""
         job = self.__dict__.pop("_la_job", None)
         if job is not None:
-            job.finish()
+            self._la_reply(job.reply_to, job.finish())
+
+    def _la_reply(self, event, value):
+        """Queues an event handler's return value as the event's reply (the native side sends a
+        dict and logs anything else)."""
+        if event is not None and value is not None:
+            self._la_commands.append(("reply", event, value))
 
     def _la_waiting(self):
         """"name since <unix time>" of the callback running elsewhere, or None."""
         job = self.__dict__.get("_la_job")
         return None if job is None or job.started_at is None else (job.label, job.started_at)
 
-    def _la_mount(self, params, session, connected, can_wait=False):
+    def _la_mount(self, params, session, connected, can_wait=False, flash=None):
         self.__dict__["_la_connected"] = bool(connected)
+        if flash:  # what the previous view put before it navigated here
+            self.__dict__["flash"] = dict(flash)
         return self._la_run(self.mount, (params, session), "mount", can_wait)
 
     def _la_params(self, params, url, can_wait=False):
@@ -349,7 +407,7 @@ class LiveView:
     def _la_event(self, name, value, can_wait=False):
         entry = self._la_events.get(name)
         if entry is None:
-            return self._la_run(self.handle_event, (name, value), "handle_event", can_wait)
+            return self._la_unhandled(name, value, can_wait)
         attr, takes_value, kind = entry
         args = (value,) if takes_value else ()
         if kind is None:
@@ -358,15 +416,27 @@ class LiveView:
             if policy == "inline" or (policy == "auto" and attr not in self._la_slow):
                 fn = getattr(self, attr)
                 if policy == "inline":
-                    _work.call(fn, args)
-                    return None
-                t0 = _perf_counter()
-                _work.call(fn, args)
-                if _perf_counter() - t0 > _work.slow_s:
-                    self._la_slow.add(attr)
-                    _work.learned += 1
+                    reply = _work.call(fn, args)
+                else:
+                    t0 = _perf_counter()
+                    reply = _work.call(fn, args)
+                    if _perf_counter() - t0 > _work.slow_s:
+                        self._la_slow.add(attr)
+                        _work.learned += 1
+                if reply is not None:
+                    self._la_commands.append(("reply", name, reply))
                 return None
-        return self._la_run(getattr(self, attr), args, attr, can_wait)
+        return self._la_run(getattr(self, attr), args, attr, can_wait, name)
+
+    def _la_unhandled(self, name, value, can_wait):
+        """An event without an @event handler: lv:clear-flash (the client's), handle_event if
+        overridden, else UnknownEvent (the native side refuses the event; the view goes on)."""
+        if name == "lv:clear-flash":
+            self.clear_flash(value.get("key") if isinstance(value, dict) else None)
+            return None
+        if type(self).handle_event is not LiveView.handle_event:
+            return self._la_run(self.handle_event, (name, value), "handle_event", can_wait, name)
+        return self.handle_event(name, value)
 
     def _la_info(self, msg, can_wait=False):
         if isinstance(msg, _AsyncDone):
@@ -454,6 +524,8 @@ class LiveView:
         d["_la_changed"] = set()
         commands = d["_la_commands"]
         d["_la_commands"] = []
+        if d.pop("_la_leaving", False) and d.get("flash"):
+            commands.append(("flash", dict(d["flash"])))  # carried to the next view
         return changed, commands
 
     def _la_rendered(self):

@@ -35,8 +35,14 @@ Result<void> InProcessViewActor::started()
     setDetail(u"path"_s, m_shared->url.path());
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), *m_shared->router, m_shared->route,
                                             m_shared->url);
-    return step(m_runner->mount(m_shared->session),
-                [this](Result<ViewUpdate> update) { return update ? Result<void>() : crashed(update.error()); });
+    return step(m_runner->mount(m_shared->session, ViewRunner::Output::Tree, std::exchange(m_shared->flash, {})),
+                [this](Result<ViewUpdate> update) {
+                    if (!update)
+                        return crashed(update.error());
+                    std::lock_guard lock(m_shared->mutex); // mount's redirect or title: Python asks for them
+                    m_shared->mountEffects = update->effects.toJson();
+                    return Result<void>();
+                });
 }
 
 Result<void> InProcessViewActor::crashed(const Error &error)
@@ -44,6 +50,24 @@ Result<void> InProcessViewActor::crashed(const Error &error)
     std::lock_guard lock(m_shared->mutex);
     m_shared->lastCrash = error.message;
     return fail(error);
+}
+
+Result<void> InProcessViewActor::answer(const std::function<Result<ViewUpdate>()> &runStep, const QString &livePatch)
+{
+    PendingReply pending = takeReply();
+    return step(runStep(), [this, livePatch, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
+        if (!update)
+            return crashed(update.error()); // the ask fails with Crashed
+        if (update->status == ViewUpdate::Status::Refused) { // no handler: the view goes on
+            pending.fail(Error{ErrorCode::NotFound, update->reason});
+            return {};
+        }
+        NativeReply out = toReply(*update);
+        if (update->status == ViewUpdate::Status::OtherView) // the client navigates instead
+            out.effects.insert(u"navigate"_s, Navigation{livePatch, false}.toJson());
+        pending.reply(std::move(out));
+        return {};
+    });
 }
 
 NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
@@ -54,20 +78,17 @@ NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
 Result<void> InProcessViewActor::handle(Message &message)
 {
     if (auto *ev = message.as<NativeEvent>()) {
-        PendingReply pending = takeReply();
         if (ev->cid && !m_runner->hasComponent(ev->cid)) { // bad input, not a crash
-            pending.fail(Error{ErrorCode::InvalidArgument,
-                               u"no component with cid %1 in this view (unknown, or already destroyed)"_s.arg(ev->cid)});
+            takeReply().fail(Error{ErrorCode::InvalidArgument,
+                                   u"no component with cid %1 in this view (unknown, or already destroyed)"_s.arg(ev->cid)});
             return {};
         }
-        return step(ev->cid ? m_runner->componentEvent(ev->cid, ev->event, ev->value) : m_runner->event(ev->event, ev->value),
-                    [this, pending = std::move(pending)](Result<ViewUpdate> update) mutable -> Result<void> {
-                        if (!update)
-                            return crashed(update.error()); // the ask fails with Crashed
-                        pending.reply(toReply(*update));
-                        return {};
-                    });
+        return answer([&] {
+            return ev->cid ? m_runner->componentEvent(ev->cid, ev->event, ev->value) : m_runner->event(ev->event, ev->value);
+        });
     }
+    if (auto *patch = message.as<NativeLivePatch>()) // the path was checked by the module
+        return answer([&] { return m_runner->patch(QUrl(u"http://localhost"_s + patch->path)); }, patch->path);
     if (message.is<NativeRender>()) {
         // The whole tree as the client would get it on join, plus the HTML.
         reply(NativeReply{m_runner->fullJson(), m_runner->html(), {}});

@@ -11,8 +11,9 @@ namespace LiveActor {
 
 /// A live view run without a socket, for liveactor._native (the Python test driver and the
 /// in-process benchmark): the same ViewRunner as the server's ViewActor, answering asks instead
-/// of channel pushes. started() mounts; NativeEvent / NativeRender asks get a NativeReply (the
-/// diff against the previous render or the full tree, the HTML, the effects); a ViewInfo (pub/sub,
+/// of channel pushes. started() mounts; NativeEvent / NativeLivePatch / NativeRender asks get a
+/// NativeReply (the diff against the previous render or the full tree, the HTML, the effects; a
+/// live patch to a URL another view serves answers with a "navigate" effect); a ViewInfo (pub/sub,
 /// timers) runs handle_info and hands the diff to NativeViewShared::onPush.
 /// A handler Error exits the actor with it and records it (with the traceback) as lastCrash; its
 /// InProcessSessionActor restarts it as the same actor with the next incarnation.
@@ -29,6 +30,8 @@ protected:
 private:
     QString topic() const override { return QStringLiteral("lv:") + m_shared->key; }
     Result<void> crashed(const Error &error);
+    /// Runs one runner step for the ask being handled and answers it once the step is done.
+    Result<void> answer(const std::function<Result<ViewUpdate>()> &runStep, const QString &livePatch = {});
     NativeReply toReply(const ViewUpdate &update) const;
     void deliverPush(const NativeReply &reply);
 

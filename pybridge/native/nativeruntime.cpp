@@ -19,6 +19,9 @@ namespace LiveActor {
 
 NativeRuntime::NativeRuntime(const Options &options) : m_options(options)
 {
+    if (PythonInterpreter::instance())
+        throw std::runtime_error("another liveactor Runtime is running in this process: close it first "
+                                 "(one runs at a time)");
     PythonConfig config;
     config.handlerBudget = std::chrono::milliseconds(options.handlerBudgetMs);
     config.handlerTimeout = std::chrono::milliseconds(options.handlerTimeoutMs);
@@ -65,9 +68,6 @@ NativeRuntime::NativeRuntime(const Options &options) : m_options(options)
 NativeRuntime::~NativeRuntime()
 {
     shutdown(std::chrono::milliseconds(2000));
-    m_python->setPubSub(nullptr);
-    m_apps.clear();
-    m_python.reset();
 }
 
 void NativeRuntime::addRoute(const QString &pattern, ViewFactory factory)
@@ -98,12 +98,15 @@ std::optional<Router::Match> NativeRuntime::match(const QString &path) const
 
 ActorRef NativeRuntime::createSession()
 {
+    if (m_shutDown)
+        return {};
     return m_system->spawn<InProcessSessionActor>(SpawnOptions{.kind = u"session"_s, .name = {}, .capacity = 100});
 }
 
 Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &session, const QString &path,
                                                                const QJsonObject &params, const QJsonObject &sessionData,
-                                                               PyObjectRef onPush, std::function<void(Result<void>)> done)
+                                                               PyObjectRef onPush, std::function<void(Result<void>)> done,
+                                                               const QJsonObject &flash)
 {
     QUrl url(u"http://localhost"_s + path);
     if (!params.isEmpty()) { // extra query parameters: the route's own still win, as on a page
@@ -113,6 +116,8 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
                                                                : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact).sliced(1).chopped(1)));
         url.setQuery(query);
     }
+    if (m_shutDown)
+        return fail(ErrorCode::Closed, u"the runtime has shut down"_s);
     auto match = m_router.match(url.path());
     if (!match)
         return fail(ErrorCode::NotFound, u"no route for "_s + path);
@@ -123,6 +128,7 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
     shared->router = &m_router;
     shared->route = std::move(*match);
     shared->session = sessionData;
+    shared->flash = flash;
     shared->url = url;
     shared->pubsub = &m_pubsub;
     shared->onPush = std::move(onPush);
@@ -135,20 +141,37 @@ Result<std::shared_ptr<NativeViewShared>> NativeRuntime::mount(const ActorRef &s
     return shared;
 }
 
+std::shared_lock<std::shared_mutex> NativeRuntime::use()
+{
+    std::shared_lock lock(m_lifetime);
+    if (m_shutDown)
+        lock.unlock();
+    return lock;
+}
+
 bool NativeRuntime::shutdown(std::chrono::milliseconds timeout)
 {
     if (m_shutDown)
         return true;
-    m_shutDown = true;
     bool ok;
     {
         std::optional<py::gil_scoped_release> release;
         if (PyGILState_Check())
             release.emplace();
+        {
+            std::unique_lock lock(m_lifetime); // waits for calls in progress (see use())
+            m_shutDown = true;
+        }
         ok = m_system->shutdown(timeout);
         QMetaObject::invokeMethod(m_loop, "quit", Qt::QueuedConnection);
         m_qtThread.join();
     }
+    m_system = nullptr; // destroyed on the Qt thread
+    // Let go of the interpreter now, not when Python collects the last handle: a Session or View
+    // kept by a test's traceback would otherwise keep the next Runtime from starting.
+    m_python->setPubSub(nullptr);
+    m_apps.clear();
+    m_python.reset();
     return ok;
 }
 

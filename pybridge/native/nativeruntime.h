@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 QT_BEGIN_NAMESPACE
@@ -48,17 +49,26 @@ public:
     Result<QStringList> loadApp(const QString &spec);
     std::optional<Router::Match> match(const QString &path) const;
 
+    /// A null ref once shut down.
     ActorRef createSession();
     /// Asks session to spawn a view for path (query allowed; params are extra query parameters,
     /// the route's own parameters win) and calls done once it is spawned (it mounts on its
-    /// executor before it answers anything). NotFound for a path no route serves.
+    /// executor before it answers anything). NotFound for a path no route serves. flash: what
+    /// the view arrives with, as if the previous view had carried it here.
     Result<std::shared_ptr<NativeViewShared>> mount(const ActorRef &session, const QString &path,
                                                     const QJsonObject &params, const QJsonObject &sessionData,
-                                                    PyObjectRef onPush, std::function<void(Result<void>)> done);
+                                                    PyObjectRef onPush, std::function<void(Result<void>)> done,
+                                                    const QJsonObject &flash = {});
+    /// Holds shutdown() off while a call from Python uses the actor system (refs of a shut-down
+    /// system must not be used: their executors are gone). Does not own the lock once shut down.
+    std::shared_lock<std::shared_mutex> use();
+    /// Only under use(): the system is gone after shutdown().
     ActorSystem &system() { return *m_system; }
     PubSub &pubsub() { return m_pubsub; }
+    /// Stops the actors and the Qt thread and releases the interpreter (another NativeRuntime may
+    /// start after it, in the same process). Idempotent.
     bool shutdown(std::chrono::milliseconds timeout);
-    bool isShutDown() const { return m_shutDown; }
+    bool isShutDown() const { return m_shutDown.load(); }
 
 private:
     Options m_options;
@@ -74,7 +84,8 @@ private:
     ActorSystem *m_system = nullptr;
     QEventLoop *m_loop = nullptr;
     bool m_ready = false;
-    bool m_shutDown = false;
+    std::shared_mutex m_lifetime; ///< see use()
+    std::atomic<bool> m_shutDown{false};
     std::atomic<int> m_nextView{1};
 };
 

@@ -24,6 +24,7 @@ struct NativeViewShared
     ActorRef ref;            ///< current incarnation
     QString key;             ///< "v1", "v2", … (per runtime)
     QString lastCrash;       ///< the last abnormal exit's message (with the Python traceback)
+    QJsonObject mountEffects; ///< what the last mount asked for (redirect, title, events)
     int restarts = 0;
     bool gaveUp = false;     ///< restart limit reached: the view stays down
     int restartLimit = 5;
@@ -32,6 +33,7 @@ struct NativeViewShared
     Router::Match route;
     QUrl url;
     QJsonObject session;
+    QJsonObject flash;       ///< the flash the first mount arrives with (a restart gets none)
     PubSub *pubsub = nullptr;
     PyObjectRef onPush;      ///< Python callable(key, dict) for server pushes (GIL taken to call)
 
@@ -48,6 +50,8 @@ struct NativeMount { std::shared_ptr<NativeViewShared> view; };
 struct NativeEvent { QString event; QJsonObject value; int cid = 0; };
 /// cids_will_destroy (destroy false) / cids_destroyed (true); the reply's diff is {"cids": freed}.
 struct NativeComponents { bool destroy = false; QJsonObject payload; };
+/// The client's live_patch (a link with data-phx-link="patch"): path with its query.
+struct NativeLivePatch { QString path; };
 struct NativeRender { };
 /// The answer to NativeEvent / NativeRender: the diff (or full rendered JSON), HTML and effects.
 struct NativeReply

@@ -1,4 +1,5 @@
 // liveactor: parses the subcommand and hands over; everything else lives in the libraries.
+#include "app/newcommand.h"
 #include "app/servecommand.h"
 #include "app/serveoptions.h"
 #include "liveview/logformat.h"
@@ -18,6 +19,7 @@ const char *const usage =
     "\n"
     "commands:\n"
     "  serve APP        serve a Python LiveView app (path/to/app.py or module:attr)\n"
+    "  new NAME         create the folder NAME with an app, templates, static files and tests\n"
     "  render TEMPLATE  render a Django template file: --context CONTEXT.json [--tree]\n"
     "  ctl ACTION ID    kill | restart | shutdown | ping an actor of a running instance\n"
     "  version          print the version\n"
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
                                                                       : LiveActor::LogFormat::Style::Text);
         return LiveActor::runServeCommand(*options);
     }
+    if (command == u"new")
+        return LiveActor::runNewCommand(args.mid(1));
     if (command == u"render")
         return LiveActor::runRenderCommand(args.mid(1));
     if (command == u"ctl")

@@ -11,6 +11,7 @@
 #include "telemetry/metrics.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 
 using namespace Qt::StringLiterals;
@@ -63,6 +64,7 @@ int runServeCommand(const ServeOptions &options)
 
     ActorSystem system({.executors = options.executors});
     ServerConfig serverConfig = options.server;
+    serverConfig.staticDir = options.staticDir.isEmpty() ? QDir((*app)->appDir()).filePath(u"static"_s) : options.staticDir;
     // A view waiting on a worker or a coroutine crashes a little after Python's own limit
     // (which raises HandlerTimeout / cancels): this catches calls stuck in C.
     serverConfig.suspendTimeout = options.handlerTimeout.count() > 0 ? options.handlerTimeout + std::chrono::milliseconds(2000)
@@ -112,6 +114,9 @@ int runServeCommand(const ServeOptions &options)
              double(s.sessionsReaped)},
             {"liveactor_health_kills_total", "Actors killed for missing a health ping.", double(s.healthKills)},
             {"liveactor_pubsub_dropped_total", "Broadcasts not delivered to a full mailbox.", double(s.pubsubDropped)},
+        }, {
+            {"liveactor_event_duration_seconds", "Client events from arrival at their view to the reply.",
+             s.eventDurations},
         });
     });
     if (options.reload) {

@@ -167,6 +167,10 @@ const QList<Setting> &settings()
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.contentSecurityPolicy = v.trimmed(); return {}; }},
+        {u"static-dir"_s, u"LIVEACTOR_STATIC_DIR"_s, u"dir"_s,
+         u"The app's browser files, served at /static/; pages include its app.css and app.js "
+         "(hooks: window.liveactorHooks). Default: the static/ folder next to the app."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> { o.staticDir = v.trimmed(); return {}; }},
         {u"title"_s, u"LIVEACTOR_TITLE"_s, u"text"_s, u"Page title for views that set none."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.defaultTitle = v; return {}; }},
         {u"reload"_s, u"LIVEACTOR_RELOAD"_s, u"bool"_s,

@@ -26,6 +26,7 @@ struct ServeOptions
     /// A Python handler running longer than this gets liveactor.HandlerTimeout raised (0 = never).
     std::chrono::milliseconds handlerTimeout{10000};
     QString django;           ///< Django settings module (--django / DJANGO_SETTINGS_MODULE)
+    QString staticDir;        ///< served at /static/; empty: the static/ folder next to the app
     int workers = 0;          ///< Python worker pool size (0: liveactor's default, 16)
     QString syncHandlers;     ///< "auto" (default), "pool" or "inline"
     QString logFormat = QStringLiteral("text");

@@ -3,6 +3,8 @@
 #include "core/actorcell_p.h"
 #include "core/actorsystem.h"
 
+#include <QDateTime>
+
 namespace LiveActor {
 
 Actor::Actor() = default;
@@ -207,6 +209,12 @@ void Actor::stop(ExitReason reason)
 void Actor::setDetail(const QString &key, const QVariant &value)
 {
     m_cell->system()->registry().setDetail(m_cell->id(), key, value);
+}
+
+void Actor::setSupervision(const RestartIntensity &intensity, const QString &strategy)
+{
+    const SupervisionInfo info = intensity.info(strategy, executor().now(), QDateTime::currentMSecsSinceEpoch());
+    m_cell->system()->registry().setSupervision(m_cell->id(), info);
 }
 
 } // namespace LiveActor

@@ -6,6 +6,7 @@
 #include "core/exitsignal.h"
 #include "core/message.h"
 #include "core/pendingreply.h"
+#include "core/restartintensity.h"
 #include "core/result.h"
 #include "core/spawnoptions.h"
 
@@ -159,6 +160,9 @@ protected:
     /// Sets a free-form registry detail shown by the control plane (path, peer address, last
     /// traceback, …). An invalid QVariant removes the key. Emits a registry change notification.
     void setDetail(const QString &key, const QVariant &value);
+    /// Reports this actor's restart budget (supervisors, sessions) to the registry, computed
+    /// now; a notification only when it changed.
+    void setSupervision(const RestartIntensity &intensity, const QString &strategy);
 
 private:
     friend class ActorCell;

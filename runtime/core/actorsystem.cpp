@@ -104,7 +104,7 @@ void ActorSystem::kill(const QUuid &id, QObject *context, std::function<void(Res
         return;
     }
     cell->addExitObserver([deliver](const ExitReason &) { (*deliver)(Result<void>{}); });
-    cell->tellSystem(Envelope{Message(SysKill{ExitReason::killed(QStringLiteral("killed by operator"))})});
+    cell->tellSystem(Envelope{Message(SysKill{ExitReason::killed(QStringLiteral("by operator"))})});
 }
 
 void ActorSystem::shutdownActor(const QUuid &id, std::chrono::milliseconds timeout, QObject *context,

@@ -87,7 +87,7 @@ public:
     ActorRef resolve(const QUuid &id) const;
 
     // ---- control-plane commands by id (any thread)
-    /// Kills immediately (reason Killed "killed by operator"); done(Ok) once it has exited.
+    /// Kills immediately (reason Killed "by operator": "killed: by operator" as text); done(Ok) once it has exited.
     void kill(const QUuid &id, QObject *context = nullptr, std::function<void(Result<void>)> done = {});
     /// Graceful: shutdown request, kill after timeout; done(Ok) once it has exited.
     void shutdownActor(const QUuid &id, std::chrono::milliseconds timeout, QObject *context = nullptr,

@@ -73,7 +73,26 @@ RegistrySnapshot Registry::snapshot() const
     snap.actors.reserve(qsizetype(entries.size()));
     for (const Entry *entry : entries)
         snap.actors.append(infoOf(*entry));
+    snap.retired = m_retired;
     return snap;
+}
+
+void Registry::retire(const ActorInfo &info, bool removed)
+{
+    RetiredCounts &r = m_retired[info.kind];
+    r.processed += info.mailbox.processed;
+    r.rejected += info.mailbox.rejected;
+    if (removed)
+        r.restarts += quint64(qMax(0, info.restartCount));
+}
+
+void Registry::erase(QHash<QUuid, Entry>::iterator it, std::unique_lock<std::mutex> &lock)
+{
+    it->info.state = ActorState::Stopped;
+    const ActorInfo info = infoOf(*it);
+    retire(info, true);
+    m_entries.erase(it);
+    notify(RegistryEvent::Type::Removed, info, lock);
 }
 
 RegistryChanges Registry::changesSince(quint64 since) const
@@ -150,6 +169,8 @@ void Registry::registerCell(const std::shared_ptr<ActorCell> &cell, const QVaria
         it->info.id = cell->id();
     }
     Entry &entry = *it;
+    if (!added && entry.cell && entry.cell != cell)
+        retire(infoOf(entry), false); // the previous incarnation's mailbox goes with its cell
     if (!added && cell->incarnation() > entry.info.incarnation)
         ++entry.info.restartCount;
     entry.cell = cell;
@@ -191,22 +212,15 @@ void Registry::exited(const QUuid &id, quint32 incarnation, const ExitReason &re
         notify(RegistryEvent::Type::Changed, info, lock);
         return;
     }
-    it->info.state = ActorState::Stopped;
-    const ActorInfo info = infoOf(*it);
-    m_entries.erase(it);
-    notify(RegistryEvent::Type::Removed, info, lock);
+    erase(it, lock);
 }
 
 void Registry::remove(const QUuid &id)
 {
     std::unique_lock lock(m_mutex);
     auto it = m_entries.find(id);
-    if (it == m_entries.end())
-        return;
-    it->info.state = ActorState::Stopped;
-    const ActorInfo info = infoOf(*it);
-    m_entries.erase(it);
-    notify(RegistryEvent::Type::Removed, info, lock);
+    if (it != m_entries.end())
+        erase(it, lock);
 }
 
 void Registry::setDetail(const QUuid &id, const QString &key, const QVariant &value)
@@ -223,6 +237,17 @@ void Registry::setDetail(const QUuid &id, const QString &key, const QVariant &va
     notify(RegistryEvent::Type::Changed, info, lock);
 }
 
+void Registry::setSupervision(const QUuid &id, const SupervisionInfo &supervision)
+{
+    std::unique_lock lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->info.supervision == supervision)
+        return;
+    it->info.supervision = supervision;
+    const ActorInfo info = infoOf(*it);
+    notify(RegistryEvent::Type::Changed, info, lock);
+}
+
 void Registry::removeKept(const QUuid &id, const QUuid &parent)
 {
     std::unique_lock lock(m_mutex);
@@ -230,10 +255,7 @@ void Registry::removeKept(const QUuid &id, const QUuid &parent)
     if (it == m_entries.end() || it->info.parent != parent
         || (it->info.state != ActorState::Restarting && it->info.state != ActorState::Stopped))
         return;
-    it->info.state = ActorState::Stopped;
-    const ActorInfo info = infoOf(*it);
-    m_entries.erase(it);
-    notify(RegistryEvent::Type::Removed, info, lock);
+    erase(it, lock);
 }
 
 std::shared_ptr<ActorCell> Registry::cell(const QUuid &id) const

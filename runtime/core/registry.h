@@ -2,6 +2,7 @@
 
 #include "core/exitreason.h"
 #include "core/mailboxstats.h"
+#include "core/restartintensity.h"
 
 #include <QHash>
 #include <QList>
@@ -49,6 +50,8 @@ struct ActorInfo
     bool hasExited = false;   ///< lastExit is meaningful
     QVariantMap detail;       ///< free-form, set by Actor::setDetail / SpawnOptions::detail
     qint64 startedAtMs = 0;   ///< wall clock (ms since epoch) of this incarnation's spawn
+    /// Supervisors and sessions: their restart budget (Actor::setSupervision).
+    std::optional<SupervisionInfo> supervision;
 };
 
 /// A change: Added (new id), Changed (state, incarnation, restart, detail), Removed (gone for
@@ -74,11 +77,22 @@ struct RegistryChanges
     QList<std::pair<QUuid, MailboxStats>> mailboxes; ///< every actor's mailbox counters, read now
 };
 
+/// What no live actor counts any more, for one kind: messages of finished incarnations and the
+/// restarts of removed actors. Added to the live actors' values they give monotonic totals
+/// (Prometheus counters) however actors come and go.
+struct RetiredCounts
+{
+    quint64 processed = 0;
+    quint64 rejected = 0;
+    quint64 restarts = 0;
+};
+
 /// All live actors at one moment, with the version of the last change it includes.
 struct RegistrySnapshot
 {
     quint64 version = 0;
     QList<ActorInfo> actors; ///< in spawn order (parents before children)
+    QHash<QString, RetiredCounts> retired; ///< by kind
 };
 
 /// Every live actor of an ActorSystem: id, kind, parent, executor, state, mailbox counters,
@@ -123,6 +137,8 @@ public:
     void removeKept(const QUuid &id, const QUuid &parent);
     std::vector<std::shared_ptr<ActorCell>> cells() const;
     void setDetail(const QUuid &id, const QString &key, const QVariant &value);
+    /// Notifies only when the value differs from the one stored.
+    void setSupervision(const QUuid &id, const SupervisionInfo &info);
     /// The current incarnation's cell, or null.
     std::shared_ptr<ActorCell> cell(const QUuid &id) const;
     quint32 currentIncarnation(const QUuid &id) const;
@@ -138,10 +154,16 @@ private:
         quint64 order = 0;
     };
     void notify(RegistryEvent::Type type, const ActorInfo &info, std::unique_lock<std::mutex> &lock);
+    /// info's incarnation is done (its cell is replaced or the entry erased, removed = the
+    /// latter): its counts move to m_retired. Under m_mutex.
+    void retire(const ActorInfo &info, bool removed);
+    /// Erases it (its info is final) and notifies Removed. Under lock.
+    void erase(QHash<QUuid, Entry>::iterator it, std::unique_lock<std::mutex> &lock);
     ActorInfo infoOf(const Entry &entry) const;
 
     mutable std::mutex m_mutex;
     QHash<QUuid, Entry> m_entries;
+    QHash<QString, RetiredCounts> m_retired;
     quint64 m_version = 0;
     /// (version, id) of recent changes, oldest first; m_journalFloor: the newest version that has
     /// been dropped from it (changesSince() older than that is incomplete).

@@ -62,7 +62,7 @@ struct Supervisor::Child
 };
 
 Supervisor::Supervisor(SupervisorFlags flags, std::vector<ChildSpec> children)
-    : m_flags(flags)
+    : m_flags(flags), m_intensity(flags.intensity, flags.period)
 {
     for (ChildSpec &spec : children) {
         auto child = std::make_unique<Child>();
@@ -114,9 +114,20 @@ int Supervisor::indexOf(const Child *child) const
     return -1;
 }
 
+QString restartStrategyName(RestartStrategy strategy)
+{
+    switch (strategy) {
+    case RestartStrategy::OneForOne: return QStringLiteral("one_for_one");
+    case RestartStrategy::OneForAll: return QStringLiteral("one_for_all");
+    case RestartStrategy::RestForOne: return QStringLiteral("rest_for_one");
+    }
+    return {};
+}
+
 Result<void> Supervisor::started()
 {
     setTrapExit(true);
+    reportSupervision();
     for (auto &child : m_children) {
         auto started = startOne(*child);
         if (!started)
@@ -238,12 +249,14 @@ void Supervisor::childExited(const ActorRef &ref, const ExitReason &reason)
 
 bool Supervisor::recordRestart()
 {
-    // The window slides with each restart: see SupervisorFlags::period for the boundary.
-    const auto now = executor().now();
-    if (!m_burst.empty() && now - m_burst.back() >= m_flags.period)
-        m_burst.clear();
-    m_burst.push_back(now);
-    return int(m_burst.size()) <= m_flags.intensity;
+    const bool within = m_intensity.record(executor().now());
+    reportSupervision();
+    return within;
+}
+
+void Supervisor::reportSupervision()
+{
+    setSupervision(m_intensity, restartStrategyName(m_flags.strategy));
 }
 
 void Supervisor::restartOne(Child &child)

@@ -21,6 +21,9 @@ enum class RestartStrategy {
     RestForOne, ///< terminate the children started after it (reverse order), restart it and them
 };
 
+/// "one_for_one", "one_for_all", "rest_for_one" (the control plane's names).
+QString restartStrategyName(RestartStrategy strategy);
+
 /// OTP child restart types: whether an exit is followed by a restart.
 enum class RestartType {
     Permanent, ///< always restarted
@@ -49,14 +52,10 @@ struct SupervisorFlags
     RestartStrategy strategy = RestartStrategy::OneForOne;
     /// Restart intensity: at most `intensity` restarts per burst, see `period`.
     int intensity = 1;
-    /// Restart window in ms. Boundary (documented rule): a restart belongs to the current burst
-    /// if it happens *strictly less* than `period` after the previous restart; a gap of `period`
-    /// or more starts a new burst. When a burst would exceed `intensity` restarts, the supervisor
-    /// terminates all children and exits with reason Shutdown "reached_max_restart_intensity",
-    /// which its own parent/supervisor then handles (escalation). Any `intensity + 1` restarts
-    /// within one period always form a burst, so this is at least as strict as a plain sliding
-    /// window; like OTP (whose seconds clock has the same effect) it also trips on a child that
-    /// keeps crashing at a steady interval shorter than the period. intensity 0 = never restart.
+    /// Restart window (the burst rule: RestartIntensity). When a burst would exceed `intensity`
+    /// restarts, the supervisor terminates all children and exits with reason Shutdown
+    /// "reached_max_restart_intensity", which its own parent/supervisor then handles
+    /// (escalation). intensity 0 = never restart.
     std::chrono::milliseconds period{5000};
 };
 
@@ -130,6 +129,7 @@ private:
     void terminateNext();
     void terminationTimeout(quint64 token);
     bool recordRestart();
+    void reportSupervision();
     void restartAfterCrash(Child &child, const ExitReason &reason);
     void runQueued();
     void enqueueOrRun(std::move_only_function<void()> fn);
@@ -141,7 +141,7 @@ private:
 
     SupervisorFlags m_flags;
     std::vector<std::unique_ptr<Child>> m_children;
-    std::vector<std::chrono::steady_clock::time_point> m_burst;
+    RestartIntensity m_intensity;
     QStringList m_eventLog;
     // termination in progress
     std::deque<Child *> m_terminating;

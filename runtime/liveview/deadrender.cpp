@@ -1,6 +1,7 @@
 #include "liveview/deadrender.h"
 
 #include "liveview/clientassets.h"
+#include "liveview/flash.h"
 #include "liveview/httprequest.h"
 #include "liveview/logging.h"
 #include "liveview/serverstate_p.h"
@@ -56,10 +57,14 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
     url.setPath(request.path);
     url.setQuery(request.query);
 
+    // A full redirect's flash (the __phoenix_flash__ cookie) is shown once: read and deleted.
+    const QByteArray flashCookie = Flash::fromCookieHeader(request.header("cookie"));
+    const QJsonObject flash = Flash::verify(*state.flashSigner, flashCookie);
+
     DeadViewHost host(u"lv:"_s + id);
     const QString pattern = route->pattern;
     ViewRunner runner(host, state.router, std::move(*route), url);
-    auto update = runner.mount(session, ViewRunner::Output::Html);
+    auto update = runner.mount(session, ViewRunner::Output::Html, flash);
     if (!update) {
         qCWarning(lcHttp).noquote() << "dead render of" << request.path << "failed:" << update.error().toString();
         return HttpResponse::errorPage(500, u"The page could not be rendered."_s);
@@ -69,12 +74,19 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
         const QString to = effects.redirect ? *effects.redirect
                          : effects.navigate ? effects.navigate->to
                                             : effects.patch->to;
-        return {302, {}, {}, {{"Cache-Control", "no-store"}, {"Location", to.toUtf8()}}};
+        HttpHeaders headers{{"Cache-Control", "no-store"}, {"Location", to.toUtf8()}};
+        if (!effects.flash.isEmpty())
+            headers.append({"Set-Cookie", Flash::setCookie(Flash::sign(*state.flashSigner, effects.flash))});
+        else if (!flashCookie.isEmpty())
+            headers.append({"Set-Cookie", Flash::deleteCookie()});
+        return {302, {}, {}, headers};
     }
 
     const QByteArray csrf = TokenSigner::randomToken(24);
-    const QByteArray token = state.signer->sign(QJsonObject{
-        {u"id"_s, id}, {u"csrf"_s, QString::fromLatin1(csrf)}, {u"view"_s, pattern}, {u"s"_s, session}});
+    QJsonObject claims{{u"id"_s, id}, {u"csrf"_s, QString::fromLatin1(csrf)}, {u"view"_s, pattern}, {u"s"_s, session}};
+    if (!flash.isEmpty()) // the connected mount shows it too (the page's first join only)
+        claims.insert(u"f"_s, flash);
+    const QByteArray token = state.signer->sign(claims);
     const QString title = effects.title && !effects.title->isEmpty() ? *effects.title : state.config.defaultTitle;
     QByteArray out;
     out.reserve(update->rendered->size() + 1024);
@@ -83,16 +95,27 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
            "<meta name=\"csrf-token\" content=\"" + csrf + "\">\n"
            "<title>";
     appendHtmlEscaped(out, title);
+    // The app's own app.css and app.js (static/), after ours: its styles win, and its script
+    // runs before our app.js connects the LiveSocket (deferred scripts run in order), so the
+    // hooks it puts in window.liveactorHooks are registered.
+    const QByteArray appCss = state.staticFiles->urlFor(u"app.css"_s);
+    const QByteArray appJs = state.staticFiles->urlFor(u"app.js"_s);
     out += "</title>\n"
-           "<link rel=\"stylesheet\" href=\"" + clientAssetUrl("app.css") + "\">\n"
-           "<script defer src=\"" + clientAssetUrl("phoenix.min.js") + "\"></script>\n"
-           "<script defer src=\"" + clientAssetUrl("phoenix_live_view.min.js") + "\"></script>\n"
-           "<script defer src=\"" + clientAssetUrl("app.js") + "\"></script>\n"
+           "<link rel=\"stylesheet\" href=\"" + clientAssetUrl("app.css") + "\">\n";
+    if (!appCss.isEmpty())
+        out += "<link rel=\"stylesheet\" href=\"" + appCss + "\">\n";
+    out += "<script defer src=\"" + clientAssetUrl("phoenix.min.js") + "\"></script>\n"
+           "<script defer src=\"" + clientAssetUrl("phoenix_live_view.min.js") + "\"></script>\n";
+    if (!appJs.isEmpty())
+        out += "<script defer src=\"" + appJs + "\"></script>\n";
+    out += "<script defer src=\"" + clientAssetUrl("app.js") + "\"></script>\n"
            "</head>\n<body>\n"
            "<div id=\"" + id.toUtf8() + "\" data-phx-main data-phx-session=\"" + token + "\" data-phx-static=\"\">";
     out += *update->rendered;
     out += "</div>\n</body>\n</html>\n";
     HttpHeaders headers{{"Cache-Control", "no-store"}, {"X-Frame-Options", "DENY"}};
+    if (!flashCookie.isEmpty())
+        headers.append({"Set-Cookie", Flash::deleteCookie()});
     if (!state.config.contentSecurityPolicy.isEmpty())
         headers.append({"Content-Security-Policy", state.config.contentSecurityPolicy.toUtf8()});
     return {200, "text/html; charset=utf-8", out, headers};

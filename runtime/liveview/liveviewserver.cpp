@@ -88,6 +88,10 @@ Result<void> LiveViewServer::listen()
     if (!secret)
         return fail(secret.error());
     m_state->signer = std::make_unique<TokenSigner>(*secret);
+    m_state->flashSigner = std::make_unique<TokenSigner>(m_state->signer->derived("flash"));
+    m_state->staticFiles = std::make_unique<StaticFiles>(m_state->config.staticDir, m_state->config.maxStaticFileBytes);
+    if (m_state->staticFiles->isEnabled())
+        qCInfo(lcLiveView).noquote() << "static files from" << m_state->staticFiles->root() << "at /static/";
     if (!clientAssetsComplete())
         return fail(ErrorCode::Internal, u"client assets are missing from the build"_s);
 
@@ -195,6 +199,7 @@ ServerStats LiveViewServer::stats() const
     s.healthKills = c.healthKills;
     s.pubsubDropped = m_state->pubsub.dropped();
     s.openSockets = c.openSockets;
+    s.eventDurations = c.eventDurations.snapshot();
     return s;
 }
 
@@ -378,6 +383,11 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
     }
     if (request.path.startsWith(u"/assets/")) {
         const HttpResponse response = clientAssetResponse(request);
+        response.write(socket, keepAlive, head || response.status == 304);
+        return;
+    }
+    if (request.path.startsWith(u"/static/")) {
+        const HttpResponse response = m_state->staticFiles->respond(request);
         response.write(socket, keepAlive, head || response.status == 304);
         return;
     }

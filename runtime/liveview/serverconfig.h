@@ -34,6 +34,12 @@ struct ServerConfig
     /// How long a page's session token can be used to join (Phoenix's default: 2 weeks).
     std::chrono::seconds tokenMaxAge{14 * 24 * 3600};
 
+    /// The app's own browser files, served at /static/ (see StaticFiles); empty or not a
+    /// directory: none. Pages include its app.css and app.js (before the LiveSocket connects, so
+    /// app.js can set `window.liveactorHooks`) when they exist.
+    QString staticDir;
+    qint64 maxStaticFileBytes = 16 * 1024 * 1024; ///< larger static files are not served (404, logged)
+
     /// Page title when the view sets none.
     QString defaultTitle = QStringLiteral("liveactor");
     /// Content-Security-Policy of every page (empty: none). The default allows the page's own

@@ -8,6 +8,7 @@
 #include "liveview/router.h"
 #include "liveview/serverconfig.h"
 #include "liveview/serverstats.h"
+#include "liveview/staticfiles.h"
 #include "liveview/tokensigner.h"
 
 #include <QJsonObject>
@@ -53,6 +54,8 @@ struct ServerState
     ServerConfig config;
     Router router;
     std::unique_ptr<TokenSigner> signer;
+    std::unique_ptr<TokenSigner> flashSigner;   ///< signer->derived("flash"): flash tokens (flash.h)
+    std::unique_ptr<StaticFiles> staticFiles;   ///< the app's /static/ (config.staticDir)
     PubSub pubsub;
     ServerCounters counters;
     PeerCounts peers;
@@ -94,6 +97,7 @@ struct ViewSetup
     Router::Match route;
     QUrl url;
     QJsonObject session;
+    QJsonObject flash;   ///< what the page arrived with (a flash token, or the dead render's)
 };
 
 } // namespace LiveActor

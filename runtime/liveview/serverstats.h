@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/latencyhistogram.h"
+
 #include <QtGlobal>
 
 #include <atomic>
@@ -26,6 +28,9 @@ struct ServerStats
     int openSockets = 0;              ///< WebSockets currently open (what maxConnections limits);
                                       ///< a closed socket is not counted, even while its session
                                       ///< lives on for sessionTtl
+    /// Client events from arrival at their view to the reply, including time suspended on a
+    /// worker or an await (what a user waits for, minus the network).
+    LatencyHistogram::Snapshot eventDurations;
 };
 
 /// The live counters behind ServerStats. Internal to the server and its actors; any thread.
@@ -44,7 +49,8 @@ struct ServerCounters
     std::atomic<quint64> viewCrashes{0};
     std::atomic<quint64> sessionsReaped{0};
     std::atomic<quint64> healthKills{0};
-    std::atomic<int> openSockets{0};      ///< upgraded descriptors not yet closed (connection limit)
+    std::atomic<int> openSockets{0};
+    LatencyHistogram eventDurations;      ///< upgraded descriptors not yet closed (connection limit)
 };
 
 } // namespace LiveActor

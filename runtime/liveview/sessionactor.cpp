@@ -1,5 +1,6 @@
 #include "liveview/sessionactor.h"
 
+#include "liveview/flash.h"
 #include "liveview/logging.h"
 #include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
@@ -12,7 +13,8 @@ using namespace std::chrono;
 namespace LiveActor {
 
 SessionActor::SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer)
-    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer))
+    : m_state(std::move(state)), m_socket(socket), m_peer(std::move(peer)),
+      m_viewCrashes(m_state->config.viewCrashIntensity, m_state->config.viewCrashPeriod)
 {
 }
 
@@ -29,6 +31,7 @@ Result<void> SessionActor::started()
     m_state->counters.activeSessions.fetch_add(1);
     m_counted = true;
     setTrapExit(true);
+    setSupervision(m_viewCrashes, u"session"_s);
     if (!m_socket)
         return fail(ErrorCode::Internal, u"session has no socket"_s);
     m_writer = std::make_shared<ChannelWriter>(m_socket);
@@ -167,7 +170,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto slot = std::make_shared<ViewSlot>();
     slot->topic = m.topic;
     slot->joinRef = m.joinRef.value_or(m.ref.value_or(QString()));
-    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject()};
+    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject(),
+                    joinFlash(m, *claims, isRedirect)};
     SpawnOptions options;
     options.kind = u"view"_s;
     options.name = m.topic;
@@ -186,6 +190,18 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     if (view.isNull())
         return error("stale");
     m_views.push_back(View{view, slot});
+}
+
+QJsonObject SessionActor::joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const
+{
+    // A live navigation's flash token wins; else the flash the dead render showed, for the page's
+    // first mount only (not a rejoin after a crash or reconnect, not a live navigation).
+    const QString token = join.payload.value(u"flash").toString();
+    if (!token.isEmpty())
+        return Flash::verify(*m_state->flashSigner, token.toUtf8());
+    if (isRedirect || join.payload.value(u"params").toObject().value(u"_mounts").toInt(-1) != 0)
+        return {};
+    return claims.value(u"f").toObject();
 }
 
 void SessionActor::handleLeave(const ChannelMessage &m)
@@ -219,10 +235,9 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
                                         << "crashed:" << reason.toString();
         send(ChannelMessage::encodeRaw(slot->joinRef, slot->joinRef, slot->topic, u"phx_error"_s,
                                        R"({"reason":"channel_crash"})"));
-        const auto now = executor().now();
-        m_crashes.push_back(now);
-        std::erase_if(m_crashes, [&](auto t) { return now - t >= m_state->config.viewCrashPeriod; });
-        if (int(m_crashes.size()) > m_state->config.viewCrashIntensity) {
+        const bool within = m_viewCrashes.record(executor().now());
+        setSupervision(m_viewCrashes, u"session"_s);
+        if (!within) {
             qCWarning(lcLiveView) << "session" << m_peer << "ends: more than"
                                   << m_state->config.viewCrashIntensity << "view crashes";
             closeSocket(CloseCode::InternalError, u"too many view crashes"_s);

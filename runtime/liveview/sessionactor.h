@@ -26,7 +26,8 @@ enum class CloseCode : quint16;
 ///   `phx_error` (with its join_ref) so the client rejoins and re-mounts: the rejoin restarts the
 ///   same view actor (same id, next incarnation; spawnRestartable), so the registry, the control
 ///   plane and the monitor show one view with a restart count and its reason. More than
-///   viewCrashIntensity crashes within viewCrashPeriod end the session (socket closed 1011).
+///   viewCrashIntensity crashes in one burst (RestartIntensity's rule, period viewCrashPeriod)
+///   end the session (socket closed 1011); the registry reports the budget (strategy "session").
 /// - Periodic tick (system lane): closes a socket idle for idleTimeout (1001); once the socket is
 ///   gone, the session and its views are reaped after sessionTtl (any message resets it; the
 ///   closed socket no longer holds one of maxConnections meanwhile); every
@@ -71,6 +72,8 @@ private:
     void handleFrame(const QByteArray &text);
     void handleJoin(const ChannelMessage &m);
     void handleLeave(const ChannelMessage &m);
+    /// The flash a joining view arrived with (its ViewSetup::flash).
+    QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;
     void viewExited(const ActorRef &ref, const ExitReason &reason);
     void tick();
     void scheduleTick();
@@ -83,7 +86,7 @@ private:
     std::shared_ptr<ChannelWriter> m_writer;
     std::vector<View> m_views;                    // every live view
     std::vector<Crashed> m_crashed;               // waiting for their rejoin
-    std::vector<Executor::Clock::time_point> m_crashes; // within viewCrashPeriod
+    RestartIntensity m_viewCrashes;               // viewCrashIntensity per viewCrashPeriod
     Executor::Clock::time_point m_lastFrame;
     Executor::Clock::time_point m_lastActivity;
     Executor::Clock::time_point m_lastHealth;

@@ -32,6 +32,11 @@ QByteArray TokenSigner::mac(const QByteArray &data) const
     return QMessageAuthenticationCode::hash(data, m_secret, QCryptographicHash::Sha256);
 }
 
+TokenSigner TokenSigner::derived(QByteArrayView purpose) const
+{
+    return TokenSigner(mac(purpose.toByteArray()));
+}
+
 QByteArray TokenSigner::sign(QJsonObject claims, const QDateTime &now) const
 {
     claims.insert(u"iat"_s, now.toSecsSinceEpoch());

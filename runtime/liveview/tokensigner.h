@@ -30,6 +30,10 @@ public:
     Result<QJsonObject> verify(const QByteArray &token, std::chrono::seconds maxAge,
                                const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
 
+    /// A signer for another purpose ("flash"): its key is HMAC-SHA256(secret, purpose), so a token
+    /// signed for one purpose never verifies for another (as Phoenix's salts).
+    TokenSigner derived(QByteArrayView purpose) const;
+
     /// A fresh random url-safe token (CSRF tokens, ids): `bytes` random bytes, base64url.
     static QByteArray randomToken(int bytes = 24);
 

@@ -1,5 +1,6 @@
 #include "liveview/viewactor.h"
 
+#include "liveview/flash.h"
 #include "liveview/formdecoder.h"
 #include "liveview/logging.h"
 #include "template/escaping.h"
@@ -18,7 +19,8 @@ QByteArray json(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-/// The rendered tree or diff with the effects' "t" (title) and "e" (events) members spliced in.
+/// The rendered tree or diff with the effects' "t" (title), "e" (events) and "r" (an event's
+/// reply to a hook) members spliced in.
 QByteArray withExtras(const QByteArray &object, const ViewEffects &effects)
 {
     QByteArray members;
@@ -31,6 +33,11 @@ QByteArray withExtras(const QByteArray &object, const ViewEffects &effects)
             members += ',';
         members += "\"e\":" + QJsonDocument(effects.events).toJson(QJsonDocument::Compact);
     }
+    if (effects.reply) {
+        if (!members.isEmpty())
+            members += ',';
+        members += "\"r\":" + json(*effects.reply);
+    }
     if (members.isEmpty())
         return object;
     if (object.trimmed() == "{}")
@@ -38,29 +45,47 @@ QByteArray withExtras(const QByteArray &object, const ViewEffects &effects)
     return '{' + members + ',' + object.mid(1);
 }
 
+/// navigation with the carried flash as Phoenix sends it: `"flash": <flash token>` when set.
+QJsonObject withFlash(QJsonObject navigation, const ViewEffects &effects, const TokenSigner &flashSigner)
+{
+    if (!effects.flash.isEmpty())
+        navigation.insert(u"flash"_s, QString::fromLatin1(Flash::sign(flashSigner, effects.flash)));
+    return navigation;
+}
+
+/// `{"to":…, "flash":…}` of a redirect; `{"to":…, "kind":…, "flash":…}` of a live_redirect.
+QJsonObject redirectJson(const ViewEffects &effects, const TokenSigner &flashSigner)
+{
+    return withFlash({{u"to"_s, *effects.redirect}}, effects, flashSigner);
+}
+QJsonObject liveRedirectJson(const ViewEffects &effects, const TokenSigner &flashSigner)
+{
+    return withFlash(effects.navigate->toJson(), effects, flashSigner);
+}
+
 /// `,"live_patch":{…}` / `,"live_redirect":{…}` for a reply's navigation.
-QByteArray navigationMembers(const ViewEffects &effects)
+QByteArray navigationMembers(const ViewEffects &effects, const TokenSigner &flashSigner)
 {
     QByteArray out;
     if (effects.patch)
         out += ",\"live_patch\":" + json(effects.patch->toJson());
     if (effects.navigate)
-        out += ",\"live_redirect\":" + json(effects.navigate->toJson());
+        out += ",\"live_redirect\":" + json(liveRedirectJson(effects, flashSigner));
     return out;
 }
 
 /// The response of an event or live_patch reply: a redirect, or the diff and navigation.
-QByteArray replyPayload(const ViewUpdate &update)
+QByteArray replyPayload(const ViewUpdate &update, const TokenSigner &flashSigner)
 {
     if (update.effects.redirect)
-        return json({{u"redirect"_s, QJsonObject{{u"to"_s, *update.effects.redirect}}}});
+        return json({{u"redirect"_s, redirectJson(update.effects, flashSigner)}});
     QByteArray body;
     if (update.rendered) {
         const QByteArray diff = withExtras(*update.rendered, update.effects);
         if (diff != "{}")
             body = ",\"diff\":" + diff;
     }
-    body += navigationMembers(update.effects);
+    body += navigationMembers(update.effects, flashSigner);
     return body.isEmpty() ? QByteArray("{}") : '{' + body.mid(1) + '}';
 }
 
@@ -94,7 +119,8 @@ Result<void> ViewActor::started()
 
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), m_setup.state->router, m_setup.route,
                                             m_setup.url);
-    return step(m_runner->mount(m_setup.session), [this](Result<ViewUpdate> update) -> Result<void> {
+    return step(m_runner->mount(m_setup.session, ViewRunner::Output::Tree, m_setup.flash),
+                [this](Result<ViewUpdate> update) -> Result<void> {
         if (!update) {
             qCWarning(lcLiveView) << "view" << m_setup.slot->topic << "mount failed:" << update.error().toString();
             reply(m_setup.join, u"error"_s, R"({"reason":"join crashed"})");
@@ -103,15 +129,15 @@ Result<void> ViewActor::started()
         const ViewEffects &effects = update->effects;
         if (!update->rendered) { // navigation during mount: answered on the join, as Phoenix does
             if (effects.redirect)
-                reply(m_setup.join, u"error"_s, json({{u"redirect"_s, QJsonObject{{u"to"_s, *effects.redirect}}}}));
+                reply(m_setup.join, u"error"_s, json({{u"redirect"_s, redirectJson(effects, flashSigner())}}));
             else
-                reply(m_setup.join, u"error"_s, json({{u"live_redirect"_s, effects.navigate->toJson()}}));
+                reply(m_setup.join, u"error"_s, json({{u"live_redirect"_s, liveRedirectJson(effects, flashSigner())}}));
             stop();
             return {};
         }
         reply(m_setup.join, u"ok"_s,
               "{\"rendered\":" + withExtras(*update->rendered, effects) + ",\"liveview_version\":\""
-                  + kLiveViewVersion + '"' + navigationMembers(effects) + '}');
+                  + kLiveViewVersion + '"' + navigationMembers(effects, flashSigner()) + '}');
         m_setup.slot->joined = true;
         m_setup.state->counters.joins.fetch_add(1);
         qCDebug(lcLiveView) << "joined" << m_setup.slot->topic << "as view" << viewId();
@@ -155,10 +181,15 @@ Result<void> ViewActor::replyWith(const ChannelMessage &request, Result<ViewUpda
         reply(request, u"error"_s, R"({"reason":"crash"})");
         return fail(update.error());
     }
-    if (update->status == ViewUpdate::Status::OtherView)
+    if (update->status == ViewUpdate::Status::OtherView) {
         reply(request, u"ok"_s, R"({"link_redirect":true})");
-    else
-        reply(request, u"ok"_s, replyPayload(*update));
+    } else if (update->status == ViewUpdate::Status::Refused) {
+        // An event the view has no handler for: the client's mistake, not the view's.
+        qCWarning(lcLiveView).noquote() << "view" << m_setup.slot->topic << "refused an event:" << update->reason;
+        reply(request, u"error"_s, json({{u"reason"_s, update->reason}}));
+    } else {
+        reply(request, u"ok"_s, replyPayload(*update, flashSigner()));
+    }
     return {};
 }
 
@@ -176,7 +207,11 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, value.error().message}}));
         return {};
     }
-    auto done = [this, m](Result<ViewUpdate> update) { return replyWith(m, std::move(update)); };
+    const auto arrived = std::chrono::steady_clock::now();
+    auto done = [this, m, arrived](Result<ViewUpdate> update) {
+        m_setup.state->counters.eventDurations.observe(std::chrono::steady_clock::now() - arrived);
+        return replyWith(m, std::move(update));
+    };
     const auto target = componentTarget(m.payload, *m_runner);
     if (!target) {
         reply(m, u"error"_s, json({{u"reason"_s, target.error().message}}));
@@ -222,11 +257,11 @@ Result<void> ViewActor::handleInfo(const ViewInfo &info)
             return fail(update.error());
         const ViewEffects &effects = update->effects;
         if (effects.redirect) {
-            push(u"redirect"_s, json({{u"to"_s, *effects.redirect}}));
+            push(u"redirect"_s, json(redirectJson(effects, flashSigner())));
             return {};
         }
         if (effects.navigate) {
-            push(u"live_redirect"_s, json(effects.navigate->toJson()));
+            push(u"live_redirect"_s, json(liveRedirectJson(effects, flashSigner())));
             return {};
         }
         const QByteArray diff = withExtras(*update->rendered, effects);

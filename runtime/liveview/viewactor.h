@@ -14,9 +14,13 @@ namespace LiveActor {
 ///   patch as live_patch), a redirect or live_redirect error reply when mount navigates away,
 ///   or `{"reason":"join crashed"}` and exits with the Error.
 /// - ClientPush `event`: decodes the value (FormDecoder), ViewRunner::event, replies
-///   `{"diff":…}` (with "t"/"e"), live_patch / live_redirect / redirect, or `{}`; `live_patch`:
+///   `{"diff":…}` (with "t"/"e", and "r" for the handler's reply to a hook's pushEvent),
+///   live_patch / live_redirect / redirect, or `{}`; an event without a handler (Refused) gets
+///   `{"status":"error","response":{"reason":"<why>"}}` and the view goes on; `live_patch`:
 ///   ViewRunner::patch, replies the diff or `{"link_redirect":true}` for another view's URL;
 ///   anything else: `ok {}`.
+/// - Navigation away (redirect, live_redirect) carries the view's flash as a flash token in the
+///   payload's "flash" (flash.h), on replies, join errors and pushes alike.
 /// - ViewInfo (pub/sub, sendAfter): ViewRunner::info, then a `diff` push if anything changed and
 ///   `live_patch` / `live_redirect` / `redirect` pushes for navigation.
 /// - A handler Error: the pending event gets `{"status":"error","response":{"reason":"crash"}}`,
@@ -36,6 +40,7 @@ protected:
 
 private:
     QString topic() const override { return m_setup.slot->topic; }
+    const TokenSigner &flashSigner() const { return *m_setup.state->flashSigner; }
 
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);

@@ -4,6 +4,7 @@
 #include "liveview/viewinfo.h"
 #include "template/value.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 #include <QUrl>
@@ -50,6 +51,17 @@ public:
     virtual void redirect(const QString &to) = 0;
     /// Sets the page title (sent as "t").
     virtual void setTitle(const QString &title) = 0;
+    /// The flash the page arrived with (Phoenix's @flash): what the previous view put before it
+    /// redirected or navigated here. Empty otherwise. Meant for mount.
+    virtual QJsonObject flash() const { return {}; }
+    /// The view's flash as it is now, carried to the next view if this step leaves the page (a
+    /// redirect or live navigation), in a signed flash token; ignored if the step stays. Default:
+    /// ignored.
+    virtual void carryFlash(const QJsonObject &flash) { Q_UNUSED(flash); }
+    /// The answer to the client event being handled: a hook's `pushEvent(name, payload, reply =>
+    /// …)` receives it ("r" in the event's reply diff). Only handleEvent (and the resume of one that
+    /// suspended) can reply; elsewhere it is logged and dropped. Default: ignored.
+    virtual void replyEvent(const QJsonObject &reply) { Q_UNUSED(reply); }
 
     /// In-process pub/sub: receive every broadcast on topic in handleInfo (name = topic).
     /// Errors: InvalidArgument for an empty topic.

@@ -49,6 +49,9 @@ public:
         Q_UNUSED(params); Q_UNUSED(url); Q_UNUSED(context);
         return {};
     }
+    /// An Error with ErrorCode::NotFound means "this view has no handler for event": the client's
+    /// push is answered with an error carrying the message and the view goes on (no crash). Any
+    /// other Error crashes the view.
     virtual Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &context) = 0;
     /// Pub/sub broadcasts and sendAfter timers. Default: ignored.
     virtual Result<void> handleInfo(const ViewInfo &info, ViewContext &context)

@@ -1,6 +1,7 @@
 #include "liveview/viewrunner.h"
 
 #include "liveview/componenttable_p.h"
+#include "liveview/logging.h"
 
 #include <QUrlQuery>
 
@@ -26,6 +27,10 @@ QJsonObject ViewEffects::toJson() const
         out.insert(u"navigate"_s, navigate->toJson());
     if (redirect)
         out.insert(u"redirect"_s, *redirect);
+    if (reply)
+        out.insert(u"reply"_s, *reply);
+    if (!flash.isEmpty())
+        out.insert(u"flash"_s, flash);
     return out;
 }
 
@@ -116,6 +121,9 @@ Result<ViewUpdate> ViewRunner::after(Result<bool> suspended)
 {
     if (!suspended) {
         m_phase = Phase::Idle;
+        if (m_event && suspended.error().code == ErrorCode::NotFound) // no handler: not a crash
+            return ViewUpdate{ViewUpdate::Status::Refused, std::nullopt, std::exchange(m_effects, {}),
+                              suspended.error().message};
         return fail(suspended.error());
     }
     if (*suspended)
@@ -123,24 +131,28 @@ Result<ViewUpdate> ViewRunner::after(Result<bool> suspended)
     return proceed();
 }
 
-Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output)
+Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output, QJsonObject flash)
 {
+    m_flash = std::move(flash);
     auto handler = m_route.factory();
     if (!handler)
         return fail(handler.error());
     m_handler = std::move(*handler);
     m_mountParams = mergedParams(m_url, m_route.params);
+    m_event = false;
     return begin(Phase::Template, output, true,
                  [&] { return m_handler->mount(m_mountParams, session, *this); });
 }
 
 Result<ViewUpdate> ViewRunner::event(const QString &name, const QJsonObject &value)
 {
+    m_event = true;
     return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleEvent(name, value, *this); });
 }
 
 Result<ViewUpdate> ViewRunner::info(const ViewInfo &info)
 {
+    m_event = false;
     return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleInfo(info, *this); });
 }
 
@@ -157,6 +169,7 @@ Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
         return ViewUpdate{ViewUpdate::Status::OtherView, std::nullopt, {}};
     setUrl(url);
     const QJsonObject params = mergedParams(url, route->params);
+    m_event = false;
     return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); });
 }
 
@@ -366,6 +379,15 @@ void ViewRunner::redirect(const QString &to)
 void ViewRunner::setTitle(const QString &title)
 {
     m_effects.title = title;
+}
+
+void ViewRunner::replyEvent(const QJsonObject &reply)
+{
+    if (!m_event) {
+        qCWarning(lcLiveView).noquote() << "view" << m_host.topic() << "replied outside an event: reply dropped";
+        return;
+    }
+    m_effects.reply = reply;
 }
 
 } // namespace LiveActor

@@ -34,9 +34,12 @@ struct ViewEffects
     std::optional<Navigation> patch;    ///< the last push_patch followed (same view, new URL)
     std::optional<Navigation> navigate; ///< live navigation to another view
     std::optional<QString> redirect;    ///< full page navigation
+    std::optional<QJsonObject> reply;   ///< the event's reply to a hook's pushEvent ("r")
+    QJsonObject flash;                  ///< carried to the next view when the step leaves
     /// True when the page leaves this view (redirect or live navigation): nothing is rendered.
     bool leaves() const { return redirect || navigate; }
-    /// {"title", "events", "patch", "navigate", "redirect"}: only the members that are set.
+    /// {"title", "events", "patch", "navigate", "redirect", "reply", "flash"}: only the members that
+    /// are set.
     QJsonObject toJson() const;
 };
 
@@ -45,12 +48,15 @@ struct ViewEffects
 /// or the diff against the previous render (every other step; "{}" when nothing changed).
 /// Pending: a callback suspended the view (ViewContext::suspend()); the step finishes with
 /// ViewRunner::resume(). OtherView: a client live_patch to a URL another route serves.
+/// Refused: the view has no handler for the event (ViewHandler::handleEvent returned NotFound):
+/// answer the push with an error carrying reason; the view goes on.
 struct ViewUpdate
 {
-    enum class Status { Done, Pending, OtherView };
+    enum class Status { Done, Pending, OtherView, Refused };
     Status status = Status::Done;
     std::optional<QByteArray> rendered;
     ViewEffects effects;
+    QString reason; ///< Refused: why
     bool isPending() const { return status == Status::Pending; }
 };
 
@@ -86,7 +92,8 @@ public:
 ///   render. A redirect or live navigation during mount stops before handleParams (nothing is
 ///   rendered), as Phoenix answers such a join. During the dead render (host not connected) a
 ///   push_patch stops it too: the page is answered with a redirect to the patched URL.
-/// - event(), info(): the handler, then patches, then the diff. A redirect or live navigation
+/// - event(), info(): the handler, then patches, then the diff. An event the view has no handler
+///   for (NotFound from handleEvent, also after a resume) is Refused, not an Error. A redirect or live navigation
 ///   (also one a patch turns into, when another view serves the URL) skips the render.
 /// - patch(): the client's live_patch: handleParams for the URL if this view's route serves it;
 ///   nullopt when another route does (the client then navigates).
@@ -110,7 +117,8 @@ public:
     ViewRunner(const ViewRunner &) = delete;
     ViewRunner &operator=(const ViewRunner &) = delete;
 
-    Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree);
+    /// flash: what the page arrived with (ViewContext::flash()).
+    Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree, QJsonObject flash = {});
     Result<ViewUpdate> event(const QString &name, const QJsonObject &value);
     Result<ViewUpdate> info(const ViewInfo &info);
     /// A client event whose target is a live component (the event's "cid"): its handler, then
@@ -151,6 +159,9 @@ private:
     void pushNavigate(const QString &to, bool replace) override;
     void redirect(const QString &to) override;
     void setTitle(const QString &title) override;
+    void replyEvent(const QJsonObject &reply) override;
+    QJsonObject flash() const override { return m_flash; }
+    void carryFlash(const QJsonObject &flash) override { m_effects.flash = flash; }
     Result<void> subscribe(const QString &topic) override { return m_host.subscribe(topic); }
     void unsubscribe(const QString &topic) override { m_host.unsubscribe(topic); }
     int broadcast(const QString &topic, const QVariant &payload) override { return m_host.broadcast(topic, payload); }
@@ -199,9 +210,11 @@ private:
     Output m_output = Output::Tree;
     bool m_full = false;
     bool m_suspended = false;
+    bool m_event = false; ///< the step is a client event (it may reply; NotFound refuses it)
     int m_hops = 0;
     std::optional<Navigation> m_lastPatch;
     QJsonObject m_mountParams;
+    QJsonObject m_flash;
 };
 
 /// The live component an event payload targets: 0 for the view itself (no "cid"), the cid, or

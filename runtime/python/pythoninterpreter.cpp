@@ -2,11 +2,13 @@
 
 #include "liveview/pubsub.h"
 #include "liveview/viewcontext.h"
+#include "python/buildtree.h"
 #include "python/currentcontext_p.h"
 #include "python/gilguard.h"
 #include "python/pyconvert.h"
 #include "python/pyobjectref.h"
 #include "python/pythonerror.h"
+#include "python/pytemplatebridge.h"
 #include "template/templateengine.h"
 
 #include <QLoggingCategory>
@@ -29,11 +31,9 @@ QStringList packagePath()
     const QByteArray env = qgetenv("LIVEACTOR_PYTHONPATH");
     if (!env.isEmpty())
         return QString::fromLocal8Bit(env).split(u':', Qt::SkipEmptyParts);
-#ifdef LIVEACTOR_PYBRIDGE_DIR
-    return {QStringLiteral(LIVEACTOR_PYBRIDGE_DIR)};
-#else
-    return {};
-#endif
+    if (const auto dev = buildTree())
+        return {dev->packageDir};
+    return {}; // installed: the package is in dist-packages, already on sys.path
 }
 
 // liveactor.broadcast(topic, msg) lands here (GIL held).
@@ -93,6 +93,7 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
                 return r;
             py::object ns = py::module_::import("types").attr("SimpleNamespace")();
             ns.attr("broadcast") = py::cpp_function(&hostBroadcast, py::arg("topic"), py::arg("msg"));
+            PyTemplateBridge::install(ns);
             py::module_::import("liveactor._host").attr("install")(ns);
             py::module_::import("liveactor._work").attr("configure")(
                 config.workers, double(config.handlerTimeout.count()) / 1000.0,
@@ -119,10 +120,13 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
 
 PythonInterpreter::~PythonInterpreter()
 {
+    if (s_instance.load() != this)
+        return; // start() failed and has already finalized the interpreter: no GIL to take
     m_budget.reset();
     s_instance.store(nullptr);
     {
         GilGuard gil;
+        PyTemplateBridge::uninstall();
         try {
             py::module_::import("liveactor._host").attr("install")(py::none());
         } catch (py::error_already_set &) {

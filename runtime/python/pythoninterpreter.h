@@ -22,7 +22,8 @@ class TemplateEngine;
 struct PythonConfig
 {
     /// Prepended to sys.path. The directory holding the `liveactor` package is added after
-    /// these: $LIVEACTOR_PYTHONPATH if set, else the source tree's pybridge/ (build-time path).
+    /// these: $LIVEACTOR_PYTHONPATH if set, else the source tree's pybridge/ for an executable
+    /// in the build tree (python/buildtree.h), else nothing (dist-packages has it).
     QStringList pythonPath;
     /// A handler running longer than this is logged and counted (0 = off).
     std::chrono::milliseconds handlerBudget{1000};

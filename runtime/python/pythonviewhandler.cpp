@@ -30,6 +30,21 @@ QString str(py::handle h)
     return QString::fromStdString(py::str(h).cast<std::string>());
 }
 
+/// A Python exception as the Error of a callback: UnknownEvent from an event (no handler for it)
+/// is NotFound with the exception's text, so the event is refused and the view goes on; anything
+/// else is Crashed with the traceback.
+Error callbackError(py::error_already_set &e, const QString &where, bool event)
+{
+    static PyObject *unknownEvent =
+        py::object(py::module_::import("liveactor.view").attr("UnknownEvent")).release().ptr();
+    if (event && e.matches(unknownEvent)) {
+        const QString text = str(e.value());
+        PyErr_Clear();
+        return Error{ErrorCode::NotFound, text};
+    }
+    return pythonError(e, where);
+}
+
 struct ContextScope
 {
     explicit ContextScope(ViewContext *ctx) : m_prev(currentViewContext()) { currentViewContext() = ctx; }
@@ -90,9 +105,9 @@ Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContex
                 result = collect(kind == Call::Mount, context);
             }
         } catch (py::error_already_set &e) {
-            result = fail(pythonError(e, where + u" raised"_s));
+            result = fail(callbackError(e, where + u" raised"_s, kind == Call::Event));
         }
-        if (!result) {
+        if (!result && result.error().code != ErrorCode::NotFound) { // a refused event is no crash
             PythonCounters::global().crashes.fetch_add(1, std::memory_order_relaxed);
             qCWarning(lcPython).noquote() << "view" << context.viewId() << result.error().message;
         }
@@ -125,9 +140,9 @@ Result<void> PythonViewHandler::resume(ViewContext &context)
             py::handle(m_view.get()).attr("_la_finish")();
             result = collect(kind == Call::Mount, context);
         } catch (py::error_already_set &e) {
-            result = fail(pythonError(e, m_class->name + u" raised"_s));
+            result = fail(callbackError(e, m_class->name + u" raised"_s, kind == Call::Event));
         }
-        if (!result) {
+        if (!result && result.error().code != ErrorCode::NotFound) {
             PythonCounters::global().crashes.fetch_add(1, std::memory_order_relaxed);
             qCWarning(lcPython).noquote() << "view" << context.viewId() << result.error().message;
         }
@@ -144,7 +159,7 @@ Result<void> PythonViewHandler::mount(const QJsonObject &params, const QJsonObje
         py::object view = cls();
         m_view = PyObjectRef::borrow(view.ptr());
         py::object job = view.attr("_la_mount")(PyConvert::fromJson(params), PyConvert::fromJson(session),
-                                                context.isConnected(), canWait);
+                                                context.isConnected(), canWait, PyConvert::fromJson(context.flash()));
         py::object ta = view.attr("temporary_assigns");
         m_hasTemporaries = PyObject_IsTrue(ta.ptr()) == 1;
         return job;
@@ -204,6 +219,14 @@ Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &co
         if (!payload)
             return fail(ErrorCode::Crashed, m_class->name + u": "_s + payload.error().message);
         context.pushEvent(str(c[1]), *payload);
+    } else if (kind == "reply") {
+        replyEvent(c, context);
+    } else if (kind == "flash") {
+        // The flash to carry if this step leaves the page: it must survive a token, so JSON.
+        auto flash = PyConvert::toJson(c[1], u"flash"_s);
+        if (!flash)
+            return fail(ErrorCode::Crashed, m_class->name + u": put_flash: "_s + flash.error().message);
+        context.carryFlash(flash->toObject());
     } else if (kind == "push_patch") {
         context.pushPatch(str(c[1]), c[2].cast<bool>());
     } else if (kind == "push_redirect") {
@@ -251,6 +274,27 @@ Result<std::unique_ptr<ComponentHandler>> PythonViewHandler::createComponent(con
     } catch (py::error_already_set &e) {
         return fail(pythonError(e, m_class->name + u": live_component "_s + name));
     }
+}
+
+void PythonViewHandler::replyEvent(py::handle command, ViewContext &context)
+{
+    // ("reply", event, value): an event handler's return value. Anything but a JSON-able dict is
+    // the handler's mistake: logged, no reply, the view goes on.
+    py::tuple c = py::reinterpret_borrow<py::tuple>(command);
+    const QString where = m_class->name + u": the handler of event '"_s + str(c[1]) + u"' returned "_s;
+    if (!py::isinstance<py::dict>(c[2])) {
+        qCWarning(lcPython).noquote() << where + u"a "_s + str(py::type::of(c[2]).attr("__name__"))
+                                             + u", not a dict: no reply sent (return a dict for a hook's "
+                                               "pushEvent, or nothing)"_s;
+        return;
+    }
+    auto reply = PyConvert::toJson(c[2], u"reply"_s);
+    if (!reply || !reply->isObject()) {
+        qCWarning(lcPython).noquote() << where + u"a dict that is not JSON: no reply sent ("_s
+                                             + (reply ? u"not an object"_s : reply.error().message) + u')';
+        return;
+    }
+    context.replyEvent(reply->toObject());
 }
 
 Result<void> PythonViewHandler::loadTemplate()

@@ -20,13 +20,14 @@ namespace LiveActor {
 /// changed: after the call it asks the view which assigns changed (`_la_take`), converts only
 /// those to template Values (PyConvert::toValue; an unsupported type fails the call with an error
 /// naming the assign), and applies the commands the handler queued (push_event, push_patch,
-/// push_redirect, redirect, page_title, send_after, cancel_timer, subscribe, unsubscribe) to the
-/// ViewContext. viewTemplate(), assigns() and changedAssigns() are GIL-free (the ValueMap is kept
+/// push_redirect, redirect, page_title, send_after, cancel_timer, subscribe, unsubscribe, an
+/// event handler's returned dict as its reply) to the ViewContext. viewTemplate(), assigns() and changedAssigns() are GIL-free (the ValueMap is kept
 /// here); rendering then runs without the GIL except for lazily resolved objects. After assigns()
 /// hands out the values for a render, temporary assigns are reset to their defaults on both sides.
 ///
-/// Errors: a Python exception in mount/handle_params/an event/handle_info returns
-/// Error{Crashed, "<what> raised\n<traceback>"} — the server turns it into an actor crash and
+/// Errors: UnknownEvent (an event without a handler) returns Error{NotFound, its text}: the
+/// event is refused, the view goes on. Any other Python exception in mount/handle_params/an
+/// event/handle_info returns Error{Crashed, "<what> raised\n<traceback>"} — the server turns it into an actor crash and
 /// the traceback is logged and kept (registry "last exit"); also counted in PythonStats::crashes.
 /// Each call runs inside a HandlerBudget::Scope (log past the budget, HandlerTimeout past the
 /// hard limit). Threading: one thread at a time, as ViewHandler requires; any thread.
@@ -67,6 +68,7 @@ private:
     Result<void> call(Call kind, const QString &label, ViewContext &context, Fn &&fn);
     Result<void> collect(bool full, ViewContext &context);
     Result<void> applyCommand(pybind11::handle command, ViewContext &context);
+    void replyEvent(pybind11::handle command, ViewContext &context);
     Result<void> loadTemplate();
 
     std::shared_ptr<const PythonViewClass> m_class;

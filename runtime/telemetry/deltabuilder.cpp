@@ -20,7 +20,8 @@ bool mailboxChanged(const MailboxStats &a, const MailboxStats &b)
 
 DeltaBuilder::SentActor sentActor(const ActorInfo &info, quint64 tickNo)
 {
-    return {info.incarnation, info.state, info.restartCount, info.hasExited, info.detail, info.name, info.mailbox, tickNo};
+    return {info.incarnation, info.state, info.restartCount, info.hasExited, info.detail, info.name,
+            info.supervision, info.mailbox, tickNo};
 }
 
 void addMailbox(pb::Delta *delta, const QUuid &id, const MailboxStats &mailbox)
@@ -113,7 +114,7 @@ void DeltaBuilder::diffActor(Subscription &subscription, const ActorInfo &info, 
     sent.seen = subscription.tickNo;
     const bool changed = sent.incarnation != info.incarnation || sent.state != info.state
         || sent.restartCount != info.restartCount || sent.hasExited != info.hasExited
-        || sent.name != info.name || sent.detail != info.detail;
+        || sent.name != info.name || sent.detail != info.detail || sent.supervision != info.supervision;
     if (changed) {
         ProtoConvert::actor(info, out->add_changed());
         sent = sentActor(info, subscription.tickNo);

@@ -41,6 +41,7 @@ public:
         bool hasExited = false;
         QVariantMap detail;
         QString name;
+        std::optional<SupervisionInfo> supervision;
         MailboxStats mailbox;
         quint64 seen = 0; ///< the last tick that saw it
     };

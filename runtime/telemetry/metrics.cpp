@@ -55,9 +55,29 @@ void sample(QByteArray &out, const char *name, const QByteArray &labels, double 
     out += '\n';
 }
 
+/// A bucket bound as Prometheus writes it ("0.001", "5", "+Inf").
+QByteArray bound(size_t i)
+{
+    return i < LatencyHistogram::Bounds.size() ? QByteArray::number(LatencyHistogram::Bounds[i], 'g', 6) : "+Inf";
+}
+
+void histogram(QByteArray &out, const HistogramMetric &m)
+{
+    family(out, m.name, m.help, "histogram");
+    const QByteArray bucket = QByteArray(m.name) + "_bucket";
+    quint64 cumulative = 0;
+    for (size_t i = 0; i < m.value.buckets.size(); ++i) {
+        cumulative += m.value.buckets[i];
+        sample(out, bucket.constData(), "le=\"" + bound(i) + '"', double(cumulative));
+    }
+    sample(out, QByteArray(QByteArray(m.name) + "_sum").constData(), {}, m.value.sumSeconds);
+    sample(out, QByteArray(QByteArray(m.name) + "_count").constData(), {}, double(cumulative));
+}
+
 } // namespace
 
-QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra)
+QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra,
+                             const QList<HistogramMetric> &histograms)
 {
     const RegistrySnapshot snap = registry.snapshot();
     std::map<QString, KindTotals> kinds;
@@ -76,6 +96,12 @@ QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> 
         t.waitSum += m.waitTimeUs;
         t.processingSum += m.processingTimeUs;
     }
+    for (auto it = snap.retired.cbegin(); it != snap.retired.cend(); ++it) {
+        KindTotals &t = kinds[it.key()];
+        t.processed += it->processed;
+        t.rejected += it->rejected;
+        t.restarts += it->restarts;
+    }
     auto count = [&](const char *kind) {
         auto it = kinds.find(QString::fromLatin1(kind));
         return it == kinds.end() ? 0.0 : double(it->second.actors);
@@ -93,6 +119,7 @@ QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> 
         const char *name;
         const char *help;
         double (*value)(const KindTotals &);
+        const char *type = "gauge";
     };
     static const Column columns[] = {
         {"liveactor_actors", "Live actors by kind.", [](const KindTotals &t) { return double(t.actors); }},
@@ -106,30 +133,28 @@ QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> 
          [](const KindTotals &t) { return t.fillMax; }},
         {"liveactor_mailbox_high_water_max", "Largest mailbox high-water mark.",
          [](const KindTotals &t) { return double(t.highWaterMax); }},
-        {"liveactor_messages_processed", "Messages handled by the live incarnations.",
-         [](const KindTotals &t) { return double(t.processed); }},
-        {"liveactor_messages_rejected", "tell() calls answered Full or Closed (live incarnations).",
-         [](const KindTotals &t) { return double(t.rejected); }},
-        {"liveactor_restarts", "Supervisor restarts of the live actors.",
-         [](const KindTotals &t) { return double(t.restarts); }},
+        {"liveactor_messages_processed_total", "Messages handled, by every incarnation since start.",
+         [](const KindTotals &t) { return double(t.processed); }, "counter"},
+        {"liveactor_messages_rejected_total", "tell() calls answered Full or Closed since start.",
+         [](const KindTotals &t) { return double(t.rejected); }, "counter"},
+        {"liveactor_restarts_total", "Supervisor restarts since start.",
+         [](const KindTotals &t) { return double(t.restarts); }, "counter"},
+        {"liveactor_mailbox_wait_mean_seconds", "Mean over live actors of their enqueue-to-dequeue time EWMA (sampled).",
+         [](const KindTotals &t) { return t.waitSum / 1e6 / double(qMax<quint64>(1, t.actors)); }},
+        {"liveactor_message_processing_mean_seconds", "Mean over live actors of their handler time EWMA (sampled).",
+         [](const KindTotals &t) { return t.processingSum / 1e6 / double(qMax<quint64>(1, t.actors)); }},
     };
     for (const Column &column : columns) {
-        family(out, column.name, column.help);
+        family(out, column.name, column.help, column.type);
         for (const auto &[kind, totals] : kinds)
             sample(out, column.name, "kind=\"" + escapeLabel(kind) + '"', column.value(totals));
-    }
-    family(out, "liveactor_event_latency_microseconds",
-           "Mean over actors of the mailbox wait and handler time EWMAs.");
-    for (const auto &[kind, totals] : kinds) {
-        const double n = totals.actors ? double(totals.actors) : 1.0;
-        const QByteArray k = "kind=\"" + escapeLabel(kind) + '"';
-        sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"wait\"", totals.waitSum / n);
-        sample(out, "liveactor_event_latency_microseconds", k + ",stage=\"processing\"", totals.processingSum / n);
     }
     for (const ExtraMetric &m : extra) {
         family(out, m.name, m.help, m.counter ? "counter" : "gauge");
         sample(out, m.name, {}, m.value);
     }
+    for (const HistogramMetric &m : histograms)
+        histogram(out, m);
     return out;
 }
 

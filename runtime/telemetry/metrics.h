@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/latencyhistogram.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -17,6 +19,15 @@ struct ExtraMetric
     bool counter = true;
 };
 
+/// A histogram for prometheusMetrics() (the LiveView server's event durations). name without
+/// the _bucket/_sum/_count suffixes, ending in _seconds.
+struct HistogramMetric
+{
+    const char *name;
+    const char *help;
+    LatencyHistogram::Snapshot value;
+};
+
 /// Prometheus text exposition (format 0.0.4) of the registry, for GET /metrics on the HTTP port
 /// (serve it with Content-Type "text/plain; version=0.0.4; charset=utf-8").
 ///
@@ -27,15 +38,17 @@ struct ExtraMetric
 ///   liveactor_mailbox_fill_ratio{kind}                          sum(length)/sum(capacity)
 ///   liveactor_mailbox_fill_max_ratio{kind}                      fullest mailbox (length/capacity)
 ///   liveactor_mailbox_high_water_max{kind}                      largest high-water mark
-///   liveactor_messages_processed{kind}, liveactor_messages_rejected{kind}  over live incarnations
-///   liveactor_restarts{kind}                                    restart counts of live actors
-///   liveactor_event_latency_microseconds{kind,stage="wait"|"processing"}  mean of the EWMAs
-/// All are gauges: they describe the actors alive now (counters of exited actors leave with
-/// them), so rate() over them is only meaningful while the population is stable.
+///   liveactor_messages_processed_total{kind}, liveactor_messages_rejected_total{kind},
+///   liveactor_restarts_total{kind}      counters since start: live actors plus what exited ones
+///                                       counted (Registry's retired counts), so they never fall
+///   liveactor_mailbox_wait_mean_seconds{kind}, liveactor_message_processing_mean_seconds{kind}
+///                                       gauges: mean over live actors of their sampled EWMAs
+/// The others are gauges of the actors alive now.
 ///
-/// Followed by the extra samples, each its own family.
+/// Followed by the extra samples, each its own family, then the histograms.
 ///
 /// Thread-safe (one Registry::snapshot()); cost is linear in the number of actors.
-QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra = {});
+QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> &extra = {},
+                             const QList<HistogramMetric> &histograms = {});
 
 } // namespace LiveActor

@@ -1,5 +1,7 @@
 #include "telemetry/protoconvert.h"
 
+#include <algorithm>
+
 #include <QJsonDocument>
 #include <QJsonValue>
 
@@ -100,6 +102,14 @@ void ProtoConvert::actor(const ActorInfo &info, pb::Actor *out)
     auto *meta = out->mutable_metadata();
     for (auto it = info.detail.cbegin(); it != info.detail.cend(); ++it)
         (*meta)[text(it.key())] = text(metadataText(it.value()));
+    if (const auto &sup = info.supervision) {
+        auto *s = out->mutable_supervision();
+        s->set_strategy(text(sup->strategy));
+        s->set_intensity(quint32(std::max(sup->intensity, 0)));
+        s->set_period_ms(sup->periodMs);
+        s->set_restarts_in_window(quint32(sup->restartsInWindow));
+        s->set_window_ends_at_ms(sup->windowEndsAtMs);
+    }
 }
 
 } // namespace LiveActor

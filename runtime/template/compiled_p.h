@@ -19,12 +19,14 @@
 
 namespace LiveActor {
 class TemplateContext;
+struct TemplateFilter;
 }
 
 namespace LiveActor::TemplateDetail {
 
 struct FilterDef;
 struct RenderState;
+struct FilterExpr;
 
 /// A variable reference or a literal (Django's Variable).
 struct VarRef
@@ -34,11 +36,15 @@ struct VarRef
     QString name;          ///< first segment
     QStringList path;      ///< remaining segments
     QString text;          ///< as written
+    /// `_("…")`, or the message of `{% translate %}`: the value is translated at render time.
+    bool translate = false;
+    const FilterExpr *messageContext = nullptr; ///< translate: `context "…"` (owned by the tag)
 };
 
 struct FilterCall
 {
     const FilterDef *def = nullptr;
+    std::shared_ptr<const TemplateFilter> custom; ///< a loaded library's filter (def is null)
     QString name;
     bool hasArg = false;
     VarRef arg;
@@ -56,7 +62,9 @@ struct FilterExpr
 
 enum class NodeKind {
     Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
-    Widthratio, Spaceless, BlockSuper, LiveComponent
+    Widthratio, Spaceless, BlockSuper, IfChanged, Regroup, ResetCycle, Lorem, FilterBlock,
+    LiveComponent,
+    Library ///< a tag from a loaded library (library_p.h)
 };
 
 struct Node;
@@ -148,11 +156,24 @@ struct BlockNode : Node
     NodeList body;
 };
 
+struct Compiled;
+
 struct ExtendsNode : Node
 {
     ExtendsNode() : Node(NodeKind::Extends) { }
     FilterExpr parent;
     NodeList rest; ///< the child's nodes (only its blocks matter)
+    /// `{% extends variable %}`: the parent is known only at render time, so the child's source
+    /// is recompiled once per parent name (with that name as a literal parent) and cached here.
+    bool dynamic = false;
+    QString source;
+    struct Derived
+    {
+        std::shared_ptr<const Compiled> compiled;
+        QHash<QString, QDateTime> mtimes;
+    };
+    mutable QMutex mutex;
+    mutable QHash<QString, Derived> derived;
 };
 
 struct CycleNode : Node
@@ -193,6 +214,49 @@ struct BlockSuperNode : Node
 {
     BlockSuperNode() : Node(NodeKind::BlockSuper) { }
     FilterExpr expr; ///< the filters to apply to the rendered parent block
+    Block block;
+    bool noParent = false; ///< in a template that extends nothing: an error when rendered
+};
+
+/// `{% ifchanged [vars…] %}…{% else %}…{% endifchanged %}`: shows its body when the body's
+/// output (no vars) or the vars' values changed since the previous iteration of the enclosing loop.
+struct IfChangedNode : Node
+{
+    IfChangedNode() : Node(NodeKind::IfChanged) { }
+    std::vector<FilterExpr> values;
+    NodeList body, elseBody;
+    Block block, elseBlock;
+};
+
+/// `{% regroup list by attr as name %}`: `expr` is Django's `name.attr|filters`.
+struct RegroupNode : Node
+{
+    RegroupNode() : Node(NodeKind::Regroup) { }
+    FilterExpr target, expr;
+    QString asName;
+};
+
+struct ResetCycleNode : Node
+{
+    ResetCycleNode() : Node(NodeKind::ResetCycle) { }
+    const CycleNode *cycle = nullptr;
+};
+
+/// `{% lorem [count] [w|p|b] [random] %}` whose count is a variable (literal counts are text).
+struct LoremNode : Node
+{
+    LoremNode() : Node(NodeKind::Lorem) { }
+    FilterExpr count;
+    QChar method = u'b';
+    bool common = true;
+};
+
+/// `{% filter f|g:arg %}…{% endfilter %}`: expr is `var|f|g:arg`, var bound to the body's output.
+struct FilterBlockNode : Node
+{
+    FilterBlockNode() : Node(NodeKind::FilterBlock) { }
+    FilterExpr expr;
+    NodeList body;
     Block block;
 };
 
@@ -235,6 +299,8 @@ struct LoaderState
     QHash<QString, Entry> cache;
     QHash<QString, std::shared_ptr<const Compiled>> stringCache;
 
+    /// The modification times of files, to tell a stale compiled template in dev mode.
+    static QHash<QString, QDateTime> fileTimes(const QStringList &files);
     /// Source of a named template and its file path (empty for registered strings).
     TemplateResult<std::pair<QString, QString>> source(const QString &name) const;
 };
@@ -247,7 +313,9 @@ struct ParsedTemplate
 };
 
 /// Parses source (parser.cpp); the error carries the offending token's line and column.
-TemplateResult<ParsedTemplate> parseTemplate(const QString &source, const QString &name);
+/// parentOverride: compile `{% extends variable %}` as if it named that template (see ExtendsNode).
+TemplateResult<ParsedTemplate> parseTemplate(const QString &source, const QString &name,
+                                             const QString &parentOverride = {});
 
 /// Loads a template by name through the loader's cache (recompiling changed files in dev mode).
 TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_ptr<LoaderState> &loader,
@@ -256,7 +324,23 @@ TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_p
 /// Parses and flattens source (flatten.cpp). loader may be null (no include/extends).
 TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
                                                                 const std::shared_ptr<LoaderState> &loader,
-                                                                const QString &file);
+                                                                const QString &file, const QString &parentOverride = {});
+
+// ---- Python whitespace and number conversions (pynumber.cpp) ----
+/// Python's str.isspace() for one character (what `\s` matches in Django's regular expressions).
+bool isPythonSpace(QChar c);
+/// Python's str.strip().
+QString pythonStrip(const QString &s);
+/// Python's float(v); nullopt where float() raises.
+std::optional<double> pythonFloat(const Value &v);
+/// Python's int(v) (within 64 bits); nullopt where int() raises.
+std::optional<qint64> pythonInt(const Value &v);
+/// Python's str(round(x)) of a finite x.
+QString pythonRoundToString(double x);
+
+// ---- lorem (lorem.cpp) ----
+/// Django's lorem text: method 'w' words, 'p' HTML paragraphs, 'b' plain paragraphs.
+QString loremText(qint64 count, QChar method, bool common);
 
 // ---- filters (filters.cpp) ----
 struct FilterEnv

@@ -2,6 +2,7 @@
 // inheritance resolved at compile time).
 
 #include "template/compiled_p.h"
+#include "template/library_p.h"
 
 namespace LiveActor::TemplateDetail {
 
@@ -31,6 +32,7 @@ private:
     std::shared_ptr<LoaderState> m_loader;
     QSet<QString> m_tagAssigned;
     bool m_topLevel = false;
+    bool m_extending = false; ///< flattening a parent template (its child's blocks are collected)
     QSet<QString> *m_opDeps = nullptr;
 
     struct ScopeEntry { QString name; QSet<QString> deps; bool barrier = false; };
@@ -102,8 +104,18 @@ private:
             t.pure = false;
     }
 
+    /// An op that assigns a name (`… as name`) runs on every render: a reader re-rendered for
+    /// another reason must find the name bound (readers are volatile through m_tagAssigned).
+    void markAssigning()
+    {
+        if (m_opDeps)
+            m_opDeps->insert(QStringLiteral("*"));
+    }
+
     QSet<QString> varDeps(const VarRef &v)
     {
+        if (v.translate) // translated in the active language
+            return varDeps(languageRef()) + (v.literal ? QSet<QString>() : varDeps(plainRef(v)));
         if (v.literal)
             return {};
         for (auto &t : m_trackers)
@@ -112,6 +124,18 @@ private:
         if (m_tagAssigned.contains(v.name))
             markVolatile();
         return nameDeps(v.name);
+    }
+
+    static const VarRef &languageRef()
+    {
+        static const VarRef ref = [] { VarRef r; r.name = QStringLiteral("language"); return r; }();
+        return ref;
+    }
+    static VarRef plainRef(const VarRef &v)
+    {
+        VarRef r = v;
+        r.translate = false;
+        return r;
     }
 
     QSet<QString> exprDeps(const FilterExpr &e)
@@ -175,6 +199,26 @@ private:
             flattenList(nodes, parts, ops);
             return;
         }
+        if (ext->dynamic) {
+            if (m_extending) {
+                fail(*ext, QStringLiteral("'extends' with a variable is not supported in a template that is itself "
+                                          "extended; name the parent in quotes"), TemplateError::Kind::Syntax);
+                return;
+            }
+            // the parent is chosen at render time: the whole template is one dynamic
+            addOp(ext, parts, ops, 1, [&] {
+                exprDeps(ext->parent);
+                markVolatile();
+            });
+            return;
+        }
+        // text before `extends` is printed, as Django renders the child's node list (only text
+        // may come before it; with a variable parent it is in the recompiled page)
+        for (const auto &n : nodes) {
+            if (n.get() == ext)
+                break;
+            flattenNode(n.get(), parts, ops);
+        }
         collectBlocks(ext->rest);
         const QString parentName = ext->parent.base.value.toString();
         const NodeList *parent = loadParsed(parentName, *ext);
@@ -185,7 +229,9 @@ private:
             return;
         }
         m_includeStack.append(parentName);
+        const bool wasExtending = std::exchange(m_extending, true);
         flattenTemplate(*parent, parts, ops);
+        m_extending = wasExtending;
         m_includeStack.removeLast();
     }
 
@@ -208,6 +254,13 @@ private:
                 collectBlocks(static_cast<const AutoescapeNode *>(n.get())->body);
             } else if (n->kind == NodeKind::Spaceless) {
                 collectBlocks(static_cast<const SpacelessNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::Library) {
+                collectBlocks(static_cast<const LibraryNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::FilterBlock) {
+                collectBlocks(static_cast<const FilterBlockNode *>(n.get())->body);
+            } else if (n->kind == NodeKind::IfChanged) {
+                collectBlocks(static_cast<const IfChangedNode *>(n.get())->body);
+                collectBlocks(static_cast<const IfChangedNode *>(n.get())->elseBody);
             }
         }
     }
@@ -263,6 +316,10 @@ private:
             return;
         case NodeKind::Var: {
             auto v = static_cast<VarNode *>(n);
+            if (v->expr.isBlockSuper() && superWithoutParent()) {
+                addOp(n, parts, ops, 1, [] { }); // fails when rendered, as in Django
+                return;
+            }
             if (v->expr.isBlockSuper()) {
                 flattenSuper(parts, ops);
                 return;
@@ -272,6 +329,7 @@ private:
         }
         case NodeKind::BlockSuper: {
             auto s = static_cast<BlockSuperNode *>(n);
+            s->noParent = superWithoutParent();
             addOp(n, parts, ops, 1, [&] {
                 exprDeps(s->expr);
                 QList<QByteArray> sub{QByteArray()};
@@ -367,9 +425,11 @@ private:
                 if (inner) {
                     auto savedBlocks = std::exchange(m_blocks, {});
                     auto savedSuper = std::exchange(m_super, {});
+                    const bool wasExtending = std::exchange(m_extending, false);
                     m_includeStack.append(name);
                     flattenTemplate(*inner, parts, inc->ops);
                     m_includeStack.removeLast();
+                    m_extending = wasExtending;
                     m_blocks = std::move(savedBlocks);
                     m_super = std::move(savedSuper);
                 }
@@ -406,6 +466,8 @@ private:
             addOp(n, parts, ops, f->asName.isEmpty() ? 1 : 0, [&] {
                 for (const auto &e : f->values)
                     exprDeps(e);
+                if (!f->asName.isEmpty())
+                    markAssigning();
             });
             return;
         }
@@ -423,6 +485,8 @@ private:
                 exprDeps(w->value);
                 exprDeps(w->maxValue);
                 exprDeps(w->maxWidth);
+                if (!w->asName.isEmpty())
+                    markAssigning();
             });
             return;
         }
@@ -439,7 +503,58 @@ private:
             addOp(n, parts, ops, 1, [&] { flattenBody(s->body, s->block); });
             return;
         }
+        case NodeKind::Library:
+            flattenLibrary(static_cast<LibraryNode *>(n), parts, ops);
+            return;
+        case NodeKind::IfChanged:
+            flattenIfChanged(static_cast<IfChangedNode *>(n), parts, ops);
+            return;
+        case NodeKind::Regroup:
+            flattenRegroup(static_cast<RegroupNode *>(n), parts, ops);
+            return;
+        case NodeKind::ResetCycle:
+            addOp(n, parts, ops, 0, [&] { markVolatile(); });
+            return;
+        case NodeKind::Lorem:
+            addOp(n, parts, ops, 1, [&] { exprDeps(static_cast<LoremNode *>(n)->count); });
+            return;
+        case NodeKind::FilterBlock: {
+            auto f = static_cast<FilterBlockNode *>(n);
+            addOp(n, parts, ops, 1, [&] {
+                for (const auto &call : f->expr.filters)
+                    if (call.hasArg)
+                        addDeps(varDeps(call.arg));
+                flattenBody(f->body, f->block);
+            });
+            return;
         }
+        }
+    }
+
+    /// One dynamic holding the shown branch, as `if`. Its output depends on the previous loop
+    /// iteration, so an enclosing loop's rows are never reused from an earlier render.
+    void flattenIfChanged(IfChangedNode *c, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        addOp(c, parts, ops, 1, [&] {
+            for (const auto &e : c->values)
+                exprDeps(e);
+            for (auto &t : m_trackers)
+                t.pure = false;
+            flattenBody(c->body, c->block);
+            flattenBody(c->elseBody, c->elseBlock);
+        });
+    }
+
+    /// Assigns a name (no output), so it always runs (see markAssigning).
+    void flattenRegroup(RegroupNode *r, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        addOp(r, parts, ops, 0, [&] {
+            exprDeps(r->target);
+            for (const auto &call : r->expr.filters)
+                if (call.hasArg)
+                    addDeps(varDeps(call.arg));
+            markAssigning();
+        });
     }
 
     template<typename F>
@@ -449,6 +564,33 @@ private:
         // whatever its children added.
         addOp(node, parts, ops, 0, inner);
     }
+
+    /// A library tag (library_p.h): its reads, the active language when it translates, and a
+    /// body flattened into the enclosing statics.
+    void flattenLibrary(LibraryNode *l, QList<QByteArray> &parts, std::vector<const Node *> &ops)
+    {
+        auto deps = [&] {
+            for (const FilterExpr *e : l->exprs)
+                exprDeps(*e);
+            for (const VarRef &r : l->reads)
+                addDeps(varDeps(r));
+            if (l->translates)
+                addDeps(varDeps(languageRef()));
+            if (l->isVolatile)
+                markVolatile();
+        };
+        if (!l->hasBody) {
+            addOp(l, parts, ops, l->dynamics, deps);
+            return;
+        }
+        addScoped(l, parts, ops, [&] {
+            deps();
+            flattenList(l->body, parts, l->ops);
+        });
+    }
+    /// `{{ block.super }}` inside a block of a template that extends nothing: Django raises when
+    /// it renders one (outside any block it is a missing variable, printed as "").
+    bool superWithoutParent() const { return !m_super.empty() && !m_extending; }
 
     void flattenSuper(QList<QByteArray> &parts, std::vector<const Node *> &ops)
     {
@@ -467,14 +609,14 @@ private:
 
 TemplateResult<std::shared_ptr<const Compiled>> compileTemplate(const QString &source, const QString &name,
                                                                 const std::shared_ptr<LoaderState> &loader,
-                                                                const QString &file)
+                                                                const QString &file, const QString &parentOverride)
 {
     auto c = std::make_shared<Compiled>();
     c->name = name;
     c->loader = loader;
     if (!file.isEmpty())
         c->files.append(file);
-    auto parsed = parseTemplate(source, name);
+    auto parsed = parseTemplate(source, name, parentOverride);
     if (!parsed)
         return std::unexpected(parsed.error());
     c->nodes = std::move(parsed->nodes);

@@ -2,6 +2,7 @@
 
 #include "template/compiled_p.h"
 #include "template/lexer_p.h"
+#include "template/library_p.h"
 
 #include <QRegularExpression>
 
@@ -16,7 +17,8 @@ class Parser
 {
 public:
     static constexpr size_t kMaxNesting = 200; ///< block tags inside block tags; deeper is an error
-    Parser(const QString &source, const QString &name) : m_name(name), m_tokens(tokenize(source)) { }
+    Parser(const QString &source, const QString &name, const QString &parentOverride)
+        : m_name(name), m_source(source), m_parentOverride(parentOverride), m_tokens(tokenize(source)) { }
 
     std::optional<TemplateError> error;
     QSet<QString> tagAssigned; ///< names set by `cycle … as`, `firstof … as`, …
@@ -30,10 +32,13 @@ public:
 
 private:
     QString m_name;
+    QString m_source;
+    QString m_parentOverride;
     std::vector<Token> m_tokens;
     size_t m_pos = 0;
     QStringList m_openTags; ///< for "Unclosed tag" messages
     QHash<QString, const CycleNode *> m_namedCycles;
+    const CycleNode *m_lastCycle = nullptr; ///< what a bare `{% resetcycle %}` resets
     const Token *m_current = nullptr;
 
     void fail(const Token &t, const QString &message, TemplateError::Kind kind = TemplateError::Kind::Syntax,
@@ -62,6 +67,13 @@ public:
         if (text.isEmpty()) {
             fail(t, QStringLiteral("Expected a variable or a value"));
             return false;
+        }
+        if (isTranslatedLiteral(text)) { // _("…"): translated at render time
+            if (!parseVarRef(text.mid(2, text.size() - 3), out, t))
+                return false;
+            out.text = text;
+            out.translate = true;
+            return true;
         }
         const QChar q = text[0];
         if ((q == u'"' || q == u'\'') && text.size() >= 2 && text.endsWith(q)) {
@@ -106,9 +118,20 @@ public:
         return true;
     }
 
+    static bool isTranslatedLiteral(const QString &text)
+    {
+        return text.size() >= 5 && text.startsWith(u"_(") && text.endsWith(u')')
+            && (text[2] == u'"' || text[2] == u'\'') && scanConstantOrVar(text, 2) == text.size() - 1;
+    }
+
     static qsizetype scanConstantOrVar(const QString &s, qsizetype i)
     {
         const qsizetype n = s.size();
+        if (i + 2 < n && s[i] == u'_' && s[i + 1] == u'(' && (s[i + 2] == u'"' || s[i + 2] == u'\'')) {
+            const qsizetype e = scanConstantOrVar(s, i + 2);
+            if (e > i + 2 && e < n && s[e] == u')')
+                return e + 1;
+        }
         if (i < n && (s[i] == u'"' || s[i] == u'\'')) {
             const QChar q = s[i];
             qsizetype j = i + 1;
@@ -160,11 +183,8 @@ public:
             }
             FilterCall call;
             call.name = text.mid(i, j - i);
-            call.def = findFilter(call.name);
-            if (!call.def) {
-                fail(t, QStringLiteral("Invalid filter: '%1'").arg(call.name), TemplateError::Kind::UnknownFilter);
+            if (!lookupFilter(call, t))
                 return false;
-            }
             i = j;
             if (i < n && text[i] == u':') {
                 ++i;
@@ -178,8 +198,9 @@ public:
                     return false;
                 i = e;
             }
-            if ((call.def->args == 0 && call.hasArg) || (call.def->args == 1 && !call.hasArg)) {
-                const int need = call.def->args == 1 ? 2 : 1;
+            const int args = call.custom ? int(call.custom->args) : call.def->args;
+            if ((args == 0 && call.hasArg) || (args == 1 && !call.hasArg)) {
+                const int need = args == 1 ? 2 : 1;
                 fail(t, QStringLiteral("%1 requires %2 arguments, %3 provided")
                             .arg(call.name).arg(need).arg(call.hasArg ? 2 : 1));
                 return false;
@@ -328,6 +349,7 @@ public:
     NodeList parseUntil(const QStringList &ends, QString *endTag, const Token **endToken = nullptr)
     {
         NodeList nodes;
+        bool nonText = false; ///< a variable or a tag came before (Django's contains_nontext)
         while (m_pos < m_tokens.size() && !error) {
             const Token &t = m_tokens[m_pos++];
             switch (t.type) {
@@ -343,6 +365,7 @@ public:
                     fail(t, QStringLiteral("Empty variable tag on line %1").arg(t.line));
                     return nodes;
                 }
+                nonText = true;
                 auto n = make<VarNode>(t);
                 if (!parseFilterExpr(t.content, n->expr, t))
                     return nodes;
@@ -371,16 +394,14 @@ public:
                 auto node = parseTag(t, bits, ends);
                 if (error)
                     return nodes;
-                if (node) {
-                    if (node->kind == NodeKind::Extends) {
-                        for (const auto &prev : nodes)
-                            if (prev->kind != NodeKind::Text) {
-                                fail(t, QStringLiteral("'extends' must be the first tag in the template."));
-                                return nodes;
-                            }
-                    }
-                    nodes.push_back(std::move(node));
+                // as Django: any tag before it counts (also load, comment, templatetag, lorem…)
+                if (node && node->kind == NodeKind::Extends && nonText) {
+                    fail(t, QStringLiteral("'extends' must be the first tag in the template."));
+                    return nodes;
                 }
+                nonText = true;
+                if (node)
+                    nodes.push_back(std::move(node));
                 break;
             }
             }
@@ -543,7 +564,8 @@ private:
             return nullptr;
         }
         auto n = make<IncludeNode>(t);
-        if (!parseFilterExpr(bits[1], n->name, t))
+        const QString nameText = relativeName(t, bits[1]);
+        if (error || !parseFilterExpr(nameText, n->name, t))
             return nullptr;
         QStringList rest = bits.mid(2);
         QSet<QString> seen;
@@ -579,11 +601,20 @@ private:
             return nullptr;
         }
         auto n = make<ExtendsNode>(t);
-        if (!parseFilterExpr(bits[1], n->parent, t))
+        QString parentText = relativeName(t, bits[1]);
+        if (error)
             return nullptr;
-        if (!n->parent.base.literal) {
-            fail(t, QStringLiteral("'extends' needs a quoted template name here (liveactor resolves inheritance at compile time)"));
+        if (!parseFilterExpr(parentText, n->parent, t))
             return nullptr;
+        n->dynamic = !n->parent.base.literal || !n->parent.filters.empty();
+        if (n->dynamic && !m_parentOverride.isNull()) {
+            // the render-time recompile of this template for one parent name
+            n->dynamic = false;
+            n->parent = FilterExpr{};
+            n->parent.base.literal = true;
+            n->parent.base.value = Value(m_parentOverride);
+        } else if (n->dynamic) {
+            n->source = m_source;
         }
         QString end;
         n->rest = parseUntil({}, &end);
@@ -666,7 +697,9 @@ private:
         if (bits.size() == 2) {
             auto it = m_namedCycles.constFind(bits[1]);
             if (it == m_namedCycles.constEnd()) {
-                fail(t, QStringLiteral("No named cycles in template. '%1' is not defined").arg(bits[1]));
+                fail(t, m_namedCycles.isEmpty()
+                            ? QStringLiteral("No named cycles in template. '%1' is not defined").arg(bits[1])
+                            : QStringLiteral("Named cycle '%1' does not exist").arg(bits[1]));
                 return nullptr;
             }
             n->shared = *it;
@@ -692,6 +725,7 @@ private:
             m_namedCycles.insert(n->asName, n.get());
             tagAssigned.insert(n->asName);
         }
+        m_lastCycle = n.get();
         return n;
     }
 
@@ -814,10 +848,305 @@ private:
         return n;
     }
 
-    std::unique_ptr<Node> tagLoad(const Token &, const QStringList &)
+    /// Django's construct_relative_path: `'./x'` and `'../x'` name a template relative to this one.
+    QString relativeName(const Token &t, const QString &text)
     {
-        return nullptr; // built-ins only; {% load %} of them is harmless
+        const bool quoted = text.size() >= 2 && (text[0] == u'"' || text[0] == u'\'')
+            && text.endsWith(text[0]);
+        QString name = text;
+        while (!name.isEmpty() && (name[0] == u'"' || name[0] == u'\''))
+            name.remove(0, 1);
+        while (!name.isEmpty() && (name.back() == u'"' || name.back() == u'\''))
+            name.chop(1);
+        if (!name.startsWith(u"./") && !name.startsWith(u"../"))
+            return text;
+        QString current = m_name;
+        while (current.startsWith(u'/'))
+            current.remove(0, 1);
+        const qsizetype slash = current.lastIndexOf(u'/');
+        QStringList parts = slash < 0 ? QStringList() : current.left(slash).split(u'/', Qt::SkipEmptyParts);
+        bool outside = false;
+        for (const QString &p : name.split(u'/', Qt::SkipEmptyParts)) {
+            if (p == u".")
+                continue;
+            if (p != u"..")
+                parts.append(p);
+            else if (!parts.isEmpty())
+                parts.removeLast();
+            else
+                outside = true;
+        }
+        const QString resolved = parts.join(u'/');
+        if (outside) {
+            fail(t, QStringLiteral("The relative path '%1' points outside the file hierarchy that template '%2' is in.")
+                        .arg(text, m_name));
+            return text;
+        }
+        if (resolved == current) {
+            fail(t, QStringLiteral("The relative path '%1' was translated to template name '%2', the same template in "
+                                   "which the tag appears.").arg(text, m_name));
+            return text;
+        }
+        return quoted ? u'"' + resolved + u'"' : resolved;
     }
+
+    // ---- tags added for Django's full built-in set (each one function, see the table below) ----
+
+    std::unique_ptr<Node> tagIfchanged(const Token &t, const QStringList &bits)
+    {
+        const size_t openIndex = m_pos - 1;
+        auto n = make<IfChangedNode>(t);
+        for (qsizetype i = 1; i < bits.size(); ++i) {
+            FilterExpr e;
+            if (!parseFilterExpr(bits[i], e, t))
+                return nullptr;
+            n->values.push_back(std::move(e));
+        }
+        QString end;
+        n->body = parseBody({QStringLiteral("else"), QStringLiteral("endifchanged")}, &end);
+        if (!error && end == u"else") {
+            m_openIndex = openIndex;
+            n->elseBody = parseBody({QStringLiteral("endifchanged")}, &end);
+        }
+        return error ? nullptr : std::move(n);
+    }
+
+    /// `{% ifequal a b %}` / `{% ifnotequal a b %}` (deprecated in Django 3.1, removed in 4.0): an `if`.
+    std::unique_ptr<Node> tagIfequal(const Token &t, const QStringList &bits)
+    {
+        if (bits.size() != 3) {
+            fail(t, QStringLiteral("'%1' takes two arguments").arg(bits[0]));
+            return nullptr;
+        }
+        const size_t openIndex = m_pos - 1;
+        auto n = make<IfNode>(t);
+        auto cond = std::make_unique<Cond>();
+        cond->op = bits[0] == u"ifequal" ? Cond::Eq : Cond::Ne;
+        cond->a = std::make_unique<Cond>();
+        cond->b = std::make_unique<Cond>();
+        if (!parseFilterExpr(bits[1], cond->a->expr, t) || !parseFilterExpr(bits[2], cond->b->expr, t))
+            return nullptr;
+        const QString endName = u"end" + bits[0];
+        QString end;
+        NodeList body = parseBody({QStringLiteral("else"), endName}, &end);
+        if (error)
+            return nullptr;
+        n->conds.push_back(std::move(cond));
+        n->bodies.push_back(std::move(body));
+        if (end == u"else") {
+            m_openIndex = openIndex;
+            NodeList elseBody = parseBody({endName}, &end);
+            if (error)
+                return nullptr;
+            n->conds.push_back(nullptr);
+            n->bodies.push_back(std::move(elseBody));
+        }
+        return n;
+    }
+
+    std::unique_ptr<Node> tagRegroup(const Token &t, const QStringList &bits)
+    {
+        if (bits.size() != 6) {
+            fail(t, QStringLiteral("'regroup' tag takes five arguments"));
+            return nullptr;
+        }
+        auto n = make<RegroupNode>(t);
+        if (!parseFilterExpr(bits[1], n->target, t))
+            return nullptr;
+        if (bits[2] != u"by") {
+            fail(t, QStringLiteral("second argument to 'regroup' tag must be 'by'"));
+            return nullptr;
+        }
+        if (bits[4] != u"as") {
+            fail(t, QStringLiteral("next-to-last argument to 'regroup' tag must be 'as'"));
+            return nullptr;
+        }
+        n->asName = bits[5];
+        // as Django: the grouping key is `name.attr|filters`, with name bound to each item in turn
+        if (!parseFilterExpr(n->asName + u'.' + bits[3], n->expr, t))
+            return nullptr;
+        tagAssigned.insert(n->asName);
+        return n;
+    }
+
+    std::unique_ptr<Node> tagResetcycle(const Token &t, const QStringList &bits)
+    {
+        if (bits.size() > 2) {
+            fail(t, QStringLiteral("'%1' tag accepts at most one argument.").arg(bits[0]));
+            return nullptr;
+        }
+        auto n = make<ResetCycleNode>(t);
+        if (bits.size() == 2) {
+            n->cycle = m_namedCycles.value(bits[1]);
+            if (!n->cycle) {
+                fail(t, QStringLiteral("Named cycle '%1' does not exist.").arg(bits[1]));
+                return nullptr;
+            }
+        } else {
+            n->cycle = m_lastCycle;
+            if (!n->cycle) {
+                fail(t, QStringLiteral("No cycles in template."));
+                return nullptr;
+            }
+        }
+        return n;
+    }
+
+    std::unique_ptr<Node> tagLorem(const Token &t, const QStringList &bits)
+    {
+        QStringList b = bits;
+        const bool common = b.last() != u"random";
+        if (!common)
+            b.removeLast();
+        QChar method = u'b';
+        if (b.last() == u"w" || b.last() == u"p" || b.last() == u"b")
+            method = b.takeLast()[0];
+        const QString countText = b.size() > 1 ? b.takeLast() : QStringLiteral("1");
+        auto n = make<LoremNode>(t);
+        if (!parseFilterExpr(countText, n->count, t))
+            return nullptr;
+        if (b.size() != 1) {
+            fail(t, QStringLiteral("Incorrect format for '%1' tag").arg(bits[0]));
+            return nullptr;
+        }
+        n->method = method;
+        n->common = common;
+        if (n->count.base.literal && n->count.filters.empty()) {
+            // a literal count: the text is fixed (random text is seeded, see loremText)
+            auto text = make<TextNode>(t);
+            text->text = loremText(pythonInt(n->count.base.value).value_or(1), method, common);
+            return text;
+        }
+        return n;
+    }
+
+    std::unique_ptr<Node> tagFilter(const Token &t, const QStringList &)
+    {
+        thread_local const QRegularExpression split(QStringLiteral("^\\S+\\s+(.*)$"),
+                                                    QRegularExpression::DotMatchesEverythingOption);
+        const auto m = split.match(t.content);
+        if (!m.hasMatch()) {
+            fail(t, QStringLiteral("'filter' tag requires at least one filter"));
+            return nullptr;
+        }
+        auto n = make<FilterBlockNode>(t);
+        if (!parseFilterExpr(QStringLiteral("var|") + m.captured(1), n->expr, t))
+            return nullptr;
+        for (const FilterCall &f : n->expr.filters)
+            if (f.name == u"escape" || f.name == u"safe") {
+                fail(t, QStringLiteral("\"filter %1\" is not permitted.  Use the \"autoescape\" tag instead.").arg(f.name));
+                return nullptr;
+            }
+        QString end;
+        n->body = parseBody({QStringLiteral("endfilter")}, &end);
+        return error ? nullptr : std::move(n);
+    }
+
+    std::unique_ptr<Node> tagDebug(const Token &, const QStringList &)
+    {
+        return nullptr; // Django prints nothing unless settings.DEBUG; liveactor has no context dump
+    }
+
+    std::unique_ptr<Node> tagUrl(const Token &t, const QStringList &bits)
+    {
+        fail(t, QStringLiteral("'%1' is not supported: liveactor has no URL resolver. Compute the URL in Python "
+                               "(django.urls.reverse) and pass it in the context.").arg(bits[0]),
+             TemplateError::Kind::UnknownTag);
+        return nullptr;
+    }
+
+    // ---- tag libraries ({% load %}; library_p.h) ----
+    QHash<QString, std::shared_ptr<const TemplateFilter>> m_libraryFilters;
+    QHash<QString, std::shared_ptr<const TemplateTag>> m_libraryTags;
+
+    /// Django's find_library: the error lists what can be loaded.
+    std::shared_ptr<const TemplateLibrary> findLibrary(const Token &t, const QString &name)
+    {
+        if (auto lib = TemplateLibraries::find(name)) {
+            if (lib->loadError.isEmpty())
+                return lib;
+            fail(t, QStringLiteral("Tag library '%1' could not be loaded: %2").arg(name, lib->loadError),
+                 TemplateError::Kind::UnknownTag);
+            return nullptr;
+        }
+        static const QSet<QString> djangoOnly{QStringLiteral("static"), QStringLiteral("tz"), QStringLiteral("cache")};
+        if (djangoOnly.contains(name))
+            fail(t, QStringLiteral("'%1' is a Django tag library that liveactor does not support (supported: %2)")
+                        .arg(name, TemplateLibraries::names().join(QStringLiteral(", "))), TemplateError::Kind::UnknownTag);
+        else
+            fail(t, QStringLiteral("'%1' is not a registered tag library. Must be one of:\n%2")
+                        .arg(name, TemplateLibraries::names().join(u'\n')), TemplateError::Kind::UnknownTag);
+        return nullptr;
+    }
+
+    std::unique_ptr<Node> tagLoad(const Token &t, const QStringList &)
+    {
+        const QStringList bits = t.content.split(u' ', Qt::SkipEmptyParts);
+        if (bits.size() >= 4 && bits[bits.size() - 2] == u"from") { // {% load a b from lib %}
+            auto lib = findLibrary(t, bits.last());
+            if (!lib)
+                return nullptr;
+            for (const QString &item : bits.mid(1, bits.size() - 3)) {
+                const auto f = lib->filters.value(item);
+                const auto g = lib->tags.value(item);
+                if (!f && !g) {
+                    fail(t, QStringLiteral("'%1' is not a valid tag or filter in tag library '%2'").arg(item, bits.last()),
+                         TemplateError::Kind::UnknownTag);
+                    return nullptr;
+                }
+                if (f)
+                    m_libraryFilters.insert(item, f);
+                if (g)
+                    m_libraryTags.insert(item, g);
+            }
+            return nullptr;
+        }
+        for (const QString &name : bits.mid(1)) {
+            auto lib = findLibrary(t, name);
+            if (!lib)
+                return nullptr;
+            m_libraryFilters.insert(lib->filters);
+            m_libraryTags.insert(lib->tags);
+        }
+        return nullptr;
+    }
+
+    bool lookupFilter(FilterCall &call, const Token &t)
+    {
+        if (auto it = m_libraryFilters.constFind(call.name); it != m_libraryFilters.constEnd()) {
+            if (!(*it)->call) {
+                fail(t, QStringLiteral("Filter '%1' of a loaded library is not supported by liveactor").arg(call.name),
+                     TemplateError::Kind::UnknownFilter);
+                return false;
+            }
+            call.custom = *it;
+            return true;
+        }
+        call.def = findFilter(call.name);
+        if (!call.def)
+            fail(t, QStringLiteral("Invalid filter: '%1'").arg(call.name), TemplateError::Kind::UnknownFilter);
+        return call.def != nullptr;
+    }
+
+    /// The parser as library tags see it.
+    class LibraryApi final : public TagParserApi
+    {
+    public:
+        explicit LibraryApi(Parser &p) : m_p(p) { }
+        bool parseFilterExpr(const QString &text, FilterExpr &out, const Token &t) override { return m_p.parseFilterExpr(text, out, t); }
+        bool parseKwargs(QStringList &bits, std::vector<std::pair<QString, FilterExpr>> &out, const Token &t) override
+        {
+            return m_p.parseKwargs(bits, out, t, true);
+        }
+        void fail(const Token &t, const QString &message) override { m_p.fail(t, message); }
+        const Token *nextToken() override { return m_p.m_pos < m_p.m_tokens.size() ? &m_p.m_tokens[m_p.m_pos++] : nullptr; }
+        NodeList parseBody(const QStringList &ends, QString *endTag) override { return m_p.parseBody(ends, endTag); }
+        void assigns(const QString &name) override { m_p.tagAssigned.insert(name); }
+        const QString &templateName() const override { return m_p.m_name; }
+
+    private:
+        Parser &m_p;
+    };
 
     QSet<QString> m_blockNames;
 };
@@ -829,16 +1158,25 @@ const Parser::TagDef Parser::tags[] = {
     {"comment", &Parser::tagComment},
     {"csrf_token", &Parser::tagCsrfToken},
     {"cycle", &Parser::tagCycle},
+    {"debug", &Parser::tagDebug},
     {"extends", &Parser::tagExtends},
+    {"filter", &Parser::tagFilter},
     {"firstof", &Parser::tagFirstof},
     {"for", &Parser::tagFor},
     {"if", &Parser::tagIf},
+    {"ifchanged", &Parser::tagIfchanged},
+    {"ifequal", &Parser::tagIfequal},
+    {"ifnotequal", &Parser::tagIfequal},
     {"include", &Parser::tagInclude},
     {"live_component", &Parser::tagLiveComponent},
     {"load", &Parser::tagLoad},
+    {"lorem", &Parser::tagLorem},
     {"now", &Parser::tagNow},
+    {"regroup", &Parser::tagRegroup},
+    {"resetcycle", &Parser::tagResetcycle},
     {"spaceless", &Parser::tagSpaceless},
     {"templatetag", &Parser::tagTemplatetag},
+    {"url", &Parser::tagUrl},
     {"verbatim", &Parser::tagVerbatim},
     {"widthratio", &Parser::tagWidthratio},
     {"with", &Parser::tagWith},
@@ -848,6 +1186,10 @@ std::unique_ptr<Node> Parser::parseTag(const Token &t, const QStringList &bits, 
 {
     m_openIndex = m_pos - 1;
     const QString &cmd = bits[0];
+    if (auto it = m_libraryTags.constFind(cmd); it != m_libraryTags.constEnd()) {
+        LibraryApi api(*this);
+        return parseLibraryTag(api, *it, t, bits);
+    }
     for (const TagDef &tag : tags)
         if (cmd == QLatin1StringView(tag.name))
             return (this->*tag.parse)(t, bits);
@@ -865,9 +1207,9 @@ std::unique_ptr<Node> Parser::parseTag(const Token &t, const QStringList &bits, 
 
 } // namespace
 
-TemplateResult<ParsedTemplate> parseTemplate(const QString &source, const QString &name)
+TemplateResult<ParsedTemplate> parseTemplate(const QString &source, const QString &name, const QString &parentOverride)
 {
-    Parser p(source, name);
+    Parser p(source, name, parentOverride);
     NodeList nodes = p.parseAll();
     if (p.error)
         return std::unexpected(*p.error);

@@ -1,6 +1,7 @@
 // Rendering: evaluates a Compiled template's dynamics into a RenderedTree.
 
 #include "template/compiled_p.h"
+#include "template/library_p.h"
 #include "template/template.h"
 #include "template/escaping.h"
 
@@ -20,6 +21,9 @@ struct LoopState
     qsizetype counter0 = 0;
     qsizetype length = 0;
     const LoopState *parent = nullptr;
+    /// `{% ifchanged %}` state: what each ifchanged in this loop saw last (Django keeps it in the
+    /// forloop dict, so it starts afresh each time the loop runs).
+    mutable QHash<const Node *, Value> ifchanged;
 };
 
 struct Binding
@@ -28,6 +32,8 @@ struct Binding
     Value value;
     const LoopState *loop = nullptr;
     bool barrier = false;
+    /// The first binding of a tag's scope (Django's context.push(): for, with, include, filter).
+    bool scope = false;
 };
 
 struct RenderState
@@ -36,6 +42,7 @@ struct RenderState
     std::vector<Binding> bindings;
     bool autoescape = true;
     QHash<const void *, qsizetype> cycles;
+    QHash<const Node *, Value> ifchangedOutsideLoops; ///< per template, like cycles
     std::optional<TemplateError> error;
     QDateTime now;
     std::shared_ptr<LoaderState> loader;
@@ -56,7 +63,10 @@ struct RenderState
             error = TemplateError{kind, tmpl, e.line, e.column, msg};
     }
 
-    void set(const QString &name, const Value &v)
+    /// Django's `context[name] = v` (`… as name`): sets the name in the innermost scope, so it is
+    /// gone when that scope (a loop, a with, an include) ends. upward: Django's set_upward (the
+    /// cycle tag), which updates the name in whichever scope already has it.
+    void set(const QString &name, const Value &v, bool upward = false)
     {
         for (auto it = bindings.rbegin(); it != bindings.rend(); ++it) {
             if (it->barrier)
@@ -65,9 +75,14 @@ struct RenderState
                 it->value = v;
                 return;
             }
+            if (it->scope && !upward)
+                break;
         }
         bindings.push_back({name, v, nullptr, false});
     }
+
+    /// Starts a scope that has no binding of its own (a with/include without names).
+    void pushScopeMarker() { bindings.push_back({QString(), Value(), nullptr, false, true}); }
 };
 
 static Value loopValue(const LoopState *l)
@@ -97,8 +112,12 @@ static std::optional<Value> loopField(const LoopState *l, const QString &f)
     return std::nullopt;
 }
 
+static std::optional<Value> translateVar(const VarRef &v, RenderState &st);
+
 static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
 {
+    if (v.translate) [[unlikely]]
+        return translateVar(v, st);
     if (v.literal)
         return v.value;
     // Walk by pointer so a dotted lookup copies only the final value.
@@ -161,6 +180,56 @@ static std::optional<Value> resolveVar(const VarRef &v, RenderState &st)
     return *p;
 }
 
+static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bool ignoreFailures,
+                                        const QString &tmpl);
+
+/// Django's Variable.resolve with translate set (`_("…")`, `{% translate %}`): the value is the
+/// msgid, with `%` doubled as Django does before the catalog lookup.
+static std::optional<Value> translateVar(const VarRef &v, RenderState &st)
+{
+    VarRef plain = v;
+    plain.translate = false;
+    auto value = resolveVar(plain, st);
+    if (!value || !value->isString())
+        return value;
+    TranslationRequest req;
+    VarRef language;
+    language.name = QStringLiteral("language");
+    if (auto l = resolveVar(language, st); l && l->isString())
+        req.language = l->toString();
+    if (v.messageContext) {
+        auto c = resolveExpr(*v.messageContext, st, false, {});
+        req.context = c ? c->toString() : QString();
+    }
+    req.singular = value->toString().replace(QStringLiteral("\r\n"), QStringLiteral("\n")).replace(u'\r', u'\n')
+                       .replace(u'%', QStringLiteral("%%"));
+    const QString out = TemplateLibraries::translate(req);
+    return value->isSafe() ? Value::safe(out) : Value(out);
+}
+
+/// One filter of a chain: a built-in's function or a loaded library's (which may fail).
+static std::optional<Value> applyFilter(const FilterCall &f, const Value &obj, const Value *arg, RenderState &st,
+                                        const FilterExpr &e, const QString &tmpl)
+{
+    st.env.autoescape = st.autoescape;
+    const bool inputSafe = obj.isSafe();
+    Value r;
+    if (f.custom) [[unlikely]] {
+        auto out = f.custom->call(obj, arg, st.autoescape);
+        if (!out) {
+            st.failAt(e, tmpl, TemplateError::Kind::Render,
+                      QStringLiteral("filter '%1' raised: %2").arg(f.name, out.error().message));
+            return std::nullopt;
+        }
+        r = std::move(*out);
+    } else {
+        r = f.def->fn(obj, arg, st.env);
+    }
+    if ((f.custom ? f.custom->isSafe : f.def->isSafe) && inputSafe && !r.isSafe())
+        r = Value::safe(r.toString());
+    return r;
+}
+
 /// Django's FilterExpression.resolve. nullopt only when st.error was set.
 static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bool ignoreFailures,
                                         const QString &tmpl)
@@ -188,12 +257,10 @@ static std::optional<Value> resolveExpr(const FilterExpr &e, RenderState &st, bo
             }
             argValue = std::move(*a);
         }
-        st.env.autoescape = st.autoescape;
-        const bool inputSafe = obj.isSafe();
-        Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
-        if (f.def->isSafe && inputSafe && !r.isSafe())
-            r = Value::safe(r.toString());
-        obj = std::move(r);
+        auto r = applyFilter(f, obj, f.hasArg ? &argValue : nullptr, st, e, tmpl);
+        if (!r)
+            return std::nullopt;
+        obj = std::move(*r);
     }
     return obj;
 }
@@ -356,7 +423,7 @@ static void renderFor(const ForNode *f, RenderState &st, DynList &out, const RCo
     LoopState loop;
     loop.length = n;
     loop.parent = st.loop;
-    st.bindings.push_back({QStringLiteral("forloop"), Value(), &loop, false});
+    st.bindings.push_back({QStringLiteral("forloop"), Value(), &loop, false, true});
     for (const QString &v : f->loopVars)
         st.bindings.push_back({v, Value(), nullptr, false});
     const LoopState *savedLoop = st.loop;
@@ -415,12 +482,362 @@ static QString nowString(RenderState &st, const QString &format)
     return formatDate(st.env.now(), format);
 }
 
-static qint64 pyRound(double x)
+/// Django's WidthRatioNode: str(round(value / max_value * max_width)); '0' when dividing by
+/// zero, '' when a value is not a number or the ratio is not finite.
+static QString widthratio(const Value &v, const Value &maxValue, double maxWidth)
 {
-    // Python's round(): half to even
-    const double r = std::nearbyint(x);
-    return qint64(r);
+    const auto value = pythonFloat(v);
+    const auto max = pythonFloat(maxValue);
+    if (!value || !max)
+        return QString();
+    if (*max == 0)
+        return QStringLiteral("0");
+    const double ratio = *value / *max * maxWidth;
+    return std::isfinite(ratio) ? pythonRoundToString(ratio) : QString();
 }
+
+/// The template an `include` names: a name, or (Django's select_template) a list of names of
+/// which the first that exists is used. Sets st.error when none is found.
+static std::shared_ptr<const Compiled> selectTemplate(const Value &nameValue, const Node *node, RenderState &st)
+{
+    QStringList names;
+    if (nameValue.isString() || !nameValue.list()) {
+        names.append(nameValue.toString());
+    } else {
+        for (const Value &v : *nameValue.list())
+            names.append(v.toString());
+    }
+    if (names.isEmpty()) {
+        st.fail(node, TemplateError::Kind::NotFound, QStringLiteral("No template names provided"));
+        return nullptr;
+    }
+    std::optional<TemplateError> firstError;
+    for (const QString &name : names) {
+        auto c = loadCompiled(st.loader, name);
+        if (c)
+            return *c;
+        if (c.error().kind != TemplateError::Kind::NotFound || c.error().line != 0) {
+            st.error = c.error(); // a syntax error in a template that exists
+            return nullptr;
+        }
+        if (!firstError)
+            firstError = c.error();
+    }
+    TemplateError e = *firstError;
+    if (names.size() > 1)
+        e.message = QStringLiteral("none of the templates %1 was found").arg(names.join(QStringLiteral(", ")));
+    e.templateName = node->templateName; // not found: report where the include is
+    e.line = node->line;
+    e.column = node->column;
+    st.error = e;
+    return nullptr;
+}
+
+// ---- tags: ifchanged, regroup, resetcycle, lorem, filter, extends with a variable ----
+
+/// Where an ifchanged keeps its last value: the innermost visible loop, else the template.
+static Value &ifchangedState(const Node *node, RenderState &st, bool *fresh)
+{
+    for (auto it = st.bindings.rbegin(); it != st.bindings.rend(); ++it) {
+        if (it->barrier)
+            break;
+        if (it->name == u"forloop" && it->loop) {
+            *fresh = !it->loop->ifchanged.contains(node);
+            return it->loop->ifchanged[node];
+        }
+    }
+    *fresh = !st.ifchangedOutsideLoops.contains(node);
+    return st.ifchangedOutsideLoops[node];
+}
+
+static void renderIfChanged(const IfChangedNode *c, RenderState &st, DynList &out)
+{
+    bool fresh = false;
+    Value &last = ifchangedState(c, st, &fresh);
+    std::shared_ptr<const RNode> shown;
+    Value now;
+    if (c->values.empty()) {
+        // compares the rendered body, which is therefore always rendered
+        shown = renderBlock(c->block, st);
+        QByteArray html;
+        appendHtml(html, *shown);
+        now = Value(QString::fromUtf8(html));
+    } else {
+        ValueList values;
+        for (const FilterExpr &e : c->values) {
+            auto v = resolveExpr(e, st, true, c->templateName);
+            values.append(v ? *v : Value());
+        }
+        now = Value(values);
+    }
+    if (st.error)
+        return;
+    if (fresh || !now.equals(last)) {
+        last = now;
+        // Django renders an empty body a second time (`output or render()`); cycles inside see it
+        if (!shown || now.toString().isEmpty())
+            shown = renderBlock(c->block, st);
+        out.push_back(Dyn{QByteArray(), std::move(shown), nullptr});
+    } else if (!c->elseBody.empty()) {
+        out.push_back(Dyn{QByteArray(), renderBlock(c->elseBlock, st), nullptr});
+    } else {
+        out.push_back(Dyn{});
+    }
+}
+
+/// Django's GroupedResult namedtuple: `.grouper`, `.list`, `.0`, `.1`, unpacking, its repr.
+class GroupedResult final : public LazyObject
+{
+public:
+    GroupedResult(Value grouper, ValueList list) : m_grouper(std::move(grouper)), m_list(std::move(list)) { }
+    std::optional<Value> attribute(const QString &name) const override
+    {
+        if (name == u"grouper" || name == u"0")
+            return m_grouper;
+        if (name == u"list" || name == u"1")
+            return m_list;
+        return std::nullopt;
+    }
+    std::optional<QList<Value>> iterate() const override { return QList<Value>{m_grouper, m_list}; }
+    QString toString() const override
+    {
+        return QStringLiteral("GroupedResult(grouper=%1, list=%2)").arg(m_grouper.toRepr(), m_list.toRepr());
+    }
+
+private:
+    Value m_grouper, m_list;
+};
+
+static void renderRegroup(const RegroupNode *r, RenderState &st)
+{
+    auto target = resolveExpr(r->target, st, true, r->templateName);
+    if (!target)
+        return;
+    if (target->isNull()) {
+        st.set(r->asName, Value(ValueList()));
+        return;
+    }
+    auto items = target->iterate();
+    if (!items) {
+        st.fail(r, TemplateError::Kind::Render, QStringLiteral("'regroup' needs a list: '%1' is not iterable").arg(r->target.base.text));
+        return;
+    }
+    ValueList groups;
+    Value key;
+    ValueList members;
+    for (qsizetype i = 0; i < items->size(); ++i) {
+        st.set(r->asName, (*items)[i]); // as Django: the key expression reads `name.attr`
+        auto k = resolveExpr(r->expr, st, true, r->templateName);
+        if (st.error)
+            return;
+        Value kv = k ? *k : Value();
+        if (i > 0 && !kv.equals(key)) {
+            groups.append(Value(std::make_shared<const GroupedResult>(key, members)));
+            members.clear();
+        }
+        key = kv;
+        members.append((*items)[i]);
+    }
+    if (!items->isEmpty())
+        groups.append(Value(std::make_shared<const GroupedResult>(key, members)));
+    st.set(r->asName, Value(groups));
+}
+
+static void renderLorem(const LoremNode *l, RenderState &st, DynList &out)
+{
+    auto count = resolveExpr(l->count, st, false, l->templateName);
+    if (!count)
+        return;
+    // Django: int(count), 1 when int() raises
+    out.push_back(Dyn{loremText(pythonInt(*count).value_or(1), l->method, l->common).toUtf8(), nullptr, nullptr});
+}
+
+static void renderFilterBlock(const FilterBlockNode *f, RenderState &st, DynList &out)
+{
+    auto body = renderBlock(f->block, st);
+    QByteArray html;
+    appendHtml(html, *body);
+    st.bindings.push_back({QStringLiteral("var"), Value::safe(QString::fromUtf8(html)), nullptr, false, true});
+    auto v = resolveExpr(f->expr, st, false, f->templateName);
+    st.bindings.pop_back();
+    // the result is printed with str(), never escaped (Django's NodeList.render)
+    out.push_back(Dyn{v ? v->toString().toUtf8() : QByteArray(), nullptr, nullptr});
+}
+
+/// `{% extends variable %}`: this template recompiled with the resolved parent name (cached per
+/// name on the node; a changed file is recompiled in dev mode, as for loaded templates).
+static std::shared_ptr<const Compiled> derivedTemplate(const ExtendsNode *ext, const QString &parent, RenderState &st)
+{
+    bool devMode = false;
+    {
+        QMutexLocker lock(&st.loader->mutex);
+        devMode = st.loader->devMode;
+    }
+    {
+        QMutexLocker lock(&ext->mutex);
+        auto it = ext->derived.constFind(parent);
+        if (it != ext->derived.constEnd()
+            && (!devMode || LoaderState::fileTimes(it->compiled->files) == it->mtimes))
+            return it->compiled;
+    }
+    auto c = compileTemplate(ext->source, ext->templateName, st.loader, QString(), parent);
+    if (!c) {
+        st.error = c.error();
+        return nullptr;
+    }
+    QMutexLocker lock(&ext->mutex);
+    ext->derived.insert(parent, ExtendsNode::Derived{*c, LoaderState::fileTimes((*c)->files)});
+    return *c;
+}
+
+/// A compiled template's top block. With prev (the previous render of the same template) and
+/// changed (the assigns changed since), ops whose dependencies are unchanged are copied from prev.
+std::shared_ptr<RNode> renderTop(const Compiled &c, RenderState &st, const RNode *prev, const QSet<QString> *changed);
+
+static void renderDynamicExtends(const ExtendsNode *ext, RenderState &st, DynList &out,
+                                 const RNode *prev = nullptr, const QSet<QString> *changed = nullptr)
+{
+    auto v = resolveExpr(ext->parent, st, false, ext->templateName);
+    if (!v)
+        return;
+    if (!v->isTruthy()) {
+        st.fail(ext, TemplateError::Kind::Render,
+                QStringLiteral("Invalid template name in 'extends' tag: %1. Got this from the '%2' variable.")
+                    .arg(v->toRepr(), ext->parent.base.text));
+        return;
+    }
+    if (!st.loader) {
+        st.fail(ext, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(v->toString()));
+        return;
+    }
+    auto derived = derivedTemplate(ext, v->toString(), st);
+    if (!derived)
+        return;
+    out.push_back(Dyn{QByteArray(), renderTop(*derived, st, prev, changed), nullptr});
+}
+
+/// Django's strip_spaces_between_tags(output.strip()): `>\s+<` becomes `><`.
+static QString spaceless(const QString &in)
+{
+    const QString text = pythonStrip(in);
+    const qsizetype e = text.size();
+    QString out;
+    out.reserve(e);
+    for (qsizetype i = 0; i < e; ++i) {
+        out += text[i];
+        if (text[i] != u'>')
+            continue;
+        qsizetype j = i + 1;
+        while (j < e && isPythonSpace(text[j]))
+            ++j;
+        if (j > i + 1 && j < e && text[j] == u'<')
+            i = j - 1; // drop the run of spaces
+    }
+    return out;
+}
+
+static void failBlockSuper(const Node *node, RenderState &st)
+{
+    st.fail(node, TemplateError::Kind::Render,
+            QStringLiteral("'block.super' in a template that extends no other. Did you use {{ block.super }} in a base template?"));
+}
+
+/// The renderer as library nodes see it (library_p.h).
+class LibraryRender final : public RenderApi
+{
+public:
+    LibraryRender(RenderState &st, const Node *node) : m_st(st), m_node(node) { }
+
+    std::optional<Value> resolve(const FilterExpr &e, bool ignoreFailures) override
+    {
+        return resolveExpr(e, m_st, ignoreFailures, m_node->templateName);
+    }
+    std::optional<Value> lookup(const QString &name) override
+    {
+        VarRef r;
+        r.name = name;
+        return resolveVar(r, m_st);
+    }
+    bool autoescape() const override { return m_st.autoescape; }
+    void set(const QString &name, const Value &v) override { m_st.set(name, v); }
+    void push(const std::vector<std::pair<QString, Value>> &vars) override
+    {
+        m_marks.push_back(m_st.bindings.size());
+        for (const auto &[k, v] : vars)
+            m_st.bindings.push_back({k, v, nullptr, false});
+    }
+    void pop() override
+    {
+        m_st.bindings.resize(m_marks.back());
+        m_marks.pop_back();
+    }
+    void renderOps(const std::vector<const Node *> &ops, DynList &out) override { TemplateDetail::renderOps(ops, m_st, out); }
+    void fail(const QString &message) override { m_st.fail(m_node, TemplateError::Kind::Render, message); }
+    bool failed() const override { return m_st.error.has_value(); }
+    ValueMap visibleVariables() override
+    {
+        ValueMap out = m_st.ctx.assigns();
+        qsizetype from = 0; // bindings above the innermost barrier (`include … only`)
+        for (qsizetype i = qsizetype(m_st.bindings.size()) - 1; i >= 0; --i)
+            if (m_st.bindings[size_t(i)].barrier) {
+                out = ValueMap();
+                from = i + 1;
+                break;
+            }
+        for (size_t i = size_t(from); i < m_st.bindings.size(); ++i) {
+            const Binding &b = m_st.bindings[i];
+            out.insert(b.name, b.loop ? loopValue(b.loop) : b.value);
+        }
+        return out;
+    }
+    std::shared_ptr<const RNode> renderTemplate(const QString &name, const ValueMap &vars) override
+    {
+        if (!m_st.loader) {
+            m_st.fail(m_node, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(name));
+            return nullptr;
+        }
+        if (m_st.depth > 64) {
+            m_st.fail(m_node, TemplateError::Kind::Render, QStringLiteral("include recursion too deep"));
+            return nullptr;
+        }
+        auto c = loadCompiled(m_st.loader, name);
+        if (!c) {
+            TemplateError e = c.error();
+            if (e.line == 0) {
+                e.templateName = m_node->templateName;
+                e.line = m_node->line;
+                e.column = m_node->column;
+            }
+            m_st.error = e;
+            return nullptr;
+        }
+        // Django's context.new(): the returned variables only, same autoescape and csrf token —
+        // and the same active language (Django's is per thread, ours is the `language` variable)
+        const TemplateContext &outer = m_st.ctx;
+        TemplateContext ctx(vars);
+        if (auto language = lookup(QStringLiteral("language")); language && !vars.contains(QStringLiteral("language")))
+            ctx.set(QStringLiteral("language"), *language);
+        ctx.setAutoescape(m_st.autoescape);
+        ctx.setStrict(outer.isStrict());
+        ctx.setNow(outer.now());
+        ctx.setCsrfTokenProvider([&outer] { return outer.csrfToken(); });
+        RenderState inner(ctx);
+        inner.autoescape = m_st.autoescape;
+        inner.loader = m_st.loader;
+        inner.env.context = &ctx;
+        inner.depth = m_st.depth + 1;
+        auto node = renderBlock((*c)->top, inner);
+        if (inner.error)
+            m_st.error = inner.error;
+        return node;
+    }
+    QDateTime now() override { return m_st.env.now(); }
+
+private:
+    RenderState &m_st;
+    const Node *m_node;
+    std::vector<size_t> m_marks;
+};
 
 static void renderOne(const Node *node, RenderState &st, DynList &out)
 {
@@ -428,6 +845,10 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
     switch (node->kind) {
     case NodeKind::Var: {
         auto v = static_cast<const VarNode *>(node);
+        if (v->expr.isBlockSuper()) { // the flattener leaves it as an op only when there is no parent
+            failBlockSuper(node, st);
+            return;
+        }
         auto val = resolveExpr(v->expr, st, false, tmpl);
         out.push_back(Dyn{val ? outputBytes(*val, st.autoescape) : QByteArray(), nullptr, nullptr});
         return;
@@ -454,6 +875,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
             values.push_back({name, v ? *v : Value(), nullptr, false});
         }
         const size_t base = st.bindings.size();
+        st.pushScopeMarker();
         for (auto &b : values)
             st.bindings.push_back(std::move(b));
         renderOps(w->ops, st, out);
@@ -478,33 +900,25 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         const size_t base = st.bindings.size();
         if (inc->only)
             st.bindings.push_back({QString(), Value(), nullptr, true});
+        else
+            st.pushScopeMarker();
         for (auto &b : values)
             st.bindings.push_back(std::move(b));
         auto savedCycles = std::exchange(st.cycles, {});
+        auto savedIfchanged = std::exchange(st.ifchangedOutsideLoops, {});
         if (inc->literal) {
             renderOps(inc->ops, st, out);
         } else {
             auto nameValue = resolveExpr(inc->name, st, false, tmpl);
             std::shared_ptr<const Compiled> compiled;
             if (nameValue && !st.error) {
-                const QString name = nameValue->toString();
                 if (!st.loader) {
-                    st.fail(node, TemplateError::Kind::NotFound, QStringLiteral("template '%1' not found (no loader)").arg(name));
+                    st.fail(node, TemplateError::Kind::NotFound,
+                            QStringLiteral("template '%1' not found (no loader)").arg(nameValue->toString()));
                 } else if (st.depth > 64) {
                     st.fail(node, TemplateError::Kind::Render, QStringLiteral("include recursion too deep"));
                 } else {
-                    auto c = loadCompiled(st.loader, name);
-                    if (!c) {
-                        TemplateError e = c.error();
-                        if (e.line == 0) { // not found: report where the include is
-                            e.templateName = node->templateName;
-                            e.line = node->line;
-                            e.column = node->column;
-                        }
-                        st.error = e;
-                    } else {
-                        compiled = *c;
-                    }
+                    compiled = selectTemplate(*nameValue, node, st);
                 }
             }
             if (compiled && !st.error) {
@@ -516,6 +930,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
             }
         }
         st.cycles = std::move(savedCycles);
+        st.ifchangedOutsideLoops = std::move(savedIfchanged);
         st.bindings.resize(base);
         return;
     }
@@ -529,7 +944,7 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         if (!v)
             return;
         if (!src->asName.isEmpty())
-            st.set(src->asName, *v);
+            st.set(src->asName, *v, true);
         if (!(c->silent || (c->shared && c->shared->silent)))
             out.push_back(Dyn{outputBytes(*v, st.autoescape), nullptr, nullptr});
         return;
@@ -556,11 +971,19 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         if (!f->asName.isEmpty())
             st.set(f->asName, Value(s));
         else
-            out.push_back(Dyn{outputBytes(Value(s), st.autoescape), nullptr, nullptr});
+            out.push_back(Dyn{s.toUtf8(), nullptr, nullptr}); // str(), as Django: not escaped
         return;
     }
     case NodeKind::Csrf: {
-        const QString token = st.ctx.csrfToken();
+        // Django reads the context variable csrf_token; liveactor's views set it on the context
+        static const VarRef csrfVar = [] {
+            VarRef v;
+            v.name = QStringLiteral("csrf_token");
+            v.text = v.name;
+            return v;
+        }();
+        const auto fromVar = resolveVar(csrfVar, st);
+        const QString token = fromVar && fromVar->isTruthy() ? fromVar->toString() : st.ctx.csrfToken();
         QByteArray html;
         if (!token.isEmpty() && token != u"NOTPROVIDED") {
             html = "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"";
@@ -577,41 +1000,15 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         auto mw = resolveExpr(w->maxWidth, st, false, tmpl);
         if (!v || !m || !mw)
             return;
-        QString result;
-        auto toNum = [](const Value &x, bool *ok) -> double {
-            if (x.isNumber() || x.type() == Value::Type::Bool) {
-                *ok = true;
-                return x.toDouble();
-            }
-            if (x.isString())
-                return x.toString().trimmed().toDouble(ok);
-            *ok = false;
-            return 0;
-        };
-        bool okW = false;
-        qint64 maxWidth = 0;
-        if (mw->type() == Value::Type::Int || mw->type() == Value::Type::Bool) {
-            maxWidth = mw->toInt();
-            okW = true;
-        } else if (mw->type() == Value::Type::Float) {
-            maxWidth = mw->toInt();
-            okW = true;
-        } else if (mw->isString()) {
-            maxWidth = mw->toString().trimmed().toLongLong(&okW);
-        }
-        if (!okW) {
+        // int(max_width): a float beyond 64 bits stays exact as a double
+        const double fw = mw->type() == Value::Type::Float ? std::trunc(mw->toDouble()) : 0;
+        const auto maxWidth = std::isfinite(fw) && std::fabs(fw) >= 9.2e18 ? std::optional<double>(fw)
+            : pythonInt(*mw).transform([](qint64 x) { return double(x); });
+        if (!maxWidth) {
             st.fail(node, TemplateError::Kind::Render, QStringLiteral("widthratio final argument must be a number"));
             return;
         }
-        bool ok1 = false, ok2 = false;
-        const double value = toNum(*v, &ok1);
-        const double maxValue = toNum(*m, &ok2);
-        if (ok1 && ok2) {
-            if (maxValue == 0)
-                result = QStringLiteral("0");
-            else
-                result = QString::number(pyRound(value / maxValue * double(maxWidth)));
-        }
+        const QString result = widthratio(*v, *m, *maxWidth);
         if (!w->asName.isEmpty())
             st.set(w->asName, Value(result));
         else
@@ -651,14 +1048,15 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         auto n = renderBlock(s->block, st);
         QByteArray html;
         appendHtml(html, *n);
-        QString text = QString::fromUtf8(html).trimmed();
-        thread_local const QRegularExpression re(QStringLiteral(">\\s+<"), QRegularExpression::UseUnicodePropertiesOption);
-        text.replace(re, QStringLiteral("><"));
-        out.push_back(Dyn{text.toUtf8(), nullptr, nullptr});
+        out.push_back(Dyn{spaceless(QString::fromUtf8(html)).toUtf8(), nullptr, nullptr});
         return;
     }
     case NodeKind::BlockSuper: {
         auto s = static_cast<const BlockSuperNode *>(node);
+        if (s->noParent) {
+            failBlockSuper(node, st);
+            return;
+        }
         auto n = renderBlock(s->block, st);
         QByteArray html;
         appendHtml(html, *n);
@@ -669,19 +1067,39 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
                 auto a = resolveVar(f.arg, st);
                 argValue = a ? *a : Value();
             }
-            st.env.autoescape = st.autoescape;
-            const bool inputSafe = obj.isSafe();
-            Value r = f.def->fn(obj, f.hasArg ? &argValue : nullptr, st.env);
-            if (f.def->isSafe && inputSafe && !r.isSafe())
-                r = Value::safe(r.toString());
-            obj = std::move(r);
+            auto r = applyFilter(f, obj, f.hasArg ? &argValue : nullptr, st, s->expr, tmpl);
+            if (!r)
+                return;
+            obj = std::move(*r);
         }
         out.push_back(Dyn{outputBytes(obj, st.autoescape), nullptr, nullptr});
         return;
     }
+    case NodeKind::Library: {
+        LibraryRender api(st, node);
+        static_cast<const LibraryNode *>(node)->render(api, out);
+        return;
+    }
+    case NodeKind::IfChanged:
+        renderIfChanged(static_cast<const IfChangedNode *>(node), st, out);
+        return;
+    case NodeKind::Regroup:
+        renderRegroup(static_cast<const RegroupNode *>(node), st);
+        return;
+    case NodeKind::ResetCycle:
+        st.cycles[static_cast<const ResetCycleNode *>(node)->cycle] = 0;
+        return;
+    case NodeKind::Lorem:
+        renderLorem(static_cast<const LoremNode *>(node), st, out);
+        return;
+    case NodeKind::FilterBlock:
+        renderFilterBlock(static_cast<const FilterBlockNode *>(node), st, out);
+        return;
+    case NodeKind::Extends:
+        renderDynamicExtends(static_cast<const ExtendsNode *>(node), st, out);
+        return;
     case NodeKind::Text:
     case NodeKind::Block:
-    case NodeKind::Extends:
         return;
     }
 }
@@ -714,21 +1132,17 @@ QString Template::name() const
     return m_compiled ? m_compiled->name : QString();
 }
 
-static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const TemplateContext &context,
-                                               const RenderedTree *previous, const QSet<QString> *changed)
+namespace TemplateDetail {
+
+std::shared_ptr<RNode> renderTop(const Compiled &c, RenderState &st, const RNode *prev, const QSet<QString> *changed)
 {
-    RenderState st(context);
-    st.autoescape = context.autoescape();
-    st.loader = c.loader.lock();
-    st.env.context = &context;
     auto node = std::make_shared<RNode>();
     node->statics = c.top.statics;
     node->templateId = &c;
     const size_t dynCount = size_t(c.top.statics->parts.size() - 1);
     node->dyns.reserve(dynCount);
-    const RNode *prev = (previous && previous->root() && previous->root()->templateId == &c
-                         && size_t(previous->root()->dyns.size()) == dynCount)
-        ? previous->root().get() : nullptr;
+    if (prev && (prev->templateId != &c || size_t(prev->dyns.size()) != dynCount))
+        prev = nullptr;
     const auto &ops = c.top.ops;
     for (size_t i = 0; i < ops.size(); ++i) {
         if (st.error)
@@ -747,8 +1161,27 @@ static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const Template
             renderFor(static_cast<const ForNode *>(ops[i]), st, node->dyns, prev->dyns[node->dyns.size()].comp.get());
             continue;
         }
+        if (ops[i]->kind == NodeKind::Extends) {
+            // `extends variable`: the parent's tree is re-rendered by its own ops' dependencies
+            const RNode *prevParent = prev ? prev->dyns[node->dyns.size()].node.get() : nullptr;
+            renderDynamicExtends(static_cast<const ExtendsNode *>(ops[i]), st, node->dyns, prevParent, changed);
+            continue;
+        }
         renderOne(ops[i], st, node->dyns);
     }
+    return node;
+}
+
+} // namespace TemplateDetail
+
+static TemplateResult<RenderedTree> renderImpl(const Compiled &c, const TemplateContext &context,
+                                               const RenderedTree *previous, const QSet<QString> *changed)
+{
+    RenderState st(context);
+    st.autoescape = context.autoescape();
+    st.loader = c.loader.lock();
+    st.env.context = &context;
+    auto node = renderTop(c, st, previous ? previous->root().get() : nullptr, changed);
     if (st.error)
         return std::unexpected(*st.error);
     return RenderedTree(std::move(node));

@@ -41,9 +41,9 @@ struct Compiled;
 /// remove it to render the same template with Django.
 ///
 /// Unsupported Django features: `{% extends variable %}` (a compile error: the parent must be a
-/// quoted name, because inheritance is resolved at compile time) and custom tags and filters
-/// (compile errors naming the tag or filter). `{% load … %}` is accepted and ignored, so a library's
-/// tags and filters still fail as unknown.
+/// quoted name, because inheritance is resolved at compile time). `{% load … %}` loads tag
+/// libraries (templatelibrary.h): the built-in i18n, l10n and humanize, and registered ones (custom
+/// filters and tags from Python); an unknown library is a compile error at the load tag.
 class Template
 {
 public:

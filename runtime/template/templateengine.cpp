@@ -93,7 +93,7 @@ TemplateResult<Template> TemplateEngine::fromString(const QString &source, const
     return Template(*c);
 }
 
-static QHash<QString, QDateTime> fileTimes(const QStringList &files)
+QHash<QString, QDateTime> LoaderState::fileTimes(const QStringList &files)
 {
     QHash<QString, QDateTime> out;
     for (const QString &f : files)
@@ -110,7 +110,7 @@ TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_p
         QMutexLocker lock(&state->mutex);
         auto it = state->cache.constFind(name);
         if (it != state->cache.constEnd()) {
-            if (!state->devMode || fileTimes(it->compiled->files) == it->mtimes)
+            if (!state->devMode || LoaderState::fileTimes(it->compiled->files) == it->mtimes)
                 return it->compiled;
         }
     }
@@ -121,7 +121,7 @@ TemplateResult<std::shared_ptr<const Compiled>> loadCompiled(const std::shared_p
     if (!c)
         return std::unexpected(c.error());
     QMutexLocker lock(&state->mutex);
-    state->cache.insert(name, LoaderState::Entry{*c, fileTimes((*c)->files)});
+    state->cache.insert(name, LoaderState::Entry{*c, LoaderState::fileTimes((*c)->files)});
     return *c;
 }
 

@@ -326,7 +326,8 @@ private Q_SLOTS:
         sys.runUntilIdle();
         QVERIFY(reason);
         QCOMPARE(reason->kind, ExitReason::Kind::Killed);
-        QCOMPARE(reason->message, QStringLiteral("killed by operator"));
+        QCOMPARE(reason->message, QStringLiteral("by operator"));
+        QCOMPARE(reason->toString(), QStringLiteral("killed: by operator")); // no repeated word
         // Nothing queued was handled: the pending ask failed with Closed.
         QVERIFY(answer && !answer->has_value());
         QCOMPARE(int(answer->error().code), int(ErrorCode::Closed));

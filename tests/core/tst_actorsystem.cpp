@@ -56,7 +56,7 @@ private Q_SLOTS:
         sys.kill(vid, this, [&](Result<void> r) { killed = r.has_value(); });
         QTRY_VERIFY(killed);
         QTRY_COMPARE(sys.registry().find(vid)->restartCount, 1); // supervisor restarted it
-        QCOMPARE(sys.registry().find(vid)->lastExit.message, u"killed by operator"_qs);
+        QCOMPARE(sys.registry().find(vid)->lastExit.message, u"by operator"_qs);
 
         std::optional<Result<ActorRef>> restarted;
         sys.restart(vid, this, [&](Result<ActorRef> r) { restarted = r; });

@@ -2,6 +2,7 @@
 
 #include "core/supervisor.h"
 
+#include <QDateTime>
 #include <QTest>
 
 using namespace LiveActor;
@@ -211,6 +212,58 @@ private Q_SLOTS:
             QVERIFY(!inner0.isStale());
             QCOMPARE(which(sys, inner.ref).value(0).restartCount, 3);
         }
+    }
+
+    /// RestartIntensity on its own: the burst rule at its boundary, used() and wouldExceed().
+    void restartIntensityBurstRule()
+    {
+        RestartIntensity budget(2, 1000ms);
+        const RestartIntensity::Clock::time_point t0{};
+        QCOMPARE(budget.used(t0), 0);
+        QVERIFY(budget.record(t0 + 10ms));
+        QVERIFY(budget.record(t0 + 900ms));  // 890 ms after the first: same burst
+        QCOMPARE(budget.used(t0 + 1899ms), 2);
+        QVERIFY(budget.wouldExceed(t0 + 1899ms));
+        QCOMPARE(budget.used(t0 + 1900ms), 0); // a whole period after the last: over
+        QVERIFY(!budget.wouldExceed(t0 + 1900ms));
+        QVERIFY(budget.record(t0 + 1900ms));
+        QVERIFY(budget.record(t0 + 2500ms));
+        QVERIFY(!budget.record(t0 + 3400ms)); // third within the burst: exceeds
+        const SupervisionInfo info = budget.info(u"one_for_one"_qs, t0 + 3500ms, 100000);
+        QCOMPARE(info.restartsInWindow, 3);
+        QCOMPARE(info.windowEndsAtMs, 100000 + 900); // 3400 + 1000 - 3500
+    }
+
+    /// The registry reports the restart budget: strategy, intensity, the open burst's restarts
+    /// and when it ends; after the period without a restart a new burst starts from 1.
+    void reportsRestartBudget()
+    {
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef sup = sys.spawn<Supervisor>({}, SupervisorFlags{RestartStrategy::RestForOne, 3, 1000ms},
+                                             std::vector<ChildSpec>{workerSpec(u"w"_qs, log)});
+        sys.runUntilIdle();
+        auto budget = [&] { return sys.registry().find(sup.id()).value().supervision; };
+        QVERIFY(budget());
+        QCOMPARE(budget()->strategy, u"rest_for_one"_qs);
+        QCOMPARE(budget()->intensity, 3);
+        QCOMPARE(budget()->periodMs, 1000);
+        QCOMPARE(budget()->restartsInWindow, 0);
+        QCOMPARE(budget()->windowEndsAtMs, 0);
+        for (int crash = 1; crash <= 2; ++crash) {
+            const qint64 before = QDateTime::currentMSecsSinceEpoch();
+            childRef(sys, sup, u"w"_qs).tell(Crash{});
+            sys.runUntilIdle();
+            QCOMPARE(budget()->restartsInWindow, crash);
+            // The burst ends one period after this restart (wall clock; the test's clock is virtual).
+            QVERIFY(budget()->windowEndsAtMs >= before + 1000);
+            QVERIFY(budget()->windowEndsAtMs <= QDateTime::currentMSecsSinceEpoch() + 1000);
+            sys.advanceTime(400ms);
+        }
+        sys.advanceTime(1000ms); // a whole period without a restart: the burst is over
+        childRef(sys, sup, u"w"_qs).tell(Crash{});
+        sys.runUntilIdle();
+        QCOMPARE(budget()->restartsInWindow, 1);
+        QVERIFY(!sys.registry().find(childRef(sys, sup, u"w"_qs).id())->supervision); // workers have none
     }
 
     void escalatesToTopLevelExit()

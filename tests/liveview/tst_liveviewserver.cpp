@@ -5,6 +5,8 @@
 #include "support/channelclient.h"
 #include "support/serverfixture.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -146,6 +148,186 @@ private Q_SLOTS:
         QJsonArray after = c.reply(c.click(jr, topic, u"inc"_s));
         QCOMPARE(response(after).value(u"reason"_s).toString(), u"unmatched topic"_s);
         QVERIFY(after.at(0).isNull());
+    }
+
+    void hookReplyAndEventWithoutHandler()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const auto j = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!j.joinRef.isEmpty());
+        // The handler's reply rides in the diff as "r", next to what it changed.
+        QJsonArray e = c.reply(c.push(j.joinRef, j.topic, u"event"_s,
+                                      {{u"type"_s, u"hook"_s}, {u"event"_s, u"ask"_s}, {u"value"_s, QJsonObject{{u"q"_s, u"why"_s}}}}));
+        QCOMPARE(status(e), u"ok"_s);
+        QCOMPARE(QJsonDocument(response(e)).toJson(QJsonDocument::Compact),
+                 QByteArray(R"({"diff":{"0":"1","r":{"count":1,"q":"why"}}})"));
+        // No handler: an error reply that says so; the view is not crashed and answers the next.
+        e = c.reply(c.click(j.joinRef, j.topic, u"nope"_s));
+        QCOMPARE(status(e), u"error"_s);
+        QCOMPARE(response(e).value(u"reason"_s).toString(), u"no handler for event nope"_s);
+        e = c.reply(c.click(j.joinRef, j.topic, u"inc"_s));
+        QCOMPARE(QJsonDocument(response(e)).toJson(QJsonDocument::Compact), QByteArray(R"({"diff":{"0":"2"}})"));
+        QVERIFY(c.events(u"phx_error"_s).isEmpty());
+        QCOMPARE(f.server->stats().viewCrashes, 0u);
+    }
+
+    void flashShownClearedAndCarried()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        auto compact = [](const QJsonValue &v) {
+            return v.isObject() ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact) : QByteArray();
+        };
+        const auto j = c.joinPage(f.port(), f.url(u"/flash"_s), "/flash");
+        QVERIFY(!j.joinRef.isEmpty());
+        QJsonArray e = c.reply(c.click(j.joinRef, j.topic, u"save"_s));
+        QVERIFY2(compact(response(e)).contains("Saved"), compact(response(e)).constData());
+        // lv:clear-flash is an ordinary event for the view
+        e = c.reply(c.click(j.joinRef, j.topic, u"lv:clear-flash"_s, {{u"key"_s, u"info"_s}}));
+        QCOMPARE(status(e), u"ok"_s);
+        QVERIFY(!compact(response(e)).contains("Saved"));
+
+        // Live navigation: the live_redirect carries a flash token; the next join sends it back.
+        e = c.reply(c.click(j.joinRef, j.topic, u"go_live"_s));
+        const QJsonObject live = response(e).value(u"live_redirect"_s).toObject();
+        QCOMPARE(live.value(u"to"_s).toString(), u"/flash?from=live"_s);
+        const QString token = live.value(u"flash"_s).toString();
+        QVERIFY(!token.isEmpty());
+        // A join of page's container as the client sends it: by "url" (a page load) or "redirect"
+        // (live navigation), with the client's mount count and a flash token.
+        auto joinAs = [&](const Page &page, const QString &how, const QString &path, int mounts, const QString &flash) {
+            const QString r = QString::number(c.ref + 1);
+            return c.reply(c.push(r, u"lv:"_s + page.id, u"phx_join"_s,
+                                  {{how, f.url(path)},
+                                   {u"params"_s, QJsonObject{{u"_csrf_token"_s, page.csrf}, {u"_mounts"_s, mounts}}},
+                                   {u"session"_s, page.session}, {u"flash"_s, flash}}));
+        };
+        auto joinRedirect = [&](const QString &flash) { return joinAs(j.page, u"redirect"_s, u"/flash?from=live"_s, 0, flash); };
+        QJsonArray joined = joinRedirect(token);
+        QCOMPARE(status(joined), u"ok"_s);
+        QVERIFY2(compact(response(joined)).contains("Moved live"), compact(response(joined)).constData());
+        // A tampered or foreign token carries nothing (and is no error); a session token is no flash token.
+        QString tampered = token;
+        tampered[5] = tampered[5] == u'A' ? u'B' : u'A';
+        for (const QString &bad : {tampered, j.page.session}) {
+            joined = joinRedirect(bad);
+            QCOMPARE(status(joined), u"ok"_s);
+            QVERIFY(!compact(response(joined)).contains("Moved"));
+        }
+
+        // A full redirect: the token goes in the redirect; the client stores it in the
+        // __phoenix_flash__ cookie, which the next dead render reads once and deletes.
+        const auto k = c.joinPage(f.port(), f.url(u"/flash"_s), "/flash");
+        e = c.reply(c.click(k.joinRef, k.topic, u"go_full"_s));
+        const QJsonObject full = response(e).value(u"redirect"_s).toObject();
+        QCOMPARE(full.value(u"to"_s).toString(), u"/flash?from=full"_s);
+        const QByteArray cookie = full.value(u"flash"_s).toString().toLatin1();
+        QVERIFY(!cookie.isEmpty());
+        Page p = httpGet(f.port(), "/flash?from=full", "Cookie: a=b; __phoenix_flash__=" + cookie + "\r\n");
+        QCOMPARE(p.status, 200);
+        QVERIFY(p.body.contains("<p id=\"flash-info\" phx-click=\"lv:clear-flash\" phx-value-key=\"info\">Moved fully</p>"));
+        QVERIFY2(p.head.contains("\r\nSet-Cookie: __phoenix_flash__=; Max-Age=0; Path=/"), p.head.constData());
+        // The page's first mount shows the dead render's flash; a rejoin (_mounts > 0) does not.
+        QJsonArray first = c.reply(c.join(p, f.url(u"/flash?from=full"_s)));
+        QVERIFY2(compact(response(first)).contains("Moved fully"), compact(response(first)).constData());
+        QJsonArray again = joinAs(p, u"url"_s, u"/flash?from=full"_s, 1, {});
+        QCOMPARE(status(again), u"ok"_s);
+        QVERIFY(!compact(response(again)).contains("Moved"));
+        QVERIFY(!httpGet(f.port(), "/flash", "Cookie: __phoenix_flash__=garbage\r\n").body.contains("flash-info"));
+
+        // A connected mount that redirects answers the join with the redirect and its flash token.
+        QJsonArray bounced = joinAs(p, u"url"_s, u"/flash?bounce=1"_s, 0, {});
+        QCOMPARE(status(bounced), u"error"_s);
+        const QJsonObject redirect = response(bounced).value(u"redirect"_s).toObject();
+        QCOMPARE(redirect.value(u"to"_s).toString(), u"/flash?from=bounce"_s);
+        QVERIFY(httpGet(f.port(), "/flash?from=bounce", "Cookie: __phoenix_flash__=" + redirect.value(u"flash"_s).toString().toLatin1() + "\r\n")
+                    .body.contains(">Bounced</p>"));
+
+        // The dead render itself redirecting with a flash sets the cookie.
+        Page bounce = httpGet(f.port(), "/flash?bounce=1");
+        QCOMPARE(bounce.status, 302);
+        QVERIFY(bounce.head.contains("\r\nLocation: /flash?from=bounce"));
+        const auto set = QRegularExpression(u"Set-Cookie: __phoenix_flash__=([^;]+); Max-Age=60; Path=/"_s)
+                             .match(QString::fromLatin1(bounce.head));
+        QVERIFY2(set.hasMatch(), bounce.head.constData());
+        QVERIFY(httpGet(f.port(), "/flash?from=bounce", "Cookie: __phoenix_flash__=" + set.captured(1).toLatin1() + "\r\n")
+                    .body.contains(">Bounced</p>"));
+        QVERIFY(c.events(u"phx_error"_s).isEmpty());
+    }
+
+    void appStaticFiles()
+    {
+        QTemporaryDir outside;
+        const QString root = outside.path() + u"/static"_s;
+        QVERIFY(QDir().mkpath(root + u"/sub"_s));
+        auto write = [](const QString &path, const QByteArray &content) {
+            QFile file(path);
+            return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+        };
+        QVERIFY(write(root + u"/app.js"_s, "window.liveactorHooks = {};\n"));
+        QVERIFY(write(root + u"/app.css"_s, "body { color: red }\n"));
+        QVERIFY(write(root + u"/sub/note.txt"_s, "inside"));
+        QVERIFY(write(root + u"/.env"_s, "SECRET=1"));
+        QVERIFY(write(root + u"/big.bin"_s, QByteArray(2048, 'x')));
+        QVERIFY(write(outside.path() + u"/secret.txt"_s, "outside"));
+        QVERIFY(QFile::link(outside.path() + u"/secret.txt"_s, root + u"/leak.txt"_s));
+        QVERIFY(QFile::link(outside.path(), root + u"/up"_s));
+        QVERIFY(QFile::link(root + u"/sub/note.txt"_s, root + u"/alias.txt"_s)); // stays inside: fine
+        Fixture f([&](ServerConfig &c) {
+            c.staticDir = root;
+            c.maxStaticFileBytes = 1024;
+        });
+        QVERIFY(f.ok);
+
+        // The page includes the app's css and js, the js before the bootstrap that connects.
+        Page page = httpGet(f.port(), "/");
+        const qsizetype appJs = page.body.indexOf("<script defer src=\"/static/app.js?vsn=");
+        QVERIFY2(appJs > 0, page.body.constData());
+        QVERIFY(appJs < page.body.indexOf("<script defer src=\"/assets/app.js?vsn="));
+        QVERIFY(page.body.indexOf("<script defer src=\"/assets/phoenix_live_view.min.js") < appJs);
+        QVERIFY(page.body.contains("<link rel=\"stylesheet\" href=\"/static/app.css?vsn="));
+
+        Page js = httpGet(f.port(), "/static/app.js");
+        QCOMPARE(js.status, 200);
+        QCOMPARE(js.body, QByteArray("window.liveactorHooks = {};\n"));
+        QVERIFY(js.head.contains("Content-Type: text/javascript; charset=utf-8"));
+        QVERIFY(js.head.contains("Cache-Control: public, max-age=0, must-revalidate"));
+        const QByteArray etag = QRegularExpression(u"ETag: (\"[0-9a-f]{20}\")"_s)
+                                    .match(QString::fromLatin1(js.head)).captured(1).toLatin1();
+        QVERIFY(!etag.isEmpty());
+        Page cached = httpGet(f.port(), "/static/app.js", "If-None-Match: " + etag + "\r\n");
+        QCOMPARE(cached.status, 304);
+        QVERIFY(cached.body.isEmpty());
+        QVERIFY(httpGet(f.port(), "/static/app.js?vsn=1").head.contains("Cache-Control: public, max-age=31536000, immutable"));
+        // An edit changes the ETag: the old one no longer gets 304.
+        QVERIFY(write(root + u"/app.js"_s, "window.liveactorHooks = {Edited: {}};\n"));
+        QFile(root + u"/app.js"_s).setFileTime(QDateTime::currentDateTime().addSecs(5), QFileDevice::FileModificationTime);
+        Page edited = httpGet(f.port(), "/static/app.js", "If-None-Match: " + etag + "\r\n");
+        QCOMPARE(edited.status, 200);
+        QCOMPARE(edited.body, QByteArray("window.liveactorHooks = {Edited: {}};\n")); // not the kept copy
+        QCOMPARE(httpGet(f.port(), "/static/sub/note.txt").body, QByteArray("inside"));
+        QCOMPARE(httpGet(f.port(), "/static/alias.txt").body, QByteArray("inside"));
+
+        // No listing, no dotfiles, nothing outside the folder, nothing too large.
+        for (const char *path : {"/static/", "/static/sub", "/static/sub/", "/static/.env", "/static/leak.txt",
+                                 "/static/up/secret.txt", "/static/../secret.txt", "/static/%2e%2e/secret.txt",
+                                 "/static/sub/..%2f..%2fsecret.txt", "/static/sub//note.txt", "/static/big.bin",
+                                 "/static/missing.js", "/static/app.js%00.txt"}) {
+            Page p = httpGet(f.port(), path);
+            QVERIFY2(p.status == 404, path);
+            QVERIFY2(!p.body.contains("outside") && !p.body.contains("SECRET"), path);
+        }
+
+        // Without a static folder pages include nothing of it and /static/ is empty.
+        Fixture bare;
+        QVERIFY(bare.ok);
+        QVERIFY(!httpGet(bare.port(), "/").body.contains("/static/"));
+        QCOMPARE(httpGet(bare.port(), "/static/app.js").status, 404);
     }
 
     void tricklingRequestGets408()
@@ -540,6 +722,18 @@ private Q_SLOTS:
         QCOMPARE(c.events(u"phx_error"_s).at(1).at(0).toString(), jr);
         QVERIFY(QTest::qWaitFor([&] { return views().size() == 1 && views().first().state == ActorState::Restarting; }, 3000));
         QCOMPARE(views().first().lastExit.kind, ExitReason::Kind::Killed);
+        // The session reports its budget for the control plane and the monitor: 2 of 2 spent.
+        const auto sessionBudget = [&]() -> std::optional<SupervisionInfo> {
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                if (a.kind == u"session")
+                    return a.supervision;
+            return std::nullopt;
+        };
+        QVERIFY(sessionBudget());
+        QCOMPARE(sessionBudget()->strategy, u"session"_s);
+        QCOMPARE(sessionBudget()->intensity, 2);
+        QCOMPARE(sessionBudget()->restartsInWindow, 2);
+        QVERIFY(sessionBudget()->windowEndsAtMs > QDateTime::currentMSecsSinceEpoch());
         // a third crash within the period exceeds intensity 2: the session ends, socket closed
         jr = c.join(p, f.url(u"/"_s));
         QCOMPARE(status(c.reply(jr)), u"ok"_s);

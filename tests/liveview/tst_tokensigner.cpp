@@ -2,6 +2,7 @@
 #include "liveview/tokensigner.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +22,22 @@ private Q_SLOTS:
         QVERIFY(c);
         QCOMPARE(c->value(u"id"_s).toString(), u"phx-1"_s);
         QVERIFY(c->contains(u"iat"_s));
+    }
+
+    void derivedSignersDoNotTrustEachOther()
+    {
+        // A page's session token must never pass as a flash token, nor the other way round.
+        TokenSigner s("0123456789abcdef0123456789abcdef");
+        const TokenSigner flash = s.derived("flash");
+        const QByteArray session = s.sign({{u"id"_s, u"phx-1"_s}});
+        const QByteArray carried = flash.sign({{u"flash"_s, QJsonObject{{u"info"_s, u"Saved"_s}}}});
+        QCOMPARE(flash.verify(session, seconds(60)).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(s.verify(carried, seconds(60)).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(s.derived("static").verify(carried, seconds(60)).error().code, ErrorCode::InvalidArgument);
+        // the same secret and purpose verify (another server process, the same key)
+        auto claims = TokenSigner("0123456789abcdef0123456789abcdef").derived("flash").verify(carried, seconds(60));
+        QVERIFY(claims);
+        QCOMPARE(claims->value(u"flash"_s).toObject().value(u"info"_s).toString(), u"Saved"_s);
     }
 
     void rejects_data()

@@ -43,6 +43,61 @@ class tst_ActorTreeModel : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    /// The restart-budget column: text, gauge fill and level (ok / near / at the limit) from the
+    /// Supervision the runtime sends; a burst that has ended counts 0 without any new message.
+    void restartBudgetColumn_data()
+    {
+        QTest::addColumn<int>("intensity");
+        QTest::addColumn<int>("restarts");
+        QTest::addColumn<qint64>("windowEndsAt");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<double>("fill");
+        QTest::addColumn<int>("level");
+        const int ok = int(ActorRecord::Level::Ok), near = int(ActorRecord::Level::Near), at = int(ActorRecord::Level::AtLimit);
+        QTest::newRow("none used") << 5 << 0 << qint64(0) << u"0/5 in 10 s"_s << 0.0 << ok;
+        QTest::newRow("1 of 5") << 5 << 1 << qint64(15000) << u"1/5 in 10 s"_s << 0.2 << ok;
+        QTest::newRow("4 of 5: one left") << 5 << 4 << qint64(15000) << u"4/5 in 10 s"_s << 0.8 << near;
+        QTest::newRow("5 of 5: at the limit") << 5 << 5 << qint64(15000) << u"5/5 in 10 s"_s << 1.0 << at;
+        QTest::newRow("burst over") << 5 << 5 << qint64(9000) << u"0/5 in 10 s"_s << 0.0 << ok;
+        QTest::newRow("intensity 0: any restart escalates") << 0 << 0 << qint64(0) << u"0/0 in 10 s"_s << 1.0 << at;
+    }
+    void restartBudgetColumn()
+    {
+        QFETCH(int, intensity);
+        QFETCH(int, restarts);
+        QFETCH(qint64, windowEndsAt);
+        QFETCH(QString, text);
+        QFETCH(double, fill);
+        QFETCH(int, level);
+        ActorTreeModel model;
+        model.setNowForTesting(10000);
+        InstanceConnection conn(QUrl(u"ws://127.0.0.1:1/"_s), u"t"_s);
+        model.addInstance(&conn);
+        pb::Snapshot s;
+        s.set_time_ms(10000);
+        pb::Actor sup = actor(u"sup"_s, {}, "supervisor", 0, 1000);
+        pb::Supervision *budget = sup.mutable_supervision();
+        budget->set_strategy("one_for_all");
+        budget->set_intensity(quint32(intensity));
+        budget->set_period_ms(10000);
+        budget->set_restarts_in_window(quint32(restarts));
+        budget->set_window_ends_at_ms(windowEndsAt);
+        *s.add_actors() = sup;
+        *s.add_actors() = actor(u"w"_s, u"sup"_s, "view", 0, 50);
+        model.applySnapshot(&conn, s);
+        const QModelIndex row = model.indexOf(&conn, u"sup"_s);
+        const QModelIndex cell = model.index(row.row(), ActorTreeModel::BudgetColumn, row.parent());
+        QCOMPARE(cell.data().toString(), text);
+        QCOMPARE(cell.data(ActorTreeModel::FillRole).toDouble(), fill);
+        QCOMPARE(cell.data(ActorTreeModel::LevelRole).toInt(), level);
+        QVERIFY(cell.data(Qt::ToolTipRole).toString().startsWith(u"one_for_all, restarts: "_s));
+        // An actor without a budget: empty cell, no gauge.
+        const QModelIndex w = model.indexOf(&conn, u"w"_s);
+        const QModelIndex wCell = model.index(w.row(), ActorTreeModel::BudgetColumn, w.parent());
+        QCOMPARE(wCell.data().toString(), QString());
+        QVERIFY(!wCell.data(ActorTreeModel::FillRole).isValid());
+    }
+
     void snapshotBuildsTree()
     {
         ActorTreeModel model;

@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDateTime>
 #include <QLineEdit>
 #include <QQuickItem>
 #include <QQuickWidget>
@@ -150,6 +151,20 @@ private Q_SLOTS:
         QTRY_COMPARE(m_window->model()->find(m_connection, viewId)->state, u"running"_s);
         QCOMPARE(m_window->model()->find(m_connection, viewId)->exitKind, u"killed"_s);
         QCOMPARE(m_runtime.system->registry().find(QUuid::fromString(viewId))->restartCount, 1);
+        // Its session (here a one_for_one supervisor, 100 per 1 s) spent one restart of its budget.
+        const QString sessionId = m_window->model()->find(m_connection, viewId)->parentId;
+        QTRY_COMPARE(m_window->model()->find(m_connection, sessionId)->restartsInWindow, 1);
+        const ActorRecord session = *m_window->model()->find(m_connection, sessionId);
+        QCOMPARE(session.strategy, u"one_for_one"_s);
+        QCOMPARE(session.intensity, 100);
+        QCOMPARE(session.periodMs, 1000);
+        QVERIFY(session.windowEndsAtMs > QDateTime::currentMSecsSinceEpoch() - 10000);
+        QVERIFY(m_window->selectActor(m_connection, sessionId));
+        QTRY_VERIFY2(m_window->detailPane()->budgetText().contains(u"one_for_one, restarts: "_s),
+                     qPrintable(m_window->detailPane()->budgetText()));
+        QVERIFY(m_window->detailPane()->budgetText().contains(u"escalates to the parent"_s));
+        QVERIFY(m_window->selectActor(m_connection, viewId));
+        QCOMPARE(m_window->detailPane()->budgetText(), QString()); // views supervise nothing
         // The restart log shows it.
         QTRY_VERIFY(m_window->restartLog()->rowCount() >= 1);
         QCOMPARE(m_window->restartLog()->data(m_window->restartLog()->index(0, 0), RestartLogModel::ActorIdRole).toString(),

@@ -86,7 +86,7 @@ private Q_SLOTS:
 
         double dominant = 1;
         int redHits = 0;
-        const int colours = colourCount(shot, &dominant, FillBarDelegate::colorFor(0.9), &redHits);
+        const int colours = colourCount(shot, &dominant, FillBarDelegate::colorForLevel(int(ActorRecord::Level::AtLimit)), &redHits);
         QVERIFY2(colours > 100, qPrintable(u"only %1 colours"_s.arg(colours)));
         QVERIFY2(dominant < 0.85, qPrintable(u"one colour covers %1 %%"_s.arg(dominant * 100)));
         QVERIFY2(redHits > 20, "no red (>= 80 %) fill bar drawn");

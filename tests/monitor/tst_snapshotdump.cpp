@@ -56,7 +56,7 @@ private Q_SLOTS:
         QVERIFY(lines.at(3).startsWith(u"      view "_s));
         QVERIFY(lines.at(3).contains(u"mailbox 0/50"_s));
         QVERIFY(text.contains(u"restarts 1"_s));
-        QVERIFY(text.contains(u"last_exit killed:killed by operator"_s));
+        QVERIFY(text.contains(u"last_exit killed:by operator"_s));
         QVERIFY(text.contains(u"path /page/1/view1"_s));
     }
 

@@ -1,11 +1,21 @@
-"""liveactor._native through liveactor.runtime: views as actors, driven from asyncio."""
+"""liveactor._native through liveactor.runtime: views as actors, driven from asyncio — the
+runtime's own behaviour (diffs, restarts, pushes, pub/sub, budgets). What a view shows is tested
+with liveactor.testing in test_views.py and in the examples' own tests."""
 
 import asyncio
-import re
 
 import pytest
 
 from liveactor.runtime import RuntimeCallError, ViewCrashed
+
+
+async def eventually(condition, limit=10.0):
+    """Waits until condition() holds (the runtime reports exits asynchronously); fails after
+    `limit` seconds, which only a hang reaches."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the condition never held"
+        await asyncio.sleep(0.005)
 
 
 async def test_lifecycle_counter(runtime):
@@ -22,14 +32,6 @@ async def test_lifecycle_counter(runtime):
     reply = await view.event("reset")
     assert '<span id="count">0</span>' in reply.html
     await session.shutdown()
-
-
-async def test_mount_gets_params_and_session(runtime):
-    session = await runtime.create_session()
-    view = await session.mount("/echo/42?q=hello", session={"user": "ann"})
-    assert view.html == "<p>42|hello|ann|True</p>"
-    with pytest.raises(KeyError):
-        await session.mount("/nowhere")
 
 
 async def test_exception_crashes_the_view_which_restarts_with_traceback(runtime):
@@ -58,8 +60,8 @@ async def test_restart_limit(runtime):
             await view.event("boom")
         if i < 3:
             await view.wait_restarted(i + 1)
-    await asyncio.sleep(0.05)
-    assert view.gave_up and not view.alive
+    await eventually(lambda: view.gave_up)
+    assert not view.alive
 
 
 async def test_killed_view_restarts(runtime):
@@ -70,13 +72,6 @@ async def test_killed_view_restarts(runtime):
     reply = await view.wait_restarted(1)
     assert '<span id="count">0</span>' in reply.html
     assert "killed" in view.last_crash
-
-
-async def test_conversions(runtime):
-    session = await runtime.create_session()
-    view = await session.mount("/types")
-    assert view.html == ("str|42|2.5|True|None|1,2,3|b|v|dataclass|LAZY|2024-05-06 07:08|2024-05-06"
-                         "|<b>safe</b>|&lt;b&gt;escaped&lt;/b&gt;")
 
 
 async def test_unsupported_assign_names_it(runtime):
@@ -131,46 +126,6 @@ async def test_pubsub_between_two_sessions(runtime):
     assert other.html == "<ul></ul>"
 
 
-async def test_chat_example_two_sessions(runtime):
-    a, b = await runtime.create_session(), await runtime.create_session()
-    va = await a.mount("/chat?name=ann")
-    vb = await b.mount("/chat?name=bob")
-    await va.event("send", {"name": "ann", "text": "hi <bob>"})
-    while True:
-        key, push = await b.next_push(2.0)
-        if "hi &lt;bob&gt;" in push.html:
-            break
-    assert re.search(r'<b class="from">ann</b>: <span class="text">hi &lt;bob&gt;</span>', push.html)
-
-
-async def test_push_event_title_redirect_effects(runtime):
-    session = await runtime.create_session()
-    view = await session.mount("/pusher")
-    reply = await view.event("go")
-    assert reply.effects == {"events": [["flash", {"text": "hi", "n": [1, 2]}]], "title": "Pushed",
-                             "redirect": "/elsewhere"}
-
-
-async def test_todo_example(runtime):
-    session = await runtime.create_session()
-    view = await session.mount("/todo")
-    assert view.html.count('<li id="todo-') == 2
-    reply = await view.event("validate", {"title": "x" * 81})
-    assert "At most 80 characters (81 now)." in reply.html
-    reply = await view.event("add", {"title": "  "})
-    assert "A todo needs a title." in reply.html
-    reply = await view.event("add", {"title": "Ship it"})
-    assert '<span class="title">Ship it</span>' in reply.html and 'id="error"' not in reply.html
-    assert "3 items left" in reply.html
-    reply = await view.event("toggle", {"id": "1"})
-    assert '<li id="todo-1" class="done">' in reply.html and "2 items left" in reply.html
-    reply = await view.event("filter", {"to": "done"})
-    assert reply.effects["patch"] == {"to": "?filter=done", "kind": "push"}
-    assert reply.html.count('<li id="todo-') == 1
-    reply = await view.event("delete", {"id": "1"})
-    assert "Nothing here." in reply.html
-
-
 async def test_keyed_list_from_template_file(runtime):
     session = await runtime.create_session()
     view = await session.mount("/file")
@@ -218,11 +173,11 @@ async def test_ping_and_shutdown(runtime):
     session = await runtime.create_session()
     view = await session.mount("/counter")
     rtt = await session.ping()
-    assert 0 <= rtt < 1_000_000
+    assert isinstance(rtt, int) and rtt >= 0
     await session.shutdown()
     assert not session.alive
-    await asyncio.sleep(0.05)
-    assert not view.alive and view.restarts == 0
+    await eventually(lambda: not view.alive)
+    assert view.restarts == 0
     with pytest.raises(RuntimeCallError) as info:
         await view.event("inc", timeout=1.0)
     assert info.value.code == "closed"

@@ -1,8 +1,8 @@
 """Callbacks that wait never hold an executor: blocking handlers on the worker pool, async def
-on the runtime's asyncio loop, async assigns; per-view order is kept and timeouts crash."""
+on the runtime's asyncio loop, async assigns; per-view order is kept and timeouts crash.
+(That other views answer meanwhile: test_waiting_views.py.)"""
 
 import asyncio
-import time
 
 import pytest
 
@@ -14,34 +14,6 @@ def routes(runtime):
     import views
     runtime._rt.route("/waiter", views.Waiter)
     runtime._rt.route("/asyncs", views.Asyncs)
-
-
-async def test_blocking_and_async_handlers_do_not_stall_other_views(runtime):
-    sessions = [await runtime.create_session() for _ in range(4)]
-    waiters = [await s.mount("/waiter") for s in sessions[:2]]
-    healthy = [await s.mount("/waiter") for s in sessions[2:]]
-    t0 = time.monotonic()
-    # (conftest's handler limit is 0.4 s)
-    slow = [asyncio.ensure_future(waiters[0].event("sleep", {"s": "0.35"})),
-            asyncio.ensure_future(waiters[1].event("nap", {"s": "0.35"}))]
-    await asyncio.sleep(0.02)
-    clicks = 0
-    while time.monotonic() - t0 < 0.25:   # every click on another view answers at once meanwhile
-        c0 = time.monotonic()
-        await asyncio.gather(*(v.event("inc") for v in healthy))
-        assert time.monotonic() - c0 < 0.1
-        clicks += 1
-    assert clicks >= 5
-    assert not any(f.done() for f in slow)
-    replies = await asyncio.gather(*slow)
-    assert time.monotonic() - t0 >= 0.35
-    assert replies[0].html == "<p>0|slept</p>" and replies[1].html == "<p>0|napped</p>"
-    # a new session mounts while handlers wait
-    extra = asyncio.ensure_future(waiters[0].event("sleep", {"s": "0.3"}))
-    s = await runtime.create_session()
-    await s.mount("/waiter")
-    assert not extra.done()
-    await extra
 
 
 async def test_order_is_kept_per_view(runtime):

@@ -113,7 +113,7 @@ class Room(LiveView):
 
 
 class Pusher(LiveView):
-    template = "<p>{{ n }}</p>"
+    template = '<p>{{ n }}</p><button id="go" phx-click="go">go</button>'
 
     def mount(self, params, session):
         self.n = 0
@@ -181,6 +181,15 @@ class Paged(LiveView):
 routes = {"/paged/:id": Paged}
 
 
+def _gate(path):
+    """Yields until the file path exists, after announcing the wait in path + ".entered"."""
+    import os
+    with open(path + ".entered", "w"):
+        pass
+    while not os.path.exists(path):
+        yield
+
+
 class Waiter(LiveView):
     """Callbacks that wait: a blocking call on the worker pool, a coroutine on the asyncio loop."""
 
@@ -207,6 +216,23 @@ class Waiter(LiveView):
         import asyncio
         await asyncio.sleep(0.01)
         raise ValueError("async boom")
+
+    # Waits the tests end themselves: value["gate"] is a file path; the handler creates
+    # "<gate>.entered" once it waits and returns when the test creates <gate>. No test has to
+    # guess how long a wait takes on a loaded machine.
+    @event("hold", blocking=True)
+    def hold(self, value):
+        import time
+        for _ in _gate(value["gate"]):
+            time.sleep(0.005)
+        self.note = "held"
+
+    @event("await_gate")
+    async def await_gate(self, value):
+        import asyncio
+        for _ in _gate(value["gate"]):
+            await asyncio.sleep(0.005)
+        self.note = "awaited"
 
     @event("inc")
     def inc(self):

@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QPair>
 #include <QStringList>
@@ -35,6 +36,10 @@ struct FakeViewContext : ViewContext
     void pushNavigate(const QString &to, bool replace) override { log << u"navigate "_qs + to + (replace ? u" replace"_qs : u" push"_qs); }
     void redirect(const QString &to) override { log << u"redirect "_qs + to; }
     void setTitle(const QString &title) override { log << u"title "_qs + title; }
+    void replyEvent(const QJsonObject &reply) override
+    {
+        log << u"reply "_qs + QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact));
+    }
     Result<void> subscribe(const QString &topic) override
     {
         if (topic.isEmpty())

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <pybind11/eval.h>
@@ -82,16 +83,38 @@ private Q_SLOTS:
         QCOMPARE(h.changedAssigns().value_or(QSet<QString>{u"?"_s}), QSet<QString>{});
     }
 
-    void unknownEventCrashes()
+    void unknownEventIsRefused()
     {
+        // NotFound, not Crashed: the runner refuses the event and the view goes on.
         PythonViewHandler h(viewClass("Counter"));
         FakeViewContext ctx;
         QVERIFY(h.mount({}, {}, ctx));
         auto r = h.handleEvent(u"nope"_s, {}, ctx);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::Crashed);
-        QVERIFY2(r.error().message.contains(u"UnknownEvent: Counter has no handler for event 'nope'"_s),
-                 qPrintable(r.error().message));
+        QCOMPARE(r.error().code, ErrorCode::NotFound);
+        QCOMPARE(r.error().message, u"Counter has no handler for event 'nope' (decorate a method with @event('nope'))"_s);
+        QVERIFY(h.handleEvent(u"inc"_s, json(R"({"by":"2"})"), ctx));
+        QCOMPARE(h.inspectAssigns()->value(u"count"_s).toInt(), 2);
+    }
+
+    void returnedDictIsTheEventsReply()
+    {
+        PythonViewHandler h(viewClass("Replies"));
+        FakeViewContext ctx;
+        QVERIFY(h.mount({}, {}, ctx));
+        QVERIFY(h.handleEvent(u"ask"_s, json(R"({"q":"hi"})"), ctx));
+        QCOMPARE(ctx.log, QStringList{u"reply {\"echo\":\"hi\",\"n\":1}"_s});
+        QVERIFY(h.handleEvent(u"nothing"_s, {}, ctx)); // None: no reply
+        QCOMPARE(ctx.log.size(), 1);
+        // Not a dict, or not JSON: logged, no reply, and the view goes on (its changes count).
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(
+            u"Replies: the handler of event 'a_list' returned a list, not a dict: no reply sent"_s));
+        QVERIFY(h.handleEvent(u"a_list"_s, {}, ctx));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(
+            u"Replies: the handler of event 'not_json' returned a dict that is not JSON: no reply sent \\('reply.when': object is not JSON-serializable\\)"_s));
+        QVERIFY(h.handleEvent(u"not_json"_s, {}, ctx));
+        QCOMPARE(ctx.log.size(), 1);
+        QCOMPARE(h.inspectAssigns()->value(u"n"_s).toInt(), 4);
     }
 
     void commandsReachTheContext()

@@ -45,7 +45,7 @@ public:
     Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     Result<void> handleEvent(const QString &event, const QJsonObject &, ViewContext &) override
     {
-        return fail(ErrorCode::InvalidArgument, u"unknown event "_s + event);
+        return fail(ErrorCode::NotFound, u"no handler for event "_s + event); // refused, not a crash
     }
 
 protected:
@@ -55,7 +55,7 @@ protected:
     ValueMap m_assigns;
 };
 
-// count / inc / crash / slow
+// count / inc / crash / slow / ask (replies to a hook)
 class CounterView : public SimpleView
 {
 public:
@@ -99,6 +99,11 @@ public:
                 resume();
             }).detach();
             m_away = true;
+            return {};
+        }
+        if (event == u"ask") { // a hook's pushEvent: the reply carries the count and the question
+            set(u"count"_s, get(u"count"_s).toInt() + 1);
+            ctx.replyEvent({{u"count"_s, get(u"count"_s).toInt()}, {u"q"_s, value.value(u"q"_s)}});
             return {};
         }
         if (event == u"title") {
@@ -315,6 +320,59 @@ public:
     }
 };
 
+// flash: shown, cleared by lv:clear-flash, carried by live navigation and full redirects
+class FlashView : public SimpleView
+{
+public:
+    FlashView()
+        : SimpleView(compileOnce(
+            u"<div id=\"flashview\">{% if flash.info %}<p id=\"flash-info\" phx-click=\"lv:clear-flash\" "
+            "phx-value-key=\"info\">{{ flash.info }}</p>{% endif %}<p id=\"from\">{{ from }}</p>"
+            "<button id=\"save\" phx-click=\"save\">save</button>"
+            "<button id=\"go-live\" phx-click=\"go_live\">live</button>"
+            "<button id=\"go-full\" phx-click=\"go_full\">full</button>"
+            "<span id=\"mount\">{{ mount }}</span></div>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &params, const QJsonObject &, ViewContext &ctx) override
+    {
+        m_flash = ctx.flash();
+        set(u"from"_s, params.value(u"from"_s).toString());
+        if (params.contains(u"bounce"_s)) // the dead render redirects with a flash: a cookie
+            return leave(ctx, u"Bounced"_s, [&] { ctx.redirect(u"/flash?from=bounce"_s); });
+        publish();
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &value, ViewContext &ctx) override
+    {
+        if (event == u"save") {
+            m_flash.insert(u"info"_s, u"Saved"_s);
+        } else if (event == u"lv:clear-flash") {
+            m_flash.remove(value.value(u"key"_s).toString());
+        } else if (event == u"go_live") {
+            return leave(ctx, u"Moved live"_s, [&] { ctx.pushNavigate(u"/flash?from=live"_s); });
+        } else if (event == u"go_full") {
+            return leave(ctx, u"Moved fully"_s, [&] { ctx.redirect(u"/flash?from=full"_s); });
+        } else {
+            return SimpleView::handleEvent(event, value, ctx);
+        }
+        publish();
+        return {};
+    }
+
+private:
+    template<typename Go>
+    Result<void> leave(ViewContext &ctx, const QString &message, Go &&go)
+    {
+        m_flash.insert(u"info"_s, message);
+        ctx.carryFlash(m_flash);
+        go();
+        return {};
+    }
+    void publish() { set(u"flash"_s, Value::fromJson(m_flash)); }
+    QJsonObject m_flash;
+};
+
 template<typename T>
 ViewFactory factory()
 {
@@ -388,7 +446,8 @@ Result<void> registerTestViews(LiveViewServer &server)
     for (auto r : {server.addRoute(u"/"_s, factory<CounterView>()), server.addRoute(u"/form"_s, factory<FormView>()),
                    server.addRoute(u"/timer"_s, factory<TimerView>()), server.addRoute(u"/list"_s, factory<ListView>()),
                    server.addRoute(u"/items/:id"_s, factory<ItemView>()), server.addRoute(u"/chat"_s, factory<ChatView>()),
-                   server.addRoute(u"/cards"_s, factory<CardsView>())})
+                   server.addRoute(u"/cards"_s, factory<CardsView>()),
+                   server.addRoute(u"/flash"_s, factory<FlashView>())})
         if (!r)
             return r;
     return {};

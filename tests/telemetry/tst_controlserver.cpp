@@ -363,7 +363,7 @@ private Q_SLOTS:
         QCOMPARE(actor.incarnation(), 1u);
         QVERIFY(actor.has_last_exit());
         QCOMPARE(actor.last_exit().kind(), std::string("killed"));
-        QCOMPARE(actor.last_exit().message(), std::string("killed by operator"));
+        QCOMPARE(actor.last_exit().message(), std::string("by operator"));
         // The restart record reaches the restart log (in this delta or a later one).
         auto restart = client->waitFor([&](const pb::ServerMessage &s) {
             if (!s.has_delta() && !s.has_snapshot())

@@ -41,8 +41,16 @@ private Q_SLOTS:
         QCOMPARE(value(text, u"liveactor_mailbox_capacity{kind=\"session\"}"_s), 200.0);
         QCOMPARE(value(text, u"liveactor_mailbox_fill_ratio{kind=\"session\"}"_s), 0.15);
         QCOMPARE(value(text, u"liveactor_mailbox_fill_max_ratio{kind=\"session\"}"_s), 0.3);
-        QCOMPARE(value(text, u"liveactor_restarts{kind=\"view\"}"_s), 0.0);
-        QVERIFY(text.contains("liveactor_event_latency_microseconds{kind=\"view\",stage=\"wait\"}"));
+        QCOMPARE(value(text, u"liveactor_restarts_total{kind=\"view\"}"_s), 0.0);
+        QVERIFY(text.contains("# TYPE liveactor_restarts_total counter"));
+        QVERIFY(text.contains("# TYPE liveactor_messages_processed_total counter"));
+        QVERIFY(text.contains("liveactor_mailbox_wait_mean_seconds{kind=\"view\"}"));
+        QVERIFY(text.contains("liveactor_message_processing_mean_seconds{kind=\"session\"}"));
+        // Prometheus naming: no unit other than seconds, counters and only counters end in _total.
+        QVERIFY(!text.contains("microseconds"));
+        for (const QString &line : QString::fromUtf8(text).split(u'\n'))
+            if (line.startsWith(u"# TYPE "_s))
+                QVERIFY2(line.endsWith(u" counter"_s) == line.section(u' ', 2, 2).endsWith(u"_total"_s), qPrintable(line));
         // Every non-comment line is "name{labels} number".
         static const QRegularExpression sample(u"^[a-z_]+(\\{[^}]*\\})? -?[0-9.e+-]+$"_s);
         for (const QString &line : QString::fromUtf8(text).split(u'\n', Qt::SkipEmptyParts))
@@ -57,10 +65,41 @@ private Q_SLOTS:
                 view = info.id;
         system.kill(view);
         system.runUntilIdle();
-        QCOMPARE(value(prometheusMetrics(system.registry()), u"liveactor_restarts{kind=\"view\"}"_s), 1.0);
+        QCOMPARE(value(prometheusMetrics(system.registry()), u"liveactor_restarts_total{kind=\"view\"}"_s), 1.0);
         system.runUntilIdle();
-        Q_UNUSED(sup);
         Q_UNUSED(s2);
+
+        // Counters never fall: what exited actors counted stays in the totals.
+        const double processed = value(prometheusMetrics(system.registry()), u"liveactor_messages_processed_total{kind=\"session\"}"_s);
+        QVERIFY2(processed >= 30, qPrintable(QString::number(processed)));
+        s1.tell(StopNormal{});
+        system.shutdownActor(sup.id(), std::chrono::milliseconds(1000)); // the views stop with it
+        system.runUntilIdle();
+        const QByteArray after = prometheusMetrics(system.registry());
+        QCOMPARE(value(after, u"liveactor_sessions"_s), 1.0);
+        QVERIFY(value(after, u"liveactor_messages_processed_total{kind=\"session\"}"_s) >= processed);
+        QCOMPARE(value(after, u"liveactor_restarts_total{kind=\"view\"}"_s), 1.0);
+        QCOMPARE(value(after, u"liveactor_views"_s), 0.0);
+    }
+
+    void histograms()
+    {
+        ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
+        LatencyHistogram h;
+        h.observe(std::chrono::microseconds(50));   // le 0.0001
+        h.observe(std::chrono::microseconds(300));  // le 0.0005
+        h.observe(std::chrono::milliseconds(1));    // le 0.001 (bounds are inclusive)
+        h.observe(std::chrono::seconds(7));         // +Inf
+        const QByteArray text = prometheusMetrics(system.registry(), {}, {{"liveactor_event_duration_seconds", "Events.", h.snapshot()}});
+        QVERIFY(text.contains("# TYPE liveactor_event_duration_seconds histogram\n"));
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"0.0001\"}"_s), 1.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"0.00025\"}"_s), 1.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"0.0005\"}"_s), 2.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"0.001\"}"_s), 3.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"5\"}"_s), 3.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_bucket{le=\"+Inf\"}"_s), 4.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_count"_s), 4.0);
+        QCOMPARE(value(text, u"liveactor_event_duration_seconds_sum"_s), 7.00135);
     }
 
     void extraSamples()

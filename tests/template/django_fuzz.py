@@ -18,6 +18,8 @@ from django.conf import settings
 LOCMEM = {
     "inc.html": "<i>{{ a|default:'-' }}|{{ s|upper }}</i>{% for x in l %}{{ x|length }}{% endfor %}",
     "base.html": "<html>{% block head %}H{{ n }}{% endblock %}|{% block body %}B{% endblock %}</html>",
+    "alt.html": "<body>{% block body %}A{% endblock %}{% block head %}{% endblock %}</body>",
+    "sub/rel.html": "{% include '../inc.html' %}<r>{{ n }}</r>",
 }
 settings.configure(TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
                                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", LOCMEM)]}}])
@@ -52,6 +54,7 @@ def context():
     c["d"] = {"k": R.choice(STRINGS), "n": R.randrange(10), "l": [1, 2]}
     c["u"] = [{"name": R.choice(STRINGS), "age": R.randrange(60), "tags": R.sample(["x", "y", "z"], R.randrange(3))}
               for _ in range(R.randrange(4))]
+    c.update(tag_context())
     return c
 
 
@@ -82,6 +85,57 @@ def cond():
     return "%s %s %s" % (a, R.choice(["and", "or"]), R.choice(VARS))
 
 
+# ---- the rest of Django's built-in tags (filter, ifchanged, regroup, resetcycle, lorem, …) ----
+
+def tag_context():
+    return {"p": R.choice(["base.html", "alt.html"]), "il": R.choice([["nope.html", "inc.html"], ["sub/rel.html"]]),
+            "csrf_token": R.choice(["", "tok<&", "NOTPROVIDED"]),
+            "g": [{"k": R.choice(["a", "b", "<c>"]), "v": R.randrange(4)} for _ in range(R.randrange(6))]}
+
+
+BLOCK_FILTERS = ["upper", "lower", "force_escape", "title", "length", "cut:' '", "truncatewords:1", "linebreaksbr",
+                 "striptags", "slugify", "wordcount", "center:12", "add:'<x>'", "default:'d'", "first"]
+
+
+def tag_block(depth):
+    k = R.randrange(11)
+    inner = block(depth + 1) if depth < 2 else "{{ s }}"
+    if k == 0:
+        return "{%% filter %s %%}%s{%% endfilter %%}" % ("|".join(R.sample(BLOCK_FILTERS, R.randrange(1, 3))), inner)
+    if k == 1:
+        args = R.choice(["", "x.k", "x.v x.k", "forloop.first", "s"])
+        other = R.choice(["", "{% else %}-{{ x.v }}"])
+        return "{%% for x in %s %%}{%% ifchanged %s %%}<h>%s</h>%s{%% endifchanged %%}{{ x.v }}{%% endfor %%}" % (
+            R.choice(["g", "g|dictsort:'k'", "u", "l"]), args, R.choice(["{{ x.k }}", "{{ x }}", inner]), other)
+    if k == 2:
+        return "{%% regroup %s by %s as gs %%}{%% for grp in gs %%}<g>{{ grp.grouper }}:%s</g>{%% empty %%}none{%% endfor %%}" % (
+            R.choice(["g", "g|dictsort:'k'", "u", "missing", "l"]), R.choice(["k", "v", "k|upper", "name", "age|divisibleby:2"]),
+            R.choice(["{{ grp.list|length }}", "{% for i in grp.list %}{{ i.v }}{{ i.name }}{% endfor %}", "{{ grp.list }}"]))
+    if k == 3:
+        return "{%% for x in g %%}{%% cycle 'a' 'b' 'c' as cy %%}{%% cycle 1 2 %%}{%% if x.v > 1 %%}{%% resetcycle%s %%}{%% endif %%}{%% endfor %%}" % R.choice(["", " cy"])
+    if k == 4:
+        return R.choice(["{% lorem %}", "{%% lorem %d w %%}" % R.randrange(-2, 20), "{% lorem 1 p %}", "{% lorem d.n w %}",
+                         "{% lorem 1 b %}", "{% lorem 0 p %}"])
+    if k == 5:
+        tag = R.choice(["ifequal", "ifnotequal"])
+        return "{%% %s %s %s %%}%s{%% else %%}%s{%% end%s %%}" % (
+            tag, R.choice(VARS), R.choice(VARS + ["3", "'a'"]), inner, text(), tag)
+    if k == 6:
+        return "{%% spaceless %%}%s<a>%s</a>%s<b> %s </b>%s{%% endspaceless %%}" % tuple(
+            R.choice(["", " ", "\u2003", "\x1c", "\x85", "\xa0 \n", "\u200b", "\t"]) for _ in range(5))
+    if k == 7:
+        return R.choice(["{%% templatetag %s %%}" % R.choice(["openblock", "closeblock", "openvariable", "closevariable",
+                                                               "openbrace", "closebrace", "opencomment", "closecomment"]),
+                         "[{% debug %}]", "{% csrf_token %}", "{% verbatim %}{{ s }}{% if %}{% endverbatim %}"])
+    if k == 8:
+        return "{% include il %}{% include 'sub/rel.html' %}"
+    if k == 9:
+        return "{%% autoescape %s %%}{%% firstof %s %s '<f>' %%}%s{%% endautoescape %%}" % (
+            R.choice(["on", "off"]), R.choice(VARS), R.choice(VARS), inner)
+    return "{%% widthratio %s %s %s %%}" % (R.choice(["n", "f", "d.n", "3"]), R.choice(["30", "d.n", "n"]),
+                                            R.choice(["100", "7", "f"]))
+
+
 def text():
     return R.choice(["", " ", "<p>", "</p>", "x & y", "<li class='c'>", "\n", "é"])
 
@@ -89,7 +143,7 @@ def text():
 def block(depth=0):
     out = ""
     for _ in range(R.randrange(1, 5)):
-        k = R.randrange(12 if depth < 2 else 3)
+        k = R.randrange(14 if depth < 2 else 3)
         if k == 0:
             out += text()
         elif k in (1, 2):
@@ -115,8 +169,10 @@ def block(depth=0):
                              "{% include 'inc.html' %}",
                              "{%% include 'inc.html' with a=%s only %%}" % R.choice(VARS),
                              "{%% with s=%s %%}{%% include 'inc.html' %%}{%% endwith %%}" % var()])
-        else:
+        elif k == 11:
             out += "{%% for k, v in d.items %%}{{ k }}={{ v%s }};{%% endfor %%}" % R.choice(["", "|length", "|upper"])
+        else:
+            out += tag_block(depth)
     return out
 
 
@@ -126,7 +182,8 @@ while printed < count and attempts < count * 20:
     attempts += 1
     t = block()
     if R.randrange(5) == 0:
-        t = "{%% extends 'base.html' %%}{%% block body %%}%s{{ block.super }}{%% endblock %%}" % t
+        parent = R.choice(["'base.html'", "p", "p|default:'alt.html'"])
+        t = "{%% extends %s %%}{%% block body %%}%s{{ block.super }}{%% endblock %%}" % (parent, t)
     c = context()
     try:
         out = E.from_string(t).render(c)

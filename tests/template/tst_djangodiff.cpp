@@ -22,22 +22,29 @@ private Q_SLOTS:
     void compareWithDjango_data()
     {
         QTest::addColumn<int>("seed");
+        QTest::addColumn<QString>("script");
+        const QString builtins = QStringLiteral(LIVEACTOR_DJANGO_FUZZ);
+        const QString libraries = QStringLiteral(LIVEACTOR_DJANGO_I18N_FUZZ); // i18n, humanize, l10n
         const QByteArray fixed = qgetenv("LIVEACTOR_DJANGO_SEED");
         if (!fixed.isEmpty()) {
-            QTest::newRow("env seed") << fixed.toInt();
+            QTest::newRow("env seed") << fixed.toInt() << builtins;
+            QTest::newRow("env seed, libraries") << fixed.toInt() << libraries;
             return;
         }
         for (int s = 1; s <= 6; ++s)
-            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(s))) << s;
+            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(s))) << s << builtins;
+        for (int s = 1; s <= 4; ++s)
+            QTest::newRow(qPrintable(QStringLiteral("libraries seed %1").arg(s))) << s << libraries;
     }
 
     void compareWithDjango()
     {
         QFETCH(int, seed);
+        QFETCH(QString, script);
         QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/python3")), "Debian's /usr/bin/python3 with python3-django is required");
         QProcess p;
         p.start(QStringLiteral("/usr/bin/python3"),
-                {QStringLiteral(LIVEACTOR_DJANGO_FUZZ), QString::number(seed), QStringLiteral("150")});
+                {script, QString::number(seed), QStringLiteral("150")});
         QVERIFY(p.waitForFinished(120000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
@@ -46,6 +53,9 @@ private Q_SLOTS:
                            QStringLiteral("<i>{{ a|default:'-' }}|{{ s|upper }}</i>{% for x in l %}{{ x|length }}{% endfor %}"));
         engine.addTemplate(QStringLiteral("base.html"),
                            QStringLiteral("<html>{% block head %}H{{ n }}{% endblock %}|{% block body %}B{% endblock %}</html>"));
+        engine.addTemplate(QStringLiteral("alt.html"),
+                           QStringLiteral("<body>{% block body %}A{% endblock %}{% block head %}{% endblock %}</body>"));
+        engine.addTemplate(QStringLiteral("sub/rel.html"), QStringLiteral("{% include '../inc.html' %}<r>{{ n }}</r>"));
         int compared = 0;
         for (const QByteArray &line : lines) {
             if (line.trimmed().isEmpty())

@@ -8,6 +8,7 @@
 #include "template/template.h"
 #include "template/templateengine.h"
 #include "../../bench/nullviewcontext.h"
+#include "template/templatelibrary.h"
 
 #include <QDir>
 #include <QFile>
@@ -83,6 +84,34 @@ struct ItemList
         }
     }
     Value value() const { return Value(items); }
+};
+
+// Items with a group letter, for regroup and ifchanged: moves and edits change which row starts
+// a group, so rows whose own item is unchanged must still be rendered again.
+struct GroupedItems
+{
+    QList<Value> items;
+    int nextId = 1;
+
+    Value makeItem(Rng &r, int id = 0)
+    {
+        static const QStringList groups = {QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("<z>")};
+        return Value(ValueMap{{QStringLiteral("id"), Value(id ? id : nextId++)},
+                              {QStringLiteral("g"), Value(groups[r.below(int(groups.size()))])},
+                              {QStringLiteral("name"), Value(words[r.below(int(words.size()))])},
+                              {QStringLiteral("done"), Value(r.chance(40))}});
+    }
+    void mutate(Rng &r)
+    {
+        const int n = int(items.size());
+        switch (r.below(6)) {
+        case 0: case 1: items.insert(r.below(n + 1), makeItem(r)); break;
+        case 2: if (n) items.removeAt(r.below(n)); break;
+        case 3: if (n > 1) items.move(r.below(n), r.below(n)); break;
+        case 4: if (n) { const int i = r.below(n); items[i] = makeItem(r, int(items[i].map()->value(QStringLiteral("id")).toInt())); } break;
+        default: std::reverse(items.begin(), items.end()); break;
+        }
+    }
 };
 
 struct Scenario
@@ -289,6 +318,84 @@ class TestOracle : public QObject
                       return {QStringLiteral("ws")};
                   },
                   [](Rng &, ValueMap &st) { st.insert(QStringLiteral("ws"), Value(ValueList())); }});
+        s.append({QStringLiteral("i18n tags in a keyed list + language switches"),
+                  QStringLiteral(
+                      "{% load i18n %}<ul>{% for item in items key item.id %}<li>{% blocktrans with n=item.name count c=item.tags|length %}"
+                      "{{ n }}: {{ c }} tag{% plural %}{{ n }}: {{ c }} tags{% endblocktrans %} {% trans \"Hello\" %}"
+                      "{% trans \"Hello\" as h %}<i>{{ h }}</i></li>{% endfor %}</ul><p>{{ _(\"Hello\") }}</p>"),
+                  [list = std::make_shared<ItemList>()](Rng &r, ValueMap &st) -> QSet<QString> {
+                      if (r.chance(30)) {
+                          st.insert(QStringLiteral("language"), Value(r.chance(50) ? QStringLiteral("de") : QStringLiteral("en")));
+                          return {QStringLiteral("language")};
+                      }
+                      list->mutate(r);
+                      st.insert(QStringLiteral("items"), list->value());
+                      return {QStringLiteral("items")};
+                  },
+                  [](Rng &, ValueMap &st) {
+                      TemplateLibraries::setTranslator([](const TranslationRequest &q) -> std::optional<QString> {
+                          if (q.language != u"de")
+                              return std::nullopt;
+                          if (q.hasPlural)
+                              return q.count == 1 ? QStringLiteral("%(n)s: %(c)s Etikett") : QStringLiteral("%(n)s: %(c)s Etiketten");
+                          return q.singular == u"Hello" ? std::optional<QString>(QStringLiteral("Hallo")) : std::nullopt;
+                      });
+                      st.insert(QStringLiteral("language"), Value(QStringLiteral("en")));
+                      st.insert(QStringLiteral("items"), Value(ValueList()));
+                  }});
+        s.append({QStringLiteral("regroup + ifchanged + filter + resetcycle in keyed loops"),
+                  QStringLiteral(
+                      "{% regroup items|dictsort:'g' by g as groups %}"
+                      "<div>{% for grp in groups key grp.grouper %}<section><h2>{{ grp.grouper }} ({{ grp.list|length }})</h2>"
+                      "{% for it in grp.list key it.id %}<p>{% ifchanged it.done %}<b>{{ it.done|yesno:'done,open' }}</b>"
+                      "{% else %}-{% endifchanged %}{{ it.name }}</p>{% endfor %}</section>{% endfor %}</div>\n"
+                      "<ul>{% for it in items key it.id %}<li>{% ifchanged %}<i>{{ it.g }}</i>{% endifchanged %}"
+                      "{% filter upper %}{{ it.name }}{% endfilter %}{% cycle 'a' 'b' 'c' %}{% if it.done %}{% resetcycle %}{% endif %}"
+                      "{% ifchanged it.g %}{% else %}<em>same</em>{% endifchanged %}</li>{% endfor %}</ul>\n"
+                      // a body that reads only its item but for ifchanged: rows must not be reused
+                      "<ol>{% for it in items key it.id %}<li>{% ifchanged it.g %}<h3>{{ it.g }}</h3>{% endifchanged %}"
+                      "{% ifchanged %}{{ it.done }}{% endifchanged %}{{ it.name }}</li>{% endfor %}</ol>\n"
+                      "{% spaceless %} <p> {{ title }} </p> <p>{% lorem n w %}</p> {% endspaceless %}"
+                      "{% ifequal n 3 %}<i>three</i>{% else %}{{ n }}{% endifequal %}"),
+                  [list = std::make_shared<GroupedItems>()](Rng &r, ValueMap &st) -> QSet<QString> {
+                      switch (r.below(6)) {
+                      case 0: st.insert(QStringLiteral("n"), Value(r.below(6))); return {QStringLiteral("n")};
+                      case 1: st.insert(QStringLiteral("title"), Value(words[r.below(int(words.size()))])); return {QStringLiteral("title")};
+                      default:
+                          for (int k = 1 + r.below(3); k > 0; --k)
+                              list->mutate(r);
+                          st.insert(QStringLiteral("items"), Value(list->items));
+                          return {QStringLiteral("items")};
+                      }
+                  },
+                  [](Rng &r, ValueMap &st) {
+                      st.insert(QStringLiteral("title"), Value(QStringLiteral("Groups")));
+                      st.insert(QStringLiteral("n"), Value(r.below(6)));
+                      st.insert(QStringLiteral("items"), Value(ValueList()));
+                  }});
+        s.append({QStringLiteral("extends with a variable"),
+                  QStringLiteral(
+                      "{% extends layout %}{% block content %}{% for w in ws key w %}<p>{{ w|title }}</p>{% endfor %}{% endblock %}"),
+                  [](Rng &r, ValueMap &st) -> QSet<QString> {
+                      if (r.chance(30)) {
+                          st.insert(QStringLiteral("layout"), Value(r.chance(50) ? QStringLiteral("base.html") : QStringLiteral("wide.html")));
+                          return {QStringLiteral("layout")};
+                      }
+                      if (r.chance(30)) {
+                          st.insert(QStringLiteral("title"), Value(words[r.below(int(words.size()))]));
+                          return {QStringLiteral("title")};
+                      }
+                      ValueList ws;
+                      for (int i = r.below(4); i > 0; --i)
+                          ws.append(Value(QStringLiteral("w%1").arg(i * 10 + r.below(10))));
+                      st.insert(QStringLiteral("ws"), Value(ws));
+                      return {QStringLiteral("ws")};
+                  },
+                  [](Rng &, ValueMap &st) {
+                      st.insert(QStringLiteral("layout"), Value(QStringLiteral("base.html")));
+                      st.insert(QStringLiteral("title"), Value(QStringLiteral("Page")));
+                      st.insert(QStringLiteral("ws"), Value(ValueList()));
+                  }});
         return s;
     }
 
@@ -328,6 +435,8 @@ private Q_SLOTS:
                            QStringLiteral("<td>{% if v %}{{ v }}{% else %}<em>empty</em>{% endif %}</td>"));
         engine.addTemplate(QStringLiteral("base.html"),
                            QStringLiteral("<main>{% block header %}<header>{{ title }}</header>{% endblock %}{% block content %}{% endblock %}</main>"));
+        engine.addTemplate(QStringLiteral("wide.html"),
+                           QStringLiteral("<div class=\"wide\">{% block content %}{% endblock %}<footer>{{ title }}</footer></div>"));
 
         QList<quint32> seeds;
         const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");

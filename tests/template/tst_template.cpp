@@ -26,7 +26,19 @@ private:
         e.addTemplate(QStringLiteral("mid.html"),
                       QStringLiteral("{% extends 'base.html' %}{% block body %}M[{{ block.super }}]{% endblock %}"));
         e.addTemplate(QStringLiteral("row.html"), QStringLiteral("<li>{{ item.name|upper }}</li>"));
+        e.addTemplate(QStringLiteral("sub/page.html"), QStringLiteral("{% include './part.html' %}|{% include '../inc.html' %}"));
+        e.addTemplate(QStringLiteral("sub/part.html"), QStringLiteral("P{{ a }}"));
+        e.addTemplate(QStringLiteral("inc_assign.html"), QStringLiteral("{% firstof 'i' as v %}{{ v }}"));
+        e.addTemplate(QStringLiteral("sub/child.html"),
+                      QStringLiteral("{% extends '../base.html' %}{% block title %}S{% endblock %}"));
     }
+
+    /// Counts attribute reads, to tell which parts a partial re-render evaluated.
+    struct CountingObject : LazyObject
+    {
+        mutable int reads = 0;
+        std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
+    };
 
     static TemplateContext contextFrom(const QByteArray &json)
     {
@@ -161,6 +173,39 @@ private Q_SLOTS:
                                      << QStringLiteral("No named cycles in template. 'foo' is not defined");
         QTest::newRow("duplicate block") << QStringLiteral("{% block a %}{% endblock %}{% block a %}{% endblock %}") << int(K::Syntax) << 1 << 28
                                          << QStringLiteral("'block' tag with name 'a' appears more than once");
+        QTest::newRow("url") << QStringLiteral("<a href=\"{% url 'home' %}\">") << int(K::UnknownTag) << 1 << 10
+                             << QStringLiteral("'url' is not supported: liveactor has no URL resolver. Compute the URL in "
+                                               "Python (django.urls.reverse) and pass it in the context.");
+        QTest::newRow("extends after a tag") << QStringLiteral("{% comment %}x{% endcomment %}{% extends 'b.html' %}") << int(K::Syntax) << 1 << 31
+                                             << QStringLiteral("'extends' must be the first tag in the template.");
+        QTest::newRow("named cycle missing") << QStringLiteral("{% cycle 'a' 'b' as c %}{% cycle d %}") << int(K::Syntax) << 1 << 25
+                                             << QStringLiteral("Named cycle 'd' does not exist");
+        QTest::newRow("resetcycle none") << QStringLiteral("{% resetcycle %}") << int(K::Syntax) << 1 << 1
+                                         << QStringLiteral("No cycles in template.");
+        QTest::newRow("resetcycle name") << QStringLiteral("{% cycle 'a' 'b' as c %}{% resetcycle d %}") << int(K::Syntax) << 1 << 25
+                                         << QStringLiteral("Named cycle 'd' does not exist.");
+        QTest::newRow("regroup args") << QStringLiteral("{% regroup l by g %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("'regroup' tag takes five arguments");
+        QTest::newRow("regroup by") << QStringLiteral("{% regroup l with g as x %}") << int(K::Syntax) << 1 << 1
+                                    << QStringLiteral("second argument to 'regroup' tag must be 'by'");
+        QTest::newRow("ifequal args") << QStringLiteral("{% ifequal a %}{% endifequal %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("'ifequal' takes two arguments");
+        QTest::newRow("unclosed ifnotequal") << QStringLiteral("{% ifnotequal a b %}x{% else %}") << int(K::Syntax) << 1 << 1
+                                             << QStringLiteral("Unclosed tag on line 1: 'ifnotequal'. Looking for one of: endifnotequal.");
+        QTest::newRow("unclosed ifchanged") << QStringLiteral("{% ifchanged %}x") << int(K::Syntax) << 1 << 1
+                                            << QStringLiteral("Unclosed tag on line 1: 'ifchanged'. Looking for one of: else, endifchanged.");
+        QTest::newRow("filter escape") << QStringLiteral("{% filter upper|escape %}x{% endfilter %}") << int(K::Syntax) << 1 << 1
+                                       << QStringLiteral("\"filter escape\" is not permitted.  Use the \"autoescape\" tag instead.");
+        QTest::newRow("filter unknown") << QStringLiteral("{% filter nosuch %}x{% endfilter %}") << int(K::UnknownFilter) << 1 << 1
+                                        << QStringLiteral("Invalid filter: 'nosuch'");
+        QTest::newRow("lorem format") << QStringLiteral("{% lorem 1 2 w %}") << int(K::Syntax) << 1 << 1
+                                      << QStringLiteral("Incorrect format for 'lorem' tag");
+        QTest::newRow("relative outside") << QStringLiteral("{% include '../x.html' %}") << int(K::Syntax) << 1 << 1
+                                          << QStringLiteral("The relative path ''../x.html'' points outside the file hierarchy "
+                                                            "that template 'page.html' is in.");
+        QTest::newRow("relative self") << QStringLiteral("{% extends './page.html' %}") << int(K::Syntax) << 1 << 1
+                                       << QStringLiteral("The relative path ''./page.html'' was translated to template name "
+                                                         "'page.html', the same template in which the tag appears.");
     }
 
     void errors()
@@ -277,11 +322,7 @@ private Q_SLOTS:
 
     void partialRerender()
     {
-        struct Counting : LazyObject {
-            mutable int reads = 0;
-            std::optional<Value> attribute(const QString &) const override { ++reads; return Value(QStringLiteral("v")); }
-        };
-        auto counted = std::make_shared<Counting>();
+        auto counted = std::make_shared<CountingObject>();
         auto t = Template::compile(QStringLiteral("<div>{{ a }}|{{ big.x }}|{% if a > 1 %}{{ a }}{% endif %}</div>"));
         QVERIFY(t.has_value());
         TemplateContext ctx;
@@ -341,6 +382,108 @@ private Q_SLOTS:
         QCOMPARE(RenderedTree::diff(*second, *third),
                  QByteArray("{\"0\":{\"k\":{\"2\":{\"1\":\"\",\"2\":{\"k\":{\"kc\":0}}},\"kc\":3}},"
                             "\"1\":{\"k\":{\"2\":{\"1\":\"\"},\"kc\":3}}}"));
+    }
+
+    void tagAssignmentsSurvivePartialRerender()
+    {
+        // an op that only assigns a name runs on every render, so a reader re-rendered for
+        // another reason still finds the name bound
+        auto t = Template::compile(QStringLiteral(
+            "{% firstof a 'z' as v %}{% regroup l by g as gs %}{% widthratio 1 2 10 as w %}"
+            "[{{ v }}|{% for x in gs %}{{ x.grouper }}{{ x.list|length }}{% endfor %}|{{ w }}|{{ b }}]"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto ctx = contextFrom(R"({"a": "A", "b": 1, "l": [{"g": 1}, {"g": 1}, {"g": 2}]})");
+        auto first = t->render(ctx);
+        QVERIFY(first.has_value());
+        QCOMPARE(first->toHtml(), QByteArray("[A|1221|5|1]"));
+        ctx.set(QStringLiteral("b"), Value(2));
+        auto second = t->render(ctx, *first, {QStringLiteral("b")});
+        QVERIFY(second.has_value());
+        QCOMPARE(second->toHtml(), QByteArray("[A|1221|5|2]"));
+    }
+
+    void ifchangedInKeyedLoop()
+    {
+        // a row's ifchanged depends on the row before it: an unchanged item is rendered again
+        // when its neighbour changed, never reused from the previous render
+        auto t = Template::compile(QStringLiteral(
+            "{% for i in items key i.id %}<p>{% ifchanged i.g %}<h>{{ i.g }}</h>{% else %}-{% endifchanged %}"
+            "{% ifchanged %}{{ i.g|upper }}{% endifchanged %}{{ i.id }}</p>{% endfor %}"));
+        QVERIFY(t.has_value());
+        auto item = [](int id, const QString &g) {
+            return Value(ValueMap{{QStringLiteral("id"), Value(id)}, {QStringLiteral("g"), Value(g)}});
+        };
+        ValueList items{item(1, QStringLiteral("a")), item(2, QStringLiteral("a")), item(3, QStringLiteral("b"))};
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto first = t->render(ctx);
+        QCOMPARE(first->toHtml(), QByteArray("<p><h>a</h>A1</p><p>-2</p><p><h>b</h>B3</p>"));
+        items[0] = item(1, QStringLiteral("b"));
+        ctx.set(QStringLiteral("items"), Value(items));
+        auto second = t->render(ctx, *first, {QStringLiteral("items")});
+        QCOMPARE(second->toHtml(), QByteArray("<p><h>b</h>B1</p><p><h>a</h>A2</p><p><h>b</h>B3</p>"));
+        QCOMPARE(second->toHtml(), t->render(ctx)->toHtml());
+    }
+
+    void extendsVariable()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("a.html"), QStringLiteral("<a>{% block b %}A{% endblock %}</a>"));
+        engine.addTemplate(QStringLiteral("b.html"), QStringLiteral("<b>{% block b %}B{% endblock %}</b>"));
+        engine.addTemplate(QStringLiteral("mid.html"), QStringLiteral("{% extends p %}{% block b %}M{% endblock %}"));
+        auto t = engine.fromString(QStringLiteral("{% extends layout %}{% block b %}[{{ x }}{{ block.super }}]{% endblock %}"),
+                                   QStringLiteral("page.html"));
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        auto ctx = contextFrom(R"({"layout": "a.html", "x": 1})");
+        auto first = t->render(ctx);
+        QCOMPARE(first->toHtml(), QByteArray("<a>[1A]</a>"));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("b.html")));
+        auto second = t->render(ctx, *first, {QStringLiteral("layout")});
+        QCOMPARE(second->toHtml(), QByteArray("<b>[1B]</b>"));
+        // the parent's statics change, so the diff carries the new statics
+        QVERIFY(RenderedTree::diff(*first, *second).contains("\"s\""));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("")));
+        auto empty = t->render(ctx);
+        QVERIFY(!empty.has_value());
+        QCOMPARE(empty.error().toString(),
+                 QStringLiteral("page.html:1:1: Invalid template name in 'extends' tag: ''. Got this from the 'layout' variable."));
+        // with the same parent, only the ops whose dependencies changed are rendered again
+        auto counted = std::make_shared<CountingObject>();
+        auto p = engine.fromString(QStringLiteral("{% extends layout %}{% block b %}{{ x }}|{{ big.v }}{% endblock %}"));
+        QVERIFY(p.has_value());
+        ctx.set(QStringLiteral("big"), Value(std::shared_ptr<const LazyObject>(counted)));
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("b.html")));
+        auto p1 = p->render(ctx);
+        QVERIFY(p1.has_value());
+        QCOMPARE(p1->toHtml(), QByteArray("<b>1|v</b>"));
+        ctx.set(QStringLiteral("x"), Value(2));
+        auto p2 = p->render(ctx, *p1, {QStringLiteral("x")});
+        QVERIFY(p2.has_value());
+        QCOMPARE(p2->toHtml(), QByteArray("<b>2|v</b>"));
+        QCOMPARE(counted->reads, 1);
+        QCOMPARE(RenderedTree::diff(*p1, *p2), QByteArray("{\"0\":{\"0\":\"2\"}}"));
+        // a parent that itself extends a variable cannot see this child's blocks
+        ctx.set(QStringLiteral("layout"), Value(QStringLiteral("mid.html")));
+        auto nested = t->render(ctx);
+        QVERIFY(!nested.has_value());
+        QVERIFY(nested.error().message.contains(QStringLiteral("itself extended")));
+    }
+
+    void blockSuperWithoutParent()
+    {
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("base.html"), QStringLiteral("<{% block a %}{{ block.super }}A{% endblock %}>"));
+        auto base = engine.load(QStringLiteral("base.html"));
+        QVERIFY(base.has_value());
+        auto r = base->render({}); // Django raises: the base has no parent block
+        QVERIFY(!r.has_value());
+        QVERIFY(r.error().message.contains(QStringLiteral("Did you use {{ block.super }} in a base template?")));
+        QCOMPARE(r.error().line, 1);
+        QCOMPARE(r.error().column, 15);
+        auto child = engine.fromString(QStringLiteral("{% extends 'base.html' %}{% block a %}C{{ block.super|lower }}{% endblock %}"));
+        QCOMPARE(*child->renderHtml({}), QByteArray("<Ca>")); // as a parent it is fine
+        auto unrendered = engine.fromString(QStringLiteral("[{{ block.super }}{% if 0 %}{% block b %}{{ block.super|upper }}{% endblock %}{% endif %}]"));
+        QCOMPARE(*unrendered->renderHtml({}), QByteArray("[]")); // outside blocks, or never rendered
     }
 
     void loader()
@@ -505,6 +648,43 @@ private Q_SLOTS:
         QVERIFY(!failed.has_value());
         QCOMPARE(failed.error().message, QStringLiteral("no component Card"));
         QCOMPARE(failed.error().column > 0, true);
+    }
+
+    void noCrashOnTagSoup()
+    {
+        // random sequences of tag fragments (the tags with bodies, state and assignments) must
+        // compile and render or give an error, never crash
+        const QStringList words = {
+            QStringLiteral("{% ifchanged %}"), QStringLiteral("{% ifchanged x %}"), QStringLiteral("{% else %}"),
+            QStringLiteral("{% endifchanged %}"), QStringLiteral("{% for x in l %}"), QStringLiteral("{% endfor %}"),
+            QStringLiteral("{% regroup l by k as g %}"), QStringLiteral("{% regroup g by 0 as g %}"),
+            QStringLiteral("{% for a, b in g %}"), QStringLiteral("{% cycle 'a' 'b' as c %}"), QStringLiteral("{% resetcycle %}"),
+            QStringLiteral("{% resetcycle c %}"), QStringLiteral("{% filter upper|cut:x %}"), QStringLiteral("{% endfilter %}"),
+            QStringLiteral("{% lorem x w %}"), QStringLiteral("{% lorem 3 p random %}"), QStringLiteral("{% ifequal x g %}"),
+            QStringLiteral("{% endifequal %}"), QStringLiteral("{% extends x %}"), QStringLiteral("{% extends 'p.html' %}"),
+            QStringLiteral("{% block b %}"), QStringLiteral("{% endblock %}"), QStringLiteral("{{ block.super }}"),
+            QStringLiteral("{% include g %}"), QStringLiteral("{% include l %}"), QStringLiteral("{% spaceless %}"),
+            QStringLiteral("{% endspaceless %}"), QStringLiteral("{{ g }}"), QStringLiteral("{{ x }}"), QStringLiteral(" <p> "),
+            QStringLiteral("{% widthratio x l 1e300 %}"), QStringLiteral("{% firstof g x as x %}")};
+        TemplateEngine engine;
+        engine.addTemplate(QStringLiteral("p.html"), QStringLiteral("<{% block b %}{{ x }}{% endblock %}>"));
+        engine.addTemplate(QStringLiteral("q.html"), QStringLiteral("{% extends x %}{% block b %}q{% endblock %}"));
+        TemplateContext ctx = contextFrom(R"({"x": "p.html", "l": [{"k": 1}, {"k": 1}, "q.html", [2]]})");
+        quint32 seed = 777;
+        for (int i = 0; i < 3000; ++i) {
+            QString s;
+            for (int k = int(seed % 12); k > 0; --k) {
+                seed = seed * 1103515245u + 12345u;
+                s += words[qsizetype((seed >> 16) % quint32(words.size()))];
+            }
+            seed = seed * 1103515245u + 12345u;
+            auto t = engine.fromString(s);
+            if (t) {
+                auto r = t->render(ctx);
+                if (r)
+                    (void)r->toJson();
+            }
+        }
     }
 
     void noCrashOnGarbage()

@@ -63,6 +63,9 @@ test("todo: validation, add, toggle, filter (live patch), delete", async () => {
   await page.waitForSelector("#error", {state: "detached"});
   await page.click("#add");
   await page.waitForFunction(() => [...document.querySelectorAll("#todos .title")].some((e) => e.textContent === "Buy milk"));
+  // The box is empty again: the server's draft went from what was typed to "" (a diff the client
+  // applies once the submit is acknowledged).
+  await page.waitForFunction(() => document.querySelector("#title").value === "", null, {timeout: 10000});
   await waitText(page, "#remaining", "3 items left");
   await page.click("#todo-1 input[type=checkbox]");
   await page.waitForSelector("#todo-1.done");
@@ -81,12 +84,17 @@ test("chat: two browsers see each other's messages", async () => {
   const ann = await openLive("/chat?name=ann");
   const bob = await openLive("/chat?name=bob");
   const unique = `hello bob ${Date.now()}`;
-  await ann.fill("#text", unique);
-  await ann.press("#text", "Enter");
+  await ann.fill("#name", "annie");
+  await ann.fill("#send .message", unique);
+  await ann.press("#send .message", "Enter");
   await bob.waitForFunction((u) => [...document.querySelectorAll("#messages .text")].some((e) => e.textContent === u),
                             unique, {timeout: 10000});
-  await bob.fill("#text", "hi ann");
-  await bob.press("#text", "Enter");
+  // After Enter the message box is empty and focused again, and the name field keeps its value.
+  await ann.waitForFunction(() => document.querySelector("#send .message").value === ""
+                            && document.activeElement === document.querySelector("#send .message"), null, {timeout: 10000});
+  assert.equal(await ann.inputValue("#name"), "annie");
+  await bob.fill("#send .message", "hi ann");
+  await bob.press("#send .message", "Enter");
   await ann.waitForFunction(() => [...document.querySelectorAll("#messages li")].some((e) => e.textContent.includes("bob: hi ann")),
                             null, {timeout: 10000});
   assert.deepEqual([...ann.liveErrors, ...bob.liveErrors], []);
