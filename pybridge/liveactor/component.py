@@ -50,8 +50,8 @@ class LiveComponent:
     for the view. An exception crashes the view, as it does in Phoenix.
     """
 
-    template = None
-    template_name = None
+    template: str | None = None
+    template_name: str | None = None
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)

@@ -283,8 +283,9 @@ PYBIND11_MODULE(_native, m)
                  auto value = FormDecoder::decodeFormEvent(p);
                  if (!value)
                      throw py::value_error(value.error().message.toStdString());
-                 askView(v, NativeEvent{name, *value}, timeoutMs, std::move(done));
-             }, "Sends an event payload as the browser sends it (form values URL-encoded).")
+                 const QJsonValue cid = p.value(u"cid"); // phx-target="{{ myself }}": a live component
+                 askView(v, NativeEvent{name, *value, cid.isDouble() ? cid.toInt() : 0}, timeoutMs, std::move(done));
+             }, "Sends an event payload as the browser sends it (form values URL-encoded; \"cid\" for a component).")
         .def("live_patch", [](PyView &v, const std::string &path, int timeoutMs, py::object done) {
                  if (!QUrl(u"http://localhost"_s + qs(path)).isValid() || !path.starts_with('/'))
                      throw py::value_error("live_patch: expected a path like /items?page=2, got " + path);
