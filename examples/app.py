@@ -16,6 +16,7 @@ from chat.app import Chat  # noqa: E402
 from clock.app import Clock  # noqa: E402
 from dashboard.app import Dashboard  # noqa: E402
 from feed.app import Feed  # noqa: E402
+from kanban.app import Board  # noqa: E402
 
 
 def _load(name, path):
@@ -39,6 +40,7 @@ EXAMPLES = [
     ("/clock", "Clock", "server push every second with send_after"),
     ("/dashboard", "Dashboard", "a 500-row table as a temporary assign, live metrics"),
     ("/feed", "Feed", "a stream: infinite scroll, live new posts, nothing kept on the server"),
+    ("/kanban", "Kanban", "live components: columns and cards with their own state, send_update"),
     ("/notes", "Notes (Django)", "the ORM from blocking and async handlers, a slow export with start_async"),
 ]
 
@@ -59,6 +61,7 @@ routes = {
     "/clock": Clock,
     "/dashboard": Dashboard,
     "/feed": Feed,
+    "/kanban": Board,
     "/notes": notes.NotesView,
     "/me": notes.MeView,
 }

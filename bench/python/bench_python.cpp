@@ -16,6 +16,7 @@
 #include "python/pythonviewclass.h"
 #include "python/pythonviewhandler.h"
 #include "template/template.h"
+#include "../nullviewcontext.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -187,23 +188,7 @@ private:
     std::unique_ptr<ViewHandler> m_inner;
 };
 
-struct NullContext : ViewContext
-{
-    QString viewId() const override { return {}; }
-    QString topic() const override { return {}; }
-    QUrl url() const override { return {}; }
-    bool isConnected() const override { return true; }
-    void pushEvent(const QString &, const QJsonValue &) override { }
-    void pushPatch(const QString &, bool) override { }
-    void pushNavigate(const QString &, bool) override { }
-    void redirect(const QString &) override { }
-    void setTitle(const QString &) override { }
-    Result<void> subscribe(const QString &) override { return {}; }
-    void unsubscribe(const QString &) override { }
-    int broadcast(const QString &, const QVariant &) override { return 0; }
-    quint64 sendAfter(std::chrono::milliseconds, const ViewInfo &) override { return 0; }
-    bool cancelTimer(quint64) override { return false; }
-};
+using NullContext = NullViewContext;
 
 struct Row
 {

@@ -30,11 +30,13 @@ if _os.path.isdir(_checkout_build) and _checkout_build not in __path__:
     __path__.append(_checkout_build)
 
 from liveactor.view import AsyncResult, LiveView, UnknownEvent, blocking, event
+from liveactor.component import LiveComponent
 from liveactor.safe import Safe, mark_safe
 from liveactor._host import broadcast, HandlerTimeout
 
 __all__ = [
     "LiveView",
+    "LiveComponent",
     "event",
     "blocking",
     "AsyncResult",

@@ -223,13 +223,28 @@ class View:
     alive = property(lambda self: self._native.alive)
     gave_up = property(lambda self: self._native.gave_up)
 
-    async def event(self, name: str, value: dict[str, Any] | None = None, timeout: float = 5.0) -> Reply:
-        """Sends a client event; returns the Reply (diff against the previous render)."""
+    async def event(self, name: str, value: dict[str, Any] | None = None, timeout: float = 5.0,
+                    cid: int | None = None) -> Reply:
+        """Sends a client event; returns the Reply (diff against the previous render). cid: the
+        live component it targets (``phx-target="{{ myself }}"``), as the browser sends it."""
         fut, done = _future()
-        self._native.event(name, value or {}, int(timeout * 1000), done)
+        self._native.event(name, value or {}, int(timeout * 1000), done, int(cid or 0))
         reply = Reply(await fut)
         self.html = reply.html
         return reply
+
+    async def destroy_components(self, cids, timeout=5.0):
+        """What the browser does when components leave the page: ``cids_will_destroy``, then
+        ``cids_destroyed``. Returns the cids the view freed."""
+        await self.components_removal("cids_will_destroy", cids, timeout)
+        return await self.components_removal("cids_destroyed", cids, timeout)
+
+    async def components_removal(self, phase, cids, timeout=5.0):
+        """One phase of the removal: "cids_will_destroy" or "cids_destroyed" (returns the
+        cids freed)."""
+        fut, done = _future()
+        self._native.components(phase == "cids_destroyed", {"cids": list(cids)}, int(timeout * 1000), done)
+        return Reply(await fut).diff["cids"]
 
     async def client_event(self, payload, timeout=5.0):
         """Sends an event payload as the browser does ({"type": "form", "event": name, "value":

@@ -337,6 +337,12 @@ class LiveView(Streams):
     def unsubscribe(self, topic: str) -> None:
         self._la_commands.append(("unsubscribe", str(topic)))
 
+    def send_update(self, component, id, **assigns):
+        """Updates this view's live component (a LiveComponent class) with that id: its
+        ``update(assigns)`` runs and it re-renders after the current callback (liveactor.component)."""
+        from liveactor.component import send_update
+        send_update(self, component, id, **assigns)
+
     # ---- runtime protocol (called by the native side with the GIL held)
 
     @classmethod

@@ -3,6 +3,8 @@
 #include "python/gilguard.h"
 #include "python/pyconvert.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 
 #include <pybind11/pybind11.h>
@@ -70,18 +72,43 @@ Result<void> InProcessViewActor::answer(const std::function<Result<ViewUpdate>()
 
 NativeReply InProcessViewActor::toReply(const ViewUpdate &update) const
 {
-    return {update.rendered.value_or("{}"), m_runner->rendered().toHtml(), update.effects.toJson()};
+    return {update.rendered.value_or("{}"), m_runner->html(), update.effects.toJson()};
 }
 
 Result<void> InProcessViewActor::handle(Message &message)
 {
-    if (auto *ev = message.as<NativeEvent>())
-        return answer([&] { return m_runner->event(ev->event, ev->value); });
+    if (auto *ev = message.as<NativeEvent>()) {
+        if (ev->cid && !m_runner->hasComponent(ev->cid)) { // bad input, not a crash
+            takeReply().fail(Error{ErrorCode::InvalidArgument,
+                                   u"no component with cid %1 in this view (unknown, or already destroyed)"_s.arg(ev->cid)});
+            return {};
+        }
+        return answer([&] {
+            return ev->cid ? m_runner->componentEvent(ev->cid, ev->event, ev->value) : m_runner->event(ev->event, ev->value);
+        });
+    }
     if (auto *patch = message.as<NativeLivePatch>()) // the path was checked by the module
         return answer([&] { return m_runner->patch(QUrl(u"http://localhost"_s + patch->path)); }, patch->path);
     if (message.is<NativeRender>()) {
         // The whole tree as the client would get it on join, plus the HTML.
-        reply(NativeReply{m_runner->rendered().toJson(), m_runner->rendered().toHtml(), {}});
+        reply(NativeReply{m_runner->fullJson(), m_runner->html(), {}});
+        return {};
+    }
+    if (auto *c = message.as<NativeComponents>()) {
+        auto cids = componentIds(c->payload);
+        if (!cids) {
+            takeReply().fail(cids.error());
+            return {};
+        }
+        QJsonArray freed;
+        if (c->destroy) {
+            for (int cid : m_runner->destroyComponents(*cids))
+                freed.append(cid);
+        } else {
+            m_runner->markComponentsForDeletion(*cids);
+        }
+        const QByteArray body = QJsonDocument(QJsonObject{{u"cids"_s, freed}}).toJson(QJsonDocument::Compact);
+        reply(NativeReply{body, m_runner->html(), {}});
         return {};
     }
     if (auto *info = message.as<ViewInfo>()) {

@@ -267,9 +267,12 @@ PYBIND11_MODULE(_native, m)
             std::lock_guard lock(v.shared->mutex);
             return v.shared->gaveUp;
         })
-        .def("event", [](PyView &v, const std::string &name, py::object value, int timeoutMs, py::object done) {
-                 askView(v, NativeEvent{qs(name), jsonObject(value, "value")}, timeoutMs, std::move(done));
-             })
+        .def("event", [](PyView &v, const std::string &name, py::object value, int timeoutMs, py::object done, int cid) {
+                 askView(v, NativeEvent{qs(name), jsonObject(value, "value"), cid}, timeoutMs, std::move(done));
+             }, py::arg("name"), py::arg("value"), py::arg("timeout_ms"), py::arg("done"), py::arg("cid") = 0)
+        .def("components", [](PyView &v, bool destroy, py::object payload, int timeoutMs, py::object done) {
+                 askView(v, NativeComponents{destroy, jsonObject(payload, "payload")}, timeoutMs, std::move(done));
+             }, "cids_will_destroy (destroy=False) or cids_destroyed (True) with {'cids': [...]}")
         .def("client_event", [](PyView &v, py::object payload, int timeoutMs, py::object done) {
                  // A Phoenix `event` payload ({"type": "form", "event", "value": "a=1&b=2", "meta"}),
                  // decoded as the server decodes the browser's.
@@ -280,8 +283,9 @@ PYBIND11_MODULE(_native, m)
                  auto value = FormDecoder::decodeFormEvent(p);
                  if (!value)
                      throw py::value_error(value.error().message.toStdString());
-                 askView(v, NativeEvent{name, *value}, timeoutMs, std::move(done));
-             }, "Sends an event payload as the browser sends it (form values URL-encoded).")
+                 const QJsonValue cid = p.value(u"cid"); // phx-target="{{ myself }}": a live component
+                 askView(v, NativeEvent{name, *value, cid.isDouble() ? cid.toInt() : 0}, timeoutMs, std::move(done));
+             }, "Sends an event payload as the browser sends it (form values URL-encoded; \"cid\" for a component).")
         .def("live_patch", [](PyView &v, const std::string &path, int timeoutMs, py::object done) {
                  if (!QUrl(u"http://localhost"_s + qs(path)).isValid() || !path.starts_with('/'))
                      throw py::value_error("live_patch: expected a path like /items?page=2, got " + path);

@@ -46,7 +46,10 @@ struct NativeViewShared
 
 /// Ask a InProcessSessionActor to spawn (and from then on restart) a view; replies the ActorRef.
 struct NativeMount { std::shared_ptr<NativeViewShared> view; };
-struct NativeEvent { QString event; QJsonObject value; };
+/// cid: the live component the event targets (0: the view).
+struct NativeEvent { QString event; QJsonObject value; int cid = 0; };
+/// cids_will_destroy (destroy false) / cids_destroyed (true); the reply's diff is {"cids": freed}.
+struct NativeComponents { bool destroy = false; QJsonObject payload; };
 /// The client's live_patch (a link with data-phx-link="patch"): path with its query.
 struct NativeLivePatch { QString path; };
 struct NativeRender { };

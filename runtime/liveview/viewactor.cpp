@@ -5,6 +5,7 @@
 #include "liveview/logging.h"
 #include "template/escaping.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -152,8 +153,12 @@ Result<void> ViewActor::handle(Message &message)
             return handleEvent(m);
         if (m.event == u"live_patch")
             return handleLivePatch(m);
-        // cids_will_destroy / cids_destroyed (no components yet) and anything else: acknowledge,
-        // since the client reloads the page after 30 s without a reply.
+        if (m.event == u"cids_will_destroy" || m.event == u"cids_destroyed") {
+            handleComponentRemoval(m);
+            return {};
+        }
+        // Anything else: acknowledge, since the client reloads the page after 30 s without a
+        // reply.
         reply(m, u"ok"_s, "{}");
         return {};
     }
@@ -203,10 +208,36 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         return {};
     }
     const auto arrived = std::chrono::steady_clock::now();
-    return step(m_runner->event(name, *value), [this, m, arrived](Result<ViewUpdate> update) {
+    auto done = [this, m, arrived](Result<ViewUpdate> update) {
         m_setup.state->counters.eventDurations.observe(std::chrono::steady_clock::now() - arrived);
         return replyWith(m, std::move(update));
-    });
+    };
+    const auto target = componentTarget(m.payload, *m_runner);
+    if (!target) {
+        reply(m, u"error"_s, json({{u"reason"_s, target.error().message}}));
+        return {};
+    }
+    if (*target)
+        return step(m_runner->componentEvent(*target, name, *value), std::move(done));
+    return step(m_runner->event(name, *value), std::move(done));
+}
+
+void ViewActor::handleComponentRemoval(const ChannelMessage &m)
+{
+    auto cids = componentIds(m.payload);
+    if (!cids) {
+        reply(m, u"error"_s, json({{u"reason"_s, cids.error().message}}));
+        return;
+    }
+    if (m.event == u"cids_will_destroy") {
+        m_runner->markComponentsForDeletion(*cids);
+        reply(m, u"ok"_s, "{}");
+        return;
+    }
+    QJsonArray freed;
+    for (int cid : m_runner->destroyComponents(*cids))
+        freed.append(cid);
+    reply(m, u"ok"_s, json({{u"cids"_s, freed}}));
 }
 
 Result<void> ViewActor::handleLivePatch(const ChannelMessage &m)

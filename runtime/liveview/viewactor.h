@@ -44,6 +44,8 @@ private:
 
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);
+    /// cids_will_destroy / cids_destroyed.
+    void handleComponentRemoval(const ChannelMessage &push);
     Result<void> handleInfo(const ViewInfo &info);
     Result<void> replyWith(const ChannelMessage &request, Result<ViewUpdate> update);
     void reply(const ChannelMessage &request, const QString &status, const QByteArray &response);

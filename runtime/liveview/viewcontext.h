@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "liveview/viewinfo.h"
+#include "template/value.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -85,6 +86,14 @@ public:
     /// what names the work for the monitor ("Notes.export"): the view's registry detail
     /// "waiting" reads "<what> since <time>" until it resumes.
     virtual ViewResume suspend(const QString &what = {}) { Q_UNUSED(what); return {}; }
+    /// Phoenix's send_update: the view's live component (class name, id) gets update(assigns)
+    /// and is re-rendered once the current callback is done. false when the view has no such
+    /// component (nothing happens; Phoenix logs it too).
+    virtual bool sendUpdate(const QString &component, const Value &id, const ValueMap &assigns)
+    {
+        Q_UNUSED(component); Q_UNUSED(id); Q_UNUSED(assigns);
+        return false;
+    }
     /// Whether suspend() can succeed here (false: run callbacks to the end in place).
     virtual bool canSuspend() const { return false; }
     /// A free-form status line shown with the view in the monitor (registry detail key); an

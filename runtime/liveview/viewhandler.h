@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "liveview/componenthandler.h"
 #include "liveview/viewcontext.h"
 #include "liveview/viewinfo.h"
 #include "template/template.h"
@@ -11,6 +12,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <memory>
 #include <optional>
 
 namespace LiveActor {
@@ -77,6 +79,13 @@ public:
     }
     /// Names of assigns changed since the last call (and resets that record); nullopt = unknown.
     virtual std::optional<QSet<QString>> changedAssigns() { return std::nullopt; }
+
+    /// A new live component for `{% live_component name … %}` in this view's templates (name as
+    /// written in the tag). Default: NotFound (the view has no components).
+    virtual Result<std::unique_ptr<ComponentHandler>> createComponent(const QString &name)
+    {
+        return fail(ErrorCode::NotFound, QStringLiteral("no live component called ") + name);
+    }
 };
 
 } // namespace LiveActor

@@ -1,5 +1,6 @@
 #include "liveview/viewrunner.h"
 
+#include "liveview/componenttable_p.h"
 #include "liveview/logging.h"
 
 #include <QUrlQuery>
@@ -44,8 +45,52 @@ QJsonObject mergedParams(const QUrl &url, const QJsonObject &pathParams)
     return params;
 }
 
+namespace {
+/// A cid as the client sends it: a positive integer (a number, or a string of digits).
+int parseCid(const QJsonValue &v)
+{
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return d >= 1 && d <= 1e9 && d == double(int(d)) ? int(d) : 0;
+    }
+    bool ok = false;
+    const int cid = v.toString().toInt(&ok);
+    return ok && cid > 0 ? cid : 0;
+}
+} // namespace
+
+Result<int> componentTarget(const QJsonObject &payload, const ViewRunner &runner)
+{
+    const QJsonValue v = payload.value(u"cid");
+    if (v.isUndefined() || v.isNull())
+        return 0;
+    const int cid = parseCid(v);
+    if (!cid)
+        return fail(ErrorCode::InvalidArgument, u"event cid must be a positive integer"_s);
+    if (!runner.hasComponent(cid))
+        return fail(ErrorCode::InvalidArgument,
+                    u"no component with cid %1 in this view (unknown, or already destroyed)"_s.arg(cid));
+    return cid;
+}
+
+Result<QList<int>> componentIds(const QJsonObject &payload)
+{
+    const QJsonValue v = payload.value(u"cids");
+    if (!v.isArray())
+        return fail(ErrorCode::InvalidArgument, u"expected {\"cids\": [cid, …]}"_s);
+    QList<int> cids;
+    for (const QJsonValue &item : v.toArray()) {
+        const int cid = parseCid(item);
+        if (!cid)
+            return fail(ErrorCode::InvalidArgument, u"cids must be positive integers"_s);
+        cids.append(cid);
+    }
+    return cids;
+}
+
 ViewRunner::ViewRunner(ViewHost &host, const Router &router, Router::Match route, QUrl url)
-    : m_host(host), m_router(router), m_route(std::move(route)), m_url(std::move(url))
+    : m_host(host), m_router(router), m_route(std::move(route)), m_url(std::move(url)),
+      m_components(std::make_unique<ComponentTable>())
 {
 }
 
@@ -109,6 +154,12 @@ Result<ViewUpdate> ViewRunner::info(const ViewInfo &info)
 {
     m_event = false;
     return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleInfo(info, *this); });
+}
+
+Result<ViewUpdate> ViewRunner::componentEvent(int cid, const QString &name, const QJsonObject &value)
+{
+    return begin(Phase::Patches, Output::Tree, false,
+                 [&] { return m_components->event(cid, name, value, *this); });
 }
 
 Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
@@ -208,6 +259,8 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
     if (!assigns)
         return fail(assigns.error());
     TemplateContext ctx(*assigns);
+    m_components->beginRender();
+    ctx.setComponentResolver(m_components->resolver(*m_handler, *this));
     if (output == Output::Html) {
         auto html = m_template.renderHtml(ctx);
         if (!html)
@@ -221,7 +274,71 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
         return fail(ErrorCode::Crashed, u"template: "_s + tree.error().toString());
     QByteArray out = full ? tree->toJson() : RenderedTree::diff(m_last, *tree);
     m_last = std::move(*tree);
+    if (auto r = renderComponents(out); !r)
+        return fail(r.error());
     return out;
+}
+
+Result<void> ViewRunner::renderComponents(QByteArray &out)
+{
+    if (!m_components->size())
+        return {};
+    if (auto r = m_components->renderDirty(*m_handler, *this); !r)
+        return fail(ErrorCode::Crashed, u"component: "_s + r.error().message);
+    const QByteArray c = m_components->takeMessage();
+    if (!c.isEmpty()) // "c" first: out is one JSON object
+        out = "{\"c\":{" + c + (out == "{}" ? QByteArray("}}") : "}," + out.mid(1));
+    describeComponents();
+    return {};
+}
+
+void ViewRunner::describeComponents()
+{
+    if (m_components->generation() == m_componentsDescribed)
+        return;
+    m_componentsDescribed = m_components->generation();
+    m_host.setStatus(u"components"_s, m_components->describe());
+}
+
+QByteArray ViewRunner::fullJson() const
+{
+    QByteArray out = m_last.toJson();
+    const QByteArray c = m_components->fullMessage();
+    if (!c.isEmpty())
+        out = "{\"c\":{" + c + "}," + out.mid(1);
+    return out;
+}
+
+QByteArray ViewRunner::html() const
+{
+    return m_last.toHtml([this](int cid) { return m_components->tree(cid); });
+}
+
+bool ViewRunner::hasComponent(int cid) const
+{
+    return m_components->contains(cid);
+}
+
+void ViewRunner::markComponentsForDeletion(const QList<int> &cids)
+{
+    m_components->markForDeletion(cids);
+}
+
+QList<int> ViewRunner::destroyComponents(const QList<int> &cids)
+{
+    QList<int> freed = m_components->destroy(cids);
+    describeComponents();
+    return freed;
+}
+
+int ViewRunner::componentCount() const
+{
+    return m_components->size();
+}
+
+bool ViewRunner::sendUpdate(const QString &component, const Value &id, const ValueMap &assigns)
+{
+    return m_components->sendUpdate(component, id, assigns);
 }
 
 Result<ValueMap> ViewRunner::inspectAssigns() const

@@ -15,6 +15,8 @@
 
 namespace LiveActor {
 
+class ComponentTable;
+
 /// A navigation a handler asked for: push_patch / push_navigate target.
 struct Navigation
 {
@@ -119,15 +121,30 @@ public:
     Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree, QJsonObject flash = {});
     Result<ViewUpdate> event(const QString &name, const QJsonObject &value);
     Result<ViewUpdate> info(const ViewInfo &info);
+    /// A client event whose target is a live component (the event's "cid"): its handler, then
+    /// patches, then the diff, in which the component's changes travel in "c". Check
+    /// hasComponent() first: an unknown cid is an Error (which crashes the view).
+    Result<ViewUpdate> componentEvent(int cid, const QString &name, const QJsonObject &value);
     Result<ViewUpdate> patch(const QUrl &url);
     /// Continues the Pending step.
     Result<ViewUpdate> resume();
     bool isPending() const { return m_phase != Phase::Idle; }
 
+    /// Live components (see ComponentTable): whether cid exists; cids_will_destroy; cids_destroyed
+    /// (returns the cids freed).
+    bool hasComponent(int cid) const;
+    void markComponentsForDeletion(const QList<int> &cids);
+    QList<int> destroyComponents(const QList<int> &cids);
+    int componentCount() const;
+
     /// The current assigns, for inspection (the monitor), without a render's side effects.
     Result<ValueMap> inspectAssigns() const;
     /// The last rendered tree (null before the first render).
     const RenderedTree &rendered() const { return m_last; }
+    /// The whole rendered object as a join would carry it now, live components included.
+    QByteArray fullJson() const;
+    /// The page's HTML as it is now, live components included.
+    QByteArray html() const;
     QUrl currentUrl() const { return m_url; }
     const Router::Match &route() const { return m_route; }
 
@@ -156,6 +173,7 @@ private:
     ViewResume suspend(const QString &what) override;
     bool canSuspend() const override { return m_host.canSuspend(); }
     void setStatus(const QString &key, const QString &value) override { m_host.setStatus(key, value); }
+    bool sendUpdate(const QString &component, const Value &id, const ValueMap &assigns) override;
 
     /// Where a step goes on: after the mount callback (Template), after mount's handle_params
     /// (Params), following patches (Patches: after an event, info or handle_params), Render.
@@ -171,6 +189,10 @@ private:
     /// Runs the step from m_phase until it is done or a callback suspends.
     Result<ViewUpdate> proceed();
     Result<QByteArray> render(Output output, bool full);
+    /// Components marked dirty (events, send_update) and the "c" map spliced into out.
+    Result<void> renderComponents(QByteArray &out);
+    /// The components in the host's status ("components" detail), when they changed.
+    void describeComponents();
     void setUrl(const QUrl &url);
 
     ViewHost &m_host;
@@ -178,6 +200,8 @@ private:
     Router::Match m_route;
     QUrl m_url;
     std::unique_ptr<ViewHandler> m_handler;
+    std::unique_ptr<ComponentTable> m_components;
+    quint64 m_componentsDescribed = 0;
     Template m_template;
     RenderedTree m_last;
     ViewEffects m_effects;
@@ -192,6 +216,13 @@ private:
     QJsonObject m_mountParams;
     QJsonObject m_flash;
 };
+
+/// The live component an event payload targets: 0 for the view itself (no "cid"), the cid, or
+/// InvalidArgument with a reason for the client when "cid" is malformed or names no component
+/// of the view (unknown, or already destroyed).
+Result<int> componentTarget(const QJsonObject &payload, const ViewRunner &runner);
+/// The "cids" of a cids_will_destroy / cids_destroyed payload; InvalidArgument when malformed.
+Result<QList<int>> componentIds(const QJsonObject &payload);
 
 /// Route parameters merged over the URL's query parameters (the route wins).
 QJsonObject mergedParams(const QUrl &url, const QJsonObject &pathParams);

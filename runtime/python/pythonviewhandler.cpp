@@ -5,6 +5,7 @@
 #include "python/gilguard.h"
 #include "python/handlerbudget.h"
 #include "python/pyconvert.h"
+#include "python/pythoncomponenthandler.h"
 #include "python/pythonerror.h"
 #include "python/pythoninterpreter.h"
 #include "python/pythonstats.h"
@@ -196,36 +197,12 @@ Result<void> PythonViewHandler::collect(bool full, ViewContext &context)
         m_templateKind = str(tmpl[0]);
         m_templateText = str(tmpl[1]);
     }
-    py::tuple taken = py::handle(m_view.get()).attr("_la_take")(full);
-    py::list changed = taken[0];
-    py::list commands = taken[1];
-    static PyObject *deleted = py::object(py::module_::import("liveactor.view").attr("_DELETED")).release().ptr();
-    bool removed = false;
-    for (py::handle item : changed) {
-        py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
-        const QString name = str(pair[0]);
-        if (pair[1].ptr() == deleted) {
-            removed = true;
-            m_changed.insert(name);
-            continue;
-        }
-        auto value = PyConvert::toValue(pair[1], name);
-        if (!value)
-            return fail(ErrorCode::Crashed, m_class->name + u": "_s + value.error().message);
-        m_assigns.insert(name, *value);
-        m_changed.insert(name);
-    }
-    if (removed) { // ValueMap has no remove: rebuild without the deleted names
-        py::dict assigns = py::handle(m_view.get()).attr("assigns");
-        ValueMap kept;
-        for (qsizetype i = 0; i < m_assigns.size(); ++i)
-            if (assigns.contains(py::str(m_assigns.keys().at(i).toStdString())))
-                kept.insert(m_assigns.keys().at(i), m_assigns.values().at(i));
-        m_assigns = kept;
-    }
+    auto commands = PythonAssigns::take(py::handle(m_view.get()), full, m_assigns, m_changed, m_class->name);
+    if (!commands)
+        return fail(commands.error());
     if (full)
         m_allChanged = true;
-    for (py::handle command : commands)
+    for (py::handle command : *commands)
         if (auto r = applyCommand(command, context); !r)
             return r;
     return {};
@@ -274,6 +251,8 @@ Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &co
             return {}; // dead render: no socket to deliver to (Phoenix: connected?/1)
         if (auto r = context.subscribe(str(c[1])); !r)
             return fail(ErrorCode::Crashed, m_class->name + u": subscribe: "_s + r.error().message);
+    } else if (kind == "send_update") {
+        return PythonAssigns::sendUpdate(command, context, m_class->name);
     } else if (kind == "status") {
         context.setStatus(str(c[1]), str(c[2]));
     } else if (kind == "unsubscribe") {
@@ -284,6 +263,19 @@ Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &co
         return fail(ErrorCode::Internal, u"unknown view command "_s + QString::fromStdString(kind));
     }
     return {};
+}
+
+Result<std::unique_ptr<ComponentHandler>> PythonViewHandler::createComponent(const QString &name)
+{
+    GilGuard gil;
+    try {
+        py::tuple found = py::module_::import("liveactor.component").attr("_la_resolve")(py::handle(m_view.get()),
+                                                                                         name.toStdString());
+        return std::unique_ptr<ComponentHandler>(new PythonComponentHandler(PyObjectRef::borrow(found[0].ptr()),
+                                                                            str(found[1]), m_class->templateDirs));
+    } catch (py::error_already_set &e) {
+        return fail(pythonError(e, m_class->name + u": live_component "_s + name));
+    }
 }
 
 void PythonViewHandler::replyEvent(py::handle command, ViewContext &context)
@@ -351,14 +343,7 @@ Result<ValueMap> PythonViewHandler::assigns()
 
 std::optional<QSet<QString>> PythonViewHandler::changedAssigns()
 {
-    if (m_allChanged) {
-        m_allChanged = false;
-        m_changed.clear();
-        return std::nullopt;
-    }
-    QSet<QString> changed;
-    changed.swap(m_changed);
-    return changed;
+    return PythonAssigns::takeChanged(m_changed, m_allChanged);
 }
 
 } // namespace LiveActor

@@ -47,6 +47,8 @@ public:
     Result<ValueMap> assigns() override;
     Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     std::optional<QSet<QString>> changedAssigns() override;
+    /// A liveactor.LiveComponent named in the template (see liveactor.component._la_resolve).
+    Result<std::unique_ptr<ComponentHandler>> createComponent(const QString &name) override;
 
     /// The Python view instance (null before mount).
     const PyObjectRef &instance() const { return m_view; }

@@ -63,6 +63,7 @@ struct FilterExpr
 enum class NodeKind {
     Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
     Widthratio, Spaceless, BlockSuper, IfChanged, Regroup, ResetCycle, Lorem, FilterBlock,
+    LiveComponent,
     Library ///< a tag from a loaded library (library_p.h)
 };
 
@@ -257,6 +258,15 @@ struct FilterBlockNode : Node
     FilterExpr expr;
     NodeList body;
     Block block;
+};
+
+/// `{% live_component Card id=item.id title=item.title %}`: one dynamic, the component's cid
+/// (see TemplateContext::setComponentResolver()).
+struct LiveComponentNode : Node
+{
+    LiveComponentNode() : Node(NodeKind::LiveComponent) { }
+    QString component; ///< the class name as written
+    std::vector<std::pair<QString, FilterExpr>> assigns;
 };
 
 struct LoaderState;

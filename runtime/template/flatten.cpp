@@ -490,6 +490,14 @@ private:
             });
             return;
         }
+        case NodeKind::LiveComponent: {
+            auto c = static_cast<LiveComponentNode *>(n);
+            addOp(n, parts, ops, 1, [&] {
+                for (const auto &[k, e] : c->assigns)
+                    exprDeps(e);
+            });
+            return;
+        }
         case NodeKind::Spaceless: {
             auto s = static_cast<SpacelessNode *>(n);
             addOp(n, parts, ops, 1, [&] { flattenBody(s->body, s->block); });

@@ -813,6 +813,41 @@ private:
         return n;
     }
 
+    /// `{% live_component Card id=item.id title=item.title %}` (a liveactor extension).
+    std::unique_ptr<Node> tagLiveComponent(const Token &t, const QStringList &bits)
+    {
+        thread_local const QRegularExpression nameRe(QStringLiteral("^[A-Za-z_][\\w.]*$"));
+        if (bits.size() < 2 || !nameRe.match(bits[1]).hasMatch()) {
+            fail(t, QStringLiteral("'live_component' takes a component class name, then keyword arguments: "
+                                   "{% live_component Card id=item.id %}"));
+            return nullptr;
+        }
+        auto n = make<LiveComponentNode>(t);
+        n->component = bits[1];
+        QStringList rest = bits.mid(2);
+        if (!parseKwargs(rest, n->assigns, t, false))
+            return nullptr;
+        if (!rest.isEmpty()) {
+            fail(t, QStringLiteral("'live_component' arguments must be keyword=value, not '%1'").arg(rest[0]));
+            return nullptr;
+        }
+        QSet<QString> seen;
+        for (const auto &[name, expr] : n->assigns) {
+            if (seen.contains(name) || name == u"myself") {
+                fail(t, QStringLiteral("'live_component' argument '%1' %2").arg(name,
+                         name == u"myself" ? QStringLiteral("is reserved") : QStringLiteral("given twice")));
+                return nullptr;
+            }
+            seen.insert(name);
+        }
+        if (!seen.contains(QStringLiteral("id"))) {
+            fail(t, QStringLiteral("'live_component %1' needs an id= argument (unique among the view's %1 components)")
+                        .arg(n->component));
+            return nullptr;
+        }
+        return n;
+    }
+
     /// Django's construct_relative_path: `'./x'` and `'../x'` name a template relative to this one.
     QString relativeName(const Token &t, const QString &text)
     {
@@ -1133,6 +1168,7 @@ const Parser::TagDef Parser::tags[] = {
     {"ifequal", &Parser::tagIfequal},
     {"ifnotequal", &Parser::tagIfequal},
     {"include", &Parser::tagInclude},
+    {"live_component", &Parser::tagLiveComponent},
     {"load", &Parser::tagLoad},
     {"lorem", &Parser::tagLorem},
     {"now", &Parser::tagNow},

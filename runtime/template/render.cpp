@@ -1024,6 +1024,34 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
             out.push_back(Dyn{result.toUtf8(), nullptr, nullptr});
         return;
     }
+    case NodeKind::LiveComponent: {
+        auto c = static_cast<const LiveComponentNode *>(node);
+        const ComponentResolver &resolver = st.ctx.componentResolver();
+        if (!resolver) {
+            st.fail(node, TemplateError::Kind::Render,
+                    QStringLiteral("live_component %1: components render only inside a live view").arg(c->component));
+            return;
+        }
+        ValueMap assigns;
+        for (const auto &[name, expr] : c->assigns) {
+            auto v = resolveExpr(expr, st, false, tmpl);
+            if (!v)
+                return;
+            assigns.insert(name, *v);
+        }
+        auto rendered = resolver(c->component, assigns);
+        if (!rendered) {
+            const TemplateError &e = rendered.error();
+            // the component's own template error keeps its position; others point at the tag
+            if (!e.templateName.isEmpty() && !st.error)
+                st.error = e;
+            else
+                st.fail(node, e.kind, e.message);
+            return;
+        }
+        out.push_back(Dyn{{}, rendered->tree.root(), nullptr, rendered->cid});
+        return;
+    }
     case NodeKind::Spaceless: {
         auto s = static_cast<const SpacelessNode *>(node);
         auto n = renderBlock(s->block, st);

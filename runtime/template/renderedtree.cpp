@@ -7,6 +7,7 @@
 #include <QHash>
 
 #include <charconv>
+#include <functional>
 
 namespace LiveActor {
 
@@ -135,9 +136,45 @@ void Statics::finalize()
     root = computeRoot(parts);
 }
 
+// A component's root element carries data-phx-component="cid", as the client stamps it (after
+// leading whitespace and comments, right after the tag name).
+static void appendComponentHtml(QByteArray &out, const RNode &node, int cid)
+{
+    QByteArray html;
+    appendHtml(html, node);
+    qsizetype i = 0;
+    for (;;) {
+        while (i < html.size() && isSpace(html[i]))
+            ++i;
+        if (!html.mid(i, 4).startsWith("<!--"))
+            break;
+        const qsizetype e = html.indexOf("-->", i + 4);
+        if (e < 0)
+            break;
+        i = e + 3;
+    }
+    qsizetype j = i + 1;
+    while (j < html.size() && !isSpace(html[j]) && html[j] != '>' && html[j] != '/')
+        ++j;
+    out.append(html.constData(), j);
+    out.append(" data-phx-component=\"");
+    out.append(QByteArray::number(cid));
+    out.append('"');
+    out.append(html.constData() + j, html.size() - j);
+}
+
+// Set by toHtml(components): where a component's current tree comes from.
+thread_local const std::function<RenderedTree(int)> *tl_components = nullptr;
+
 void appendHtml(QByteArray &out, const Dyn &d)
 {
-    if (d.node) {
+    if (d.cid) {
+        const RenderedTree current = tl_components ? (*tl_components)(d.cid) : RenderedTree();
+        if (!current.isNull())
+            appendComponentHtml(out, *current.root(), d.cid);
+        else if (d.node)
+            appendComponentHtml(out, *d.node, d.cid);
+    } else if (d.node) {
         appendHtml(out, *d.node);
     } else if (d.comp) {
         const auto &parts = d.comp->statics->parts;
@@ -315,7 +352,9 @@ bool diffStream(Enc &e, QByteArray &out, RComp &n)
 
 void writeFullDyn(Enc &e, QByteArray &out, const Dyn &d)
 {
-    if (d.node)
+    if (d.cid)
+        out.append(QByteArray::number(d.cid));
+    else if (d.node)
         writeFullNode(e, out, *d.node);
     else if (d.comp)
         writeFullComp(e, out, *d.comp);
@@ -419,6 +458,12 @@ bool diffComp(Enc &e, QByteArray &out, const RComp &o, const RComp &n)
 
 bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n)
 {
+    if (n.cid) { // the component's own changes travel in "c"
+        if (o.cid == n.cid)
+            return false;
+        out.append(QByteArray::number(n.cid));
+        return true;
+    }
     if (n.node) {
         if (o.node == n.node)
             return false;
@@ -453,7 +498,7 @@ bool diffDyn(Enc &e, QByteArray &out, const Dyn &o, const Dyn &n)
         writeFullComp(e, out, *n.comp);
         return true;
     }
-    if (!o.node && !o.comp && o.str == n.str)
+    if (o.isString() && o.str == n.str)
         return false;
     appendJsonString(out, n.str);
     return true;
@@ -467,9 +512,9 @@ bool diffDyns(Enc &e, QByteArray &out, const DynList &o, const DynList &n)
         // cheap equality first: most dynamics of most entries are unchanged
         if (i < size_t(o.size())) {
             const Dyn &a = o[i], &b = n[i];
-            if (!b.node && !b.comp && !a.node && !a.comp && a.str == b.str)
+            if (b.cid ? a.cid == b.cid : (b.isString() && a.isString() && a.str == b.str))
                 continue;
-            if ((b.node && a.node == b.node) || (b.comp && a.comp == b.comp))
+            if (!b.cid && ((b.node && a.node == b.node) || (b.comp && a.comp == b.comp)))
                 continue;
         }
         const qsizetype mark = out.size();
@@ -501,6 +546,14 @@ QByteArray RenderedTree::toHtml() const
     QByteArray out;
     if (m_root)
         appendHtml(out, *m_root);
+    return out;
+}
+
+QByteArray RenderedTree::toHtml(const std::function<RenderedTree(int cid)> &components) const
+{
+    const auto *saved = std::exchange(tl_components, &components);
+    QByteArray out = toHtml();
+    tl_components = saved;
     return out;
 }
 
@@ -538,6 +591,57 @@ QByteArray RenderedTree::diff(const RenderedTree &old, const RenderedTree &now)
     const bool any = diffDyns(e, d, old.m_root->dyns, now.m_root->dyns);
     e.finish(d, !any);
     return d;
+}
+
+QByteArray RenderedTree::toComponentJson(int staticsRef) const
+{
+    if (!m_root)
+        return "{}";
+    // The root's statics are literal (an integer "s" at a component's root names another
+    // component); nested statics go through the component's own "p", which the client resolves
+    // per component.
+    Enc e;
+    QByteArray out;
+    out.reserve(256);
+    out.append('{');
+    writeDynMembers(e, out, m_root->dyns);
+    if (!m_root->dyns.empty())
+        out.append(',');
+    out.append("\"s\":");
+    if (staticsRef)
+        out.append(QByteArray::number(staticsRef));
+    else
+        out.append(m_root->statics->json);
+    out.append(",\"r\":1");
+    e.finish(out, false);
+    return out;
+}
+
+QByteArray RenderedTree::componentDiff(const RenderedTree &old, const RenderedTree &now)
+{
+    if (!now.m_root)
+        return "{}";
+    if (!old.m_root || !sameStatics(old.m_root->statics, now.m_root->statics))
+        return now.toComponentJson();
+    if (old.m_root == now.m_root)
+        return "{}";
+    Enc e;
+    QByteArray d;
+    d.reserve(128);
+    d.append('{');
+    const bool any = diffDyns(e, d, old.m_root->dyns, now.m_root->dyns);
+    e.finish(d, !any);
+    return d;
+}
+
+bool RenderedTree::hasSingleRoot() const
+{
+    return m_root && m_root->statics->root;
+}
+
+quint64 RenderedTree::staticsFingerprint() const
+{
+    return m_root ? m_root->statics->fingerprint : 0;
 }
 
 int RenderedTree::dynamicCount() const

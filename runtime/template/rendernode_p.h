@@ -40,13 +40,16 @@ struct LoopKey
 };
 inline size_t qHash(const LoopKey &k, size_t seed = 0) { return k.bytes.isEmpty() ? ::qHash(k.number, seed) : ::qHash(k.bytes, seed); }
 
-/// One dynamic: a string, a nested node, or a comprehension (exactly one is set; an empty string
-/// with no node/comp is "").
+/// One dynamic: a string, a nested node, a comprehension, or a live component (exactly one is
+/// set; an empty string with no node/comp/cid is ""). A component is sent as its cid; node then
+/// holds the component's tree as rendered with this tree, for toHtml() only.
 struct Dyn
 {
     QByteArray str;
     std::shared_ptr<const RNode> node;
     std::shared_ptr<RComp> comp;
+    int cid = 0;
+    bool isString() const { return !node && !comp && !cid; }
 };
 
 struct RNode

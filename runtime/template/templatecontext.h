@@ -1,5 +1,7 @@
 #pragma once
 
+#include "template/renderedtree.h"
+#include "template/templateerror.h"
 #include "template/value.h"
 
 #include <QDateTime>
@@ -21,8 +23,20 @@ namespace LiveActor {
 /// - autoescape: the initial autoescape state (Django's default: on).
 /// - now: the time `{% now %}` and the timesince filter use (default: the current local time,
 ///   read once per render when first needed); set it for reproducible output.
+/// - components: `{% live_component Card id=… %}` asks the resolver set with
+///   setComponentResolver() for the component (class name as written, the evaluated keyword
+///   arguments); it answers the cid and the component's rendered tree. Without a resolver the tag
+///   is a render error (components need a live view).
 /// A plain value type; a context is only read during a render, so one context may be rendered
 /// from several threads at once if its LazyObjects allow it.
+/// A live component as its parent's render sees it: its cid and its tree (for HTML output).
+struct ComponentRender
+{
+    int cid = 0;
+    RenderedTree tree;
+};
+using ComponentResolver = std::function<TemplateResult<ComponentRender>(const QString &name, const ValueMap &assigns)>;
+
 class TemplateContext
 {
 public:
@@ -46,6 +60,9 @@ public:
     void setAutoescape(bool on) { m_autoescape = on; }
     bool autoescape() const { return m_autoescape; }
 
+    void setComponentResolver(ComponentResolver resolver) { m_components = std::move(resolver); }
+    const ComponentResolver &componentResolver() const { return m_components; }
+
     void setNow(const QDateTime &now) { m_now = now; }
     /// The fixed "now", or an invalid QDateTime meaning "the clock at render time".
     QDateTime now() const { return m_now; }
@@ -54,6 +71,7 @@ private:
     ValueMap m_assigns;
     QString m_csrfToken;
     std::function<QString()> m_csrfProvider;
+    ComponentResolver m_components;
     QDateTime m_now;
     bool m_strict = false;
     bool m_autoescape = true;

@@ -600,6 +600,58 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return waiting().isEmpty(); }, 2000));
     }
 
+    void liveComponents()
+    {
+        // Events by cid, the two-phase removal, bad cids answered with an error while the view
+        // goes on, and the components in the view's registry detail (the monitor shows it).
+        Fixture f;
+        QVERIFY(f.ok);
+        Page page = httpGet(f.port(), "/cards");
+        QVERIFY(page.body.contains("data-phx-component=\"2\""));
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const QString topic = u"lv:"_s + page.id;
+        const QString jr = c.join(page, f.url(u"/cards"_s));
+        const QJsonObject rendered = response(c.reply(jr)).value(u"rendered"_s).toObject();
+        const QJsonObject comps = rendered.value(u"c"_s).toObject();
+        QCOMPARE(comps.keys(), (QStringList{u"1"_s, u"2"_s}));
+        QVERIFY(comps.value(u"1"_s).toObject().value(u"s"_s).isArray());
+        QCOMPARE(comps.value(u"2"_s).toObject().value(u"s"_s).toInt(), 1);
+        auto event = [&](const QJsonValue &cid, const QString &name) {
+            QJsonObject payload{{u"type"_s, u"click"_s}, {u"event"_s, name}, {u"value"_s, QJsonObject()}};
+            if (!cid.isNull())
+                payload.insert(u"cid"_s, cid);
+            return c.reply(c.push(jr, topic, u"event"_s, payload));
+        };
+        const QJsonArray liked = event(2, u"like"_s);
+        QCOMPARE(status(liked), u"ok"_s);
+        QCOMPARE(QJsonDocument(response(liked).value(u"diff"_s).toObject()).toJson(QJsonDocument::Compact),
+                 QByteArray(R"({"c":{"2":{"2":"1"}}})"));
+        auto detail = [&] {
+            for (const ActorInfo &a : f.system.registry().snapshot().actors)
+                if (a.kind == u"view")
+                    return a.detail.value(u"components"_s).toString();
+            return QString();
+        };
+        QCOMPARE(detail(), u"2: LikeCard#1 (id 1), LikeCard#2 (id 2)"_s);
+        QCOMPARE(status(event(QJsonValue(), u"remove"_s)), u"ok"_s);
+        auto removal = [&](const QString &phase, const QJsonValue &cids) {
+            return c.reply(c.push(jr, topic, phase, {{u"cids"_s, cids}}));
+        };
+        QCOMPARE(status(removal(u"cids_will_destroy"_s, QJsonArray{2})), u"ok"_s);
+        QCOMPARE(response(removal(u"cids_destroyed"_s, QJsonArray{2, 7})).value(u"cids"_s).toArray(), QJsonArray{2});
+        QCOMPARE(detail(), u"1: LikeCard#1 (id 1)"_s);
+        // bad input: clear error replies, the view keeps working
+        for (const QJsonValue &bad : {QJsonValue(2), QJsonValue(99), QJsonValue(u"x"_s), QJsonValue(-1)}) {
+            const QJsonArray r = event(bad, u"like"_s);
+            QCOMPARE(status(r), u"error"_s);
+            QVERIFY(!response(r).value(u"reason"_s).toString().isEmpty());
+        }
+        QCOMPARE(status(removal(u"cids_destroyed"_s, u"nope"_s)), u"error"_s);
+        QCOMPARE(QJsonDocument(response(event(1, u"like"_s)).value(u"diff"_s).toObject()).toJson(QJsonDocument::Compact),
+                 QByteArray(R"({"c":{"1":{"2":"1"}}})"));
+    }
+
     void suspendedPastTheTimeoutCrashes()
     {
         Fixture f([](ServerConfig &c) { c.suspendTimeout = milliseconds(200); });

@@ -52,6 +52,8 @@ def runtime():
         "/libs/translated": i18n_views.Translated, "/libs/exploding": i18n_views.Exploding,
     }
     routes.update(hookviews.routes)
+    import component_views
+    routes.update(component_views.ROUTES)
     rt = Runtime(routes=routes, executors=2, handler_budget_ms=100, handler_timeout_ms=400,
                  restart_limit=3)
     yield rt

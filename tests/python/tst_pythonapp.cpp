@@ -1,6 +1,7 @@
 // PythonApp: loading `liveactor serve` specs, routes as view factories, reload.
 
 #include "fakeviewcontext_p.h"
+#include "liveview/componenttable_p.h"
 #include "python/pythonapp.h"
 #include "testmain_p.h"
 
@@ -37,7 +38,10 @@ QString mountAndRender(const ViewFactory &factory, const QJsonObject &params = {
     auto assigns = (*handler)->assigns();
     if (!assigns)
         return u"ASSIGNS ERROR "_s + assigns.error().message;
-    auto html = (*handler)->viewTemplate().renderHtml(TemplateContext(*assigns));
+    TemplateContext tctx(*assigns);
+    ComponentTable components; // live components (kanban) render as the runner renders them
+    tctx.setComponentResolver(components.resolver(**handler, ctx));
+    auto html = (*handler)->viewTemplate().renderHtml(tctx);
     return html ? QString::fromUtf8(*html) : u"RENDER ERROR "_s + html.error().toString();
 }
 
@@ -97,7 +101,7 @@ private Q_SLOTS:
         auto app = PythonApp::load(kExamples + u"/app.py"_s);
         QVERIFY2(app, qPrintable(app ? QString() : app.error().message));
         QCOMPARE(patterns(**app), (QStringList{u"/"_s, u"/counter"_s, u"/todo"_s, u"/chat"_s, u"/clock"_s, u"/dashboard"_s,
-                                               u"/feed"_s, u"/notes"_s, u"/me"_s}));
+                                               u"/feed"_s, u"/kanban"_s, u"/notes"_s, u"/me"_s}));
         for (const auto &route : (*app)->routes()) {
             const QString html = mountAndRender(route.factory);
             QVERIFY2(!html.contains(u"ERROR"_s), qPrintable(route.pattern + u": "_s + html));

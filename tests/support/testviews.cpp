@@ -381,11 +381,72 @@ ViewFactory factory()
 
 } // namespace
 
+// Live components: cards (a component each) with their own likes; "remove" drops the last card.
+class LikeCard final : public ComponentHandler
+{
+public:
+    Result<void> mount(ViewContext &) override
+    {
+        m_assigns.insert(u"likes"_s, Value(0));
+        return {};
+    }
+    Result<void> update(const ValueMap &assigns, ViewContext &) override
+    {
+        for (qsizetype i = 0; i < assigns.size(); ++i)
+            m_assigns.insert(assigns.keys()[i], assigns.values()[i]);
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &, ViewContext &) override
+    {
+        if (event != u"like")
+            return fail(ErrorCode::InvalidArgument, u"unknown component event "_s + event);
+        m_assigns.insert(u"likes"_s, Value(m_assigns.value(u"likes"_s).toInt() + 1));
+        return {};
+    }
+    Template componentTemplate() const override
+    {
+        return compileOnce(u"<li id=\"card-{{ id }}\">{{ id }}: {{ likes }} "
+                           "<button phx-click=\"like\" phx-target=\"{{ myself }}\">+</button></li>"_s);
+    }
+    Result<ValueMap> assigns() override { return m_assigns; }
+
+private:
+    ValueMap m_assigns;
+};
+
+class CardsView : public SimpleView
+{
+public:
+    CardsView()
+        : SimpleView(compileOnce(u"<ul id=\"cards\">{% for c in cards %}{% live_component LikeCard id=c %}{% endfor %}</ul>"_s))
+    {
+    }
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &) override
+    {
+        set(u"cards"_s, Value(ValueList{Value(1), Value(2)}));
+        return {};
+    }
+    Result<void> handleEvent(const QString &event, const QJsonObject &, ViewContext &) override
+    {
+        if (event != u"remove")
+            return fail(ErrorCode::InvalidArgument, u"unknown event "_s + event);
+        set(u"cards"_s, Value(ValueList{Value(1)}));
+        return {};
+    }
+    Result<std::unique_ptr<ComponentHandler>> createComponent(const QString &name) override
+    {
+        if (name != u"LikeCard")
+            return SimpleView::createComponent(name);
+        return std::unique_ptr<ComponentHandler>(new LikeCard);
+    }
+};
+
 Result<void> registerTestViews(LiveViewServer &server)
 {
     for (auto r : {server.addRoute(u"/"_s, factory<CounterView>()), server.addRoute(u"/form"_s, factory<FormView>()),
                    server.addRoute(u"/timer"_s, factory<TimerView>()), server.addRoute(u"/list"_s, factory<ListView>()),
                    server.addRoute(u"/items/:id"_s, factory<ItemView>()), server.addRoute(u"/chat"_s, factory<ChatView>()),
+                   server.addRoute(u"/cards"_s, factory<CardsView>()),
                    server.addRoute(u"/flash"_s, factory<FlashView>())})
         if (!r)
             return r;

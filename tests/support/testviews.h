@@ -15,6 +15,7 @@ namespace LiveActor::Test {
 ///   "/list"        ListView     — keyed list: add, remove, reverse
 ///   "/items/:id"   ItemView     — route params, push_patch to the next item, title, pushEvent
 ///   "/chat"        ChatView     — pub/sub between views
+///   "/cards"       CardsView    — live components (LikeCard: like), remove (drops card 2)
 ///   "/flash"       FlashView    — flash: save, lv:clear-flash, go_live / go_full (carried), ?bounce
 /// An event a view has no handler for is refused (NotFound), not a crash.
 /// Every view renders a `<span id="mount">` with a per-mount random id, so a test can tell a fresh

@@ -3,8 +3,11 @@
 // oracle.mjs) and its HTML must equal our own full render after each step. A failure prints the
 // seed; rerun one seed with LIVEACTOR_ORACLE_SEED=<seed>.
 
+#include "liveview/componenttable_p.h"
+#include "liveview/viewhandler.h"
 #include "template/template.h"
 #include "template/templateengine.h"
+#include "../../bench/nullviewcontext.h"
 #include "template/templatelibrary.h"
 
 #include "oracle_p.h"
@@ -12,6 +15,8 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -99,6 +104,66 @@ struct Scenario
     std::function<QSet<QString>(Rng &, ValueMap &)> mutate;
     std::function<void(Rng &, ValueMap &)> init;
 };
+
+// Live components for the oracle: a card with its own state (likes, changed by "events") and the
+// tag's assigns; every instance is listed in states so the test can render a page from scratch.
+struct CardState
+{
+    ValueMap assigns;
+};
+
+class OracleCard final : public ComponentHandler
+{
+public:
+    OracleCard(Template t, std::shared_ptr<CardState> state) : m_template(std::move(t)), m_state(std::move(state)) { }
+    Result<void> mount(ViewContext &) override
+    {
+        m_state->assigns.insert(QStringLiteral("likes"), Value(0));
+        return {};
+    }
+    Result<void> update(const ValueMap &assigns, ViewContext &) override
+    {
+        for (qsizetype i = 0; i < assigns.size(); ++i)
+            m_state->assigns.insert(assigns.keys()[i], assigns.values()[i]);
+        return {};
+    }
+    Result<void> handleEvent(const QString &, const QJsonObject &, ViewContext &) override
+    {
+        m_state->assigns.insert(QStringLiteral("likes"), Value(m_state->assigns.value(QStringLiteral("likes")).toInt() + 1));
+        return {};
+    }
+    Template componentTemplate() const override { return m_template; }
+    Result<ValueMap> assigns() override { return m_state->assigns; }
+
+private:
+    Template m_template;
+    std::shared_ptr<CardState> m_state;
+};
+
+class OracleView final : public ViewHandler
+{
+public:
+    QHash<QString, Template> templates; // by component name
+    QList<std::shared_ptr<CardState>> created;
+    Result<void> mount(const QJsonObject &, const QJsonObject &, ViewContext &) override { return {}; }
+    Result<void> handleEvent(const QString &, const QJsonObject &, ViewContext &) override { return {}; }
+    Template viewTemplate() const override { return {}; }
+    Result<ValueMap> assigns() override { return ValueMap(); }
+    Result<std::unique_ptr<ComponentHandler>> createComponent(const QString &name) override
+    {
+        created.append(std::make_shared<CardState>());
+        return std::unique_ptr<ComponentHandler>(new OracleCard(templates.value(name), created.last()));
+    }
+};
+
+QSet<int> componentsIn(const QByteArray &html)
+{
+    QSet<int> cids;
+    static const QRegularExpression re(QStringLiteral("data-phx-component=\"(\\d+)\""));
+    for (auto it = re.globalMatch(QString::fromUtf8(html)); it.hasNext();)
+        cids.insert(it.next().captured(1).toInt());
+    return cids;
+}
 
 } // namespace
 
@@ -316,6 +381,28 @@ class TestOracle : public QObject
         return s;
     }
 
+    /// Writes lines to file and merges them with oracle.mjs; false (with a test failure naming
+    /// the scenario) unless every step matched; out is the script's answer.
+    static bool runOracle(const QString &node, const QString &modules, const QString &file, const QByteArray &lines,
+                          const QString &name, QByteArray &out)
+    {
+        QFile f(file);
+        if (!f.open(QIODevice::WriteOnly) || f.write(lines) != lines.size())
+            return false;
+        f.close();
+        QProcess p;
+        p.start(node, {QStringLiteral(LIVEACTOR_ORACLE_SCRIPT), modules, file});
+        if (!p.waitForFinished(60000))
+            return false;
+        out = p.readAllStandardOutput();
+        if (p.exitCode() == 0 && out.startsWith("{\"ok\":"))
+            return true;
+        QTest::qFail(qPrintable(QStringLiteral("scenario '%1' failed (rerun with LIVEACTOR_ORACLE_SEED=<seed>):\n%2\n%3")
+                                    .arg(name, QString::fromUtf8(out), QString::fromUtf8(p.readAllStandardError()))),
+                     __FILE__, __LINE__);
+        return false;
+    }
+
 private Q_SLOTS:
     void oracle()
     {
@@ -373,22 +460,147 @@ private Q_SLOTS:
                     ++total;
                 }
             }
-            const QString file = dir.filePath(QStringLiteral("steps%1.jsonl").arg(si));
-            QFile f(file);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(lines);
-            f.close();
-            QProcess p;
-            p.start(node, {QStringLiteral(LIVEACTOR_ORACLE_SCRIPT), modules, file});
-            QVERIFY(p.waitForFinished(60000));
-            const QByteArray out = p.readAllStandardOutput();
-            const QByteArray err = p.readAllStandardError();
-            if (p.exitCode() != 0 || !out.startsWith("{\"ok\":"))
-                QFAIL(qPrintable(QStringLiteral("scenario '%1' failed (rerun with LIVEACTOR_ORACLE_SEED=<seed>):\n%2\n%3")
-                                     .arg(sc.name, QString::fromUtf8(out), QString::fromUtf8(err))));
+            QByteArray out;
+            QVERIFY(runOracle(node, modules, dir.filePath(QStringLiteral("steps%1.jsonl").arg(si)), lines, sc.name, out));
             qInfo("%s: %s", qPrintable(sc.name), out.trimmed().constData());
         }
         qInfo("oracle: %d steps over %lld seeds x %lld templates", total, qlonglong(seeds.size()), qlonglong(all.size()));
+    }
+
+    // Live components: random sequences of mounts (cards added), updates (the page re-renders
+    // them, send_update), component events, removals (the client's two-phase
+    // cids_will_destroy/cids_destroyed, sometimes with the card back in between) — the client's
+    // merge of the join, each message and each prune must equal the page rendered from scratch.
+    void components()
+    {
+        const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+        QVERIFY2(!node.isEmpty(), "node is required for the oracle test (Debian package nodejs)");
+        const QString modules = QStringLiteral(LIVEACTOR_NODE_MODULES);
+        auto page = Template::compile(QStringLiteral(
+            "<div id=\"page\"><h1>{{ title }}</h1><ul>{% for c in cards key c.id %}"
+            "{% live_component Card id=c.id title=c.name done=c.done tags=c.tags %}{% endfor %}</ul>"
+            "{% if box %}{% live_component Box id=\"box\" n=count %}{% endif %}</div>"));
+        QVERIFY2(page.has_value(), qPrintable(page ? QString() : page.error().toString()));
+        auto card = Template::compile(QStringLiteral(
+            "<li class=\"card\" id=\"c{{ id }}\">{{ title }}{% if done %}<b>done</b>{% endif %}"
+            "{% for t in tags %}<i>{{ t }}</i>{% endfor %} {{ likes }} <a phx-target=\"{{ myself }}\">+</a></li>"));
+        auto box = Template::compile(QStringLiteral("<aside>{% if n > 3 %}<b>{{ n }}</b>{% else %}{{ n }}{% endif %} {{ likes }}</aside>"));
+        QVERIFY(card.has_value() && box.has_value());
+
+        QList<quint32> seeds;
+        const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");
+        if (!fixed.isEmpty())
+            seeds.append(fixed.toUInt());
+        else
+            for (quint32 s = 1; s <= 12; ++s)
+                seeds.append(s * 104729u);
+        QByteArray lines;
+        int total = 0;
+        for (quint32 seed : seeds) {
+            Rng r(seed);
+            OracleView view;
+            view.templates = {{QStringLiteral("Card"), *card}, {QStringLiteral("Box"), *box}};
+            NullViewContext context;
+            ComponentTable table;
+            ItemList list;
+            ValueMap state;
+            state.insert(QStringLiteral("title"), Value(QStringLiteral("Board")));
+            state.insert(QStringLiteral("box"), Value(true));
+            state.insert(QStringLiteral("count"), Value(1));
+            for (int i = 0; i < 3; ++i)
+                list.items.append(list.makeItem(r));
+            state.insert(QStringLiteral("cards"), list.value());
+            RenderedTree last;
+            QSet<int> onPage, willDestroy;
+            for (int step = 0; step < 40; ++step) {
+                QSet<QString> changed;
+                if (step > 0) {
+                    switch (r.below(6)) {
+                    case 0: case 1:
+                        for (int k = 1 + r.below(2); k > 0; --k)
+                            list.mutate(r);
+                        state.insert(QStringLiteral("cards"), list.value());
+                        changed.insert(QStringLiteral("cards"));
+                        break;
+                    case 2:
+                        state.insert(QStringLiteral("box"), Value(!state.value(QStringLiteral("box")).isTruthy()));
+                        state.insert(QStringLiteral("count"), Value(r.below(7)));
+                        changed = {QStringLiteral("box"), QStringLiteral("count")};
+                        break;
+                    case 3: // a component event on a component of the page
+                        if (!onPage.isEmpty()) {
+                            const QList<int> cids = onPage.values();
+                            QVERIFY(table.event(cids[r.below(int(cids.size()))], QStringLiteral("like"), {}, context).has_value());
+                        }
+                        break;
+                    case 4: // send_update of one card (maybe one that is gone: nothing happens)
+                        if (!list.items.isEmpty()) {
+                            ValueMap assigns;
+                            assigns.insert(QStringLiteral("title"), Value(words[r.below(int(words.size()))]));
+                            table.sendUpdate(QStringLiteral("Card"), list.items[r.below(int(list.items.size()))].map()->value(QStringLiteral("id")), assigns);
+                        }
+                        break;
+                    default:
+                        state.insert(QStringLiteral("title"), Value(words[r.below(int(words.size()))]));
+                        changed.insert(QStringLiteral("title"));
+                    }
+                }
+                TemplateContext ctx(state);
+                table.beginRender();
+                ctx.setComponentResolver(table.resolver(view, context));
+                auto tree = (step > 0 && r.chance(50)) ? page->render(ctx, last, changed) : page->render(ctx);
+                QVERIFY2(tree.has_value(), qPrintable(tree ? QString() : tree.error().toString()));
+                QByteArray message = step == 0 ? tree->toJson() : RenderedTree::diff(last, *tree);
+                QVERIFY(table.renderDirty(view, context).has_value());
+                const QByteArray c = table.takeMessage();
+                if (!c.isEmpty())
+                    message = "{\"c\":{" + c + (message == "{}" ? QByteArray("}}") : "}," + message.mid(1));
+                last = *tree;
+                // the expected page, rendered from scratch with the components' current assigns
+                TemplateContext fresh(state);
+                fresh.setComponentResolver([&](const QString &name, const ValueMap &assigns) -> TemplateResult<ComponentRender> {
+                    const int cid = table.cidOf(name, assigns.value(QStringLiteral("id")));
+                    ValueMap a;
+                    for (const auto &st : view.created) // the newest state of (name, id)
+                        if (st->assigns.value(QStringLiteral("id")).toJsonText() == assigns.value(QStringLiteral("id")).toJsonText()
+                            && (name == u"Box") == st->assigns.contains(QStringLiteral("n")))
+                            a = st->assigns;
+                    a.insert(QStringLiteral("myself"), Value(qint64(cid)));
+                    auto t = view.templates.value(name).render(TemplateContext(a));
+                    if (!t)
+                        return std::unexpected(t.error());
+                    return ComponentRender{cid, *t};
+                });
+                const QByteArray html = page->render(fresh)->toHtml();
+                lines += "{\"seed\":" + QByteArray::number(seed) + ",\"step\":" + QByteArray::number(step);
+                lines += (step == 0 ? ",\"join\":" : ",\"diff\":") + message + ",\"html\":" + jsonString(html) + "}\n";
+                ++total;
+                // the client: components gone from the page are destroyed in two phases; half the
+                // time the second phase waits a step (the card may be back by then)
+                const QSet<int> now = componentsIn(html);
+                const QSet<int> gone = onPage - now;
+                onPage = now;
+                if (!willDestroy.isEmpty()) {
+                    const QList<int> freed = table.destroy((willDestroy - now).values());
+                    willDestroy.clear();
+                    if (!freed.isEmpty()) {
+                        QByteArray prune;
+                        for (int cid : freed)
+                            prune += (prune.isEmpty() ? "" : ",") + QByteArray::number(cid);
+                        lines += "{\"prune\":[" + prune + "]}\n";
+                    }
+                }
+                if (!gone.isEmpty()) {
+                    table.markForDeletion(gone.values());
+                    willDestroy = gone;
+                }
+            }
+        }
+        QTemporaryDir dir;
+        QByteArray out;
+        QVERIFY(runOracle(node, modules, dir.filePath(QStringLiteral("components.jsonl")), lines,
+                          QStringLiteral("components"), out));
+        qInfo("components: %s (%d messages)", out.trimmed().constData(), total);
     }
 };
 

@@ -581,6 +581,75 @@ private Q_SLOTS:
         QCOMPARE(f->renderHtml(ctx)->size(), 150 * 7);
     }
 
+    void liveComponent()
+    {
+        // The tag evaluates its keyword arguments, asks the resolver for a cid and renders as
+        // that integer; its HTML is the component's, with data-phx-component on the root.
+        auto card = Template::compile(QStringLiteral("<li class=\"card\">{{ title }}</li>"));
+        QVERIFY(card.has_value());
+        auto page = Template::compile(QStringLiteral(
+            "<ul>{% for c in cards key c.id %}{% live_component Card id=c.id title=c.title|upper %}{% endfor %}</ul>"));
+        QVERIFY2(page.has_value(), qPrintable(page ? QString() : page.error().toString()));
+        QCOMPARE(page->dynamicDependencies().value(0), QSet<QString>{QStringLiteral("cards")});
+        QList<std::pair<QString, ValueMap>> calls;
+        TemplateContext ctx;
+        ctx.setComponentResolver([&](const QString &name, const ValueMap &assigns) -> TemplateResult<ComponentRender> {
+            calls.append({name, assigns});
+            TemplateContext cctx(assigns);
+            auto tree = card->render(cctx);
+            if (!tree)
+                return std::unexpected(tree.error());
+            return ComponentRender{int(calls.size()), *tree};
+        });
+        auto cards = Value::fromJson(QByteArray(R"([{"id":7,"title":"a"},{"id":9,"title":"b"}])"));
+        ctx.set(QStringLiteral("cards"), *cards);
+        auto tree = page->render(ctx);
+        QVERIFY2(tree.has_value(), qPrintable(tree ? QString() : tree.error().toString()));
+        QCOMPARE(calls.size(), 2);
+        QCOMPARE(calls[0].first, QStringLiteral("Card"));
+        QCOMPARE(calls[1].second.find(QStringLiteral("id"))->toInt(), 9);
+        QCOMPARE(calls[1].second.find(QStringLiteral("title"))->toString(), QStringLiteral("B"));
+        QCOMPARE(tree->toHtml(), QByteArray("<ul><li data-phx-component=\"1\" class=\"card\">A</li>"
+                                            "<li data-phx-component=\"2\" class=\"card\">B</li></ul>"));
+        QCOMPARE(tree->toJson(), QByteArray(R"({"0":{"k":{"0":{"0":1},"1":{"0":2},"kc":2},"s":0},"s":1,"r":1,"p":{"0":["",""],"1":["<ul>","</ul>"]}})"));
+        // the component's own object for "c": literal statics at its root, "r":1
+        auto one = card->render(TemplateContext(calls[0].second));
+        QCOMPARE(one->toComponentJson(), QByteArray("{\"0\":\"A\",\"s\":[\"<li class=\\\"card\\\">\",\"</li>\"],\"r\":1}"));
+        QCOMPARE(one->toComponentJson(1), QByteArray(R"({"0":"A","s":1,"r":1})"));
+        QVERIFY(one->hasSingleRoot());
+        auto other = card->render(TemplateContext(calls[1].second));
+        QCOMPARE(RenderedTree::componentDiff(*one, *other), QByteArray(R"({"0":"B"})"));
+        QCOMPARE(RenderedTree::componentDiff(*one, *one), QByteArray("{}"));
+        QCOMPARE(RenderedTree::componentDiff({}, *one), one->toComponentJson());
+        // a re-render with the same cids sends nothing for them: their changes travel in "c"
+        auto again = page->render(ctx);
+        calls.clear();
+        QCOMPARE(RenderedTree::diff(*tree, *again), QByteArray(R"({"0":{"k":{"0":{"0":3},"1":{"0":4},"kc":2}}})"));
+
+        // errors: no resolver, no id, a reserved or repeated argument, the resolver's own error
+        TemplateContext plain;
+        plain.set(QStringLiteral("cards"), *cards);
+        auto noResolver = page->render(plain);
+        QVERIFY(!noResolver.has_value());
+        QVERIFY(noResolver.error().message.contains(QStringLiteral("inside a live view")));
+        for (const char *bad : {"{% live_component Card title=1 %}", "{% live_component %}",
+                                "{% live_component Card id=1 id=2 %}", "{% live_component Card id=1 myself=2 %}",
+                                "{% live_component Card id=1 stray %}", "{% live_component 9x id=1 %}"}) {
+            auto t = Template::compile(QString::fromLatin1(bad));
+            QVERIFY2(!t.has_value(), bad);
+            QCOMPARE(t.error().line, 1);
+        }
+        TemplateContext failing;
+        failing.setComponentResolver([](const QString &name, const ValueMap &) -> TemplateResult<ComponentRender> {
+            return std::unexpected(TemplateError{TemplateError::Kind::Render, {}, 0, 0, QStringLiteral("no component ") + name});
+        });
+        failing.set(QStringLiteral("cards"), *cards);
+        auto failed = page->render(failing);
+        QVERIFY(!failed.has_value());
+        QCOMPARE(failed.error().message, QStringLiteral("no component Card"));
+        QCOMPARE(failed.error().column > 0, true);
+    }
+
     void noCrashOnTagSoup()
     {
         // random sequences of tag fragments (the tags with bodies, state and assignments) must

@@ -331,8 +331,11 @@ class Element:
             raise AssertionError("phx-%s of %s pushes no event: %s" % (kind, _describe(self.selector, self.text),
                                                                         outer_html(el)))
         value = dict(js_value, **click_value(el, extra))
-        return await self.client._send({"type": kind, "event": event,
-                                        "value": value}, timeout)
+        payload = {"type": kind, "event": event, "value": value}
+        target = el.get("phx-target", "")
+        if target.isdigit():  # phx-target="{{ myself }}": the live component with that cid
+            payload["cid"] = int(target)
+        return await self.client._send(payload, timeout)
 
     async def _follow(self, link):
         """A live link: "patch" patches this view; "redirect" navigates to another live view
