@@ -218,6 +218,37 @@ void SessionActor::handleLeave(const ChannelMessage &m)
     system().shutdownActor(view->ref.id(), milliseconds(2000));
 }
 
+Result<ExitPlan> SessionActor::planChildExit(const QUuid &child, ChildExit cause) const
+{
+    auto it = std::find_if(m_views.begin(), m_views.end(), [&](const View &v) { return v.ref.id() == child; });
+    if (it == m_views.end())
+        return fail(ErrorCode::NotFound, u"no view with id "_s + child.toString(QUuid::WithoutBraces));
+    ExitPlan plan;
+    plan.stops.append(child);
+    if (cause != ChildExit::Crash || !it->current || !it->slot->joined || m_shuttingDown) {
+        plan.note = u"the view stops and is not restarted: its page keeps what it shows, without a server, "
+                    "until it is reloaded"_s;
+        return plan;
+    }
+    if (m_viewCrashes.wouldExceed(executor().now())) {
+        plan.escalates = true;
+        for (const View &v : m_views)
+            if (v.ref.id() != child)
+                plan.stops.append(v.ref.id());
+        plan.note = u"one more view crash exceeds the session's budget (%1 in %2 ms): the session closes the socket "
+                    "and exits; the browser reconnects and mounts every view afresh"_s
+                        .arg(m_state->config.viewCrashIntensity)
+                        .arg(qlonglong(m_state->config.viewCrashPeriod.count()));
+        return plan;
+    }
+    plan.restarts.append(child);
+    plan.note = u"the browser gets phx_error and rejoins: a new incarnation runs mount() again, so its assigns "
+                "are rebuilt from the session and URL (view crash %1 of %2 in this burst)"_s
+                    .arg(m_viewCrashes.used(executor().now()) + 1)
+                    .arg(m_state->config.viewCrashIntensity);
+    return plan;
+}
+
 void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
 {
     auto it = std::find_if(m_views.begin(), m_views.end(), [&](const View &v) { return v.ref == ref; });

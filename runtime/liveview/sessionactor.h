@@ -40,6 +40,9 @@ public:
     SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer);
     ~SessionActor() override;
 
+    /// The rule of viewExited() for a view exiting now (the restart preview).
+    Result<ExitPlan> planChildExit(const QUuid &child, ChildExit cause) const override;
+
 protected:
     Result<void> started() override;
     Result<void> handle(Message &message) override;
