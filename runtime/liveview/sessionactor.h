@@ -55,6 +55,7 @@ private:
         ActorRef ref;
         std::shared_ptr<ViewSlot> slot;
         bool current = true;
+        ActorRef parent; ///< the view whose `{% live_render %}` it is (null: a root or sticky view)
     };
     /// A view that crashed while joined: the client's rejoin of its topic restarts it as the
     /// same actor (same id, next incarnation), so the registry and the monitor count a restart.
@@ -71,6 +72,14 @@ private:
 
     void handleFrame(const QByteArray &text);
     void handleJoin(const ChannelMessage &m);
+    /// The join of a nested view's container (a token with "child"): resolves its class, finds
+    /// its parent view.
+    void joinChild(const ChannelMessage &m, const QJsonObject &claims);
+    /// Spawns the view that answers join m (replacing a live join of its topic).
+    void startView(const ChannelMessage &m, Router::Match route, const QUrl &url, const QJsonObject &session,
+                   const QJsonObject &flash, const ActorRef &parent);
+    /// phx_close to its join, then shuts it down (left, replaced, or its parent went).
+    void closeView(View &view);
     void handleLeave(const ChannelMessage &m);
     /// The flash a joining view arrived with (its ViewSetup::flash).
     QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;
