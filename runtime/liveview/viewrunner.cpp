@@ -39,7 +39,7 @@ TemplateResult<QByteArray> childContainer(ViewHost &host, const QString &parentT
                                           const ValueMap &options)
 {
     auto error = [&](const QString &message) {
-        return std::unexpected(TemplateError{TemplateError::Kind::Render, u"live_render "_s + view + u": "_s + message});
+        return std::unexpected(TemplateError{TemplateError::Kind::Render, {}, 0, 0, u"live_render "_s + view + u": "_s + message});
     };
     thread_local const QRegularExpression idRe(u"^[A-Za-z0-9_-]{1,64}$"_s);
     const Value id = options.value(u"id"_s);

@@ -167,3 +167,30 @@ def test_a_sticky_view_has_no_parent_and_outlives_live_navigation(port):
     assert page.push("lv:" + page.container, "phx_leave", {})[0] == "ok"
     assert page.click("lv:player", "click") == ("ok", {"diff": {"2": "2"}})
     page.close()
+
+
+async def test_in_process_runtime_renders_the_containers():
+    """liveactor.runtime (what liveactor.testing drives) has no server to join children: the
+    page renders with their containers, each token the unsigned claims."""
+    import base64
+    import json
+
+    import nested_views
+    from conftest import _native_available
+    if not _native_available():
+        pytest.fail("liveactor._native is not importable: build target liveactor_native")
+    from liveactor.runtime import Runtime
+    rt = Runtime(routes={"/": nested_views.Page}, executors=1)
+    try:
+        session = await rt.create_session()
+        view = await session.mount("/")
+        found = containers(view.html)
+        assert set(found) == {"left", "right"}
+        token = found["right"]["token"]
+        claims = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        assert claims == {"id": "right", "child": "nested_views.Pane", "s": {"name": "right"},
+                          "parent": found["right"]["parent"]}
+        reply = await view.event("bump")
+        assert reply.diff == {"0": "1"}
+    finally:
+        rt.close()
