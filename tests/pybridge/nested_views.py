@@ -24,17 +24,18 @@ class Pane(LiveView):
 
 
 class Page(LiveView):
-    """The parent: its own counter, and the two panes."""
+    """The parent: its own counter, and the two panes (named by a string and by the class)."""
     template = ('<main><h1>page</h1><span class="count">{{ count }}</span>'
                 '<button class="bump" phx-click="bump">bump</button>'
                 '<button class="crash" phx-click="crash">crash</button>'
                 '{% live_render "nested_views.Pane" id="left" session=left %}'
-                '{% live_render "nested_views.Pane" id="right" session=right %}</main>')
+                '{% live_render pane id="right" session=right %}</main>')
 
     def mount(self, params, session):
         self.count = 0
         self.left = {"name": "left"}
         self.right = {"name": "right"}
+        self.pane = Pane   # a LiveView subclass as an assign names itself ("nested_views.Pane")
 
     @event("bump")
     def bump(self):
