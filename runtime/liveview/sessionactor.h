@@ -22,6 +22,10 @@ enum class CloseCode : quint16;
 ///   phx_leave → ok + phx_close, the view stops; other pushes go to the topic's view (a Full
 ///   view mailbox → `{"status":"error","response":{"reason":"overloaded"}}` + counter); pushes
 ///   to an unjoined topic → "unmatched topic". Malformed frames close the socket with 1002.
+/// - A token with "child" (a `{% live_render %}` container) joins a nested view: no URL, no CSRF
+///   check; its class comes from the server's child view resolver (unknown → an error reply
+///   naming it); it needs its parent's view joined and is closed (phx_close) when that view actor
+///   exits; a sticky one has no parent.
 /// - Views are linked children and exits are trapped: an abnormal exit of a joined view sends
 ///   `phx_error` (with its join_ref) so the client rejoins and re-mounts: the rejoin restarts the
 ///   same view actor (same id, next incarnation; spawnRestartable), so the registry, the control
