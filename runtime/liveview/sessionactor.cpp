@@ -265,10 +265,6 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     const std::shared_ptr<ViewSlot> slot = it->slot;
     const bool current = it->current;
     m_views.erase(it);
-    // Its nested views go with it (live_render children; not sticky ones, which have no parent).
-    for (View &child : m_views)
-        if (child.parent == ref && child.current)
-            closeView(child);
     if (current && slot->joined && reason.isAbnormal() && !m_shuttingDown) {
         // The client rejoins after phx_error; that join restarts this actor (handleJoin).
         std::erase_if(m_crashed, [&](const Crashed &c) { return c.topic == slot->topic; });
@@ -290,6 +286,11 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     } else {
         forgetChild(ref.id()); // left, replaced or shut down: not coming back under this id
     }
+    // Its nested views go with it, after its own phx_error as Phoenix orders them (live_render
+    // children; sticky views have no parent).
+    for (View &child : m_views)
+        if (child.parent == ref && child.current)
+            closeView(child);
     if (m_shuttingDown && m_views.empty()) {
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         stop(ExitReason::shutdown());

@@ -28,6 +28,13 @@ class Page(LiveClient):
         super().__init__(port, path)
         self.join_refs = {}
         self.pushes = []   # (topic, event, payload) received while waiting for replies
+        self.order = []    # (topic, event) of every push, in arrival order
+
+    def receive(self):
+        message = super().receive()
+        if message[3] != "phx_reply":
+            self.order.append((message[2], message[3]))
+        return message
 
     def push(self, topic, event, payload):
         """Sends event on topic; returns the reply (status, response)."""
@@ -128,6 +135,8 @@ def test_the_parent_exit_closes_its_children(port):
     assert page.wait_for("lv:" + page.container, "phx_error") == {"reason": "channel_crash"}
     assert page.wait_for("lv:left", "phx_close") == {}
     assert page.wait_for("lv:right", "phx_close") == {}
+    # as Phoenix orders them: the parent's error first, then its children close
+    assert page.order.index(("lv:" + page.container, "phx_error")) < page.order.index(("lv:left", "phx_close"))
     assert page.click("lv:left", "click") == ("error", {"reason": "unmatched topic"})
     # a child cannot join while its parent is not joined
     status, response = page.join_child("left", live["left"]["token"])
