@@ -1,5 +1,5 @@
 """Nested live views for test_nested.py and e2e/nested.test.mjs: a page with two child panes, a
-page whose children name no view, and two pages sharing a sticky pane (routes: routes)."""
+child with a child, a page whose children name no view, and two pages sharing a sticky pane (routes: routes)."""
 
 from liveactor import LiveView, event
 
@@ -46,6 +46,23 @@ class Page(LiveView):
         raise RuntimeError("the page exploded")
 
 
+class Middle(LiveView):
+    """A child with a child of its own."""
+    template = ('<section>{% live_render "nested_views.Pane" id="inner" session=inner %}'
+                '<button class="crash" phx-click="crash">crash</button></section>')
+
+    def mount(self, params, session):
+        self.inner = {"name": "inner"}
+
+    @event("crash")
+    def crash(self):
+        raise RuntimeError("the middle view exploded")
+
+
+class Deep(LiveView):
+    template = '<main>{% live_render "nested_views.Middle" id="middle" %}</main>'
+
+
 class NotAView:
     pass
 
@@ -77,4 +94,4 @@ class StickyB(StickyA):
         self.push_redirect("/sticky/a")
 
 
-routes = {"/": Page, "/broken": Broken, "/sticky/a": StickyA, "/sticky/b": StickyB}
+routes = {"/": Page, "/deep": Deep, "/broken": Broken, "/sticky/a": StickyA, "/sticky/b": StickyB}

@@ -144,6 +144,21 @@ def test_the_parent_exit_closes_its_children(port):
     page.close()
 
 
+def test_a_child_nests_a_child_of_its_own(port):
+    page, live = joined_page(port, "/deep")
+    status, middle = page.join_child("middle", live["middle"]["token"])
+    assert status == "ok"
+    inner = containers(render_html(middle["rendered"]))["inner"]
+    assert inner["parent"] == "middle"
+    assert page.join_child("inner", inner["token"])[0] == "ok"
+    assert page.click("lv:inner", "click") == ("ok", {"diff": {"2": "1"}})
+    # the middle view's crash closes its child, not the page
+    assert page.click("lv:middle", "crash") == ("error", {"reason": "crash"})
+    assert page.wait_for("lv:inner", "phx_close") == {}
+    assert ("lv:" + page.container, "phx_error") not in page.order
+    page.close()
+
+
 def test_bad_child_tokens_are_refused(port):
     page, live = joined_page(port, "/broken")
     assert set(live) == {"ghost", "plain", "nomodule"}
@@ -157,8 +172,9 @@ def test_bad_child_tokens_are_refused(port):
     tampered = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
     assert page.join_child("ghost", tampered) == ("error", {"reason": "stale"})
     assert page.join_child("ghost", "not-a-token") == ("error", {"reason": "stale"})
-    # the page goes on
-    assert page.push("lv:" + page.container, "heartbeat-like", {})[0] == "ok"
+    # the page and its session go on
+    assert page.push("lv:" + page.container, "event", {"type": "click", "event": "nothing", "value": {}})[0] == "error"
+    assert page.push("phoenix", "heartbeat", {})[0] == "ok"
     page.close()
 
 
