@@ -71,6 +71,8 @@ test("two child views: own events, a crash of one spares the other and the paren
   await page.click("#pane-left .click");
   await clicksAre(page, "left", 1);
   assert.equal(await text(page, "#pane-right .clicks"), "2");
+  // the client's only complaint is the crashed push itself
+  assert.deepEqual(page.liveErrors.filter((e) => !e.includes('failed with reason: {"reason":"crash"}')), []);
   await context.close();
 });
 
@@ -103,5 +105,6 @@ test("a sticky child keeps its state across live navigation", async () => {
   await page.click("#pane-player .click");
   await clicksAre(page, "player", 2);
   assert.equal(await page.locator("#player").count(), 1);
+  assert.deepEqual(page.liveErrors, []);
   await context.close();
 });
