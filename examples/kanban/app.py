@@ -72,6 +72,20 @@ class Board(LiveView):
                 break
         self._refresh()
 
+    @event("drop")
+    def drop(self, value):
+        """A card dragged onto a column (the KanbanDrag hook in static/app.js). The returned dict
+        is the reply the hook's pushEvent callback receives: it shows it under the board."""
+        to = value.get("to")
+        card = next((c for c in self._cards if str(c["id"]) == str(value.get("id"))), None)
+        if to not in dict(COLUMNS) or card is None:
+            return {"ok": False, "message": "Nothing to move there."}
+        self.move({"id": card["id"], "to": to})
+        count = sum(1 for c in self._cards if c["column"] == to)
+        return {"ok": True, "card": card["id"], "count": count,
+                "message": "Moved \u201c%s\u201d to %s (%d card%s)." % (card["title"], dict(COLUMNS)[to], count,
+                                                                       "" if count == 1 else "s")}
+
     @event("add")
     def add(self, value):
         title = (value.get("title") or "").strip()

@@ -30,3 +30,14 @@ async def test_adding_needs_a_title(live):
     assert view.has_element("#error")
     await view.form("#new-card", {"title": "Later"}).submit()
     assert view.has_element("#column-todo .card", text="Later")
+
+
+async def test_dropping_a_card_replies_to_the_hook(live):
+    view = await live("/kanban")
+    await view.hook_event("drop", {"id": "4", "to": "done"})   # what the KanbanDrag hook pushes
+    assert view.has_element("#column-done #card-4")
+    assert view.reply == {"ok": True, "card": 4, "count": 2,
+                          "message": "Moved \u201cShip it\u201d to Done (2 cards)."}
+    await view.hook_event("drop", {"id": "4", "to": "nowhere"})
+    assert view.reply == {"ok": False, "message": "Nothing to move there."}
+    assert view.has_element("#column-done #card-4")

@@ -14,4 +14,38 @@ window.liveactorHooks = Object.assign(window.liveactorHooks || {}, {
       });
     },
   },
+  // examples/kanban: drag a card onto another column. The hook sits on the columns' container (one
+  // stable element; cards and columns are components the server re-renders) and pushes "drop";
+  // the board's handler moves the card and replies with what it did, shown under the board.
+  KanbanDrag: {
+    mounted() {
+      let dragged = null;
+      const column = (e) => e.target.closest?.(".column");
+      this.el.addEventListener("dragstart", (e) => {
+        dragged = e.target.closest?.(".card")?.dataset.id ?? null;
+        e.dataTransfer?.setData("text/plain", dragged ?? "");
+      });
+      this.el.addEventListener("dragover", (e) => {
+        if (dragged && column(e)) {
+          e.preventDefault();
+          column(e).classList.add("drop-target");
+        }
+      });
+      this.el.addEventListener("dragleave", (e) => column(e)?.classList.remove("drop-target"));
+      this.el.addEventListener("drop", (e) => {
+        const target = column(e);
+        if (!dragged || !target)
+          return;
+        e.preventDefault();
+        target.classList.remove("drop-target");
+        const id = dragged;
+        dragged = null;
+        this.pushEvent("drop", {id, to: target.id.replace(/^column-/, "")}, (reply) => {
+          const status = document.getElementById("drop-status");
+          status.textContent = reply.message;
+          status.className = reply.ok ? "ok" : "error";
+        });
+      });
+    },
+  },
 });

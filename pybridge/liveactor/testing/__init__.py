@@ -129,6 +129,7 @@ class ViewClient:
         self.path = path        # the URL now (push_patch changes it)
         self.title = mount_effects.get("title")
         self.push_events = []   # [(name, payload)] not yet asserted
+        self.reply = None       # the last event's reply to a hook (the handler's returned dict)
         self.redirected_to = None
         self.redirect_kind = None
         self.patched_to = None
@@ -191,7 +192,9 @@ class ViewClient:
         return self._dom.html()
 
     async def hook_event(self, event, value=None, timeout=5.0):
-        """pushEvent from a JS hook (Phoenix's render_hook); returns the page's HTML after it."""
+        """pushEvent from a JS hook (Phoenix's render_hook); returns the page's HTML after it. The
+        handler's reply (what pushEvent's callback receives) is then in view.reply."""
+        self.reply = None
         return await self._send({"type": "hook", "event": event, "value": value or {}}, timeout)
 
     async def _send(self, payload, timeout=5.0):
@@ -242,6 +245,8 @@ class ViewClient:
     def _took(self, effects):
         if "title" in effects:
             self.title = effects["title"]
+        if "reply" in effects:
+            self.reply = effects["reply"]
         for name, payload in effects.get("events", []):
             self.push_events.append((name, payload))
         for kind in ("redirect", "navigate"):

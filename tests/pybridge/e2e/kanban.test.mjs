@@ -1,8 +1,8 @@
-// Browser end-to-end for live components: `liveactor serve examples/kanban/app.py` with Debian's
+// Browser end-to-end for live components: `liveactor serve examples/app.py` (/kanban) with Debian's
 // chromium and the official phoenix_live_view client. Component events (phx-target), moving a
 // card between columns with its state, send_update, removal (cids_will_destroy/cids_destroyed),
 // a component added later.
-// Env: LIVEACTOR_BIN, LIVEACTOR_KANBAN (examples/kanban/app.py), LIVEACTOR_E2E_NODE_MODULES.
+// Env: LIVEACTOR_BIN, LIVEACTOR_KANBAN (examples/app.py), LIVEACTOR_E2E_NODE_MODULES.
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -81,4 +81,21 @@ test("kanban: component events, a card moves with its state, send_update, remova
   assert.equal(await page.locator(".card").count(), 4);
   assert.deepEqual(page.liveErrors, []);
   await context.close();
+});
+
+test("kanban: dragging a card onto a column pushes from the hook and shows the server's reply", async () => {
+  const page = await openLive(browser, base, "/kanban");
+  await page.dragAndDrop("#card-4", "#column-done");
+  await waitFor(page, () => document.querySelector("#column-done #card-4") !== null);
+  await waitFor(page, () => document.querySelector("#drop-status").textContent !== "");
+  assert.equal(await page.locator("#drop-status").innerText(), "Moved \u201cShip it\u201d to Done (2 cards).");
+  assert.equal(await page.locator("#drop-status").getAttribute("class"), "ok");
+  // the card kept its component state (likes) across the drop, like a move by button
+  await page.click("#card-4 .like");
+  await waitFor(page, () => document.querySelector("#card-4 .like").textContent.includes("1"));
+  await page.dragAndDrop("#card-4", "#column-todo");
+  await waitFor(page, () => document.querySelector("#column-todo #card-4") !== null);
+  assert.equal(await likes(page, "card-4"), "\u2665 1");
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
 });
