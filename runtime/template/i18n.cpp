@@ -126,11 +126,15 @@ struct BlockTransNode : LibraryNode
             // the outer render then stores that ""
             api.set(asVar, Value(QString()));
         } else if (!asVar.isEmpty()) {
-            // Python's `"%(a)s" % data` returns data["a"] itself: a message that is exactly one
-            // variable keeps that value's safeness; any other message is a plain str.
-            const bool single = format.startsWith(u"%(") && format.endsWith(u")s") && format.count(u'%') == 1
-                && safe.contains(format.mid(2, format.size() - 4)) && !result->isEmpty();
-            api.set(asVar, single ? Value::safe(*result) : Value(*result));
+            // CPython's `fmt % data` hands back the last argument's object itself (a SafeString
+            // stays safe) when the format ends with it and nothing before it produced any text:
+            // its string writer adopts an object written into an empty buffer at the format's
+            // end. Any other result is a new, plain str.
+            const qsizetype open = format.lastIndexOf(u"%(");
+            const QString last = open >= 0 && format.endsWith(u")s") ? format.mid(open + 2, format.size() - open - 4) : QString();
+            const bool adopted = !last.isEmpty() && !last.contains(u')') && safe.contains(last) && !result->isEmpty()
+                && *result == data.value(last);
+            api.set(asVar, adopted ? Value::safe(*result) : Value(*result));
         } else
             out.push_back(Dyn{result->toUtf8(), nullptr, nullptr});
     }
