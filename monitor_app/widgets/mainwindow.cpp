@@ -382,7 +382,8 @@ void MainWindow::refreshDetail()
         return;
     }
     m_detail->showActor(record, record && connection ? m_restartLog->entriesFor(connection->displayName(), record->id)
-                                                     : QList<RestartLogModel::Entry>());
+                                                     : QList<RestartLogModel::Entry>(),
+                        connection ? connection->savedAtMs() : 0);
 }
 
 quint64 MainWindow::triggerAction(Action action)

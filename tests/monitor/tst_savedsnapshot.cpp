@@ -192,6 +192,27 @@ private Q_SLOTS:
         QVERIFY(google::protobuf::util::MessageDifferencer::Equals(second->snapshot, first->snapshot));
     }
 
+    /// Ages and budgets are shown as at the time of the save, not the clock's: a file saved "a day
+    /// later" shows actors a day old.
+    void agesAreAsOfTheSave()
+    {
+        std::optional<SavedSnapshot> saved = SavedSnapshotFile::load(m_path, nullptr);
+        QVERIFY(saved);
+        saved->savedAtMs += 24 * 3600 * 1000;
+        const QString later = m_dir.filePath(u"later.liveactor.json"_s);
+        QVERIFY(SavedSnapshotFile::save(later, *saved, nullptr));
+        MainWindow window;
+        InstanceConnection *c = window.openSnapshot(later);
+        QVERIFY(c);
+        const QString rootId = m_runtime.ids(u"supervisor"_s).at(0);
+        const QModelIndex root = window.model()->indexOf(c, rootId);
+        const QString age = ActorTreeModel::formatAge(c->savedAtMs() - window.model()->find(c, rootId)->startedAtMs);
+        QVERIFY2(age.startsWith(u"1 d "_s), qPrintable(age));
+        QCOMPARE(root.siblingAtColumn(ActorTreeModel::AgeColumn).data().toString(), age);
+        QVERIFY(window.selectActor(c, rootId));
+        QVERIFY2(window.detailPane()->summaryText().contains(u"up "_s + age), qPrintable(window.detailPane()->summaryText()));
+    }
+
     void garbageIsRefused()
     {
         expectRefused(u"empty.json"_s, QByteArray(), u"not a saved snapshot: not JSON"_s);
