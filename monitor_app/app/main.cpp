@@ -41,7 +41,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption dumpOption(u"dump"_s, u"Print one snapshot of URL and exit."_s);
     const QCommandLineOption jsonOption(u"json"_s, u"With --dump: print JSON."_s);
     const QCommandLineOption noRestoreOption(u"no-restore"_s, u"Do not reconnect to remembered instances."_s);
-    parser.addOptions({tokenOption, stateDirOption, dumpOption, jsonOption, noRestoreOption});
+    const QCommandLineOption openOption(u"open"_s, u"Show a saved snapshot (File > Save snapshot…), read-only; implies --no-restore."_s, u"file"_s);
+    parser.addOptions({tokenOption, stateDirOption, dumpOption, jsonOption, noRestoreOption, openOption});
     parser.process(*app);
 
     QStringList dirs = parser.values(stateDirOption);
@@ -70,12 +71,19 @@ int main(int argc, char *argv[])
     }
 
     LiveActor::Monitor::MainWindow window;
+    for (const QString &file : parser.values(openOption)) {
+        QString error;
+        if (!window.openSnapshot(file, &error)) {
+            qCritical("liveactor-monitor --open: %s", qPrintable(error));
+            return 1;
+        }
+    }
     const QStringList urls = parser.positionalArguments();
     for (const QString &u : urls) {
         const QUrl url = QUrl::fromUserInput(u);
         window.addInstance(url, tokenFor(url));
     }
-    if (urls.isEmpty()) {
+    if (urls.isEmpty() && !parser.isSet(openOption)) {
         if (!parser.isSet(noRestoreOption))
             window.restoreInstances();
         window.discoverLocal(dirs);

@@ -5,6 +5,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -46,6 +47,15 @@ QString stateText(pb::ActorState state)
     }
 }
 
+pb::ActorState stateValue(const QString &state)
+{
+    for (pb::ActorState s : {pb::ACTOR_STATE_STARTING, pb::ACTOR_STATE_RUNNING, pb::ACTOR_STATE_STOPPING,
+                             pb::ACTOR_STATE_RESTARTING, pb::ACTOR_STATE_STOPPED})
+        if (stateText(s) == state)
+            return s;
+    return pb::ACTOR_STATE_UNSPECIFIED;
+}
+
 QString q(const std::string &s)
 {
     return QString::fromStdString(s);
@@ -77,6 +87,12 @@ ActorTreeModel::~ActorTreeModel() = default;
 qint64 ActorTreeModel::now() const
 {
     return m_fixedNow ? m_fixedNow : QDateTime::currentMSecsSinceEpoch();
+}
+
+qint64 ActorTreeModel::nowFor(const Instance *instance) const
+{
+    const InstanceConnection *c = instance->connection.data();
+    return c && c->state() == InstanceConnection::State::Saved ? c->savedAtMs() : now();
 }
 
 QString ActorTreeModel::formatAge(qint64 ms)
@@ -175,6 +191,66 @@ void ActorTreeModel::fillRecord(ActorRecord &r, const pb::Actor &a)
     r.periodMs = s.period_ms();
     r.restartsInWindow = int(s.restarts_in_window());
     r.windowEndsAtMs = s.window_ends_at_ms();
+}
+
+void ActorTreeModel::fillActor(pb::Actor &a, const ActorRecord &r)
+{
+    a.set_id(r.id.toStdString());
+    a.set_parent_id(r.parentId.toStdString());
+    a.set_kind(r.kind.toStdString());
+    a.set_name(r.name.toStdString());
+    a.set_state(stateValue(r.state));
+    a.set_incarnation(r.incarnation);
+    a.set_executor(r.executor);
+    a.set_restart_count(quint32(r.restartCount));
+    if (r.hasExited) {
+        a.mutable_last_exit()->set_kind(r.exitKind.toStdString());
+        a.mutable_last_exit()->set_message(r.exitMessage.toStdString());
+        a.mutable_last_exit()->set_traceback(r.exitTraceback.toStdString());
+    }
+    a.set_started_at_ms(r.startedAtMs);
+    for (auto it = r.metadata.cbegin(); it != r.metadata.cend(); ++it)
+        (*a.mutable_metadata())[it.key().toStdString()] = it.value().toStdString();
+    if (r.hasBudget()) {
+        pb::Supervision *s = a.mutable_supervision();
+        s->set_strategy(r.strategy.toStdString());
+        s->set_intensity(quint32(r.intensity));
+        s->set_period_ms(r.periodMs);
+        s->set_restarts_in_window(quint32(r.restartsInWindow));
+        s->set_window_ends_at_ms(r.windowEndsAtMs);
+    }
+    pb::MailboxStats *m = a.mutable_mailbox();
+    m->set_length(quint32(r.length));
+    m->set_capacity(quint32(r.capacity));
+    m->set_high_water(quint32(r.highWater));
+    m->set_system_length(quint32(r.systemLength));
+    m->set_enqueued(r.enqueued);
+    m->set_processed(r.processed);
+    m->set_rejected(r.rejected);
+    m->set_wait_time_us(r.waitTimeUs);
+    m->set_processing_time_us(r.processingTimeUs);
+}
+
+pb::Snapshot ActorTreeModel::snapshotOf(InstanceConnection *connection) const
+{
+    pb::Snapshot snapshot;
+    const Instance *instance = instanceOf(connection);
+    if (!instance)
+        return snapshot;
+    snapshot.mutable_actors()->Reserve(int(instance->nodes.size()));
+    std::function<void(const Node *)> walk = [&](const Node *node) { // depth first: parents first
+        for (const Node *child : node->children) {
+            fillActor(*snapshot.add_actors(), child->record);
+            walk(child);
+        }
+    };
+    walk(&instance->root);
+    for (const InstanceStat &stat : instance->stats) {
+        pb::InstanceStat *s = snapshot.mutable_instance_stats()->add_stats();
+        s->set_name(stat.name.toStdString());
+        s->set_value(stat.value.toStdString());
+    }
+    return snapshot;
 }
 
 void ActorTreeModel::applyMailbox(ActorRecord &r, const pb::MailboxStats &m, qint64 timeMs)
@@ -499,17 +575,18 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         }
     }
     const ActorRecord &r = node->record;
+    const qint64 nowMs = nowFor(node->instance);
     switch (role) {
     case IsInstanceRole: return false;
     case IdRole: return r.id;
     case KindRole: return r.kind;
     case FillRole:
         if (column == BudgetColumn)
-            return r.hasBudget() ? QVariant(r.budgetFill(now())) : QVariant();
+            return r.hasBudget() ? QVariant(r.budgetFill(nowMs)) : QVariant();
         return r.fill();
     case LevelRole:
         if (column == BudgetColumn)
-            return r.hasBudget() ? QVariant(int(r.budgetLevel(now()))) : QVariant();
+            return r.hasBudget() ? QVariant(int(r.budgetLevel(nowMs))) : QVariant();
         return int(ActorRecord::fillLevel(r.fill()));
     case FilterTextRole: {
         QString text = r.id + u' ' + r.kind + u' ' + r.name + u' ' + r.state + u' ' + r.viewOrPath();
@@ -524,7 +601,7 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         if (column == RestartsColumn && r.hasExited)
             return u"last exit: %1 %2"_s.arg(r.exitKind, r.exitMessage);
         if (column == BudgetColumn)
-            return r.budgetDescription(now());
+            return r.budgetDescription(nowMs);
         return {};
     case Qt::TextAlignmentRole:
         if (column >= MailboxColumn && column <= AgeColumn)
@@ -534,11 +611,11 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case MailboxColumn: return r.fill();
         case HighWaterColumn: return r.highWater;
-        case RateColumn: return now() - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
+        case RateColumn: return nowMs - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
-        case BudgetColumn: return r.hasBudget() ? r.budgetFill(now()) : -1.0;
-        case AgeColumn: return now() - r.startedAtMs;
+        case BudgetColumn: return r.hasBudget() ? r.budgetFill(nowMs) : -1.0;
+        case AgeColumn: return nowMs - r.startedAtMs;
         case LastEventColumn: return r.lastActivityMs;
         default: break;
         }
@@ -552,16 +629,16 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         case MailboxColumn: return u"%1/%2"_s.arg(r.length).arg(r.capacity);
         case HighWaterColumn: return r.highWater;
         case RateColumn: {
-            const double rate = now() - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
+            const double rate = nowMs - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
             return QString::number(rate, 'f', rate < 10 ? 1 : 0);
         }
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
-        case BudgetColumn: return r.budgetText(now());
-        case AgeColumn: return formatAge(now() - r.startedAtMs);
+        case BudgetColumn: return r.budgetText(nowMs);
+        case AgeColumn: return formatAge(nowMs - r.startedAtMs);
         case LastEventColumn: {
             const QString event = r.lastEvent();
-            const QString ago = formatAge(now() - r.lastActivityMs) + u" ago"_s;
+            const QString ago = formatAge(nowMs - r.lastActivityMs) + u" ago"_s;
             return event.isEmpty() ? ago : event + u" ("_s + ago + u')';
         }
         default: return {};

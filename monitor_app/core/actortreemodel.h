@@ -72,6 +72,10 @@ public:
     int actorCount(InstanceConnection *connection) const;
     /// The instance's figures from its last Snapshot or Delta that had them (empty if none).
     InstanceStatList instanceStats(InstanceConnection *connection) const;
+    /// The instance's actors as the model knows them now (after all deltas), parents before
+    /// children, and its figures: what a Snapshot received now would hold (without restarts,
+    /// version or time; derived values such as rates and fill history are not kept).
+    liveactor::monitor::v1::Snapshot snapshotOf(InstanceConnection *connection) const;
     /// Wall-clock time used for ages and rates (tests can fix it; 0 = real time).
     void setNowForTesting(qint64 ms) { m_fixedNow = ms; }
 
@@ -98,8 +102,12 @@ private:
     void detachChildren(Instance *instance, Node *node);
     Node *parentFor(Instance *instance, const QString &parentId) const;
     static void fillRecord(ActorRecord &record, const liveactor::monitor::v1::Actor &actor);
+    /// The inverse of fillRecord and applyMailbox.
+    static void fillActor(liveactor::monitor::v1::Actor &actor, const ActorRecord &record);
     static void applyMailbox(ActorRecord &record, const liveactor::monitor::v1::MailboxStats &mailbox, qint64 timeMs);
     qint64 now() const;
+    /// now(), or the time a saved snapshot was taken for its actors (ages and budgets stay as then).
+    qint64 nowFor(const Instance *instance) const;
     void onConnectionStateChanged();
 
     std::vector<std::unique_ptr<Instance>> m_instances;

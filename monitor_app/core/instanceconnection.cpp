@@ -1,5 +1,6 @@
 #include "monitor_app/core/instanceconnection.h"
 
+#include <QDateTime>
 #include <QSysInfo>
 #include <QTimer>
 #include <QWebSocket>
@@ -37,6 +38,13 @@ InstanceConnection::InstanceConnection(QUrl url, QString token, QObject *parent)
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &InstanceConnection::onBinary);
 }
 
+InstanceConnection::InstanceConnection(const QString &path, SavedSnapshot saved, QObject *parent)
+    : InstanceConnection(QUrl::fromLocalFile(path), QString(), parent)
+{
+    m_hello = saved.hello;
+    m_saved = std::move(saved);
+}
+
 InstanceConnection::~InstanceConnection()
 {
     m_wantOpen = false;
@@ -46,6 +54,10 @@ InstanceConnection::~InstanceConnection()
 
 QString InstanceConnection::displayName() const
 {
+    if (m_saved) {
+        const QString when = QDateTime::fromMSecsSinceEpoch(m_saved->savedAtMs).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+        return u"%1 (saved %2)"_s.arg(QString::fromStdString(m_hello.instance_name()), when);
+    }
     if (!m_hello.instance_name().empty())
         return QString::fromStdString(m_hello.instance_name());
     return m_url.host() + u":"_s + QString::number(m_url.port());
@@ -59,6 +71,7 @@ QString InstanceConnection::stateName(State state)
     case State::Authenticating: return u"authenticating"_s;
     case State::Live: return u"live"_s;
     case State::Failed: return u"failed"_s;
+    case State::Saved: return u"saved snapshot"_s;
     }
     return {};
 }
@@ -73,6 +86,14 @@ void InstanceConnection::setState(State state)
 
 void InstanceConnection::open()
 {
+    if (m_saved) { // shown once: a saved snapshot never changes
+        if (m_state == State::Saved)
+            return;
+        setState(State::Saved);
+        Q_EMIT helloReceived();
+        Q_EMIT snapshotReceived(m_saved->snapshot);
+        return;
+    }
     m_wantOpen = true;
     m_backoffMs = InitialBackoffMs;
     m_retryTimer->stop();
@@ -83,6 +104,8 @@ void InstanceConnection::open()
 
 void InstanceConnection::close()
 {
+    if (m_saved)
+        return;
     m_wantOpen = false;
     m_retryTimer->stop();
     m_socket->close();

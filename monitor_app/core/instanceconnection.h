@@ -1,5 +1,7 @@
 #pragma once
 
+#include "monitor_app/core/savedsnapshot.h"
+
 #include "liveactor/monitor/v1/monitor.pb.h"
 
 #include <functional>
@@ -8,6 +10,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QTimer;
@@ -35,6 +38,7 @@ public:
         Authenticating, ///< Hello received, Auth sent
         Live,           ///< subscribed, receiving deltas
         Failed,         ///< token refused or protocol mismatch: no automatic retry
+        Saved,          ///< a saved snapshot, no runtime behind it (read-only, never changes)
     };
     Q_ENUM(State)
 
@@ -42,11 +46,16 @@ public:
     Q_ENUM(Action)
 
     explicit InstanceConnection(QUrl url, QString token, QObject *parent = nullptr);
+    /// A connection to no runtime that shows a saved snapshot read from path: open() goes to
+    /// state Saved and emits helloReceived and snapshotReceived (its tree, figures and restarts)
+    /// once; it sends nothing (commands return 0) and never reconnects.
+    InstanceConnection(const QString &path, SavedSnapshot saved, QObject *parent = nullptr);
     ~InstanceConnection() override;
 
     QUrl url() const { return m_url; }
     QString token() const { return m_token; }
-    /// The instance's name from Hello (or the URL's host:port before that).
+    /// The instance's name from Hello (or the URL's host:port before that); for a saved snapshot
+    /// "NAME (saved 2026-12-05 11:48:22)".
     QString displayName() const;
     const ::liveactor::monitor::v1::Hello &hello() const { return m_hello; }
     State state() const { return m_state; }
@@ -55,6 +64,9 @@ public:
     /// Scope granted by the runtime (SCOPE_NONE until authenticated).
     ::liveactor::monitor::v1::Scope scope() const { return m_scope; }
     bool canOperate() const { return m_scope == ::liveactor::monitor::v1::SCOPE_OPERATE; }
+    bool isSaved() const { return m_saved.has_value(); }
+    /// When the saved snapshot was taken (0 for a live connection).
+    qint64 savedAtMs() const { return m_saved ? m_saved->savedAtMs : 0; }
 
     /// Delta tick asked for in Subscribe (ms, default 250). Takes effect on the next subscribe.
     void setIntervalMs(int ms) { m_intervalMs = ms; }
@@ -104,6 +116,7 @@ private:
     bool m_autoReconnect = true;
     bool m_wantOpen = false;
     quint64 m_nextRequest = 1;
+    std::optional<SavedSnapshot> m_saved;
 };
 
 } // namespace LiveActor::Monitor

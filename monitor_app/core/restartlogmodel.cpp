@@ -34,6 +34,25 @@ QList<RestartLogModel::Entry> RestartLogModel::entriesFor(const QString &instanc
     return out;
 }
 
+void RestartLogModel::appendRecords(const QString &instance,
+                                    google::protobuf::RepeatedPtrField<pb::RestartRecord> *out) const
+{
+    for (auto it = m_entries.crbegin(); it != m_entries.crend(); ++it) {
+        if (it->instance != instance)
+            continue;
+        pb::RestartRecord *r = out->Add();
+        r->set_id(it->actorId.toStdString());
+        r->set_kind(it->kind.toStdString());
+        r->set_name(it->name.toStdString());
+        r->set_incarnation(it->incarnation);
+        r->set_restart_count(quint32(it->restartCount));
+        r->mutable_reason()->set_kind(it->reasonKind.toStdString());
+        r->mutable_reason()->set_message(it->reasonMessage.toStdString());
+        r->mutable_reason()->set_traceback(it->traceback.toStdString());
+        r->mutable_reason()->set_time_ms(it->timeMs);
+    }
+}
+
 void RestartLogModel::addRecords(const QString &instance,
                                  const google::protobuf::RepeatedPtrField<pb::RestartRecord> &records)
 {
@@ -51,6 +70,7 @@ void RestartLogModel::addRecords(const QString &instance,
         e.actorId = id;
         e.kind = QString::fromStdString(r.kind());
         e.name = QString::fromStdString(r.name());
+        e.incarnation = r.incarnation();
         e.restartCount = int(r.restart_count());
         e.reasonKind = QString::fromStdString(r.reason().kind());
         e.reasonMessage = QString::fromStdString(r.reason().message());

@@ -27,6 +27,7 @@ public:
         QString actorId;
         QString kind;
         QString name;
+        quint32 incarnation = 0;
         int restartCount = 0;
         QString reasonKind;
         QString reasonMessage;
@@ -40,6 +41,9 @@ public:
     /// (same instance, actor and incarnation) are skipped.
     void addRecords(const QString &instance,
                     const google::protobuf::RepeatedPtrField<liveactor::monitor::v1::RestartRecord> &records);
+    /// The rows of the named instance as records again, oldest first (a saved snapshot).
+    void appendRecords(const QString &instance,
+                       google::protobuf::RepeatedPtrField<liveactor::monitor::v1::RestartRecord> *out) const;
     void setLoopDetection(int threshold, qint64 windowMs);
     bool isLooping(const QString &instance, const QString &actorId) const;
     const Entry &entry(int row) const { return m_entries.at(row); }

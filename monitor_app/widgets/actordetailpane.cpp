@@ -131,13 +131,14 @@ void ActorDetailPane::showInstance(const InstanceConnection &connection, int act
     if (hello.pid() != 0)
         identity << tr("pid %1 on %2").arg(hello.pid()).arg(QString::fromStdString(hello.host()))
                  << QString::fromStdString(hello.build())
-                 << tr("up %1").arg(ActorTreeModel::formatAge(QDateTime::currentMSecsSinceEpoch() - hello.start_time_ms()));
+                 << tr("up %1").arg(ActorTreeModel::formatAge(
+                        (connection.isSaved() ? connection.savedAtMs() : QDateTime::currentMSecsSinceEpoch()) - hello.start_time_ms()));
     identity << tr("%1 actors").arg(actorCount);
     m_identity->setText(identity.join(u" · "_s));
     m_timing->setText(stats.isEmpty() ? tr("no instance figures from this runtime") : formatInstanceStats(stats, u"\n"_s));
 }
 
-void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogModel::Entry> &restarts)
+void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogModel::Entry> &restarts, qint64 nowMs)
 {
     QQuickItem *root = m_chart->rootObject();
     if (!r) {
@@ -149,7 +150,7 @@ void ActorDetailPane::showActor(const ActorRecord *r, const QList<RestartLogMode
     if (m_actorId != r->id)
         m_assigns->clear();
     m_actorId = r->id;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = nowMs ? nowMs : QDateTime::currentMSecsSinceEpoch();
     m_title->setText(u"%1 %2"_s.arg(r->kind, r->viewOrPath()));
     QStringList meta;
     for (auto it = r->metadata.cbegin(); it != r->metadata.cend(); ++it)

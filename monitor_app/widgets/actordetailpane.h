@@ -31,7 +31,8 @@ public:
     explicit ActorDetailPane(QWidget *parent = nullptr);
 
     /// Shows record (nullptr clears the pane). restarts: this actor's restarts, newest first.
-    void showActor(const ActorRecord *record, const QList<RestartLogModel::Entry> &restarts);
+    /// nowMs: the time ages and the restart budget are shown at (0: now; a saved snapshot's time).
+    void showActor(const ActorRecord *record, const QList<RestartLogModel::Entry> &restarts, qint64 nowMs = 0);
     /// Shows an instance: what its Hello said, its actor count and its figures, one per line.
     void showInstance(const InstanceConnection &connection, int actorCount, const InstanceStatList &stats);
     void setAssigns(const QString &text);

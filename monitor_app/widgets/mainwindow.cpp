@@ -6,13 +6,16 @@
 #include "monitor_app/core/instancediscovery.h"
 #include "monitor_app/core/instancesettings.h"
 #include "monitor_app/core/restartlogmodel.h"
+#include "monitor_app/core/savedsnapshot.h"
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -46,6 +49,7 @@ QIcon stateLight(InstanceConnection::State state)
     case InstanceConnection::State::Authenticating: color = QColor(0xf5, 0xa5, 0x24); break;
     case InstanceConnection::State::Failed: color = QColor(0xe5, 0x48, 0x4d); break;
     case InstanceConnection::State::Disconnected: color = QColor(0x80, 0x80, 0x80); break;
+    case InstanceConnection::State::Saved: color = QColor(0x4a, 0x90, 0xe2); break;
     }
     QPixmap pixmap(16, 16);
     pixmap.fill(Qt::transparent);
@@ -83,6 +87,7 @@ MainWindow::MainWindow(QWidget *parent)
 {
     m_proxy->setSourceModel(m_model);
     buildUi();
+    addFileMenu();
     addHelpMenu(this);
     m_confirm = [this](const QString &title, const QString &text) {
         return QMessageBox::question(this, title, text, QMessageBox::Ok | QMessageBox::Cancel, QMessageBox::Cancel)
@@ -248,6 +253,14 @@ InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &toke
         if (c->url() == url)
             return c;
     auto *connection = new InstanceConnection(url, token, this);
+    adopt(connection);
+    if (remember)
+        InstanceSettings::remember({url, token});
+    return connection;
+}
+
+void MainWindow::adopt(InstanceConnection *connection)
+{
     m_connections.append(connection);
     m_model->addInstance(connection);
     connect(connection, &InstanceConnection::stateChanged, this, [this, connection](InstanceConnection::State state) {
@@ -278,11 +291,8 @@ InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &toke
     connect(connection, &InstanceConnection::errorReceived, this, [this, connection](const QString &code, const QString &msg) {
         statusBar()->showMessage(tr("%1: %2: %3").arg(connection->displayName(), code, msg), 10000);
     });
-    if (remember)
-        InstanceSettings::remember({url, token});
     connection->open();
     updateInstanceList();
-    return connection;
 }
 
 int MainWindow::restoreInstances()
@@ -352,10 +362,12 @@ void MainWindow::updateActions()
     const ActorRecord *record = selectedActor(&connection);
     const bool live = record && connection && connection->state() == InstanceConnection::State::Live;
     const bool operate = live && connection->canOperate();
-    const QString readOnly = tr("disabled: this instance's token is read-only");
+    const bool saved = record && connection && connection->isSaved();
+    const QString readOnly = saved ? tr("disabled: a saved snapshot is read-only")
+                                   : tr("disabled: this instance's token is read-only");
     for (Action a : {Action::Kill, Action::Restart, Action::Shutdown}) {
         m_actions.value(int(a))->setEnabled(operate);
-        m_actions.value(int(a))->setToolTip(live && !operate ? readOnly : ActionDescriber::actionName(a));
+        m_actions.value(int(a))->setToolTip((live || saved) && !operate ? readOnly : ActionDescriber::actionName(a));
     }
     m_actions.value(int(Action::Ping))->setEnabled(live);
     m_detail->setFetchEnabled(live);
@@ -370,7 +382,8 @@ void MainWindow::refreshDetail()
         return;
     }
     m_detail->showActor(record, record && connection ? m_restartLog->entriesFor(connection->displayName(), record->id)
-                                                     : QList<RestartLogModel::Entry>());
+                                                     : QList<RestartLogModel::Entry>(),
+                        connection ? connection->savedAtMs() : 0);
 }
 
 quint64 MainWindow::triggerAction(Action action)
@@ -460,6 +473,68 @@ void MainWindow::showContextMenu(const QPoint &pos)
     for (Action a : {Action::Kill, Action::Restart, Action::Shutdown, Action::Ping})
         menu.addAction(m_actions.value(int(a)));
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
+}
+
+// ---------------------------------------------------------------- saved snapshots
+
+void MainWindow::addFileMenu()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open snapshot…"));
+    open->setObjectName(u"openSnapshot"_s);
+    open->setShortcut(QKeySequence::Open);
+    connect(open, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open snapshot"), QString(),
+                                                          tr("liveactor snapshots (*.liveactor.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !openSnapshot(path, &error))
+            QMessageBox::warning(this, tr("Open snapshot"), error);
+    });
+    QAction *save = file->addAction(tr("&Save snapshot…"));
+    save->setObjectName(u"saveSnapshot"_s);
+    save->setShortcut(QKeySequence::Save);
+    connect(save, &QAction::triggered, this, [this] {
+        InstanceConnection *connection = nullptr;
+        selectedActor(&connection); // the selected row's instance, else the first one
+        if (!connection && !m_connections.isEmpty())
+            connection = m_connections.constFirst();
+        if (!connection) {
+            statusBar()->showMessage(tr("Save snapshot: no instance"), 8000);
+            return;
+        }
+        const QString name = QString::fromStdString(connection->hello().instance_name());
+        const QString suggested = u"%1-%2.liveactor.json"_s.arg(name.isEmpty() ? u"instance"_s : name,
+                                                                QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save snapshot of %1").arg(connection->displayName()),
+                                                          suggested, tr("liveactor snapshots (*.liveactor.json)"));
+        QString error;
+        if (path.isEmpty())
+            return;
+        if (saveSnapshot(connection, path, &error))
+            statusBar()->showMessage(tr("Saved %1 to %2").arg(connection->displayName(), path), 8000);
+        else
+            QMessageBox::warning(this, tr("Save snapshot"), error);
+    });
+}
+
+bool MainWindow::saveSnapshot(InstanceConnection *connection, const QString &path, QString *error)
+{
+    const SavedSnapshot saved = SavedSnapshotFile::capture(*m_model, *m_restartLog, connection,
+                                                           connection->isSaved() ? connection->savedAtMs()
+                                                                                 : QDateTime::currentMSecsSinceEpoch());
+    return SavedSnapshotFile::save(path, saved, error);
+}
+
+InstanceConnection *MainWindow::openSnapshot(const QString &path, QString *error)
+{
+    std::optional<SavedSnapshot> saved = SavedSnapshotFile::load(path, error);
+    if (!saved)
+        return nullptr;
+    auto *connection = new InstanceConnection(path, std::move(*saved), this);
+    adopt(connection);
+    setWindowTitle(tr("liveactor monitor — %1").arg(connection->displayName()));
+    statusBar()->showMessage(tr("%1: a saved snapshot, read-only").arg(connection->displayName()));
+    return connection;
 }
 
 } // namespace LiveActor::Monitor

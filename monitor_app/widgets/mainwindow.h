@@ -50,6 +50,13 @@ public:
     int discoverLocal(const QStringList &dirs);
     QList<InstanceConnection *> instances() const { return m_connections; }
 
+    /// File > Save snapshot…: writes what the window knows of the instance (tree, figures,
+    /// restart log) to path (SavedSnapshotFile); false with *error set.
+    bool saveSnapshot(InstanceConnection *connection, const QString &path, QString *error = nullptr);
+    /// File > Open snapshot… / --open: shows a saved snapshot as a read-only instance (state
+    /// Saved; actions disabled); nullptr with *error set if the file is not one this monitor reads.
+    InstanceConnection *openSnapshot(const QString &path, QString *error = nullptr);
+
     ActorTreeModel *model() const { return m_model; }
     ActorFilterProxy *proxy() const { return m_proxy; }
     RestartLogModel *restartLog() const { return m_restartLog; }
@@ -73,6 +80,9 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    void addFileMenu();
+    /// Follows a new connection (models, restart log, instance list) and opens it.
+    void adopt(InstanceConnection *connection);
     void updateActions();
     void updateInstanceList();
     void refreshDetail();

@@ -3,6 +3,8 @@
 #include "monitor_app/core/actortreemodel.h"
 #include "monitor_app/core/instanceconnection.h"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
@@ -96,6 +98,60 @@ private Q_SLOTS:
         const QModelIndex wCell = model.index(w.row(), ActorTreeModel::BudgetColumn, w.parent());
         QCOMPARE(wCell.data().toString(), QString());
         QVERIFY(!wCell.data(ActorTreeModel::FillRole).isValid());
+    }
+
+    /// snapshotOf (what a saved snapshot keeps) gives back every field the runtime sent, as of the
+    /// last delta, parents before children.
+    void snapshotOfIsWhatTheModelKnows()
+    {
+        ActorTreeModel model;
+        InstanceConnection conn(QUrl(u"ws://127.0.0.1:1/"_s), u"t"_s);
+        model.addInstance(&conn);
+        pb::Snapshot s;
+        s.set_time_ms(10000);
+        pb::Actor sup = actor(u"sup"_s, {}, "supervisor", 1, 1000);
+        sup.set_name("sessions");
+        sup.set_executor(1);
+        sup.mutable_supervision()->set_strategy("one_for_one");
+        sup.mutable_supervision()->set_intensity(3);
+        sup.mutable_supervision()->set_period_ms(5000);
+        sup.mutable_supervision()->set_restarts_in_window(2);
+        sup.mutable_supervision()->set_window_ends_at_ms(14000);
+        pb::MailboxStats *m = sup.mutable_mailbox();
+        m->set_system_length(2);
+        m->set_enqueued(40);
+        m->set_processed(37);
+        m->set_rejected(3);
+        m->set_wait_time_us(12.5);
+        m->set_processing_time_us(80.25);
+        *s.add_actors() = sup;
+        *s.add_actors() = actor(u"a"_s, u"sup"_s, "session", 2, 100);
+        *s.add_actors() = actor(u"gone"_s, u"sup"_s, "session", 0, 100);
+        *s.add_actors() = actor(u"v"_s, u"a"_s, "view", 5, 50, 1);
+        setStats(s.mutable_instance_stats(), {{"async tasks", "3"}});
+        model.applySnapshot(&conn, s);
+        pb::Delta d;
+        d.set_time_ms(10250);
+        d.add_removed("gone");
+        pb::Actor v = actor(u"v"_s, u"a"_s, "view", 7, 50, 2);
+        v.set_incarnation(2);
+        v.set_state(pb::ACTOR_STATE_RESTARTING);
+        v.mutable_last_exit()->set_kind("exception");
+        v.mutable_last_exit()->set_message("ValueError: boom");
+        v.mutable_last_exit()->set_traceback("Traceback …");
+        *d.add_changed() = v;
+        *d.add_added() = actor(u"c"_s, u"v"_s, "component", 0, 20);
+        model.applyDelta(&conn, d);
+
+        pb::Snapshot expected;
+        *expected.add_actors() = sup;
+        *expected.add_actors() = actor(u"a"_s, u"sup"_s, "session", 2, 100);
+        *expected.add_actors() = v;
+        *expected.add_actors() = actor(u"c"_s, u"v"_s, "component", 0, 20);
+        setStats(expected.mutable_instance_stats(), {{"async tasks", "3"}});
+        const pb::Snapshot got = model.snapshotOf(&conn);
+        QVERIFY2(google::protobuf::util::MessageDifferencer::Equals(got, expected), got.DebugString().c_str());
+        QCOMPARE(model.snapshotOf(nullptr).actors_size(), 0);
     }
 
     void snapshotBuildsTree()
