@@ -13,6 +13,7 @@
 #include "liveview/websockethandshake.h"
 
 #include <QEventLoop>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -371,6 +372,30 @@ void LiveViewServer::inspectAssigns(const QUuid &id, int maxBytes, std::function
                                      return done(*text);
                                  done(fail(ErrorCode::Internal, u"unexpected reply to InspectAssigns"_s));
                              });
+}
+
+void LiveViewServer::reportDevError(const QString &title, const QString &detail)
+{
+    if (!m_state->config.debugErrors)
+        return;
+    m_state->devError.set(DevErrorBox::DevError{title, detail});
+    noticeSessions(u"liveactor:error"_s,
+                   QJsonDocument(QJsonObject{{u"title"_s, title}, {u"detail"_s, detail}}).toJson(QJsonDocument::Compact));
+}
+
+void LiveViewServer::clearDevError()
+{
+    if (!m_state->config.debugErrors)
+        return;
+    m_state->devError.set(std::nullopt);
+    noticeSessions(u"liveactor:clear"_s, "{}");
+}
+
+void LiveViewServer::noticeSessions(const QString &event, const QByteArray &payload)
+{
+    for (const ActorInfo &actor : m_system.registry().snapshot().actors)
+        if (actor.kind == u"session" && actor.state == ActorState::Running)
+            m_system.resolve(actor.id).tell(DevNotice{event, payload}); // Full: that page shows it on its next load
 }
 
 void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)

@@ -70,6 +70,8 @@ private:
     int currentViewCount() const;
 
     void handleFrame(const QByteArray &text);
+    /// With ServerConfig::debugErrors: pushes a view's crash to the page (pageshell.h's overlay).
+    void showDevError(const ExitReason &reason);
     void handleJoin(const ChannelMessage &m);
     void handleLeave(const ChannelMessage &m);
     /// The flash a joining view arrived with (its ViewSetup::flash).

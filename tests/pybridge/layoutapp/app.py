@@ -1,0 +1,49 @@
+"""A small app with a page layout (templates/layout.html) and the development error overlay:
+served by test_layout.py and e2e/layout.test.mjs. The view's page_title fills {% live_title %};
+/bare opts out of the layout, /other uses another one; /boom raises in its handler; /broken's
+template has a syntax error."""
+
+from liveactor import LiveView, event
+
+layout = "layout.html"
+
+
+class Home(LiveView):
+    template = """<p id="count">{{ count }}</p><button id="inc" phx-click="inc">+</button>
+<button id="boom" phx-click="boom">boom</button>"""
+
+    def mount(self, params, session):
+        self.count = 0
+        self.page_title = "Home"
+
+    @event("inc")
+    def inc(self, value):
+        self.count += 1
+        self.page_title = "Count %d" % self.count
+
+    @event("boom")
+    def boom(self, value):
+        raise ValueError("<b>kaboom</b> & friends")
+
+
+class Bare(LiveView):
+    layout = None
+    template = "<p id='bare'>no layout</p>"
+
+
+class Other(LiveView):
+    layout = "other.html"
+    template = "<p id='other'>other layout</p>"
+
+
+class Missing(LiveView):
+    layout = "nope.html"
+    template = "<p>never shown</p>"
+
+
+class Broken(LiveView):
+    layout = "broken_layout.html"
+    template = "<p>never shown</p>"
+
+
+routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken}
