@@ -1,7 +1,7 @@
 """A small app with a page layout (templates/layout.html) and the development error overlay:
 served by test_layout.py and e2e/layout.test.mjs. The view's page_title fills {% live_title %};
-/bare opts out of the layout, /other uses another one; /boom raises in its handler; /broken's
-template has a syntax error."""
+/bare opts out of the layout, /other uses another one, /missing names a file that does not exist
+and /broken's has a syntax error; Home's "boom" event and /mountboom's mount raise."""
 
 from liveactor import LiveView, event
 
@@ -26,6 +26,13 @@ class Home(LiveView):
         raise ValueError("<b>kaboom</b> & friends")
 
 
+class MountBoom(LiveView):
+    template = "<p>never shown</p>"
+
+    def mount(self, params, session):
+        raise ValueError("<script>alert('mount')</script>")
+
+
 class Bare(LiveView):
     layout = None
     template = "<p id='bare'>no layout</p>"
@@ -46,4 +53,5 @@ class Broken(LiveView):
     template = "<p>never shown</p>"
 
 
-routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken}
+routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken,
+          "/mountboom": MountBoom}
