@@ -5,6 +5,7 @@
 #include "liveview/deadrender.h"
 #include "liveview/httprequest.h"
 #include "liveview/logging.h"
+#include "liveview/pageshell.h"
 #include "liveview/secretstore.h"
 #include "liveview/serverstate_p.h"
 #include "liveview/sessionactor.h"
@@ -53,6 +54,7 @@ LiveViewServer::LiveViewServer(ServerConfig config, ActorSystem &system, QObject
 {
     m_state->config = std::move(config);
     m_state->system = &system;
+    registerPageTags(); // layouts load them; views' templates may too
 }
 
 LiveViewServer::~LiveViewServer()

@@ -160,7 +160,6 @@ QString layoutChildSource(const QString &layoutName)
 
 Result<QByteArray> layoutPage(const ServerState &state, const Template &layout, const PageParts &parts)
 {
-    registerPageTags();
     TemplateContext ctx;
     ctx.set(u"inner_content"_s, Value::safe(QString::fromUtf8(parts.container)));
     ctx.set(u"page_title"_s, parts.title);

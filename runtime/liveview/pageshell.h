@@ -46,7 +46,8 @@ Result<QByteArray> layoutPage(const ServerState &state, const Template &layout, 
 QString layoutChildSource(const QString &layoutName);
 inline QString layoutChildName(const QString &layoutName) { return QStringLiteral("layout:") + layoutName; }
 
-/// Registers the tag libraries layouts load (once per process; any thread):
+/// Registers the tag libraries layouts load (once per process; any thread; LiveViewServer and
+/// PythonInterpreter call it, so any template may load them):
 /// - `static`: `{% static "app.css" %}` → "/static/app.css?vsn=<content hash>" for a file the
 ///   server serves from the app's static/ folder, else "/static/app.css" (Django's
 ///   `{% load static %}`, same name).

@@ -1,5 +1,6 @@
 #include "python/pythonviewhandler.h"
 
+#include "liveview/pageshell.h"
 #include "liveview/viewcontext.h"
 #include "python/currentcontext_p.h"
 #include "python/gilguard.h"
@@ -9,7 +10,6 @@
 #include "python/pythonerror.h"
 #include "python/pythoninterpreter.h"
 #include "python/pythonstats.h"
-#include "liveview/pageshell.h"
 #include "template/errorreport.h"
 #include "template/templateengine.h"
 
@@ -328,7 +328,6 @@ Result<Template> PythonViewHandler::pageLayout() const
     PythonInterpreter *interp = PythonInterpreter::instance();
     if (!interp)
         return fail(ErrorCode::Closed, u"the Python interpreter is not running"_s);
-    registerPageTags(); // before compiling: the layout loads them
     auto compiled = interp->engine(m_class->templateDirs)
                         ->fromString(layoutChildSource(m_class->layout), layoutChildName(m_class->layout));
     if (compiled)

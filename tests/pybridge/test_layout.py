@@ -80,7 +80,7 @@ def test_the_page_joins_and_page_title_travels(production):
 def test_a_view_overrides_or_drops_the_layout(production):
     _, bare = get(production, "/bare")
     assert "site-header" not in bare and "<title>liveactor</title>" in bare
-    assert "<p id='bare'>no layout</p></div>\n</body>" in bare
+    assert """<p id='bare'>no layout</p><img src="/static/logo.svg"></div>\n</body>""" in bare  # {% static %} in a view
     _, other = get(production, "/other")
     assert '<nav id="other-nav">other</nav><div id="phx-' in other   # {{ inner_content }} works too
     assert "<title>Other</title>" in other and other.count('<meta name="csrf-token"') == 1

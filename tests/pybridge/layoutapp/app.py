@@ -35,7 +35,7 @@ class MountBoom(LiveView):
 
 class Bare(LiveView):
     layout = None
-    template = "<p id='bare'>no layout</p>"
+    template = """{% load static %}<p id='bare'>no layout</p><img src="{% static 'logo.svg' %}">"""
 
 
 class Other(LiveView):
