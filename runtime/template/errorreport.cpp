@@ -37,7 +37,9 @@ QString describeTemplateError(const TemplateError &error, const QStringList &pla
     QString source = findSource(error.templateName, places);
     if (source.isNull())
         source = inlineSource;
-    const QStringList lines = source.split(QLatin1Char('\n'));
+    QStringList lines = source.split(QLatin1Char('\n'));
+    if (source.endsWith(QLatin1Char('\n')))
+        lines.removeLast(); // the file's last line ends with a newline: no empty line after it
     if (source.isEmpty() || error.line > lines.size())
         return out;
     const int first = std::max(1, error.line - 2);

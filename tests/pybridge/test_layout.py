@@ -86,13 +86,13 @@ def test_a_view_overrides_or_drops_the_layout(production):
     assert "<title>Other</title>" in other and other.count('<meta name="csrf-token"') == 1
 
 
-@pytest.mark.parametrize("path", ["/missing", "/broken", "/mountboom"])
+@pytest.mark.parametrize("path", ["/missing", "/broken", "/mountboom", "/badview", "/badinclude"])
 def test_production_shows_the_generic_error_only(production, path):
     status, page = get(production, path)
     assert status == 500
     assert "The page could not be rendered." in page
     assert "liveactor-dev-error" not in page
-    for secret in ("nope.html", "broken_layout", "{% if %}", "alert"):
+    for secret in ("nope.html", "broken_layout", "{% if %}", "alert", "bad_view", "not_there"):
         assert secret not in page
 
 
@@ -117,6 +117,21 @@ def test_debug_shows_a_template_error_with_its_source(debug):
         "  5 | {% block content %}{% endblock %}",
         "  6 | &lt;/body&gt;&lt;/html&gt;",
     ]
+
+
+@pytest.mark.parametrize("path,first,marked", [
+    ("/badview", "app.BadView: template bad_view.html:2:6: Invalid filter: &#x27;nosuchfilter&#x27;",
+     "&gt; 2 |   &lt;p&gt;{{ count|nosuchfilter }}&lt;/p&gt;"),
+    ("/badinclude", "template: bad_include.html:2:3: ", "&gt; 2 |   {% include which %}"),
+])
+def test_debug_shows_a_view_template_error_with_its_source(debug, path, first, marked):
+    status, page = get(debug, path)
+    assert status == 500
+    lines = re.search(r"<pre>(.*)</pre>", page, re.S).group(1).splitlines()
+    assert lines[0].startswith(first), lines
+    assert "not_there.html" in lines[0] or path != "/badinclude"
+    assert lines[1:] == ["  1 | &lt;section&gt;", marked, lines[3], "  3 | &lt;/section&gt;"]
+    assert lines[3].endswith("^")
 
 
 def test_debug_escapes_what_it_shows(debug):

@@ -1,7 +1,8 @@
 """A small app with a page layout (templates/layout.html) and the development error overlay:
 served by test_layout.py and e2e/layout.test.mjs. The view's page_title fills {% live_title %};
 /bare opts out of the layout, /other uses another one, /missing names a file that does not exist
-and /broken's has a syntax error; Home's "boom" event and /mountboom's mount raise."""
+and /broken's has a syntax error; Home's "boom" event and /mountboom's mount raise; /badview's
+template does not compile and /badinclude's fails to render."""
 
 from liveactor import LiveView, event
 
@@ -33,6 +34,17 @@ class MountBoom(LiveView):
         raise ValueError("<script>alert('mount')</script>")
 
 
+class BadView(LiveView):
+    template_name = "bad_view.html"
+
+
+class BadInclude(LiveView):
+    template_name = "bad_include.html"
+
+    def mount(self, params, session):
+        self.which = "not_there.html"
+
+
 class Bare(LiveView):
     layout = None
     template = """{% load static %}<p id='bare'>no layout</p><img src="{% static 'logo.svg' %}">"""
@@ -54,4 +66,4 @@ class Broken(LiveView):
 
 
 routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken,
-          "/mountboom": MountBoom}
+          "/mountboom": MountBoom, "/badview": BadView, "/badinclude": BadInclude}
