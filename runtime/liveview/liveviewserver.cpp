@@ -14,7 +14,6 @@
 #include "liveview/websockethandshake.h"
 
 #include <QEventLoop>
-#include <QJsonDocument>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -381,8 +380,7 @@ void LiveViewServer::reportDevError(const QString &title, const QString &detail)
     if (!m_state->config.debugErrors)
         return;
     m_state->devError.set(DevErrorBox::DevError{title, detail});
-    noticeSessions(u"liveactor:error"_s,
-                   QJsonDocument(QJsonObject{{u"title"_s, title}, {u"detail"_s, detail}}).toJson(QJsonDocument::Compact));
+    noticeSessions(u"liveactor:error"_s, devErrorPayload(title, detail));
 }
 
 void LiveViewServer::clearDevError()

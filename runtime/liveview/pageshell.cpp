@@ -7,6 +7,9 @@
 #include "template/lazyobject.h"
 #include "template/templatelibrary.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <mutex>
 
 using namespace Qt::StringLiterals;
@@ -219,6 +222,11 @@ QByteArray devErrorHtml(const QString &title, const QString &detail)
     out += "</pre><p class=\"liveactor-dev-error-note\">Shown because the server runs with --reload or --debug; "
            "fix the code and save: the page follows.</p></div></div>";
     return out;
+}
+
+QByteArray devErrorPayload(const QString &title, const QString &detail)
+{
+    return QJsonDocument(QJsonObject{{u"title"_s, title}, {u"detail"_s, detail}}).toJson(QJsonDocument::Compact);
 }
 
 HttpResponse devErrorPage(const QString &title, const QString &detail)

@@ -63,6 +63,9 @@ void registerPageTags();
 /// `liveactor:error` and removes it on `liveactor:clear`; resources/app.css styles both.
 QByteArray devErrorHtml(const QString &title, const QString &detail);
 
+/// The payload of a `liveactor:error` push: {"title": …, "detail": …} as compact JSON.
+QByteArray devErrorPayload(const QString &title, const QString &detail);
+
 /// A 500 page showing the overlay (a failed dead render in development). It loads the client,
 /// so a later good reload of the app reloads the page by itself.
 HttpResponse devErrorPage(const QString &title, const QString &detail);

@@ -2,6 +2,7 @@
 
 #include "liveview/flash.h"
 #include "liveview/logging.h"
+#include "liveview/pageshell.h"
 #include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
 
@@ -265,9 +266,8 @@ void SessionActor::showDevError(const ExitReason &reason)
     const bool failed = reason.kind == ExitReason::Kind::Error || reason.kind == ExitReason::Kind::Exception;
     if (!m_state->config.debugErrors || !failed)
         return;
-    const QJsonObject payload{{u"title"_s, u"The live view crashed"_s}, {u"detail"_s, reason.message}};
     send(ChannelMessage::encodeRaw(std::nullopt, std::nullopt, u"liveactor"_s, u"liveactor:error"_s,
-                                   QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+                                   devErrorPayload(u"The live view crashed"_s, reason.message)));
 }
 
 void SessionActor::tick()
