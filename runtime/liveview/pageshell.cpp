@@ -172,7 +172,8 @@ Result<QByteArray> layoutPage(const ServerState &state, const Template &layout, 
     if (!html)
         return fail(ErrorCode::Crashed, u"layout: "_s + describeTemplateError(html.error(), layout.sourceFiles()));
     QByteArray out = std::move(*html);
-    const QString name = layout.name().startsWith(u"layout:") ? layout.name().mid(7) : layout.name();
+    const QString prefix = layoutChildName({});
+    const QString name = layout.name().startsWith(prefix) ? layout.name().mid(prefix.size()) : layout.name();
     if (!out.contains(QByteArray("id=\"" + parts.containerId.toUtf8() + '"')))
         return fail(ErrorCode::InvalidArgument, u"layout %1 has no {% block content %}{% endblock %} (or "
                                                  "{{ inner_content }}) for the live view"_s.arg(name));

@@ -86,13 +86,13 @@ def test_a_view_overrides_or_drops_the_layout(production):
     assert "<title>Other</title>" in other and other.count('<meta name="csrf-token"') == 1
 
 
-@pytest.mark.parametrize("path", ["/missing", "/broken", "/mountboom", "/badview", "/badinclude"])
+@pytest.mark.parametrize("path", ["/missing", "/broken", "/mountboom", "/badview", "/badinclude", "/nohead", "/noslot"])
 def test_production_shows_the_generic_error_only(production, path):
     status, page = get(production, path)
     assert status == 500
     assert "The page could not be rendered." in page
     assert "liveactor-dev-error" not in page
-    for secret in ("nope.html", "broken_layout", "{% if %}", "alert", "bad_view", "not_there"):
+    for secret in ("nope.html", "broken_layout", "{% if %}", "alert", "bad_view", "not_there", "no_head", "no_slot"):
         assert secret not in page
 
 
@@ -102,6 +102,16 @@ def test_debug_names_a_missing_layout(debug):
     assert 'id="liveactor-dev-error"' in page
     assert "app.Missing: layout &quot;nope.html&quot; not found in " in page
     assert os.path.join(HERE, "layoutapp", "templates") in page
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/nohead", "layout no_head.html has no &lt;head&gt;…&lt;/head&gt;: the page&#x27;s CSRF meta tag and scripts go there"),
+    ("/noslot", "layout no_slot.html has no {% block content %}{% endblock %} (or {{ inner_content }}) for the live view"),
+])
+def test_debug_says_what_a_layout_lacks(debug, path, message):
+    status, page = get(debug, path)
+    assert status == 500
+    assert "<pre>%s</pre>" % message in page
 
 
 def test_debug_shows_a_template_error_with_its_source(debug):

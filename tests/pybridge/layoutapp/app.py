@@ -1,7 +1,7 @@
 """A small app with a page layout (templates/layout.html) and the development error overlay:
 served by test_layout.py and e2e/layout.test.mjs. The view's page_title fills {% live_title %};
-/bare opts out of the layout, /other uses another one, /missing names a file that does not exist
-and /broken's has a syntax error; Home's "boom" event and /mountboom's mount raise; /badview's
+/bare opts out of the layout, /other uses another one, /missing names a file that does not exist,
+/broken's has a syntax error, /nohead's no <head> and /noslot's no content block; Home's "boom" event and /mountboom's mount raise; /badview's
 template does not compile and /badinclude's fails to render."""
 
 from liveactor import LiveView, event
@@ -32,6 +32,16 @@ class MountBoom(LiveView):
 
     def mount(self, params, session):
         raise ValueError("<script>alert('mount')</script>")
+
+
+class NoHead(LiveView):
+    layout = "no_head.html"
+    template = "<p>never shown</p>"
+
+
+class NoSlot(LiveView):
+    layout = "no_slot.html"
+    template = "<p>never shown</p>"
 
 
 class BadView(LiveView):
@@ -66,4 +76,5 @@ class Broken(LiveView):
 
 
 routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken,
-          "/mountboom": MountBoom, "/badview": BadView, "/badinclude": BadInclude}
+          "/mountboom": MountBoom, "/badview": BadView, "/badinclude": BadInclude,
+          "/nohead": NoHead, "/noslot": NoSlot}
