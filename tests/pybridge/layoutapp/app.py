@@ -27,21 +27,22 @@ class Home(LiveView):
         raise ValueError("<b>kaboom</b> & friends")
 
 
-class MountBoom(LiveView):
+class NeverShown(LiveView):
+    """A page that fails before its template shows (a subclass names a bad layout or raises)."""
     template = "<p>never shown</p>"
 
+
+class MountBoom(NeverShown):
     def mount(self, params, session):
         raise ValueError("<script>alert('mount')</script>")
 
 
-class NoHead(LiveView):
+class NoHead(NeverShown):
     layout = "no_head.html"
-    template = "<p>never shown</p>"
 
 
-class NoSlot(LiveView):
+class NoSlot(NeverShown):
     layout = "no_slot.html"
-    template = "<p>never shown</p>"
 
 
 class BadView(LiveView):
@@ -65,14 +66,12 @@ class Other(LiveView):
     template = "<p id='other'>other layout</p>"
 
 
-class Missing(LiveView):
+class Missing(NeverShown):
     layout = "nope.html"
-    template = "<p>never shown</p>"
 
 
-class Broken(LiveView):
+class Broken(NeverShown):
     layout = "broken_layout.html"
-    template = "<p>never shown</p>"
 
 
 routes = {"/": Home, "/bare": Bare, "/other": Other, "/missing": Missing, "/broken": Broken,
