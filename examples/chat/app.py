@@ -17,6 +17,27 @@ _history = collections.deque(maxlen=HISTORY)
 _next_id = [0]
 
 
+class Activity(LiveView):
+    """The sidebar: a nested live view ({% live_render %} in chat.html) with its own view actor
+    and subscription. It counts what arrived since the page opened; a crash here would restart
+    the sidebar only, never the chat."""
+    template = ('<aside class="activity"><b class="count">{{ count }}</b> new since you came'
+                '{% if last %}, last from <b class="last">{{ last }}</b>{% endif %} in #{{ room }}</aside>')
+
+    def mount(self, params, session):
+        self.room = session.get("room", "lobby")
+        self.count = 0
+        self.last = ""
+        if self.connected:
+            self.subscribe(TOPIC)
+
+    def handle_info(self, msg):
+        kind, payload = msg
+        if kind == "message":
+            self.count += 1
+            self.last = payload["from"]
+
+
 class Chat(LiveView):
     template_name = "chat.html"
 
@@ -25,6 +46,10 @@ class Chat(LiveView):
         self.messages = list(_history)
         self.sent = 0  # messages sent from this tab: the message box's id (see chat.html)
         self.page_title = "Chat"
+        # The sidebar's class: live_render names it by "module.Class", whichever name this module
+        # was loaded under (app.py on its own, chat.app from the index).
+        self.activity = Activity
+        self.room = {"room": "lobby"}
         if self.connected:
             self.subscribe(TOPIC)
 

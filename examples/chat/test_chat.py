@@ -45,3 +45,11 @@ async def test_newcomers_see_the_history(live):
     await ann.next_render(timeout=5.0)
     later = await live("/chat?name=cy")
     assert later.has_element("#messages li", text=text)
+
+
+async def test_the_activity_sidebar_is_a_nested_view(live):
+    tab = await live("/chat")
+    # its container only: the browser joins the sidebar on its own topic (see Activity)
+    sidebar = tab.find("#activity")[0]
+    assert sidebar.get("data-phx-parent-id") and sidebar.get("data-phx-session")
+    assert not tab.has_element("#activity .count")

@@ -5,6 +5,7 @@ using namespace Qt::StringLiterals;
 namespace LiveActor::Monitor {
 
 using Action = InstanceConnection::Action;
+namespace pb = ::liveactor::monitor::v1;
 
 QString ActionDescriber::actionName(Action action)
 {
@@ -16,6 +17,39 @@ QString ActionDescriber::actionName(Action action)
     case Action::FetchAssigns: return u"Fetch assigns"_s;
     }
     return {};
+}
+
+pb::Preview::Action ActionDescriber::previewAction(Action action)
+{
+    switch (action) {
+    case Action::Restart: return pb::Preview::RESTART;
+    case Action::Shutdown: return pb::Preview::SHUTDOWN;
+    default: return pb::Preview::KILL;
+    }
+}
+
+QString ActionDescriber::previewText(const pb::RestartPreview &preview, const std::function<QString(const QString &)> &name)
+{
+    auto names = [&](const google::protobuf::RepeatedPtrField<std::string> &ids) {
+        QStringList out;
+        for (const std::string &id : ids)
+            out << name(QString::fromStdString(id));
+        return out.isEmpty() ? u"nothing"_s : out.join(u", "_s);
+    };
+    if (preview.steps_size() == 0)
+        return u"The runtime's preview: it is top-level; nothing restarts it."_s;
+    QStringList lines{u"The runtime's preview:"_s};
+    for (const pb::PreviewStep &step : preview.steps()) {
+        lines << u"• %1 decides (%2)."_s.arg(name(QString::fromStdString(step.parent_id())),
+                                             QString::fromStdString(step.note()));
+        lines << u"   Stops: %1."_s.arg(names(step.stops()));
+        lines << u"   Starts again: %1."_s.arg(names(step.restarts()));
+        if (step.escalates())
+            lines << u"   It gives up and exits: the decision escalates to its parent."_s;
+    }
+    if (preview.steps(preview.steps_size() - 1).escalates())
+        lines << u"Escalation reaches the top: no one restarts the tree."_s;
+    return lines.join(u'\n');
 }
 
 QString ActionDescriber::title(Action action, const ActorRecord &actor)

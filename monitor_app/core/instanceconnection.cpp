@@ -130,6 +130,25 @@ void InstanceConnection::sendRaw(const QByteArray &bytes)
 
 quint64 InstanceConnection::sendCommand(const QString &actorId, Action action, const QString &reason)
 {
+    const std::string why = reason.toStdString();
+    return sendCommandWith(actorId, [&](pb::Command &cmd) {
+        switch (action) {
+        case Action::Kill: cmd.mutable_kill()->set_reason(why); break;
+        case Action::Restart: cmd.mutable_restart()->set_reason(why); break;
+        case Action::Shutdown: cmd.mutable_shutdown()->set_reason(why); break;
+        case Action::Ping: cmd.mutable_ping()->set_reason(why); break;
+        case Action::FetchAssigns: cmd.mutable_fetch_assigns()->set_reason(why); break;
+        }
+    });
+}
+
+quint64 InstanceConnection::sendPreview(const QString &actorId, pb::Preview::Action action)
+{
+    return sendCommandWith(actorId, [action](pb::Command &cmd) { cmd.mutable_preview()->set_action(action); });
+}
+
+quint64 InstanceConnection::sendCommandWith(const QString &actorId, const std::function<void(pb::Command &)> &fill)
+{
     if (m_state != State::Live)
         return 0;
     pb::ClientMessage msg;
@@ -137,14 +156,7 @@ quint64 InstanceConnection::sendCommand(const QString &actorId, Action action, c
     msg.set_request_id(id);
     pb::Command *cmd = msg.mutable_command();
     cmd->set_actor_id(actorId.toStdString());
-    const std::string why = reason.toStdString();
-    switch (action) {
-    case Action::Kill: cmd->mutable_kill()->set_reason(why); break;
-    case Action::Restart: cmd->mutable_restart()->set_reason(why); break;
-    case Action::Shutdown: cmd->mutable_shutdown()->set_reason(why); break;
-    case Action::Ping: cmd->mutable_ping()->set_reason(why); break;
-    case Action::FetchAssigns: cmd->mutable_fetch_assigns()->set_reason(why); break;
-    }
+    fill(*cmd);
     send(msg);
     return id;
 }

@@ -2,6 +2,7 @@
 
 #include "liveactor/monitor/v1/monitor.pb.h"
 
+#include <functional>
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -66,6 +67,9 @@ public:
     void close();
     /// Sends a command; returns its request id (0 if not live, then nothing is sent).
     quint64 sendCommand(const QString &actorId, Action action, const QString &reason = {});
+    /// Asks the runtime what `action` would do to the actor (its restart preview); the answer
+    /// comes as commandFinished with CommandResult.preview. 0 if not live.
+    quint64 sendPreview(const QString &actorId, ::liveactor::monitor::v1::Preview::Action action);
     /// Sends raw bytes as one binary frame (tests: malformed input).
     void sendRaw(const QByteArray &bytes);
 
@@ -79,6 +83,7 @@ Q_SIGNALS:
     void errorReceived(const QString &code, const QString &message);
 
 private:
+    quint64 sendCommandWith(const QString &actorId, const std::function<void(::liveactor::monitor::v1::Command &)> &fill);
     void setState(State state);
     void onConnected();
     void onDisconnected();

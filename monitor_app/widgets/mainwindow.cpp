@@ -268,6 +268,8 @@ InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &toke
     });
     connect(connection, &InstanceConnection::commandFinished, this,
             [this, connection](quint64 id, const pb::CommandResult &r) {
+                if (m_previews.contains(id))
+                    return onPreview(connection, id, r);
                 onCommandFinished(connection, id, r.ok(),
                                   r.ok() ? QString::fromStdString(r.message())
                                          : QString::fromStdString(r.error_code() + ": " + r.message()),
@@ -384,11 +386,12 @@ quint64 MainWindow::triggerAction(Action action)
     }
     const QString actorId = record->id;
     if (destructive) {
-        const ActorRecord *parent = m_model->find(connection, record->parentId);
-        const QString title = ActionDescriber::title(action, *record);
-        const QString text = ActionDescriber::confirmation(action, *record, parent);
-        if (!m_confirm(title, text))
-            return 0;
+        const quint64 id = connection->sendPreview(actorId, ActionDescriber::previewAction(action));
+        if (id) {
+            m_previews.insert(id, {action, actorId});
+            statusBar()->showMessage(tr("%1 %2: asking the runtime what it will do …").arg(ActionDescriber::actionName(action), actorId));
+        }
+        return id;
     }
     const quint64 id = connection->sendCommand(actorId, action, tr("operator action in liveactor-monitor"));
     if (id) {
@@ -396,6 +399,37 @@ quint64 MainWindow::triggerAction(Action action)
         statusBar()->showMessage(tr("%1 %2 …").arg(ActionDescriber::actionName(action), actorId));
     }
     return id;
+}
+
+void MainWindow::onPreview(InstanceConnection *connection, quint64 requestId, const pb::CommandResult &result)
+{
+    const Pending pending = m_previews.take(requestId);
+    const ActorRecord *record = m_model->find(connection, pending.actorId);
+    if (!record) { // gone while the preview was on its way
+        statusBar()->showMessage(tr("%1: the actor is gone").arg(ActionDescriber::actionName(pending.action)), 8000);
+        return;
+    }
+    auto name = [this, connection](const QString &id) {
+        const ActorRecord *r = m_model->find(connection, id);
+        if (!r)
+            return id.left(8);
+        return r->viewOrPath().isEmpty() ? u"%1 %2"_s.arg(r->kind, id.left(8))
+                                         : u"%1 %2 %3"_s.arg(r->kind, r->viewOrPath(), id.left(8));
+    };
+    const QString preview = result.ok()
+        ? ActionDescriber::previewText(result.preview(), name)
+        : tr("The runtime gave no preview: %1").arg(QString::fromStdString(result.error_code() + ": " + result.message()));
+    const QString text = ActionDescriber::confirmation(pending.action, *record, m_model->find(connection, record->parentId))
+        + u"\n\n"_s + preview;
+    if (!m_confirm(ActionDescriber::title(pending.action, *record), text)) {
+        statusBar()->clearMessage();
+        return;
+    }
+    const quint64 id = connection->sendCommand(pending.actorId, pending.action, tr("operator action in liveactor-monitor"));
+    if (id) {
+        m_pending.insert(id, pending);
+        statusBar()->showMessage(tr("%1 %2 …").arg(ActionDescriber::actionName(pending.action), pending.actorId));
+    }
 }
 
 void MainWindow::onCommandFinished(InstanceConnection *connection, quint64 requestId, bool ok, const QString &message,

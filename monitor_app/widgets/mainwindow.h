@@ -63,8 +63,9 @@ public:
     /// The selected actor and its connection (nullptr if none).
     const ActorRecord *selectedActor(InstanceConnection **connection = nullptr) const;
     void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
-    /// Runs an action on the selected actor (confirmation first for Kill/Restart/Shutdown).
-    /// Returns the request id, 0 if nothing was sent.
+    /// Runs an action on the selected actor. Kill/Restart/Shutdown first ask the runtime for its
+    /// restart preview and show it in the confirmation; the action is sent once confirmed.
+    /// Returns the id of the request sent now (the preview's for those), 0 if nothing was sent.
     quint64 triggerAction(Action action);
 
 Q_SIGNALS:
@@ -78,6 +79,7 @@ private:
     void onCommandFinished(InstanceConnection *connection, quint64 requestId, bool ok, const QString &message,
                            const QString &assigns);
     void showContextMenu(const QPoint &pos);
+    void onPreview(InstanceConnection *connection, quint64 requestId, const ::liveactor::monitor::v1::CommandResult &result);
 
     ActorTreeModel *m_model;
     ActorFilterProxy *m_proxy;
@@ -95,6 +97,8 @@ private:
         QString actorId;
     };
     QHash<quint64, Pending> m_pending;
+    QHash<quint64, Pending> m_previews; ///< destructive actions waiting for their preview
+
     ConfirmHandler m_confirm;
 };
 

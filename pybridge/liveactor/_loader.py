@@ -22,7 +22,7 @@ import sys
 
 from liveactor.view import LiveView
 
-__all__ = ["load", "reload", "template_dirs_for", "layout_for"]
+__all__ = ["load", "reload", "resolve_view", "template_dirs_for", "layout_for"]
 
 
 class AppError(Exception):
@@ -152,6 +152,32 @@ def layout_for(cls, app_layout):
     LiveView) ``layout`` attribute if it has one, else the app's."""
     layout = cls.layout if "layout" in _class_attrs(cls) else app_layout
     return layout or ""
+
+
+def resolve_view(name):
+    """The LiveView subclass that "module.Class" names (``{% live_render %}``'s nested views):
+    the longest importable module prefix, then attributes (``module.Outer.Inner`` works too).
+    Raises AppError when nothing by that name is a LiveView subclass."""
+    parts = name.split(".") if isinstance(name, str) else []
+    if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+        raise AppError("%r is not a \"module.Class\" name" % (name,))
+    for i in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:i])
+        module = sys.modules.get(module_name)
+        if module is None:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as e:
+                if e.name is not None and (module_name + ".").startswith(e.name + "."):
+                    continue  # not a module: try a shorter prefix
+                raise
+        view = module
+        for attr in parts[i:]:
+            view = getattr(view, attr, None)
+        if isinstance(view, type) and issubclass(view, LiveView):
+            return view
+        raise AppError("%s is not a LiveView subclass (found %r in %s)" % (name, view, module_name))
+    raise AppError("no module for the view %s" % name)
 
 
 def _module_dir(cls):

@@ -3,6 +3,7 @@
 #include "liveview/viewactorbase.h"
 #include "nativeview_p.h"
 
+#include <QJsonDocument>
 #include <pybind11/pytypes.h>
 
 #include <memory>
@@ -29,6 +30,13 @@ protected:
 
 private:
     QString topic() const override { return QStringLiteral("lv:") + m_shared->key; }
+    /// Nested views' containers render, but nothing joins them here (no server, no socket): the
+    /// token is the claims, unsigned. Test a child view by mounting its class on its own.
+    Result<QByteArray> signChildToken(const QJsonObject &claims) override
+    {
+        return QJsonDocument(claims).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding
+                                                                             | QByteArray::OmitTrailingEquals);
+    }
     Result<void> crashed(const Error &error);
     /// Runs one runner step for the ask being handled and answers it once the step is done.
     Result<void> answer(const std::function<Result<ViewUpdate>()> &runStep, const QString &livePatch = {});

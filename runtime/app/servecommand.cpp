@@ -85,6 +85,7 @@ int runServeCommand(const ServeOptions &options)
         }
         qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
     }
+    server.setChildViewResolver([pythonApp = app->get()](const QString &view) { return pythonApp->childView(view); });
     server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server, &python] {
         const ServerStats s = server.stats();
         const PythonStats p = (*python)->stats();

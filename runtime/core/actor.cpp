@@ -34,6 +34,11 @@ QObject *Actor::context() const
     return m_cell->executor()->context();
 }
 
+Result<ExitPlan> Actor::planChildExit(const QUuid &, ChildExit) const
+{
+    return fail(ErrorCode::NotSupported, QStringLiteral("its parent does not restart children"));
+}
+
 const ActorRef &Actor::sender() const
 {
     return m_current ? m_current->sender : s_nullRef;

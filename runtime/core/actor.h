@@ -4,6 +4,7 @@
 #include "core/executor.h"
 #include "core/exitreason.h"
 #include "core/exitsignal.h"
+#include "core/exitplan.h"
 #include "core/message.h"
 #include "core/pendingreply.h"
 #include "core/restartintensity.h"
@@ -63,6 +64,12 @@ public:
     Executor &executor() const;
     /// executor().context(): a QObject on this actor's thread.
     QObject *context() const;
+
+    /// As a parent: what this actor would do now if its child `child` exited for `cause` (the
+    /// control plane's restart preview; ActorSystem::previewExit). Called on this actor's thread.
+    /// Supervisors and sessions answer with the rule they apply to a real exit; the default is
+    /// NotSupported (no one restarts the child).
+    virtual Result<ExitPlan> planChildExit(const QUuid &child, ChildExit cause) const;
 
 protected:
     // ---- hooks (executor thread)

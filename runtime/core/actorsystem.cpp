@@ -142,6 +142,73 @@ void ActorSystem::restart(const QUuid &id, QObject *context, std::function<void(
     Supervisor::restartChild(cell->parent(), id, context, std::move(done));
 }
 
+namespace {
+
+/// One preview in flight: asks each parent in turn (on the parent's thread) and delivers once,
+/// also when a parent exits before answering (the call is dropped with it).
+struct ExitPreview
+{
+    Registry *registry;
+    std::move_only_function<void(Result<QList<PreviewStep>>)> deliver;
+    QList<PreviewStep> steps;
+
+    ~ExitPreview()
+    {
+        if (deliver)
+            deliver(fail(ErrorCode::Closed, QStringLiteral("a parent exited before it answered")));
+    }
+    void finish(Result<QList<PreviewStep>> r)
+    {
+        if (auto fn = std::move(deliver)) {
+            deliver = nullptr;
+            fn(std::move(r));
+        }
+    }
+    static void ask(std::shared_ptr<ExitPreview> self, const QUuid &id, ChildExit cause)
+    {
+        auto cell = self->registry->cell(id);
+        if (!cell)
+            return self->finish(fail(ErrorCode::NotFound, QStringLiteral("no actor ") + id.toString(QUuid::WithoutBraces)));
+        const ActorRef parent = cell->parent();
+        if (cause == ChildExit::Restart && (!cell->isSupervised() || parent.isNull()))
+            return self->finish(fail(ErrorCode::NotSupported, QStringLiteral("not supervised: ") + ActorRef(cell).toString()));
+        if (parent.isNull())
+            return self->finish(self->steps); // top-level: nothing restarts it
+        PreviewStep step;
+        step.parent = parent.id();
+        if (auto info = self->registry->find(parent.id()))
+            step.parentKind = info->kind;
+        parent.cell()->call([self, id, cause, step = std::move(step)](Actor &actor) mutable {
+            Result<ExitPlan> plan = actor.planChildExit(id, cause);
+            if (!plan && plan.error().code != ErrorCode::NotSupported)
+                return self->finish(fail(plan.error()));
+            if (!plan) { // a plain parent: linked, it gets the exit signal; no one restarts the child
+                step.plan.stops.append(id);
+                step.plan.note = plan.error().message;
+            } else {
+                step.plan = std::move(*plan);
+            }
+            const bool escalates = step.plan.escalates;
+            self->steps.append(std::move(step));
+            if (escalates)
+                ask(self, actor.self().id(), ChildExit::Shutdown); // it exits with reason Shutdown
+            else
+                self->finish(self->steps);
+        });
+    }
+};
+
+} // namespace
+
+void ActorSystem::previewExit(const QUuid &id, ChildExit cause, QObject *context,
+                              std::function<void(Result<QList<PreviewStep>>)> done)
+{
+    auto preview = std::make_shared<ExitPreview>();
+    preview->registry = m_registry.get();
+    preview->deliver = onContext<Result<QList<PreviewStep>>>(context, std::move(done));
+    ExitPreview::ask(std::move(preview), id, cause);
+}
+
 void ActorSystem::ping(const QUuid &id, std::chrono::milliseconds timeout, QObject *context,
                        std::function<void(Result<std::chrono::microseconds>)> done)
 {

@@ -96,6 +96,13 @@ public:
     /// shutdown timeout, then a new incarnation; counts as a restart but not toward intensity).
     /// NotSupported if its parent is not a Supervisor. done gets the new incarnation's ref.
     void restart(const QUuid &id, QObject *context = nullptr, std::function<void(Result<ActorRef>)> done = {});
+    /// The restart preview: what happens if actor id exits for cause now, asked of its parent
+    /// (Actor::planChildExit, the parent's own rule on its own thread) and, while a step
+    /// escalates, of each ancestor in turn. done gets the steps, nearest parent first; none for
+    /// a top-level actor (nothing restarts it). NotSupported for a Restart of an actor whose
+    /// parent is not a Supervisor, as restart() answers.
+    void previewExit(const QUuid &id, ChildExit cause, QObject *context,
+                     std::function<void(Result<QList<PreviewStep>>)> done);
     /// Round trip through the actor's system lane; done gets the round-trip time.
     void ping(const QUuid &id, std::chrono::milliseconds timeout, QObject *context,
               std::function<void(Result<std::chrono::microseconds>)> done);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/exitreason.h"
+#include "core/exitplan.h"
 #include "core/mailboxstats.h"
 #include "core/restartintensity.h"
 

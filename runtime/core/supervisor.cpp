@@ -100,10 +100,78 @@ Supervisor::Child *Supervisor::findByRef(const ActorRef &ref)
 
 Supervisor::Child *Supervisor::findByUuid(const QUuid &id)
 {
-    for (auto &c : m_children)
+    return const_cast<Child *>(std::as_const(*this).findByUuid(id));
+}
+
+const Supervisor::Child *Supervisor::findByUuid(const QUuid &id) const
+{
+    for (const auto &c : m_children)
         if (c->uuid == id)
             return c.get();
     return nullptr;
+}
+
+std::vector<Supervisor::Child *> Supervisor::affectedBy(const Child *crashed) const
+{
+    if (m_flags.strategy == RestartStrategy::OneForOne)
+        return {const_cast<Child *>(crashed)};
+    const int from = m_flags.strategy == RestartStrategy::OneForAll ? 0 : indexOf(crashed);
+    std::vector<Child *> affected;
+    for (size_t i = size_t(from); i < m_children.size(); ++i)
+        affected.push_back(m_children[i].get());
+    return affected;
+}
+
+namespace {
+/// OTP: a permanent child is always restarted, a transient one after an abnormal exit only.
+bool restartsAfter(RestartType type, const ExitReason &reason)
+{
+    return type == RestartType::Permanent || (type == RestartType::Transient && reason.isAbnormal());
+}
+} // namespace
+
+Result<ExitPlan> Supervisor::planChildExit(const QUuid &id, ChildExit cause) const
+{
+    const Child *child = findByUuid(id);
+    if (!child)
+        return fail(ErrorCode::NotFound, u"no child with id " + id.toString(QUuid::WithoutBraces));
+    if (m_shuttingDown)
+        return fail(ErrorCode::Closed, QStringLiteral("supervisor is shutting down"));
+    ExitPlan plan;
+    plan.stops.append(child->uuid);
+    if (cause == ChildExit::Restart) { // restartChild: this child only, outside the intensity
+        plan.restarts.append(child->uuid);
+        plan.note = QStringLiteral("a clean stop and a new incarnation of this child only; not counted toward the restart intensity");
+        return plan;
+    }
+    const ExitReason reason = cause == ChildExit::Crash ? ExitReason::killed() : ExitReason::shutdown();
+    if (!restartsAfter(child->spec.restart, reason)) {
+        plan.note = child->spec.restart == RestartType::Temporary
+            ? QStringLiteral("a temporary child is never restarted: it is removed")
+            : QStringLiteral("a transient child is not restarted after a normal exit or shutdown");
+        return plan;
+    }
+    if (m_intensity.wouldExceed(executor().now())) {
+        plan.escalates = true;
+        for (auto it = m_children.rbegin(); it != m_children.rend(); ++it)
+            if ((*it)->running && it->get() != child)
+                plan.stops.append((*it)->uuid);
+        plan.note = QStringLiteral("one more restart exceeds the restart intensity (%1 in %2 ms): the supervisor stops "
+                                   "all its children and exits (reached_max_restart_intensity)")
+                        .arg(m_flags.intensity).arg(qlonglong(m_flags.period.count()));
+        return plan;
+    }
+    const std::vector<Child *> affected = affectedBy(child);
+    for (auto it = affected.rbegin(); it != affected.rend(); ++it)
+        if (*it != child && (*it)->running)
+            plan.stops.append((*it)->uuid);
+    for (const Child *c : affected)
+        if (c == child || c->spec.restart != RestartType::Temporary)
+            plan.restarts.append(c->uuid);
+    plan.note = QStringLiteral("%1: restart %2 of %3 in this burst").arg(restartStrategyName(m_flags.strategy))
+                    .arg(m_intensity.used(executor().now()) + 1)
+                    .arg(m_flags.intensity);
+    return plan;
 }
 
 int Supervisor::indexOf(const Child *child) const
@@ -274,9 +342,7 @@ void Supervisor::restartOne(Child &child)
 
 void Supervisor::restartAfterCrash(Child &child, const ExitReason &reason)
 {
-    const bool restart = child.spec.restart == RestartType::Permanent
-        || (child.spec.restart == RestartType::Transient && reason.isAbnormal());
-    if (!restart) {
+    if (!restartsAfter(child.spec.restart, reason)) {
         if (child.spec.restart == RestartType::Temporary)
             removeChild(&child);
         else
@@ -294,10 +360,7 @@ void Supervisor::restartAfterCrash(Child &child, const ExitReason &reason)
         return;
     case RestartStrategy::OneForAll:
     case RestartStrategy::RestForOne: {
-        const int from = m_flags.strategy == RestartStrategy::OneForAll ? 0 : indexOf(crashed);
-        std::vector<Child *> affected; // in start order
-        for (size_t i = size_t(from); i < m_children.size(); ++i)
-            affected.push_back(m_children[i].get());
+        const std::vector<Child *> affected = affectedBy(crashed); // in start order
         std::vector<Child *> order;
         for (auto it = affected.rbegin(); it != affected.rend(); ++it)
             if (*it != crashed && (*it)->running)

@@ -92,6 +92,7 @@ public:
     const SupervisorFlags &flags() const { return m_flags; }
     QList<ChildInfo> childInfos() const;
     QStringList eventLog() const { return m_eventLog; }
+    Result<ExitPlan> planChildExit(const QUuid &child, ChildExit cause) const override;
 
     // ---- any thread
     /// Adds and starts a child (dynamic children, e.g. one per WebSocket session).
@@ -123,6 +124,9 @@ private:
     Child *findById(const QString &id);
     Child *findByRef(const ActorRef &ref);
     int indexOf(const Child *child) const;
+    const Child *findByUuid(const QUuid &id) const;
+    /// The children a crash of `crashed` takes down per the strategy, in start order (crashed included).
+    std::vector<Child *> affectedBy(const Child *crashed) const;
     void childExited(const ActorRef &ref, const ExitReason &reason);
     Result<ActorRef> startOne(Child &child);
     void beginTerminate(std::vector<Child *> order, std::move_only_function<void()> then);

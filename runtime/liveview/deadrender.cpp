@@ -18,7 +18,7 @@ namespace {
 class DeadViewHost final : public ViewHost
 {
 public:
-    explicit DeadViewHost(QString topic) : m_topic(std::move(topic)) { }
+    DeadViewHost(QString topic, const TokenSigner &signer) : m_topic(std::move(topic)), m_signer(signer) { }
     QString viewId() const override { return {}; }
     QString topic() const override { return m_topic; }
     bool isConnected() const override { return false; }
@@ -32,9 +32,11 @@ public:
     int broadcast(const QString &, const QVariant &) override { return 0; }
     quint64 sendAfter(std::chrono::milliseconds, const ViewInfo &) override { return 0; }
     bool cancelTimer(quint64) override { return false; }
+    Result<QByteArray> signChildToken(const QJsonObject &claims) override { return m_signer.sign(claims); }
 
 private:
     QString m_topic;
+    const TokenSigner &m_signer;
 };
 
 /// "phx-" + 16 url-safe base64 characters: the page's container id, and its topic "lv:phx-…".
@@ -71,7 +73,7 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
     const QByteArray flashCookie = Flash::fromCookieHeader(request.header("cookie"));
     const QJsonObject flash = Flash::verify(*state.flashSigner, flashCookie);
 
-    DeadViewHost host(u"lv:"_s + id);
+    DeadViewHost host(u"lv:"_s + id, *state.signer);
     const QString pattern = route->pattern;
     ViewRunner runner(host, state.router, std::move(*route), url);
     auto update = runner.mount(session, ViewRunner::Output::Html, flash);

@@ -77,6 +77,11 @@ void LiveViewServer::setSessionProvider(SessionProvider provider)
     m_sessionProvider = std::move(provider);
 }
 
+void LiveViewServer::setChildViewResolver(ChildViewResolver resolver)
+{
+    m_state->childViews = std::move(resolver);
+}
+
 const ServerConfig &LiveViewServer::config() const
 {
     return m_state->config;

@@ -80,6 +80,13 @@ public:
     Result<void> addRoute(const QString &pattern, ViewFactory factory);
     void setSessionProvider(SessionProvider provider);
 
+    /// Nested live views (`{% live_render "module.Class" id=… %}`): the factory of the view a
+    /// child container's token names, called on the joining session's executor. NotFound (or
+    /// any Error) refuses that join with the error's message; without a resolver every child join
+    /// is refused. Set before listen().
+    using ChildViewResolver = std::function<Result<ViewFactory>(const QString &view)>;
+    void setChildViewResolver(ChildViewResolver resolver);
+
     /// A plain-text GET endpoint that is not a view, e.g. Prometheus `/metrics` (the app wires
     /// it; liveview does not link telemetry). handler returns the body and runs on the main
     /// thread per request; contentType is sent as is. Add before listen(); a path that is also

@@ -17,6 +17,7 @@
 
 #include <QHash>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,8 @@ struct ServerState
 {
     ServerConfig config;
     Router router;
+    /// `{% live_render %}` children: the factory of a view class name (LiveViewServer::setChildViewResolver).
+    std::function<Result<ViewFactory>(const QString &view)> childViews;
     std::unique_ptr<TokenSigner> signer;
     std::unique_ptr<TokenSigner> flashSigner;   ///< signer->derived("flash"): flash tokens (flash.h)
     std::unique_ptr<StaticFiles> staticFiles;   ///< the app's /static/ (config.staticDir)

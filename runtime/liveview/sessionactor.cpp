@@ -151,6 +151,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
         qCInfo(lcLiveView) << "join" << m.topic << "refused: token for another container";
         return error("stale");
     }
+    if (claims->contains(u"child"_s))
+        return joinChild(m, *claims);
     const QJsonObject params = m.payload.value(u"params").toObject();
     if (m_state->config.checkCsrf && params.value(u"_csrf_token").toString() != claims->value(u"csrf").toString()) {
         qCInfo(lcLiveView) << "join" << m.topic << "refused: CSRF token mismatch";
@@ -161,27 +163,57 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto route = url.isValid() ? m_state->router.match(url.path()) : std::nullopt;
     if (!route)
         return error(isRedirect ? "unauthorized" : "stale");
+    startView(m, std::move(*route), url, claims->value(u"s").toObject(), joinFlash(m, *claims, isRedirect), {});
+}
 
-    // A second join of a live topic replaces it, never silently: the old join is closed first.
-    if (View *old = currentView(m.topic)) {
-        old->slot->joined = false;
-        old->current = false;
-        send(ChannelMessage::encodeRaw(old->slot->joinRef, old->slot->joinRef, m.topic, u"phx_close"_s, "{}"));
-        system().shutdownActor(old->ref.id(), milliseconds(2000));
+void SessionActor::joinChild(const ChannelMessage &m, const QJsonObject &claims)
+{
+    auto refuse = [&](const QString &reason) {
+        qCInfo(lcLiveView).noquote() << "join" << m.topic << "refused:" << reason;
+        send(ChannelMessage::replyRaw(m, u"error"_s,
+                                      QJsonDocument(QJsonObject{{u"reason"_s, reason}}).toJson(QJsonDocument::Compact)));
+    };
+    const QString view = claims.value(u"child"_s).toString();
+    // A sticky view has no parent: it outlives the page's live navigation. Any other child lives
+    // as long as the view that rendered it (the client joins children after their parent).
+    ActorRef parent;
+    if (!claims.value(u"sticky"_s).toBool()) {
+        const View *p = currentView(u"lv:"_s + claims.value(u"parent"_s).toString());
+        if (!p || !p->slot->joined)
+            return refuse(u"the parent view of "_s + view + u" is not joined"_s);
+        parent = p->ref;
     }
-    if (currentViewCount() >= m_state->config.maxViewsPerSession)
-        return error("too many views");
+    if (!m_state->childViews)
+        return refuse(u"this server has no nested live views ("_s + view + u')');
+    auto factory = m_state->childViews(view);
+    if (!factory)
+        return refuse(factory.error().message);
+    startView(m, Router::Match{view, {}, std::move(*factory)}, QUrl(), claims.value(u"s"_s).toObject(), {}, parent);
+}
+
+void SessionActor::startView(const ChannelMessage &m, Router::Match route, const QUrl &url, const QJsonObject &session,
+                             const QJsonObject &flash, const ActorRef &parent)
+{
+    // A second join of a live topic replaces it, never silently: the old join is closed first.
+    if (View *old = currentView(m.topic))
+        closeView(*old);
+    if (currentViewCount() >= m_state->config.maxViewsPerSession) {
+        send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"too many views"})"));
+        return;
+    }
 
     auto slot = std::make_shared<ViewSlot>();
     slot->topic = m.topic;
     slot->joinRef = m.joinRef.value_or(m.ref.value_or(QString()));
-    ViewSetup setup{m_state, m_writer, slot, m, *route, url, claims->value(u"s").toObject(),
-                    joinFlash(m, *claims, isRedirect)};
+    ViewSetup setup{m_state, m_writer, slot, m, std::move(route), url, session, flash};
     SpawnOptions options;
     options.kind = u"view"_s;
     options.name = m.topic;
     options.capacity = m_state->config.viewMailbox;
     options.detail = {{u"topic"_s, m.topic}};
+    for (const View &v : m_views)
+        if (!parent.isNull() && v.ref == parent)
+            options.detail.insert(u"parent"_s, v.slot->topic);
     // The rejoin of a crashed view's topic restarts that actor: same id, next incarnation.
     QUuid id;
     quint32 incarnation = 0;
@@ -192,9 +224,19 @@ void SessionActor::handleJoin(const ChannelMessage &m)
         m_crashed.erase(c);
     }
     ActorRef view = spawnRestartable<ViewActor>(std::move(options), id, incarnation, std::move(setup));
-    if (view.isNull())
-        return error("stale");
-    m_views.push_back(View{view, slot});
+    if (view.isNull()) {
+        send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"stale"})"));
+        return;
+    }
+    m_views.push_back(View{view, slot, true, parent});
+}
+
+void SessionActor::closeView(View &view)
+{
+    view.slot->joined = false;
+    view.current = false;
+    send(ChannelMessage::encodeRaw(view.slot->joinRef, view.slot->joinRef, view.slot->topic, u"phx_close"_s, "{}"));
+    system().shutdownActor(view.ref.id(), milliseconds(2000));
 }
 
 QJsonObject SessionActor::joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const
@@ -217,10 +259,38 @@ void SessionActor::handleLeave(const ChannelMessage &m)
     // the new view.
     if (!view || (m.joinRef && *m.joinRef != view->slot->joinRef))
         return;
-    view->slot->joined = false;
-    view->current = false;
-    send(ChannelMessage::encodeRaw(view->slot->joinRef, view->slot->joinRef, m.topic, u"phx_close"_s, "{}"));
-    system().shutdownActor(view->ref.id(), milliseconds(2000));
+    closeView(*view);
+}
+
+Result<ExitPlan> SessionActor::planChildExit(const QUuid &child, ChildExit cause) const
+{
+    auto it = std::find_if(m_views.begin(), m_views.end(), [&](const View &v) { return v.ref.id() == child; });
+    if (it == m_views.end())
+        return fail(ErrorCode::NotFound, u"no view with id "_s + child.toString(QUuid::WithoutBraces));
+    ExitPlan plan;
+    plan.stops.append(child);
+    if (cause != ChildExit::Crash || !it->current || !it->slot->joined || m_shuttingDown) {
+        plan.note = u"the view stops and is not restarted: its page keeps what it shows, without a server, "
+                    "until it is reloaded"_s;
+        return plan;
+    }
+    if (m_viewCrashes.wouldExceed(executor().now())) {
+        plan.escalates = true;
+        for (const View &v : m_views)
+            if (v.ref.id() != child)
+                plan.stops.append(v.ref.id());
+        plan.note = u"one more view crash exceeds the session's budget (%1 in %2 ms): the session closes the socket "
+                    "and exits; the browser reconnects and mounts every view afresh"_s
+                        .arg(m_state->config.viewCrashIntensity)
+                        .arg(qlonglong(m_state->config.viewCrashPeriod.count()));
+        return plan;
+    }
+    plan.restarts.append(child);
+    plan.note = u"the browser gets phx_error and rejoins: a new incarnation runs mount() again, so its assigns "
+                "are rebuilt from the session and URL (view crash %1 of %2 in this burst)"_s
+                    .arg(m_viewCrashes.used(executor().now()) + 1)
+                    .arg(m_state->config.viewCrashIntensity);
+    return plan;
 }
 
 void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
@@ -254,6 +324,11 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     } else {
         forgetChild(ref.id()); // left, replaced or shut down: not coming back under this id
     }
+    // Its nested views go with it, after its own phx_error as Phoenix orders them (live_render
+    // children; sticky views have no parent).
+    for (View &child : m_views)
+        if (child.parent == ref && child.current)
+            closeView(child);
     if (m_shuttingDown && m_views.empty()) {
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         stop(ExitReason::shutdown());

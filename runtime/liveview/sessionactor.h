@@ -22,6 +22,10 @@ enum class CloseCode : quint16;
 ///   phx_leave → ok + phx_close, the view stops; other pushes go to the topic's view (a Full
 ///   view mailbox → `{"status":"error","response":{"reason":"overloaded"}}` + counter); pushes
 ///   to an unjoined topic → "unmatched topic". Malformed frames close the socket with 1002.
+/// - A token with "child" (a `{% live_render %}` container) joins a nested view: no URL, no CSRF
+///   check; its class comes from the server's child view resolver (unknown → an error reply
+///   naming it); it needs its parent's view joined and is closed (phx_close) when that view actor
+///   exits; a sticky one has no parent.
 /// - Views are linked children and exits are trapped: an abnormal exit of a joined view sends
 ///   `phx_error` (with its join_ref) so the client rejoins and re-mounts: the rejoin restarts the
 ///   same view actor (same id, next incarnation; spawnRestartable), so the registry, the control
@@ -40,6 +44,9 @@ public:
     SessionActor(std::shared_ptr<ServerState> state, WebSocketConnection *socket, QString peer);
     ~SessionActor() override;
 
+    /// The rule of viewExited() for a view exiting now (the restart preview).
+    Result<ExitPlan> planChildExit(const QUuid &child, ChildExit cause) const override;
+
 protected:
     Result<void> started() override;
     Result<void> handle(Message &message) override;
@@ -55,6 +62,7 @@ private:
         ActorRef ref;
         std::shared_ptr<ViewSlot> slot;
         bool current = true;
+        ActorRef parent; ///< the view whose `{% live_render %}` it is (null: a root or sticky view)
     };
     /// A view that crashed while joined: the client's rejoin of its topic restarts it as the
     /// same actor (same id, next incarnation), so the registry and the monitor count a restart.
@@ -73,6 +81,14 @@ private:
     /// With ServerConfig::debugErrors: pushes a view's crash to the page (pageshell.h's overlay).
     void showDevError(const ExitReason &reason);
     void handleJoin(const ChannelMessage &m);
+    /// The join of a nested view's container (a token with "child"): resolves its class, finds
+    /// its parent view.
+    void joinChild(const ChannelMessage &m, const QJsonObject &claims);
+    /// Spawns the view that answers join m (replacing a live join of its topic).
+    void startView(const ChannelMessage &m, Router::Match route, const QUrl &url, const QJsonObject &session,
+                   const QJsonObject &flash, const ActorRef &parent);
+    /// phx_close to its join, then shuts it down (left, replaced, or its parent went).
+    void closeView(View &view);
     void handleLeave(const ChannelMessage &m);
     /// The flash a joining view arrived with (its ViewSetup::flash).
     QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;

@@ -40,6 +40,7 @@ protected:
 
 private:
     QString topic() const override { return m_setup.slot->topic; }
+    Result<QByteArray> signChildToken(const QJsonObject &claims) override { return m_setup.state->signer->sign(claims); }
     const TokenSigner &flashSigner() const { return *m_setup.state->flashSigner; }
 
     Result<void> handleEvent(const ChannelMessage &push);

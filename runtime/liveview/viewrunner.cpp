@@ -4,6 +4,7 @@
 #include "liveview/logging.h"
 #include "template/errorreport.h"
 
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -32,6 +33,39 @@ QJsonObject ViewEffects::toJson() const
         out.insert(u"reply"_s, *reply);
     if (!flash.isEmpty())
         out.insert(u"flash"_s, flash);
+    return out;
+}
+
+TemplateResult<QByteArray> childContainer(ViewHost &host, const QString &parentTopic, const QString &view,
+                                          const ValueMap &options)
+{
+    auto error = [&](const QString &message) {
+        return std::unexpected(TemplateError{TemplateError::Kind::Render, {}, 0, 0, u"live_render "_s + view + u": "_s + message});
+    };
+    thread_local const QRegularExpression idRe(u"^[A-Za-z0-9_-]{1,64}$"_s);
+    const Value id = options.value(u"id"_s);
+    if (!id.isString() || !idRe.match(id.toString()).hasMatch())
+        return error(u"id must be 1 to 64 letters, digits, '-' or '_', not "_s + id.toRepr());
+    const Value session = options.value(u"session"_s);
+    if (!session.isNull() && !session.map())
+        return error(u"session must be a dict, not "_s + session.toRepr());
+    const bool sticky = options.value(u"sticky"_s).isTruthy();
+    const QString parentId = parentTopic.mid(3); // "lv:<id>"
+    QJsonObject claims{{u"id"_s, id.toString()}, {u"child"_s, view},
+                       {u"s"_s, session.isNull() ? QJsonObject() : session.toJson().toObject()}};
+    if (sticky)
+        claims.insert(u"sticky"_s, true);
+    else
+        claims.insert(u"parent"_s, parentId);
+    auto token = host.signChildToken(claims);
+    if (!token)
+        return error(token.error().message);
+    QByteArray out = "<div id=\"" + id.toString().toUtf8() + "\" data-phx-session=\"" + *token + "\" data-phx-static=\"\"";
+    if (sticky)
+        out += " data-phx-sticky";
+    else
+        out += " data-phx-parent-id=\"" + parentId.toUtf8() + '"';
+    out += "></div>";
     return out;
 }
 
@@ -262,6 +296,17 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
     TemplateContext ctx(*assigns);
     m_components->beginRender();
     ctx.setComponentResolver(m_components->resolver(*m_handler, *this));
+    ctx.setLiveRenderResolver([this](const QString &view, const ValueMap &options) -> TemplateResult<QByteArray> {
+        const QString id = options.value(u"id"_s).toString();
+        const QByteArray key = view.toUtf8() + '\n' + options.value(u"session"_s).toJsonText() + '\n'
+                             + (options.value(u"sticky"_s).isTruthy() ? '1' : '0');
+        if (auto it = m_childContainers.constFind(id); it != m_childContainers.cend() && it->first == key)
+            return it->second;
+        auto html = childContainer(m_host, m_host.topic(), view, options);
+        if (html)
+            m_childContainers.insert(id, {key, *html});
+        return html;
+    });
     if (output == Output::Html) {
         auto html = m_template.renderHtml(ctx);
         if (!html)

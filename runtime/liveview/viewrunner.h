@@ -5,7 +5,9 @@
 #include "liveview/viewcontext.h"
 #include "liveview/viewhandler.h"
 #include "template/renderedtree.h"
+#include "template/templatecontext.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QUrl>
@@ -80,7 +82,25 @@ public:
     virtual void setStatus(const QString &key, const QString &value) { Q_UNUSED(key); Q_UNUSED(value); }
     /// The page URL changed (a patch); e.g. to show it in the registry.
     virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
+    /// Signs the session token of a nested view's container (`{% live_render %}`, see
+    /// childContainer()). Default: NotSupported (no server to join the child).
+    virtual Result<QByteArray> signChildToken(const QJsonObject &claims)
+    {
+        Q_UNUSED(claims);
+        return fail(ErrorCode::NotSupported, QStringLiteral("nested live views need the server"));
+    }
 };
+
+/// The container `{% live_render view id=… session=… sticky=… %}` renders: Phoenix's nested view
+/// markup, `<div id="<id>" data-phx-session="<token>" data-phx-static="" data-phx-parent-id="<parent's
+/// id>"></div>` (a sticky one carries data-phx-sticky instead of the parent id: the client joins it
+/// as a root view that outlives live navigation). The client joins the child on `lv:<id>` with the
+/// token; its content is never part of the parent's render. The token's claims: "id", "child" (the
+/// view's class), "s" (its session), "parent" (the parent's container id; not for sticky ones) and
+/// "sticky". parentTopic is the parent's "lv:<id>". Errors (TemplateError, Render): an id that is
+/// not 1–64 of [A-Za-z0-9_-], a session that is not a map, a host that cannot sign.
+TemplateResult<QByteArray> childContainer(ViewHost &host, const QString &parentTopic, const QString &view,
+                                          const ValueMap &options);
 
 /// One mounted live view, independent of sockets and actors: owns the ViewHandler, the template,
 /// the last rendered tree and the URL; runs the handler's callbacks in LiveView's order and
@@ -215,6 +235,9 @@ private:
     bool m_event = false; ///< the step is a client event (it may reply; NotFound refuses it)
     int m_hops = 0;
     std::optional<Navigation> m_lastPatch;
+    /// Nested views' containers by id, with what they were made of: a re-render with the same
+    /// arguments reuses the HTML (a fresh token would change the string and cost a diff).
+    QHash<QString, std::pair<QByteArray, QByteArray>> m_childContainers;
     QJsonObject m_mountParams;
     QJsonObject m_flash;
 };

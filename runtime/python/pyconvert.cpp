@@ -28,6 +28,7 @@ constexpr int kMaxDepth = 64;
 // live as long as the interpreter).
 PyObject *s_safeType = nullptr;        // liveactor.safe.Safe
 PyObject *s_streamBatchType = nullptr; // liveactor._streams.StreamBatch
+PyObject *s_liveViewType = nullptr;    // liveactor.view.LiveView
 PyObject *s_decimalType = nullptr;     // decimal.Decimal
 PyObject *s_fractionType = nullptr;    // fractions.Fraction
 PyObject *s_htmlName = nullptr;        // "__html__"
@@ -333,6 +334,14 @@ Result<Value> convert(PyObject *o, const QString &path, int depth)
     }
     if (s_streamBatchType && Py_TYPE(o) == reinterpret_cast<PyTypeObject *>(s_streamBatchType))
         return convertStream(o, path, depth);
+    // A LiveView subclass is its "module.Qualname": what `{% live_render view_class id=… %}`
+    // names a nested view by (the module's name depends on how the app was loaded).
+    if (PyType_Check(o) && s_liveViewType && PyObject_IsSubclass(o, s_liveViewType) == 1) {
+        const auto *type = reinterpret_cast<PyTypeObject *>(o);
+        py::handle module = PyDict_GetItemString(type->tp_dict, "__module__");
+        if (module && PyUnicode_Check(module.ptr()))
+            return Value(strOf(module.ptr()) + u'.' + QString::fromStdString(py::str(py::handle(o).attr("__qualname__")).cast<std::string>()));
+    }
     if (isUnsupported(o))
         return fail(unsupported(o, path));
     if (!PyType_Check(o)) {
@@ -435,6 +444,7 @@ Result<void> initialize()
         s_datetimeReady = true;
         s_safeType = py::object(py::module_::import("liveactor.safe").attr("Safe")).release().ptr();
         s_streamBatchType = py::object(py::module_::import("liveactor._streams").attr("StreamBatch")).release().ptr();
+        s_liveViewType = py::object(py::module_::import("liveactor.view").attr("LiveView")).release().ptr();
         s_decimalType = py::object(py::module_::import("decimal").attr("Decimal")).release().ptr();
         s_fractionType = py::object(py::module_::import("fractions").attr("Fraction")).release().ptr();
         s_htmlName = PyUnicode_InternFromString("__html__");

@@ -65,6 +65,7 @@ Result<void> PythonApp::import(bool reload)
 {
     QHash<QString, std::shared_ptr<const PythonViewClass>> classes;
     QStringList patterns;
+    QStringList appTemplateDirs;
     {
         GilGuard gil;
         try {
@@ -82,6 +83,7 @@ Result<void> PythonApp::import(bool reload)
             m_appDir = str(info["app_dir"]);
             m_watchDirs = strList(info["watch"]);
             py::object appDirs = info["template_dirs"];
+            appTemplateDirs = strList(appDirs);
             for (py::handle item : py::list(info["routes"])) {
                 py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
                 auto cls = std::make_shared<PythonViewClass>();
@@ -109,7 +111,39 @@ Result<void> PythonApp::import(bool reload)
     std::lock_guard lock(m_shared->mutex);
     for (auto it = classes.cbegin(); it != classes.cend(); ++it)
         m_shared->classes.insert(it.key(), it.value());
+    m_shared->templateDirs = appTemplateDirs;
     return {};
+}
+
+Result<ViewFactory> PythonApp::childView(const QString &name) const
+{
+    QStringList appDirs;
+    {
+        std::lock_guard lock(m_shared->mutex);
+        appDirs = m_shared->templateDirs;
+    }
+    auto cls = std::make_shared<PythonViewClass>();
+    GilGuard gil;
+    try {
+        py::module_ loader = py::module_::import("liveactor._loader");
+        py::object view;
+        try {
+            view = loader.attr("resolve_view")(name.toStdString());
+        } catch (py::error_already_set &e) {
+            if (e.matches(loader.attr("AppError")))
+                return fail(ErrorCode::NotFound, QString::fromStdString(py::str(e.value()).cast<std::string>()));
+            throw;
+        }
+        py::list dirs;
+        for (const QString &d : std::as_const(appDirs))
+            dirs.append(d.toStdString());
+        cls->cls = PyObjectRef::borrow(view.ptr());
+        cls->name = name;
+        cls->templateDirs = strList(loader.attr("template_dirs_for")(view, dirs));
+    } catch (py::error_already_set &e) {
+        return fail(pythonError(e, u"importing the nested view "_s + name + u" raised"_s));
+    }
+    return PythonViewHandler::factory(std::move(cls));
 }
 
 QList<PythonApp::Route> PythonApp::routes() const

@@ -52,6 +52,12 @@ public:
     QString spec() const { return m_spec; }
     QString appDir() const { return m_appDir; }
     QList<Route> routes() const;
+    /// The factory of a nested view (`{% live_render "module.Class" id=… %}`): the LiveView
+    /// subclass `module.Class` names (its `__module__` and `__qualname__`; the module is imported
+    /// if it is not yet), its templates looked up as for a route's view. Errors: NotFound (no such
+    /// module or class, or not a LiveView subclass), Crashed (the import raised). Any thread
+    /// (takes the GIL); resolved at every join, so a reload's classes serve the next join.
+    Result<ViewFactory> childView(const QString &name) const;
     /// The directories watched when reload is enabled.
     QStringList watchedDirectories() const { return m_watchDirs; }
 
@@ -75,6 +81,7 @@ private:
     {
         std::mutex mutex;
         QHash<QString, std::shared_ptr<const PythonViewClass>> classes; // pattern → class
+        QStringList templateDirs; // the app's, after the view's own (see liveactor._loader)
     };
     QString m_spec;
     QString m_appDir;

@@ -129,6 +129,22 @@ void fetchAssigns(const Request &request)
     }
 }
 
+void previewAction(const Request &request)
+{
+    static constexpr ChildExit causes[] = {ChildExit::Crash, ChildExit::Restart, ChildExit::Shutdown};
+    const auto action = request.command.preview().action();
+    if (action < 0 || size_t(action) >= std::size(causes))
+        return request.reply(failed("bad_request", u"unknown preview action %1"_s.arg(int(action))));
+    request.system.previewExit(request.actor.id, causes[action], request.receiver,
+                               [reply = request.reply](Result<QList<PreviewStep>> r) {
+                                   if (!r)
+                                       return reply(failed(r.error()));
+                                   pb::CommandResult out = succeeded(u"%1 step(s)"_s.arg(r->size()));
+                                   ProtoConvert::preview(*r, out.mutable_preview());
+                                   reply(std::move(out));
+                               });
+}
+
 template<auto action>
 const std::string &reasonOf(const pb::Command &command)
 {
@@ -152,6 +168,7 @@ const Action actions[] = {
     {pb::Command::kShutdown, u"shutdown", true, reasonOf<&pb::Command::shutdown>, shutdownActor},
     {pb::Command::kPing, u"ping", false, reasonOf<&pb::Command::ping>, pingActor},
     {pb::Command::kFetchAssigns, u"fetch_assigns", false, reasonOf<&pb::Command::fetch_assigns>, fetchAssigns},
+    {pb::Command::kPreview, u"preview", false, reasonOf<&pb::Command::preview>, previewAction},
 };
 
 } // namespace

@@ -29,7 +29,9 @@ int usage(const QString &why)
     if (!why.isEmpty())
         err << "error: " << why << '\n';
     err << "usage: liveactor ctl kill|restart|shutdown|ping ACTOR_ID [--url URL] [--token TOKEN]\n"
-           "                     [--state-dir DIR] [--reason TEXT] [--timeout-ms N]\n";
+           "                     [--state-dir DIR] [--reason TEXT] [--timeout-ms N] [--preview]\n"
+           "  --preview: print what kill/restart/shutdown would do (the runtime's restart preview),\n"
+           "             change nothing\n";
     return 2;
 }
 
@@ -51,6 +53,7 @@ int runCtlCommand(const QStringList &args)
 
     QString url, token, reason, stateDir = qEnvironmentVariable("LIVEACTOR_STATE_DIR", u".state"_s);
     int timeoutMs = 10000;
+    bool preview = false;
     for (qsizetype i = 2; i < args.size(); ++i) {
         const QString &a = args.at(i);
         auto value = [&]() -> std::optional<QString> {
@@ -69,6 +72,8 @@ int runCtlCommand(const QStringList &args)
             reason = *v;
         else if (a == u"--timeout-ms"_s && (v = value()))
             timeoutMs = qMax(100, v->toInt());
+        else if (a == u"--preview"_s)
+            preview = true;
         else
             return usage(u"unexpected argument '%1'"_s.arg(a));
     }
@@ -96,7 +101,14 @@ int runCtlCommand(const QStringList &args)
     pb::Command *cmd = command.mutable_command();
     cmd->set_actor_id(id.toString(QUuid::WithoutBraces).toStdString());
     const std::string why = (reason.isEmpty() ? u"liveactor ctl"_s : reason).toStdString();
-    if (action == u"kill"_s)
+    if (preview && action == u"ping"_s)
+        return usage(u"--preview is for kill, restart and shutdown"_s);
+    if (preview) {
+        cmd->mutable_preview()->set_reason(why);
+        cmd->mutable_preview()->set_action(action == u"kill"_s      ? pb::Preview::KILL
+                                           : action == u"restart"_s ? pb::Preview::RESTART
+                                                                    : pb::Preview::SHUTDOWN);
+    } else if (action == u"kill"_s)
         cmd->mutable_kill()->set_reason(why);
     else if (action == u"restart"_s)
         cmd->mutable_restart()->set_reason(why);
@@ -138,6 +150,26 @@ int runCtlCommand(const QStringList &args)
             break;
         case pb::ServerMessage::kCommandResult: {
             const auto &r = msg.command_result();
+            if (r.ok() && r.has_preview()) {
+                QStringList lines{u"preview of %1 %2 (nothing was changed)"_s.arg(action, id.toString(QUuid::WithoutBraces))};
+                for (const pb::PreviewStep &s : r.preview().steps()) {
+                    auto join = [](const auto &ids) {
+                        QStringList l;
+                        for (const std::string &i : ids)
+                            l << QString::fromStdString(i);
+                        return l.isEmpty() ? u"-"_s : l.join(u", "_s);
+                    };
+                    lines << u"%1 %2 decides: %3"_s.arg(QString::fromStdString(s.parent_kind()),
+                                                        QString::fromStdString(s.parent_id()),
+                                                        QString::fromStdString(s.note()))
+                          << u"  stops: "_s + join(s.stops()) << u"  starts again: "_s + join(s.restarts());
+                    if (s.escalates())
+                        lines << u"  escalates to its parent"_s;
+                }
+                if (r.preview().steps_size() == 0)
+                    lines << u"top-level: nothing restarts it"_s;
+                return finish(0, lines.join(u'\n'));
+            }
             if (r.ok())
                 return finish(0, QString::fromStdString(r.message()));
             return finish(1, QString::fromStdString(r.error_code() + ": " + r.message()));

@@ -11,6 +11,21 @@ namespace LiveActor {
 
 namespace pb = ::liveactor::monitor::v1;
 
+void ProtoConvert::preview(const QList<PreviewStep> &steps, ::liveactor::monitor::v1::RestartPreview *out)
+{
+    for (const PreviewStep &step : steps) {
+        auto *s = out->add_steps();
+        s->set_parent_id(id(step.parent));
+        s->set_parent_kind(text(step.parentKind));
+        for (const QUuid &stop : step.plan.stops)
+            s->add_stops(id(stop));
+        for (const QUuid &restart : step.plan.restarts)
+            s->add_restarts(id(restart));
+        s->set_escalates(step.plan.escalates);
+        s->set_note(text(step.plan.note));
+    }
+}
+
 std::string ProtoConvert::id(const QUuid &uuid)
 {
     if (uuid.isNull())

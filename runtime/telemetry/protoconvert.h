@@ -26,6 +26,7 @@ public:
     static void actor(const ActorInfo &info, ::liveactor::monitor::v1::Actor *out);
     static void exitInfo(const ExitReason &reason, const QVariantMap &detail, qint64 timeMs,
                          ::liveactor::monitor::v1::ExitInfo *out);
+    static void preview(const QList<PreviewStep> &steps, ::liveactor::monitor::v1::RestartPreview *out);
 };
 
 } // namespace LiveActor

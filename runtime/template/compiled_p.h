@@ -63,7 +63,7 @@ struct FilterExpr
 enum class NodeKind {
     Text, Var, If, For, With, Autoescape, Include, Block, Extends, Cycle, Firstof, Now, Csrf,
     Widthratio, Spaceless, BlockSuper, IfChanged, Regroup, ResetCycle, Lorem, FilterBlock,
-    LiveComponent,
+    LiveComponent, LiveRender,
     Library ///< a tag from a loaded library (library_p.h)
 };
 
@@ -267,6 +267,15 @@ struct LiveComponentNode : Node
     LiveComponentNode() : Node(NodeKind::LiveComponent) { }
     QString component; ///< the class name as written
     std::vector<std::pair<QString, FilterExpr>> assigns;
+};
+
+/// `{% live_render "module.Class" id="sidebar" session=data sticky=True %}`: one dynamic, the
+/// child view's container (see TemplateContext::setLiveRenderResolver()).
+struct LiveRenderNode : Node
+{
+    LiveRenderNode() : Node(NodeKind::LiveRender) { }
+    FilterExpr view; ///< the child view's class, "module.Class"
+    std::vector<std::pair<QString, FilterExpr>> options;
 };
 
 struct LoaderState;

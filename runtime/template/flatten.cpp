@@ -498,6 +498,15 @@ private:
             });
             return;
         }
+        case NodeKind::LiveRender: {
+            auto r = static_cast<LiveRenderNode *>(n);
+            addOp(n, parts, ops, 1, [&] {
+                exprDeps(r->view);
+                for (const auto &[k, e] : r->options)
+                    exprDeps(e);
+            });
+            return;
+        }
         case NodeKind::Spaceless: {
             auto s = static_cast<SpacelessNode *>(n);
             addOp(n, parts, ops, 1, [&] { flattenBody(s->body, s->block); });

@@ -848,6 +848,41 @@ private:
         return n;
     }
 
+    /// `{% live_render "module.Class" id="sidebar" session=data sticky=True %}` (a liveactor
+    /// extension): a nested live view's container.
+    std::unique_ptr<Node> tagLiveRender(const Token &t, const QStringList &bits)
+    {
+        static const QSet<QString> known{QStringLiteral("id"), QStringLiteral("session"), QStringLiteral("sticky")};
+        auto n = make<LiveRenderNode>(t);
+        if (bits.size() < 2 || bits[1].contains(u'=') || !parseFilterExpr(bits[1], n->view, t)) {
+            fail(t, QStringLiteral("'live_render' takes the view's class, then keyword arguments: "
+                                   "{% live_render \"app.Sidebar\" id=\"sidebar\" %}"));
+            return nullptr;
+        }
+        QStringList rest = bits.mid(2);
+        if (!parseKwargs(rest, n->options, t, false))
+            return nullptr;
+        if (!rest.isEmpty()) {
+            fail(t, QStringLiteral("'live_render' arguments must be keyword=value, not '%1'").arg(rest[0]));
+            return nullptr;
+        }
+        QSet<QString> seen;
+        for (const auto &[name, expr] : n->options) {
+            if (!known.contains(name) || seen.contains(name)) {
+                fail(t, QStringLiteral("'live_render' argument '%1' %2").arg(name,
+                         seen.contains(name) ? QStringLiteral("given twice")
+                                             : QStringLiteral("is unknown (id, session, sticky)")));
+                return nullptr;
+            }
+            seen.insert(name);
+        }
+        if (!seen.contains(QStringLiteral("id"))) {
+            fail(t, QStringLiteral("'live_render' needs an id= argument (the child view's container id)"));
+            return nullptr;
+        }
+        return n;
+    }
+
     /// Django's construct_relative_path: `'./x'` and `'../x'` name a template relative to this one.
     QString relativeName(const Token &t, const QString &text)
     {
@@ -1169,6 +1204,7 @@ const Parser::TagDef Parser::tags[] = {
     {"ifnotequal", &Parser::tagIfequal},
     {"include", &Parser::tagInclude},
     {"live_component", &Parser::tagLiveComponent},
+    {"live_render", &Parser::tagLiveRender},
     {"load", &Parser::tagLoad},
     {"lorem", &Parser::tagLorem},
     {"now", &Parser::tagNow},

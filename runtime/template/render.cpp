@@ -1052,6 +1052,36 @@ static void renderOne(const Node *node, RenderState &st, DynList &out)
         out.push_back(Dyn{{}, rendered->tree.root(), nullptr, rendered->cid});
         return;
     }
+    case NodeKind::LiveRender: {
+        auto r = static_cast<const LiveRenderNode *>(node);
+        const LiveRenderResolver &resolver = st.ctx.liveRenderResolver();
+        if (!resolver) {
+            st.fail(node, TemplateError::Kind::Render, QStringLiteral("live_render: nested views render only in a live view's page"));
+            return;
+        }
+        auto view = resolveExpr(r->view, st, false, tmpl);
+        if (!view)
+            return;
+        if (!view->isString() || view->toString().isEmpty()) {
+            st.fail(node, TemplateError::Kind::Render,
+                    QStringLiteral("live_render: the view must be a \"module.Class\" string, not %1").arg(view->toRepr()));
+            return;
+        }
+        ValueMap options;
+        for (const auto &[name, expr] : r->options) {
+            auto v = resolveExpr(expr, st, false, tmpl);
+            if (!v)
+                return;
+            options.insert(name, *v);
+        }
+        auto container = resolver(view->toString(), options);
+        if (!container) {
+            st.fail(node, container.error().kind, container.error().message);
+            return;
+        }
+        out.push_back(Dyn{std::move(*container), nullptr, nullptr});
+        return;
+    }
     case NodeKind::Spaceless: {
         auto s = static_cast<const SpacelessNode *>(node);
         auto n = renderBlock(s->block, st);

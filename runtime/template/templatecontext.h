@@ -27,6 +27,9 @@ namespace LiveActor {
 ///   setComponentResolver() for the component (class name as written, the evaluated keyword
 ///   arguments); it answers the cid and the component's rendered tree. Without a resolver the tag
 ///   is a render error (components need a live view).
+/// - nested views: `{% live_render "app.Sidebar" id=… %}` asks the resolver set with
+///   setLiveRenderResolver() for the child view's container HTML (the view's class as written,
+///   the evaluated id/session/sticky arguments). Without a resolver the tag is a render error.
 /// A plain value type; a context is only read during a render, so one context may be rendered
 /// from several threads at once if its LazyObjects allow it.
 /// A live component as its parent's render sees it: its cid and its tree (for HTML output).
@@ -36,6 +39,9 @@ struct ComponentRender
     RenderedTree tree;
 };
 using ComponentResolver = std::function<TemplateResult<ComponentRender>(const QString &name, const ValueMap &assigns)>;
+
+/// The container of a nested live view: its HTML, already escaped.
+using LiveRenderResolver = std::function<TemplateResult<QByteArray>(const QString &view, const ValueMap &options)>;
 
 class TemplateContext
 {
@@ -63,6 +69,9 @@ public:
     void setComponentResolver(ComponentResolver resolver) { m_components = std::move(resolver); }
     const ComponentResolver &componentResolver() const { return m_components; }
 
+    void setLiveRenderResolver(LiveRenderResolver resolver) { m_liveRender = std::move(resolver); }
+    const LiveRenderResolver &liveRenderResolver() const { return m_liveRender; }
+
     void setNow(const QDateTime &now) { m_now = now; }
     /// The fixed "now", or an invalid QDateTime meaning "the clock at render time".
     QDateTime now() const { return m_now; }
@@ -72,6 +81,7 @@ private:
     QString m_csrfToken;
     std::function<QString()> m_csrfProvider;
     ComponentResolver m_components;
+    LiveRenderResolver m_liveRender;
     QDateTime m_now;
     bool m_strict = false;
     bool m_autoescape = true;

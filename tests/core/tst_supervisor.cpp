@@ -11,6 +11,7 @@ using namespace std::chrono_literals;
 
 Q_DECLARE_METATYPE(LiveActor::RestartStrategy)
 Q_DECLARE_METATYPE(LiveActor::RestartType)
+Q_DECLARE_METATYPE(LiveActor::ChildExit)
 
 namespace {
 
@@ -264,6 +265,109 @@ private Q_SLOTS:
         sys.runUntilIdle();
         QCOMPARE(budget()->restartsInWindow, 1);
         QVERIFY(!sys.registry().find(childRef(sys, sup, u"w"_qs).id())->supervision); // workers have none
+    }
+
+    /// The restart preview is the runtime's own rule: for each case, the preview of an action
+    /// taken on "b" (inside "inner", under a one_for_one "top") names exactly the actors that then
+    /// stop and restart.
+    void previewEqualsWhatHappens_data()
+    {
+        QTest::addColumn<RestartStrategy>("strategy");
+        QTest::addColumn<int>("intensity");
+        QTest::addColumn<RestartType>("typeOfB");
+        QTest::addColumn<ChildExit>("cause");
+        QTest::addColumn<int>("steps");
+        QTest::addColumn<int>("stopped");
+        QTest::addColumn<int>("restarted");
+        QTest::newRow("one_for_one kill") << RestartStrategy::OneForOne << 3 << RestartType::Permanent << ChildExit::Crash << 1 << 1 << 1;
+        QTest::newRow("one_for_all kill") << RestartStrategy::OneForAll << 3 << RestartType::Permanent << ChildExit::Crash << 1 << 4 << 3;
+        QTest::newRow("rest_for_one kill") << RestartStrategy::RestForOne << 3 << RestartType::Permanent << ChildExit::Crash << 1 << 3 << 2;
+        // d is temporary: stopped by one_for_all, not restarted
+        QTest::newRow("escalation") << RestartStrategy::OneForAll << 0 << RestartType::Permanent << ChildExit::Crash << 2 << 5 << 1;
+        QTest::newRow("transient shutdown") << RestartStrategy::OneForAll << 3 << RestartType::Transient << ChildExit::Shutdown << 1 << 1 << 0;
+        QTest::newRow("operator restart") << RestartStrategy::OneForAll << 0 << RestartType::Permanent << ChildExit::Restart << 1 << 1 << 1;
+    }
+    void previewEqualsWhatHappens()
+    {
+        QFETCH(RestartStrategy, strategy);
+        QFETCH(int, intensity);
+        QFETCH(RestartType, typeOfB);
+        QFETCH(ChildExit, cause);
+        QFETCH(int, steps);
+        QFETCH(int, stopped);
+        QFETCH(int, restarted);
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ChildSpec inner;
+        inner.id = u"inner"_qs;
+        inner.options.kind = u"supervisor"_qs;
+        inner.shutdownTimeout = 10000ms;
+        inner.start = [=, this] {
+            return std::make_unique<Supervisor>(
+                SupervisorFlags{strategy, intensity, 5000ms},
+                std::vector<ChildSpec>{workerSpec(u"a"_qs, log), workerSpec(u"b"_qs, log, typeOfB),
+                                       workerSpec(u"c"_qs, log), workerSpec(u"d"_qs, log, RestartType::Temporary)});
+        };
+        ActorRef top = sys.spawn<Supervisor>({.kind = u"supervisor"_qs}, SupervisorFlags{RestartStrategy::OneForOne, 3, 5000ms},
+                                             std::vector<ChildSpec>{inner});
+        sys.runUntilIdle();
+        const ActorRef innerRef = childRef(sys, top, u"inner"_qs);
+        const ActorRef b = childRef(sys, innerRef, u"b"_qs);
+
+        std::optional<Result<QList<PreviewStep>>> preview;
+        sys.previewExit(b.id(), cause, nullptr, [&](Result<QList<PreviewStep>> r) { preview = r; });
+        sys.runUntilIdle();
+        QVERIFY(preview && preview->has_value());
+        QCOMPARE((*preview)->size(), steps);
+        QCOMPARE((*preview)->first().parent, innerRef.id());
+        QCOMPARE((*preview)->first().parentKind, u"supervisor"_qs);
+        QCOMPARE((*preview)->first().plan.stops.first(), b.id());
+        QVERIFY(!(*preview)->first().plan.note.isEmpty());
+        QSet<QUuid> stops, restarts;
+        for (const PreviewStep &step : **preview) {
+            QCOMPARE(step.plan.escalates, &step != &(*preview)->last()); // the chain goes up while it escalates
+            stops.unite(QSet<QUuid>(step.plan.stops.begin(), step.plan.stops.end()));
+            restarts.unite(QSet<QUuid>(step.plan.restarts.begin(), step.plan.restarts.end()));
+        }
+        QCOMPARE(stops.size(), stopped);
+        QCOMPARE(restarts.size(), restarted);
+
+        QHash<QUuid, quint32> before;
+        for (const ActorInfo &info : sys.registry().snapshot().actors)
+            before.insert(info.id, info.incarnation);
+        if (cause == ChildExit::Crash)
+            sys.kill(b.id());
+        else if (cause == ChildExit::Shutdown)
+            sys.shutdownActor(b.id(), 1000ms);
+        else
+            sys.restart(b.id());
+        sys.runUntilIdle();
+        QSet<QUuid> didStop, didRestart;
+        for (auto it = before.cbegin(); it != before.cend(); ++it) {
+            const std::optional<ActorInfo> now = sys.registry().find(it.key());
+            const bool running = now && now->state == ActorState::Running;
+            if (!running || now->incarnation != it.value())
+                didStop.insert(it.key());
+            if (running && now->incarnation > it.value())
+                didRestart.insert(it.key());
+        }
+        QCOMPARE(didStop, stops);
+        QCOMPARE(didRestart, restarts);
+    }
+
+    void previewOfTopLevelAndUnsupervised()
+    {
+        ActorSystem sys({.executors = 1, .deterministic = true});
+        ActorRef lone = sys.spawn<Worker>({}, u"lone"_qs, nullptr);
+        sys.runUntilIdle();
+        std::optional<Result<QList<PreviewStep>>> preview;
+        sys.previewExit(lone.id(), ChildExit::Crash, nullptr, [&](Result<QList<PreviewStep>> r) { preview = r; });
+        sys.runUntilIdle();
+        QVERIFY(preview && preview->has_value() && (*preview)->isEmpty()); // nothing restarts it
+        sys.previewExit(lone.id(), ChildExit::Restart, nullptr, [&](Result<QList<PreviewStep>> r) { preview = r; });
+        sys.runUntilIdle();
+        QCOMPARE(int(preview->error().code), int(ErrorCode::NotSupported)); // as restart() answers
+        sys.previewExit(QUuid::createUuid(), ChildExit::Crash, nullptr, [&](Result<QList<PreviewStep>> r) { preview = r; });
+        QCOMPARE(int(preview->error().code), int(ErrorCode::NotFound));
     }
 
     void escalatesToTopLevelExit()

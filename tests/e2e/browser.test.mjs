@@ -44,13 +44,29 @@ const openLive = (pathname) => openLiveAt(browser, base, pathname);
 
 const text = (page, sel) => page.locator(sel).innerText();
 
+/// Waits until sel's text is want; a timeout says what the page showed instead, the page's errors
+/// and the live socket's state, so a failure in CI can be told apart (lost events, a remount, a
+/// closed socket).
+async function waitForText(page, sel, want, timeout = 15000) {
+  try {
+    await page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent === w, [sel, want], {timeout});
+  } catch (e) {
+    const seen = await page.evaluate((s) => ({
+      text: document.querySelector(s)?.textContent,
+      main: document.querySelector("[data-phx-main]")?.className,
+      mount: document.querySelector("#mount")?.textContent,
+    }), sel);
+    throw new Error(`${sel} never read ${JSON.stringify(want)}: ${JSON.stringify(seen)}, errors ${JSON.stringify(page.liveErrors)}`);
+  }
+}
+
 test("counter: 20 clicks read 20, over the live socket", async () => {
   const page = await openLive("/");
   assert.equal(await text(page, "#connected"), "yes", "the join re-mounted the view with connected? true");
   for (let i = 0; i < 20; i++) await page.click("#inc");
-  await page.waitForFunction(() => document.querySelector("#count").textContent === "20", null, {timeout: 10000});
+  await waitForText(page, "#count", "20");
   await page.click("#inc5");
-  await page.waitForFunction(() => document.querySelector("#count").textContent === "25");
+  await waitForText(page, "#count", "25");
   assert.deepEqual(page.liveErrors, []);
   await page.close();
 });
@@ -58,13 +74,13 @@ test("counter: 20 clicks read 20, over the live socket", async () => {
 test("form: phx-change echoes with _target, phx-submit saves", async () => {
   const page = await openLive("/form");
   await page.fill("#name", "Ann");
-  await page.waitForFunction(() => document.querySelector("#echo").textContent === "Ann");
+  await waitForText(page, "#echo", "Ann");
   assert.equal(await text(page, "#target"), "user.name");
   await page.check("#tag2");
-  await page.waitForFunction(() => document.querySelector("#tags").textContent === "b");
+  await waitForText(page, "#tags", "b");
   assert.equal(await text(page, "#target"), "user.tags");  // "user[tags][]" as a key path
   await page.click("#save");
-  await page.waitForFunction(() => document.querySelector("#saved").textContent === "saved:Ann");
+  await waitForText(page, "#saved", "saved:Ann");
   assert.equal(await page.inputValue("#name"), "Ann");
   assert.deepEqual(page.liveErrors, []);
   await page.close();
@@ -105,7 +121,7 @@ test("route params and push_patch update URL, content and title", async () => {
   assert.equal(await page.title(), "Item 7");
   const mount = await text(page, "#mount");
   await page.click("#next");
-  await page.waitForFunction(() => document.querySelector("#id").textContent === "8");
+  await waitForText(page, "#id", "8");
   assert.equal(new URL(page.url()).pathname, "/items/8");
   assert.equal(await text(page, "#q"), "patched");
   assert.equal(await page.title(), "Item 8");
@@ -116,7 +132,7 @@ test("route params and push_patch update URL, content and title", async () => {
 test("killing a view actor: the page recovers with a fresh mount", async () => {
   const page = await openLive("/");
   for (let i = 0; i < 3; i++) await page.click("#inc");
-  await page.waitForFunction(() => document.querySelector("#count").textContent === "3");
+  await waitForText(page, "#count", "3");
   const mount = await text(page, "#mount");
   server.stdin.write("kill-views\n");
   const killed = Number((await nextLine("KILLED")).split(" ")[1]);
@@ -125,6 +141,6 @@ test("killing a view actor: the page recovers with a fresh mount", async () => {
   await page.waitForSelector("[data-phx-main].phx-connected");
   assert.equal(await text(page, "#count"), "0", "fresh mount");
   await page.click("#inc");
-  await page.waitForFunction(() => document.querySelector("#count").textContent === "1");
+  await waitForText(page, "#count", "1");
   await page.close();
 });

@@ -716,6 +716,20 @@ private Q_SLOTS:
         QCOMPARE(views().first().id, viewId);
         QCOMPARE(views().first().incarnation, 1u);
         QCOMPARE(views().first().restartCount, 1);
+        // The restart preview of a kill: the session's own rule (rejoin, crash 2 of 2)
+        const auto preview = [&](const QUuid &id) {
+            std::optional<Result<QList<PreviewStep>>> out;
+            f.system.previewExit(id, ChildExit::Crash, nullptr, [&](Result<QList<PreviewStep>> r) { out = r; });
+            QTest::qWaitFor([&] { return out.has_value(); }, 3000);
+            return out.value_or(fail(ErrorCode::Timeout));
+        };
+        auto steps = preview(viewId);
+        QVERIFY(steps && steps->size() == 1);
+        QCOMPARE(steps->first().parentKind, u"session"_s);
+        QCOMPARE(steps->first().plan.stops, QList<QUuid>{viewId});
+        QCOMPARE(steps->first().plan.restarts, QList<QUuid>{viewId});
+        QVERIFY(!steps->first().plan.escalates);
+        QVERIFY2(steps->first().plan.note.contains(u"view crash 2 of 2"_s), qPrintable(steps->first().plan.note));
         // killed from outside (the monitor's Kill) → phx_error as well, and restart 2 on rejoin
         f.system.kill(viewId);
         QVERIFY(QTest::qWaitFor([&] { return c.events(u"phx_error"_s).size() == 2; }, 3000));
@@ -739,6 +753,14 @@ private Q_SLOTS:
         QCOMPARE(status(c.reply(jr)), u"ok"_s);
         QCOMPARE(views().first().id, viewId);
         QCOMPARE(views().first().restartCount, 2);
+        // now the preview says the session ends, and its own parent does not restart it (temporary)
+        steps = preview(viewId);
+        QVERIFY(steps && steps->size() == 2);
+        QVERIFY(steps->first().plan.escalates);
+        QVERIFY(steps->first().plan.restarts.isEmpty());
+        QCOMPARE(steps->at(1).plan.stops.size(), 1);
+        QVERIFY(steps->at(1).plan.restarts.isEmpty());
+        QVERIFY2(steps->at(1).plan.note.contains(u"temporary"_s), qPrintable(steps->at(1).plan.note));
         c.click(jr, topic, u"crash"_s);
         QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
         QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeBadOperation);

@@ -141,8 +141,15 @@ private Q_SLOTS:
         QCOMPARE(m_window->detailPane()->actorId(), viewId);
         QSignalSpy finished(m_window.get(), &MainWindow::commandFinished);
         m_window->action(InstanceConnection::Action::Kill)->trigger();
-        QCOMPARE(m_confirmations.size(), 1);
+        QTRY_COMPARE(m_confirmations.size(), 1); // after the runtime's preview arrived
         QVERIFY2(m_confirmations.last().contains(u"restarts it as a new incarnation"_s), qPrintable(m_confirmations.last()));
+        // The runtime's own preview: its session (a one_for_one supervisor here) restarts just it.
+        const QString viewLabel = u"view /page/"_s;
+        QVERIFY2(m_confirmations.last().contains(u"The runtime's preview:\n• session "_s), qPrintable(m_confirmations.last()));
+        QVERIFY(m_confirmations.last().contains(u"decides (one_for_one: restart 1 of 100 in this burst)"_s));
+        QVERIFY(m_confirmations.last().contains(u"Stops: "_s + viewLabel));
+        QVERIFY(m_confirmations.last().contains(viewId.left(8) + u".\n   Starts again: "_s + viewLabel));
+        QVERIFY(!m_confirmations.last().contains(u"It gives up and exits"_s));
         QVERIFY(m_confirmations.last().contains(u"its parent session"_s));
         QVERIFY(m_confirmations.last().contains(viewId));
         QTRY_COMPARE(finished.count(), 1);
@@ -170,8 +177,10 @@ private Q_SLOTS:
         QCOMPARE(m_window->restartLog()->data(m_window->restartLog()->index(0, 0), RestartLogModel::ActorIdRole).toString(),
                  viewId);
         // Cancelled confirmation sends nothing.
-        m_window->setConfirmHandler([](const QString &, const QString &) { return false; });
-        QCOMPARE(m_window->triggerAction(InstanceConnection::Action::Kill), 0u);
+        bool asked = false;
+        m_window->setConfirmHandler([&asked](const QString &, const QString &) { return !(asked = true); });
+        QVERIFY(m_window->triggerAction(InstanceConnection::Action::Kill) != 0u); // the preview
+        QTRY_VERIFY(asked);
         QTest::qWait(300);
         QCOMPARE(m_runtime.system->registry().find(QUuid::fromString(viewId))->restartCount, 1);
         m_window->setConfirmHandler([](const QString &, const QString &) { return true; });

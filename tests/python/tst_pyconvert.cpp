@@ -60,6 +60,8 @@ private Q_SLOTS:
         QTest::newRow("decimal") << u"decimal.Decimal('2.25')"_s << int(T::Float) << u"2.25"_s;
         QTest::newRow("object") << u"Person('ann')"_s << int(T::Object) << u"Person(ann)"_s;
         QTest::newRow("range lazy") << u"range(3)"_s << int(T::Object) << u"range(0, 3)"_s;
+        // a LiveView subclass names itself, for {% live_render view_class id=… %}
+        QTest::newRow("live view class") << u"Counter"_s << int(T::String) << u"embedfixtures.Counter"_s;
     }
     void toValue()
     {

@@ -41,6 +41,10 @@ QString mountAndRender(const ViewFactory &factory, const QJsonObject &params = {
     TemplateContext tctx(*assigns);
     ComponentTable components; // live components (kanban) render as the runner renders them
     tctx.setComponentResolver(components.resolver(**handler, ctx));
+    // nested views (chat's sidebar): the container, naming the class the tag resolved
+    tctx.setLiveRenderResolver([](const QString &view, const ValueMap &options) -> TemplateResult<QByteArray> {
+        return "<div id=\"" + options.value(u"id"_s).toString().toUtf8() + "\" data-view=\"" + view.toUtf8() + "\"></div>";
+    });
     auto html = (*handler)->viewTemplate().renderHtml(tctx);
     return html ? QString::fromUtf8(*html) : u"RENDER ERROR "_s + html.error().toString();
 }
@@ -112,6 +116,19 @@ private Q_SLOTS:
         QCOMPARE(dashboard.count(u"<tr id=\"row-"_s), 500);
         const QString feed = mountAndRender((*app)->routes().at(6).factory); // the dead render shows the first page
         QCOMPARE(feed.count(u"<li id=\"posts-"_s), 20);
+        const QString chat = mountAndRender((*app)->routes().at(3).factory);
+        QVERIFY2(chat.contains(u"<div id=\"activity\" data-view=\"chat.app.Activity\"></div>"_s), qPrintable(chat));
+
+        // the nested view's class by name: a LiveView subclass, else NotFound naming it
+        auto sidebar = (*app)->childView(u"chat.app.Activity"_s);
+        QVERIFY2(sidebar, qPrintable(sidebar ? QString() : sidebar.error().message));
+        QVERIFY(mountAndRender(*sidebar).contains(u"new since you came"_s));
+        for (const QString &bad : {u"chat.app.Nope"_s, u"chat.app.random"_s, u"no_such_module.View"_s, u"Activity"_s}) {
+            auto missing = (*app)->childView(bad);
+            QVERIFY2(!missing, qPrintable(bad));
+            QCOMPARE(missing.error().code, ErrorCode::NotFound);
+            QVERIFY2(missing.error().message.contains(bad.section(u'.', 0, 0)), qPrintable(missing.error().message));
+        }
     }
 
     void reloadSwapsClasses()

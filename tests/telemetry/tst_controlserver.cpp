@@ -44,6 +44,8 @@ pb::Command makeCommand(const QString &id, const char *action, const char *reaso
         c.mutable_ping()->set_reason(reason);
     else if (a == "fetch_assigns")
         c.mutable_fetch_assigns()->set_reason(reason);
+    else if (a == "preview")
+        c.mutable_preview()->set_reason(reason); // action KILL
     return c;
 }
 
@@ -269,8 +271,26 @@ private Q_SLOTS:
         QVERIFY(ping);
         QVERIFY2(ping->ok(), ping->message().c_str());
         QVERIFY(ping->round_trip_us() >= 0);
-        // Refusals are audited (three refused, then the ping).
-        const QStringList log = m_server->auditLog();
+        // So is the restart preview, which changes nothing: the supervisor's rule for a kill.
+        auto preview = client.command(makeCommand(id, "preview"));
+        QVERIFY(preview);
+        QVERIFY2(preview->ok(), preview->message().c_str());
+        QCOMPARE(preview->preview().steps_size(), 1);
+        const pb::PreviewStep &step = preview->preview().steps(0);
+        QCOMPARE(QString::fromStdString(step.parent_id()), m_supervisor.id().toString(QUuid::WithoutBraces));
+        QCOMPARE(step.stops(0), id.toStdString());
+        QCOMPARE(step.restarts(0), id.toStdString());
+        QVERIFY(!step.escalates());
+        QVERIFY(QString::fromStdString(step.note()).startsWith(u"one_for_one"_s));
+        pb::Command unknown = makeCommand(id, "preview");
+        unknown.mutable_preview()->set_action(pb::Preview::Action(7));
+        auto refused = client.command(unknown);
+        QVERIFY(refused && !refused->ok());
+        QCOMPARE(refused->error_code(), std::string("bad_request"));
+        QCOMPARE(m_system->registry().find(QUuid::fromString(id))->restartCount, before);
+        // Refusals are audited (three refused, then the ping and the previews).
+        QStringList log = m_server->auditLog();
+        log = log.mid(0, log.size() - 2);
         QVERIFY(log.size() >= 4);
         for (qsizetype i = log.size() - 4; i < log.size() - 1; ++i) {
             QVERIFY2(log.at(i).contains(u"result=refused"_s), qPrintable(log.at(i)));

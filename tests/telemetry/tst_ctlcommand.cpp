@@ -52,6 +52,18 @@ private Q_SLOTS:
         QCOMPARE(runCtlCommand(args), 2);
     }
 
+    void previewChangesNothing()
+    {
+        QCOMPARE(runCtlCommand({u"kill"_s, m_view.toString(), u"--state-dir"_s, m_dir.path(), u"--preview"_s}), 0);
+        QCOMPARE(runCtlCommand({u"shutdown"_s, m_view.toString(), u"--state-dir"_s, m_dir.path(), u"--preview"_s}), 0);
+        QCOMPARE(runCtlCommand({u"ping"_s, m_view.toString(), u"--state-dir"_s, m_dir.path(), u"--preview"_s}), 2);
+        QCOMPARE(runCtlCommand({u"kill"_s, QUuid::createUuid().toString(), u"--state-dir"_s, m_dir.path(), u"--preview"_s}), 1);
+        QTest::qWait(200);
+        QCOMPARE(m_system->registry().find(m_view)->restartCount, 0);
+        QCOMPARE(m_system->registry().find(m_view)->state, ActorState::Running);
+        QVERIFY(m_server->auditLog().last().contains(u"action=preview"_s));
+    }
+
     void killThroughStateDir()
     {
         // Finds URL and token through <state dir>/control.json.

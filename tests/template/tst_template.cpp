@@ -678,6 +678,58 @@ private Q_SLOTS:
         QCOMPARE(failed.error().column > 0, true);
     }
 
+    void liveRender()
+    {
+        // The tag evaluates the view and its options and prints what the resolver answers (the
+        // child's container) as one dynamic that depends on the arguments' variables only.
+        auto page = Template::compile(QStringLiteral(
+            "<main>{{ n }}{% live_render view id=\"side\" session=data sticky=True %}</main>"));
+        QVERIFY2(page.has_value(), qPrintable(page ? QString() : page.error().toString()));
+        QCOMPARE(page->dynamicDependencies().value(1), (QSet<QString>{QStringLiteral("view"), QStringLiteral("data")}));
+        QList<std::pair<QString, ValueMap>> calls;
+        TemplateContext ctx;
+        ctx.setLiveRenderResolver([&](const QString &view, const ValueMap &options) -> TemplateResult<QByteArray> {
+            calls.append({view, options});
+            return QByteArray("<div id=\"") + options.value(QStringLiteral("id")).toString().toUtf8() + "\"></div>";
+        });
+        ctx.set(QStringLiteral("n"), 1);
+        ctx.set(QStringLiteral("view"), QStringLiteral("app.Side"));
+        ctx.set(QStringLiteral("data"), *Value::fromJson(QByteArray(R"({"user":7})")));
+        auto tree = page->render(ctx);
+        QVERIFY2(tree.has_value(), qPrintable(tree ? QString() : tree.error().toString()));
+        QCOMPARE(tree->toHtml(), QByteArray("<main>1<div id=\"side\"></div></main>"));
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls[0].first, QStringLiteral("app.Side"));
+        QCOMPARE(calls[0].second.value(QStringLiteral("session")).toJsonText(), QByteArray(R"({"user":7})"));
+        QVERIFY(calls[0].second.value(QStringLiteral("sticky")).isTruthy());
+
+        // errors: no resolver, a view that is not a string, the resolver's own, bad syntax
+        TemplateContext plain;
+        plain.set(QStringLiteral("view"), QStringLiteral("app.Side"));
+        auto noResolver = page->render(plain);
+        QVERIFY(!noResolver.has_value());
+        QVERIFY(noResolver.error().message.contains(QStringLiteral("live view")));
+        ctx.set(QStringLiteral("view"), 5);
+        auto notString = page->render(ctx);
+        QVERIFY(!notString.has_value());
+        QVERIFY(notString.error().message.contains(QStringLiteral("\"module.Class\" string")));
+        TemplateContext failing;
+        failing.set(QStringLiteral("view"), QStringLiteral("app.Side"));
+        failing.setLiveRenderResolver([](const QString &, const ValueMap &) -> TemplateResult<QByteArray> {
+            return std::unexpected(TemplateError{TemplateError::Kind::Render, {}, 0, 0, QStringLiteral("bad id")});
+        });
+        auto failed = page->render(failing);
+        QVERIFY(!failed.has_value());
+        QCOMPARE(failed.error().message, QStringLiteral("bad id"));
+        for (const char *bad : {"{% live_render %}", "{% live_render \"a.B\" %}", "{% live_render \"a.B\" id=1 id=2 %}",
+                                "{% live_render \"a.B\" id=1 colour=2 %}", "{% live_render \"a.B\" id=1 stray %}",
+                                "{% live_render id=1 %}"}) {
+            auto t = Template::compile(QString::fromLatin1(bad));
+            QVERIFY2(!t.has_value(), bad);
+            QCOMPARE(t.error().line, 1);
+        }
+    }
+
     void noCrashOnTagSoup()
     {
         // random sequences of tag fragments (the tags with bodies, state and assignments) must

@@ -97,6 +97,10 @@ test("chat: two browsers see each other's messages", async () => {
   await bob.press("#send .message", "Enter");
   await ann.waitForFunction(() => [...document.querySelectorAll("#messages li")].some((e) => e.textContent.includes("bob: hi ann")),
                             null, {timeout: 10000});
+  // the sidebar, a nested live view, counted both messages on its own subscription
+  await ann.waitForFunction(() => document.querySelector("#activity .count")?.textContent === "2"
+                            && document.querySelector("#activity .last")?.textContent === "bob", null, {timeout: 10000});
+  assert.equal(await ann.getAttribute("#activity", "data-phx-parent-id"), await ann.getAttribute("[data-phx-main]", "id"));
   assert.deepEqual([...ann.liveErrors, ...bob.liveErrors], []);
   await ann.close();
   await bob.close();
