@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from liveactor import LiveView  # noqa: E402
 
+# The page around every view: templates/layout.html (a header, the stylesheet, the title).
+layout = "layout.html"
+
 from counter.app import Counter  # noqa: E402
 from todo.app import TodoList  # noqa: E402
 from chat.app import Chat  # noqa: E402

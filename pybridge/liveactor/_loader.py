@@ -9,6 +9,10 @@ LiveView subclasses::
 Template files are looked up, in order, in ``templates/`` next to the module that defines the
 view class, next to that module, then in the app's ``template_dirs`` (a module attribute; relative
 paths are relative to the app's directory), ``templates/`` next to the app and the app's directory.
+
+The page's layout (the outer HTML of the page, see docs/writing-views.md) is a template name found
+on the same path: the app module's ``layout`` (default: none, the server's own page), which a view
+overrides with a class attribute ``layout = "other.html"`` or ``layout = None``.
 """
 
 import importlib
@@ -18,7 +22,7 @@ import sys
 
 from liveactor.view import LiveView
 
-__all__ = ["load", "reload", "resolve_view", "template_dirs_for"]
+__all__ = ["load", "reload", "resolve_view", "template_dirs_for", "layout_for"]
 
 
 class AppError(Exception):
@@ -108,6 +112,12 @@ def load(spec, reload=False):
             raise AppError("route %r: %r is not a LiveView subclass" % (pattern, view))
         pairs.append((pattern, view))
 
+    layout = getattr(module, "layout", None)
+    _check_layout(layout, "%s.layout" % module.__name__)
+    for _, view in pairs:
+        if "layout" in _class_attrs(view):
+            _check_layout(view.layout, "%s.%s.layout" % (view.__module__, view.__qualname__))
+
     dirs = []
     for d in getattr(module, "template_dirs", ()) or ():
         dirs.append(os.path.normpath(os.path.join(app_dir, d)))
@@ -119,7 +129,29 @@ def load(spec, reload=False):
         "module": module.__name__,
         "template_dirs": [d for d in dirs if os.path.isdir(d)],
         "watch": watch,
+        "layout": layout,
     }
+
+
+def _class_attrs(cls):
+    names = set()
+    for klass in cls.__mro__:
+        if klass is LiveView:
+            break
+        names.update(vars(klass))
+    return names
+
+
+def _check_layout(layout, where):
+    if layout is not None and (not isinstance(layout, str) or not layout or '"' in layout):
+        raise AppError("%s must be a template name like \"layout.html\" or None, not %r" % (where, layout))
+
+
+def layout_for(cls, app_layout):
+    """The layout template name of cls's pages ("" for none): its own (or a base class's below
+    LiveView) ``layout`` attribute if it has one, else the app's."""
+    layout = cls.layout if "layout" in _class_attrs(cls) else app_layout
+    return layout or ""
 
 
 def resolve_view(name):

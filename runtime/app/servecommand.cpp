@@ -64,6 +64,7 @@ int runServeCommand(const ServeOptions &options)
 
     ActorSystem system({.executors = options.executors});
     ServerConfig serverConfig = options.server;
+    serverConfig.debugErrors = options.reload || options.debug;
     serverConfig.staticDir = options.staticDir.isEmpty() ? QDir((*app)->appDir()).filePath(u"static"_s) : options.staticDir;
     // A view waiting on a worker or a coroutine crashes a little after Python's own limit
     // (which raises HandlerTimeout / cancels): this catches calls stuck in C.
@@ -122,7 +123,8 @@ int runServeCommand(const ServeOptions &options)
     });
     if (options.reload) {
         (*app)->setReloadEnabled(true);
-        QObject::connect(app->get(), &PythonApp::reloaded, &server, [&system] {
+        QObject::connect(app->get(), &PythonApp::reloaded, &server, [&system, &server] {
+            server.clearDevError();
             // A killed view makes its session send phx_error; the browser rejoins and the fresh
             // mount gets the new class.
             int views = 0;
@@ -134,8 +136,9 @@ int runServeCommand(const ServeOptions &options)
             }
             qCInfo(lcLiveView) << "app reloaded; re-mounting" << views << "live views";
         });
-        QObject::connect(app->get(), &PythonApp::reloadFailed, &server, [](const QString &error) {
+        QObject::connect(app->get(), &PythonApp::reloadFailed, &server, [&server](const QString &error) {
             qCWarning(lcLiveView).noquote() << "reload failed, keeping the old code:\n" << error;
+            server.reportDevError(u"Reloading the app failed (the old code keeps running)"_s, error);
         });
     }
     if (auto r = server.listen(); !r) {

@@ -64,6 +64,17 @@ std::function<Result<void>(ServeOptions &, const QString &)> msSetting(std::chro
     });
 }
 
+std::function<Result<void>(ServeOptions &, const QString &)> boolSetting(bool ServeOptions::*field)
+{
+    return [field](ServeOptions &o, const QString &v) -> Result<void> {
+        auto b = toBool(v);
+        if (!b)
+            return fail(b.error());
+        o.*field = *b;
+        return {};
+    };
+}
+
 const QList<Setting> &settings()
 {
     static const QList<Setting> table = {
@@ -175,13 +186,12 @@ const QList<Setting> &settings()
          [](ServeOptions &o, const QString &v) -> Result<void> { o.server.defaultTitle = v; return {}; }},
         {u"reload"_s, u"LIVEACTOR_RELOAD"_s, u"bool"_s,
          u"Development: re-import the app and re-mount views when its files change."_s,
-         [](ServeOptions &o, const QString &v) -> Result<void> {
-             auto b = toBool(v);
-             if (!b)
-                 return fail(b.error());
-             o.reload = *b;
-             return {};
-         }},
+         boolSetting(&ServeOptions::reload)},
+        {u"debug"_s, u"LIVEACTOR_DEBUG"_s, u"bool"_s,
+         u"Development: show errors in the browser (a crashed view's traceback, a template error "
+         "with its source, a failed reload) instead of the generic error page. Implied by --reload. "
+         "Never in production: it shows code and data."_s,
+         boolSetting(&ServeOptions::debug)},
         {u"log-format"_s, u"LIVEACTOR_LOG_FORMAT"_s, u"text|json"_s,
          u"Log lines on stderr as text or one JSON object per line. Default text."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> {

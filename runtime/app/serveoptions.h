@@ -21,6 +21,7 @@ struct ServeOptions
     QString controlToken;
     int executors = 0;            ///< 0 = one per core
     bool reload = false;          ///< re-import the app and re-mount views when its files change
+    bool debug = false;           ///< show errors in the browser (implied by reload)
     /// A Python handler running longer than this is logged and counted (0 = off).
     std::chrono::milliseconds handlerBudget{1000};
     /// A Python handler running longer than this gets liveactor.HandlerTimeout raised (0 = never).

@@ -4,9 +4,9 @@
 #include "liveview/flash.h"
 #include "liveview/httprequest.h"
 #include "liveview/logging.h"
+#include "liveview/pageshell.h"
 #include "liveview/serverstate_p.h"
 #include "liveview/viewrunner.h"
-#include "template/escaping.h"
 
 using namespace Qt::StringLiterals;
 
@@ -45,6 +45,16 @@ QString newContainerId()
     return u"phx-"_s + QString::fromLatin1(TokenSigner::randomToken(12));
 }
 
+/// A dead render that failed: logged; the page is the generic 500, or in development the error
+/// itself (pageshell.h's overlay).
+HttpResponse failedPage(const ServerState &state, const HttpRequest &request, const Error &error)
+{
+    qCWarning(lcHttp).noquote() << "dead render of" << request.path << "failed:" << error.toString();
+    if (state.config.debugErrors)
+        return devErrorPage(u"Error rendering "_s + request.path, error.message);
+    return HttpResponse::errorPage(500, u"The page could not be rendered."_s);
+}
+
 } // namespace
 
 HttpResponse renderPage(const ServerState &state, const HttpRequest &request, const QJsonObject &session)
@@ -67,10 +77,8 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
     const QString pattern = route->pattern;
     ViewRunner runner(host, state.router, std::move(*route), url);
     auto update = runner.mount(session, ViewRunner::Output::Html, flash);
-    if (!update) {
-        qCWarning(lcHttp).noquote() << "dead render of" << request.path << "failed:" << update.error().toString();
-        return HttpResponse::errorPage(500, u"The page could not be rendered."_s);
-    }
+    if (!update)
+        return failedPage(state, request, update.error());
     const ViewEffects &effects = update->effects;
     if (!update->rendered) {
         const QString to = effects.redirect ? *effects.redirect
@@ -89,32 +97,16 @@ HttpResponse renderPage(const ServerState &state, const HttpRequest &request, co
     if (!flash.isEmpty()) // the connected mount shows it too (the page's first join only)
         claims.insert(u"f"_s, flash);
     const QByteArray token = state.signer->sign(claims);
-    const QString title = effects.title && !effects.title->isEmpty() ? *effects.title : state.config.defaultTitle;
-    QByteArray out;
-    out.reserve(update->rendered->size() + 1024);
-    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"csrf-token\" content=\"" + csrf + "\">\n"
-           "<title>";
-    appendHtmlEscaped(out, title);
-    // The app's own app.css and app.js (static/), after ours: its styles win, and its script
-    // runs before our app.js connects the LiveSocket (deferred scripts run in order), so the
-    // hooks it puts in window.liveactorHooks are registered.
-    const QByteArray appCss = state.staticFiles->urlFor(u"app.css"_s);
-    const QByteArray appJs = state.staticFiles->urlFor(u"app.js"_s);
-    out += "</title>\n"
-           "<link rel=\"stylesheet\" href=\"" + clientAssetUrl("app.css") + "\">\n";
-    if (!appCss.isEmpty())
-        out += "<link rel=\"stylesheet\" href=\"" + appCss + "\">\n";
-    out += "<script defer src=\"" + clientAssetUrl("phoenix.min.js") + "\"></script>\n"
-           "<script defer src=\"" + clientAssetUrl("phoenix_live_view.min.js") + "\"></script>\n";
-    if (!appJs.isEmpty())
-        out += "<script defer src=\"" + appJs + "\"></script>\n";
-    out += "<script defer src=\"" + clientAssetUrl("app.js") + "\"></script>\n"
-           "</head>\n<body>\n"
-           "<div id=\"" + id.toUtf8() + "\" data-phx-main data-phx-session=\"" + token + "\" data-phx-static=\"\">";
-    out += *update->rendered;
-    out += "</div>\n</body>\n</html>\n";
+    PageParts parts{id, {}, csrf, effects.title.value_or(QString())};
+    parts.container = "<div id=\"" + id.toUtf8() + "\" data-phx-main data-phx-session=\"" + token
+        + "\" data-phx-static=\"\">" + *update->rendered + "</div>";
+    auto layout = runner.pageLayout();
+    if (!layout)
+        return failedPage(state, request, layout.error());
+    auto page = layout->isNull() ? Result<QByteArray>(defaultPage(state, parts)) : layoutPage(state, *layout, parts);
+    if (!page)
+        return failedPage(state, request, page.error());
+    const QByteArray out = std::move(*page);
     HttpHeaders headers{{"Cache-Control", "no-store"}, {"X-Frame-Options", "DENY"}};
     if (!flashCookie.isEmpty())
         headers.append({"Set-Cookie", Flash::deleteCookie()});

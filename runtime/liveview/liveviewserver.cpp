@@ -5,6 +5,7 @@
 #include "liveview/deadrender.h"
 #include "liveview/httprequest.h"
 #include "liveview/logging.h"
+#include "liveview/pageshell.h"
 #include "liveview/secretstore.h"
 #include "liveview/serverstate_p.h"
 #include "liveview/sessionactor.h"
@@ -52,6 +53,7 @@ LiveViewServer::LiveViewServer(ServerConfig config, ActorSystem &system, QObject
 {
     m_state->config = std::move(config);
     m_state->system = &system;
+    registerPageTags(); // layouts load them; views' templates may too
 }
 
 LiveViewServer::~LiveViewServer()
@@ -376,6 +378,29 @@ void LiveViewServer::inspectAssigns(const QUuid &id, int maxBytes, std::function
                                      return done(*text);
                                  done(fail(ErrorCode::Internal, u"unexpected reply to InspectAssigns"_s));
                              });
+}
+
+void LiveViewServer::reportDevError(const QString &title, const QString &detail)
+{
+    if (!m_state->config.debugErrors)
+        return;
+    m_state->devError.set(DevErrorBox::DevError{title, detail});
+    noticeSessions(u"liveactor:error"_s, devErrorPayload(title, detail));
+}
+
+void LiveViewServer::clearDevError()
+{
+    if (!m_state->config.debugErrors)
+        return;
+    m_state->devError.set(std::nullopt);
+    noticeSessions(u"liveactor:clear"_s, "{}");
+}
+
+void LiveViewServer::noticeSessions(const QString &event, const QByteArray &payload)
+{
+    for (const ActorInfo &actor : m_system.registry().snapshot().actors)
+        if (actor.kind == u"session" && actor.state == ActorState::Running)
+            m_system.resolve(actor.id).tell(DevNotice{event, payload}); // Full: that page shows it on its next load
 }
 
 void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)

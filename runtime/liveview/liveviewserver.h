@@ -129,7 +129,16 @@ public:
     /// view, Timeout after 2 s.
     void inspectAssigns(const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done);
 
+    /// Development (ServerConfig::debugErrors; otherwise these do nothing): an error of the whole
+    /// app — a reload that failed to import — shown over every open page and every page loaded
+    /// until clearDevError(), which removes it (a good reload). detail is plain text (escaped
+    /// when shown). Main thread.
+    void reportDevError(const QString &title, const QString &detail);
+    void clearDevError();
+
 private:
+    /// Tells every session to push event with payload to its page (DevNotice).
+    void noticeSessions(const QString &event, const QByteArray &payload);
     void onNewConnection();
     void handleHttp(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const HttpRequest &request);

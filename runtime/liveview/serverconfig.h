@@ -40,6 +40,12 @@ struct ServerConfig
     QString staticDir;
     qint64 maxStaticFileBytes = 16 * 1024 * 1024; ///< larger static files are not served (404, logged)
 
+    /// Development (`liveactor serve --reload` or `--debug`): errors are shown in the browser —
+    /// a failed dead render as an error page with the error's text, a crashed view's exception
+    /// and a failed reload as an overlay over the page (pageshell.h). Off: the generic error
+    /// page only, details in the log.
+    bool debugErrors = false;
+
     /// Page title when the view sets none.
     QString defaultTitle = QStringLiteral("liveactor");
     /// Content-Security-Policy of every page (empty: none). The default allows the page's own

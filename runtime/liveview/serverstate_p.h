@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace LiveActor {
 
@@ -49,6 +50,32 @@ private:
     QHash<QString, int> m_counts;
 };
 
+/// The development error the whole app has now (a reload that failed), shown by every page until
+/// a good reload clears it. Thread-safe: set on the main thread, read by the dead render.
+class DevErrorBox
+{
+public:
+    struct DevError
+    {
+        QString title;
+        QString detail;
+    };
+    std::optional<DevError> get() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_error;
+    }
+    void set(std::optional<DevError> error)
+    {
+        std::lock_guard lock(m_mutex);
+        m_error = std::move(error);
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::optional<DevError> m_error;
+};
+
 /// Immutable after LiveViewServer::listen() (counters, pubsub and peers are thread-safe).
 struct ServerState
 {
@@ -62,6 +89,7 @@ struct ServerState
     PubSub pubsub;
     ServerCounters counters;
     PeerCounts peers;
+    DevErrorBox devError;                       ///< with config.debugErrors only
     ActorSystem *system = nullptr;
 };
 
@@ -88,7 +116,10 @@ struct ViewSlot
 // ---- messages
 struct InboundFrame { QByteArray text; };   ///< one UTF-8 text message
 struct SocketGone { };
-struct SessionTick { };          ///< idle / TTL / health check
+struct SessionTick { };
+/// A development notice for the page (config.debugErrors): the session pushes it as `event`
+/// ("liveactor:error" / "liveactor:clear") with payload (JSON object text) on topic "liveactor".
+struct DevNotice { QString event; QByteArray payload; };          ///< idle / TTL / health check
 struct ClientPush { ChannelMessage message; };   ///< event / live_patch / other pushes for a view
 
 struct ViewSetup

@@ -2,6 +2,7 @@
 
 #include "liveview/flash.h"
 #include "liveview/logging.h"
+#include "liveview/pageshell.h"
 #include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
 
@@ -77,6 +78,10 @@ Result<void> SessionActor::handle(Message &message)
     }
     if (message.is<Down>())
         return {};
+    if (auto *notice = message.as<DevNotice>()) {
+        send(ChannelMessage::encodeRaw(std::nullopt, std::nullopt, u"liveactor"_s, notice->event, notice->payload));
+        return {};
+    }
     return fail(ErrorCode::InvalidArgument, u"session: unexpected message "_s + QLatin1StringView(message.typeName()));
 }
 
@@ -296,6 +301,8 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     const std::shared_ptr<ViewSlot> slot = it->slot;
     const bool current = it->current;
     m_views.erase(it);
+    if (!m_shuttingDown) // a crash while joined, or a join whose mount failed
+        showDevError(reason);
     if (current && slot->joined && reason.isAbnormal() && !m_shuttingDown) {
         // The client rejoins after phx_error; that join restarts this actor (handleJoin).
         std::erase_if(m_crashed, [&](const Crashed &c) { return c.topic == slot->topic; });
@@ -326,6 +333,16 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         stop(ExitReason::shutdown());
     }
+}
+
+void SessionActor::showDevError(const ExitReason &reason)
+{
+    // Kills (the monitor, a reload re-mounting views) are not the page's code failing.
+    const bool failed = reason.kind == ExitReason::Kind::Error || reason.kind == ExitReason::Kind::Exception;
+    if (!m_state->config.debugErrors || !failed)
+        return;
+    send(ChannelMessage::encodeRaw(std::nullopt, std::nullopt, u"liveactor"_s, u"liveactor:error"_s,
+                                   devErrorPayload(u"The live view crashed"_s, reason.message)));
 }
 
 void SessionActor::tick()

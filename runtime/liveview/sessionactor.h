@@ -78,6 +78,8 @@ private:
     int currentViewCount() const;
 
     void handleFrame(const QByteArray &text);
+    /// With ServerConfig::debugErrors: pushes a view's crash to the page (pageshell.h's overlay).
+    void showDevError(const ExitReason &reason);
     void handleJoin(const ChannelMessage &m);
     /// The join of a nested view's container (a token with "child"): resolves its class, finds
     /// its parent view.

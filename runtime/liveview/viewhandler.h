@@ -61,6 +61,10 @@ public:
     }
 
     virtual Template viewTemplate() const = 0;
+    /// The page's layout: the outer HTML the dead render puts the live container into (see
+    /// deadrender.h for what its context holds). Default: none (a null Template), the server's
+    /// own page. An Error (a missing or broken layout file) fails the dead render.
+    virtual Result<Template> pageLayout() const { return Template(); }
     virtual Result<ValueMap> assigns() = 0;
     /// The current assigns for inspection (the monitor's detail pane), without the side effects
     /// assigns() may have (Python views reset temporary assigns after a render). Default:

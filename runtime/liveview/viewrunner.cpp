@@ -2,6 +2,7 @@
 
 #include "liveview/componenttable_p.h"
 #include "liveview/logging.h"
+#include "template/errorreport.h"
 
 #include <QRegularExpression>
 #include <QUrlQuery>
@@ -309,14 +310,14 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
     if (output == Output::Html) {
         auto html = m_template.renderHtml(ctx);
         if (!html)
-            return fail(ErrorCode::Crashed, u"template: "_s + html.error().toString());
+            return fail(ErrorCode::Crashed, u"template: "_s + describeTemplateError(html.error(), m_template.sourceFiles()));
         return *html;
     }
     const auto changed = m_handler->changedAssigns();
     auto tree = (full || m_last.isNull() || !changed) ? m_template.render(ctx)
                                                       : m_template.render(ctx, m_last, *changed);
     if (!tree)
-        return fail(ErrorCode::Crashed, u"template: "_s + tree.error().toString());
+        return fail(ErrorCode::Crashed, u"template: "_s + describeTemplateError(tree.error(), m_template.sourceFiles()));
     QByteArray out = full ? tree->toJson() : RenderedTree::diff(m_last, *tree);
     m_last = std::move(*tree);
     if (auto r = renderComponents(out); !r)
@@ -352,6 +353,13 @@ QByteArray ViewRunner::fullJson() const
     if (!c.isEmpty())
         out = "{\"c\":{" + c + "}," + out.mid(1);
     return out;
+}
+
+Result<Template> ViewRunner::pageLayout() const
+{
+    if (!m_handler)
+        return Template();
+    return m_handler->pageLayout();
 }
 
 QByteArray ViewRunner::html() const

@@ -166,6 +166,8 @@ public:
     /// The page's HTML as it is now, live components included.
     QByteArray html() const;
     QUrl currentUrl() const { return m_url; }
+    /// The mounted view's page layout (ViewHandler::pageLayout(); null: none). After mount().
+    Result<Template> pageLayout() const;
     const Router::Match &route() const { return m_route; }
 
 private:

@@ -90,6 +90,7 @@ Result<void> PythonApp::import(bool reload)
                 cls->cls = PyObjectRef::borrow(pair[1].ptr());
                 cls->name = str(pair[1].attr("__module__")) + u'.' + str(pair[1].attr("__qualname__"));
                 cls->templateDirs = strList(loader.attr("template_dirs_for")(pair[1], appDirs));
+                cls->layout = str(loader.attr("layout_for")(pair[1], info["layout"]));
                 const QString pattern = str(pair[0]);
                 patterns.append(pattern);
                 classes.insert(pattern, std::move(cls));

@@ -1,5 +1,6 @@
 #include "python/pythoninterpreter.h"
 
+#include "liveview/pageshell.h"
 #include "liveview/pubsub.h"
 #include "liveview/viewcontext.h"
 #include "python/buildtree.h"
@@ -71,6 +72,7 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
     if (s_instance.load())
         return fail(ErrorCode::InvalidArgument, u"a PythonInterpreter is already running"_s);
     std::unique_ptr<PythonInterpreter> self(new PythonInterpreter(config));
+    registerPageTags(); // {% load static live %} in any template, in the server and in-process alike
     const bool running = Py_IsInitialized();
     if (!running && s_startedOnce.exchange(true))
         return fail(ErrorCode::NotSupported, u"the embedded interpreter cannot be started twice in one process"_s);

@@ -15,6 +15,7 @@ struct PythonViewClass
     PyObjectRef cls;           ///< the Python class (a liveactor.LiveView subclass)
     QString name;              ///< its qualified name, for logs ("counter.app.Counter")
     QStringList templateDirs;  ///< search path for template_name (see liveactor._loader)
+    QString layout;            ///< the page layout's template name; empty: none (liveactor._loader)
 };
 
 } // namespace LiveActor

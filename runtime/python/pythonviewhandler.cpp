@@ -1,5 +1,6 @@
 #include "python/pythonviewhandler.h"
 
+#include "liveview/pageshell.h"
 #include "liveview/viewcontext.h"
 #include "python/currentcontext_p.h"
 #include "python/gilguard.h"
@@ -9,6 +10,7 @@
 #include "python/pythonerror.h"
 #include "python/pythoninterpreter.h"
 #include "python/pythonstats.h"
+#include "template/errorreport.h"
 #include "template/templateengine.h"
 
 #include <QLoggingCategory>
@@ -312,9 +314,30 @@ Result<void> PythonViewHandler::loadTemplate()
         compiled = interp->engine(m_class->templateDirs)->load(m_templateText);
     }
     if (!compiled)
-        return fail(ErrorCode::Crashed, m_class->name + u": template "_s + compiled.error().toString());
+        return fail(ErrorCode::Crashed, m_class->name + u": template "_s
+                                            + describeTemplateError(compiled.error(), m_class->templateDirs,
+                                                                    m_templateKind == u"inline"_s ? m_templateText : QString()));
     m_template = *compiled;
     return {};
+}
+
+Result<Template> PythonViewHandler::pageLayout() const
+{
+    if (m_class->layout.isEmpty())
+        return Template();
+    PythonInterpreter *interp = PythonInterpreter::instance();
+    if (!interp)
+        return fail(ErrorCode::Closed, u"the Python interpreter is not running"_s);
+    auto compiled = interp->engine(m_class->templateDirs)
+                        ->fromString(layoutChildSource(m_class->layout), layoutChildName(m_class->layout));
+    if (compiled)
+        return *compiled;
+    if (compiled.error().kind == TemplateError::Kind::NotFound
+        && compiled.error().templateName == layoutChildName(m_class->layout))
+        return fail(ErrorCode::NotFound, u"%1: layout \"%2\" not found in %3"_s
+                                             .arg(m_class->name, m_class->layout, m_class->templateDirs.join(u", "_s)));
+    return fail(ErrorCode::Crashed, m_class->name + u": layout "_s
+                                        + describeTemplateError(compiled.error(), m_class->templateDirs));
 }
 
 Result<ValueMap> PythonViewHandler::assigns()

@@ -44,6 +44,9 @@ public:
     Result<void> resume(ViewContext &context) override;
 
     Template viewTemplate() const override { return m_template; }
+    /// The class's layout (PythonViewClass::layout) compiled on its template path; a missing or
+    /// broken file is an Error with the template error and its source.
+    Result<Template> pageLayout() const override;
     Result<ValueMap> assigns() override;
     Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     std::optional<QSet<QString>> changedAssigns() override;

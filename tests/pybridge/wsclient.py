@@ -32,7 +32,8 @@ class LiveClient:
         page = conn.getresponse().read().decode()
         conn.close()
         self.page = page
-        self.dead_html = re.search(r'data-phx-static="">(.*)</div>\n</body>', page, re.S).group(1)
+        own_page = re.search(r'data-phx-static="">(.*)</div>\n</body>', page, re.S)
+        self.dead_html = own_page.group(1) if own_page else None  # None: a layout's page
         self.container = re.search(r'<div id="([^"]+)" data-phx-main', page).group(1)
         self.token = re.search(r'data-phx-session="([^"]+)"', page).group(1)
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)

@@ -1,6 +1,7 @@
 // Template: Django compatibility (tables generated once from Django itself), errors with
 // positions, strict mode, dates, loader, dependency reporting and partial re-render.
 
+#include "template/errorreport.h"
 #include "template/template.h"
 #include "template/templateengine.h"
 
@@ -484,6 +485,33 @@ private Q_SLOTS:
         QCOMPARE(*child->renderHtml({}), QByteArray("<Ca>")); // as a parent it is fine
         auto unrendered = engine.fromString(QStringLiteral("[{{ block.super }}{% if 0 %}{% block b %}{{ block.super|upper }}{% endblock %}{% endif %}]"));
         QCOMPARE(*unrendered->renderHtml({}), QByteArray("[]")); // outside blocks, or never rendered
+    }
+
+    void errorReport()
+    {
+        // the source around the position, from a file in a directory, a file path, or inline text
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        {
+            QFile f(dir.filePath(QStringLiteral("page.html")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("a\nb\n<p>{% if %}</p>\nd\ne\nf\n");
+        }
+        TemplateEngine engine({dir.path()});
+        auto bad = engine.load(QStringLiteral("page.html"));
+        QVERIFY(!bad);
+        const QString expected = QStringLiteral("page.html:3:4: Unexpected end of expression in if tag.\n"
+                                                "  1 | a\n  2 | b\n> 3 | <p>{% if %}</p>\n    |    ^\n  4 | d\n  5 | e");
+        QCOMPARE(describeTemplateError(bad.error(), {dir.path()}), expected);
+        QCOMPARE(describeTemplateError(bad.error(), {dir.filePath(QStringLiteral("page.html"))}), expected);
+        auto inlined = Template::compile(QStringLiteral("x {{ a|nosuch }}"), QStringLiteral("View"));
+        QVERIFY(!inlined);
+        QCOMPARE(describeTemplateError(inlined.error(), {}, QStringLiteral("x {{ a|nosuch }}")),
+                 inlined.error().toString() + QStringLiteral("\n> 1 | x {{ a|nosuch }}\n    | ") + QString(inlined.error().column - 1, u' ') + u'^');
+        // nothing to show: the first line only
+        QCOMPARE(describeTemplateError(bad.error(), {}), bad.error().toString());
+        TemplateError noPosition{TemplateError::Kind::NotFound, QStringLiteral("gone.html"), 0, 0, QStringLiteral("not found")};
+        QCOMPARE(describeTemplateError(noPosition, {dir.path()}), QStringLiteral("gone.html: not found"));
     }
 
     void loader()
