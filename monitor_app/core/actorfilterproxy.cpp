@@ -1,6 +1,7 @@
 #include "monitor_app/core/actorfilterproxy.h"
 
 #include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/topmodel.h"
 
 namespace LiveActor::Monitor {
 
@@ -34,11 +35,14 @@ bool ActorFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
 {
     if (m_expression.isEmpty())
         return true;
-    auto *model = static_cast<const ActorTreeModel *>(sourceModel());
-    const QModelIndex idx = model->index(sourceRow, 0, sourceParent);
-    if (model->data(idx, ActorTreeModel::IsInstanceRole).toBool())
+    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (idx.data(ActorTreeModel::IsInstanceRole).toBool())
         return true;
-    const ActorRecord *record = model->record(idx);
+    const ActorRecord *record = nullptr;
+    if (auto *tree = qobject_cast<const ActorTreeModel *>(sourceModel()))
+        record = tree->record(idx);
+    else if (auto *top = qobject_cast<const TopModel *>(sourceModel()))
+        record = top->record(idx);
     return record && m_expression.matches(*record);
 }
 

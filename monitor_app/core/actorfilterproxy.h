@@ -6,7 +6,7 @@
 
 namespace LiveActor::Monitor {
 
-/// Sorting and filtering over ActorTreeModel: sorts by ActorTreeModel::SortRole (numbers for
+/// Sorting and filtering over ActorTreeModel (or the flat TopModel): sorts by ActorTreeModel::SortRole (numbers for
 /// numeric columns), filters actors with a FilterExpression and keeps the ancestors of matches
 /// (recursive filtering) and the instance rows. Sorting and filtering follow value changes when
 /// refresh() is called (not on every delta: see the .cpp). GUI thread.

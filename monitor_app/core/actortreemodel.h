@@ -85,6 +85,10 @@ public:
 
     /// "3 s", "2 min", "1 h 5 min".
     static QString formatAge(qint64 ms);
+    /// msgs/s with one decimal below 10: "2.5", "120".
+    static QString formatRate(double messagesPerSecond);
+    /// The clock used for ages and rates.
+    qint64 now() const;
 
 private:
     struct Node;
@@ -99,7 +103,6 @@ private:
     Node *parentFor(Instance *instance, const QString &parentId) const;
     static void fillRecord(ActorRecord &record, const liveactor::monitor::v1::Actor &actor);
     static void applyMailbox(ActorRecord &record, const liveactor::monitor::v1::MailboxStats &mailbox, qint64 timeMs);
-    qint64 now() const;
     void onConnectionStateChanged();
 
     std::vector<std::unique_ptr<Instance>> m_instances;
