@@ -30,7 +30,7 @@ void TopModel::collect(const QModelIndex &sourceParent, int first, int last, std
     for (int r = first; r <= last; ++r) {
         const QModelIndex idx = m_tree->index(r, 0, sourceParent);
         if (const ActorRecord *record = m_tree->record(idx))
-            out.push_back({m_tree->connection(idx), record->id});
+            out.push_back({m_tree->connection(idx), record});
         const int children = m_tree->rowCount(idx);
         if (children > 0)
             collect(idx, 0, children - 1, out);
@@ -53,13 +53,8 @@ void TopModel::reindex(size_t from)
     if (from == 0)
         m_rowOf.clear();
     for (size_t i = from; i < m_rows.size(); ++i)
-        m_rowOf[m_rows[i].connection].insert(m_rows[i].id, int(i));
-}
-
-int TopModel::rowOf(InstanceConnection *connection, const QString &id) const
-{
-    const auto it = m_rowOf.constFind(connection);
-    return it == m_rowOf.cend() ? -1 : it->value(id, -1);
+        m_rowOf.insert(m_rows[i].record, int(i));
+    m_changedFirst = m_changedLast = -1; // row numbers moved: refresh() repaints anyway
 }
 
 void TopModel::onRowsInserted(const QModelIndex &parent, int first, int last)
@@ -67,7 +62,7 @@ void TopModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     std::vector<Row> added;
     collect(parent, first, last, added);
     // A snapshot re-sends actors the model may still list: only the new ones are appended.
-    std::erase_if(added, [this](const Row &row) { return rowOf(row.connection, row.id) >= 0; });
+    std::erase_if(added, [this](const Row &row) { return rowOf(row.record) >= 0; });
     if (added.empty())
         return;
     const int start = int(m_rows.size());
@@ -84,7 +79,7 @@ void TopModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int 
     std::vector<int> rows;
     rows.reserve(gone.size());
     for (const Row &row : gone)
-        if (const int r = rowOf(row.connection, row.id); r >= 0)
+        if (const int r = rowOf(row.record); r >= 0)
             rows.push_back(r);
     if (rows.empty())
         return;
@@ -97,7 +92,7 @@ void TopModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int 
             --begin;
         beginRemoveRows({}, rows[begin], rows[end - 1]);
         for (size_t i = begin; i < end; ++i)
-            m_rowOf[m_rows[size_t(rows[i])].connection].remove(m_rows[size_t(rows[i])].id);
+            m_rowOf.remove(m_rows[size_t(rows[i])].record);
         m_rows.erase(m_rows.begin() + rows[begin], m_rows.begin() + rows[end - 1] + 1);
         reindex(size_t(rows[begin]));
         endRemoveRows();
@@ -109,24 +104,33 @@ void TopModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bott
 {
     if (!topLeft.parent().isValid())
         return; // instance rows: the Instance column is repainted by refresh()
-    int lo = int(m_rows.size()), hi = -1;
+    const bool pending = m_changedFirst >= 0;
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
-        const int row = mapFromSource(m_tree->index(r, 0, topLeft.parent())).row();
-        if (row >= 0) {
-            lo = std::min(lo, row);
-            hi = std::max(hi, row);
-        }
+        const int row = rowOf(m_tree->record(m_tree->index(r, 0, topLeft.parent())));
+        if (row < 0)
+            continue;
+        m_changedFirst = m_changedFirst < 0 ? row : std::min(m_changedFirst, row);
+        m_changedLast = std::max(m_changedLast, row);
     }
-    if (hi >= 0)
-        Q_EMIT dataChanged(index(lo, 0), index(hi, ColumnCount - 1));
+    if (!pending && m_changedFirst >= 0)
+        QMetaObject::invokeMethod(this, &TopModel::flushChanged, Qt::QueuedConnection);
+}
+
+void TopModel::flushChanged()
+{
+    if (m_changedFirst < 0)
+        return;
+    const int first = m_changedFirst, last = std::min(m_changedLast, int(m_rows.size()) - 1);
+    m_changedFirst = m_changedLast = -1;
+    if (first <= last)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
 }
 
 const ActorRecord *TopModel::record(const QModelIndex &index) const
 {
     if (!index.isValid() || index.model() != this || index.row() >= int(m_rows.size()))
         return nullptr;
-    const Row &row = m_rows[size_t(index.row())];
-    return m_tree->find(row.connection, row.id);
+    return m_rows[size_t(index.row())].record;
 }
 
 InstanceConnection *TopModel::connection(const QModelIndex &index) const
@@ -138,7 +142,7 @@ InstanceConnection *TopModel::connection(const QModelIndex &index) const
 
 QModelIndex TopModel::indexOf(InstanceConnection *connection, const QString &actorId) const
 {
-    const int row = rowOf(connection, actorId);
+    const int row = rowOf(m_tree->find(connection, actorId));
     return row < 0 ? QModelIndex() : index(row, 0);
 }
 
@@ -167,16 +171,13 @@ QModelIndex TopModel::mapToSource(const QModelIndex &proxyIndex) const
     if (!proxyIndex.isValid() || proxyIndex.row() >= int(m_rows.size()))
         return {};
     const Row &row = m_rows[size_t(proxyIndex.row())];
-    const QModelIndex source = m_tree->indexOf(row.connection, row.id);
+    const QModelIndex source = m_tree->indexOf(row.connection, row.record->id);
     return source.isValid() ? source.siblingAtColumn(sourceColumn(proxyIndex.column())) : QModelIndex();
 }
 
 QModelIndex TopModel::mapFromSource(const QModelIndex &sourceIndex) const
 {
-    const ActorRecord *record = m_tree->record(sourceIndex);
-    if (!record)
-        return {};
-    const int row = rowOf(m_tree->connection(sourceIndex), record->id);
+    const int row = rowOf(m_tree->record(sourceIndex));
     return row < 0 ? QModelIndex() : index(row, proxyColumn(sourceIndex.column()));
 }
 
@@ -224,8 +225,8 @@ void TopModel::refresh()
     std::vector<double> rates;
     const qint64 now = m_tree->now();
     for (const Row &row : m_rows)
-        if (const ActorRecord *r = m_tree->find(row.connection, row.id); r && r->rateAt(now) >= MinHotRate)
-            rates.push_back(r->rateAt(now));
+        if (const double rate = row.record->rateAt(now); rate >= MinHotRate)
+            rates.push_back(rate);
     if (m_hotRateCount == 0 || rates.empty()) {
         m_hotRateThreshold = -1;
     } else {
@@ -233,6 +234,7 @@ void TopModel::refresh()
         std::nth_element(rates.begin(), rates.begin() + qsizetype(n - 1), rates.end(), std::greater<>());
         m_hotRateThreshold = rates[n - 1];
     }
+    m_changedFirst = m_changedLast = -1;
     if (!m_rows.empty())
         Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
 }
@@ -306,13 +308,19 @@ QVariant TopModel::data(const QModelIndex &index, int role) const
         return {};
     case ActorTreeModel::SortRole:
         switch (column) {
+        case IdColumn: return r->id;
+        case KindColumn: return r->kind;
+        case PathColumn: return r->viewOrPath();
         case InstanceColumn: break;
+        case MailboxColumn: return r->fill();
+        case RateColumn: return r->rateAt(now);
         case ProcessingColumn: return r->processingTimeUs;
+        case RestartsColumn: return r->restartCount;
         case ActivityColumn: {
             const QList<double> line = sparkline(*r, now);
             return line.isEmpty() ? 0.0 : std::accumulate(line.cbegin(), line.cend(), 0.0) / double(line.size());
         }
-        default: return m_tree->data(mapToSource(index), role);
+        default: break;
         }
         [[fallthrough]];
     case Qt::DisplayRole:
@@ -321,6 +329,7 @@ QVariant TopModel::data(const QModelIndex &index, int role) const
             InstanceConnection *c = connection(index);
             return c ? c->displayName() : QString();
         }
+        case RateColumn: return ActorTreeModel::formatRate(r->rateAt(now));
         case ProcessingColumn: return formatDuration(r->processingTimeUs);
         case ActivityColumn: return QString();
         default: return m_tree->data(mapToSource(index), role);

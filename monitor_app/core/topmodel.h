@@ -14,9 +14,10 @@ namespace LiveActor::Monitor {
 /// (no instance rows), with the columns an operator sorts by to find the busy ones — mailbox
 /// fill, msgs/s, mean processing time, restarts — and an activity sparkline.
 ///
-/// A proxy: it holds no values of its own, only (connection, actor id) per row, and reads the
+/// A proxy: it holds no values of its own, only (connection, record) per row, and reads the
 /// tree's ActorRecords; rows follow the tree's inserts and removals (appended / removed, so a
-/// selection survives), value changes are forwarded as dataChanged. Put an ActorFilterProxy on
+/// selection survives), value changes are forwarded as one dataChanged per event-loop turn (a
+/// delta touches up to thousands of scattered rows). Put an ActorFilterProxy on
 /// top for sorting (SortRole) and the filter language.
 ///
 /// Hot: an actor is hot when its mailbox is at the limit (fill ≥ 80 %, ActorRecord::fillLevel)
@@ -79,24 +80,29 @@ public:
     static QString formatDuration(double us);
 
 private:
+    /// A record's address is stable while its actor is in the tree (the tree keeps each in its
+    /// own node, also across snapshots); rows are dropped when the tree announces a removal.
     struct Row
     {
         InstanceConnection *connection = nullptr;
-        QString id;
+        const ActorRecord *record = nullptr;
     };
     void collect(const QModelIndex &sourceParent, int first, int last, std::vector<Row> &out) const;
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
+    void flushChanged();
     void rebuild();
     void reindex(size_t from);
-    int rowOf(InstanceConnection *connection, const QString &id) const;
+    int rowOf(const ActorRecord *record) const { return m_rowOf.value(record, -1); }
     static int sourceColumn(int column);
     static int proxyColumn(int sourceColumn);
 
     ActorTreeModel *m_tree;
     std::vector<Row> m_rows;
-    QHash<InstanceConnection *, QHash<QString, int>> m_rowOf;
+    QHash<const ActorRecord *, int> m_rowOf;
+    int m_changedFirst = -1; ///< rows changed since the last flushChanged() (-1: none)
+    int m_changedLast = -1;
     int m_hotRateCount = 3;
     double m_hotRateThreshold = -1; ///< < 0: not ranked yet (no one is hot by rate)
 };
