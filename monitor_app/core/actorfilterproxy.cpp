@@ -28,7 +28,29 @@ void ActorFilterProxy::refresh()
 {
     if (m_expression.isEmpty() && sortColumn() < 0)
         return;
+    cacheSortKeys(sortColumn());
     invalidate();
+    rowCount(); // sorts the top level now (invalidate() defers it), while the keys are cached
+    m_sortKeys.clear();
+}
+
+void ActorFilterProxy::sort(int column, Qt::SortOrder order)
+{
+    cacheSortKeys(column);
+    QSortFilterProxyModel::sort(column, order);
+    m_sortKeys.clear();
+}
+
+void ActorFilterProxy::cacheSortKeys(int column)
+{
+    m_sortKeys.clear();
+    m_sortKeyColumn = column;
+    if (!sourceModel() || column < 0)
+        return;
+    const int rows = sourceModel()->rowCount();
+    m_sortKeys.reserve(rows);
+    for (int r = 0; r < rows; ++r)
+        m_sortKeys.append(sourceModel()->index(r, column).data(ActorTreeModel::SortRole));
 }
 
 bool ActorFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -48,8 +70,10 @@ bool ActorFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
 
 bool ActorFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const QVariant l = left.data(ActorTreeModel::SortRole);
-    const QVariant r = right.data(ActorTreeModel::SortRole);
+    const bool cached = !left.parent().isValid() && left.column() == m_sortKeyColumn && left.row() < m_sortKeys.size()
+        && right.row() < m_sortKeys.size();
+    const QVariant l = cached ? m_sortKeys.at(left.row()) : left.data(ActorTreeModel::SortRole);
+    const QVariant r = cached ? m_sortKeys.at(right.row()) : right.data(ActorTreeModel::SortRole);
     if (l.typeId() == QMetaType::QString || r.typeId() == QMetaType::QString)
         return l.toString().compare(r.toString(), Qt::CaseInsensitive) < 0;
     return l.toDouble() < r.toDouble();
