@@ -7,12 +7,14 @@
 
 namespace LiveActor::Monitor {
 
-/// One sample of a mailbox's fill level (length / capacity at time ms).
+/// One sample of a mailbox at time ms: its fill level (length / capacity) and the message rate
+/// since the sample before (one per delta tick in which the mailbox changed).
 struct FillSample
 {
     qint64 timeMs = 0;
     float fill = 0;
     int length = 0;
+    float rate = 0; ///< msgs/s processed since the previous sample
 };
 
 /// Everything the monitor knows about one actor of one instance: the last values received plus
@@ -57,6 +59,12 @@ struct ActorRecord
     QList<FillSample> history;  ///< newest last, at most HistoryLength samples
 
     static constexpr int HistoryLength = 240;
+
+    /// A rate older than this is stale: the runtime sends a mailbox only when it changed, so an
+    /// actor that went idle gets no update that would bring its rate to 0.
+    static constexpr qint64 RateStaleMs = 1500;
+    /// messagesPerSecond at nowMs: 0 once stale.
+    double rateAt(qint64 nowMs) const { return nowMs - lastUpdateMs > RateStaleMs ? 0.0 : messagesPerSecond; }
 
     /// length / capacity (0 when unbounded).
     double fill() const { return capacity > 0 ? double(length) / double(capacity) : 0.0; }

@@ -109,6 +109,11 @@ QString ActorTreeModel::formatAge(qint64 ms)
     return u"%1 d %2 h"_s.arg(s / 86400).arg((s % 86400) / 3600);
 }
 
+QString ActorTreeModel::formatRate(double messagesPerSecond)
+{
+    return QString::number(messagesPerSecond, 'f', messagesPerSecond < 10 ? 1 : 0);
+}
+
 void ActorTreeModel::addInstance(InstanceConnection *connection)
 {
     if (instanceOf(connection))
@@ -271,7 +276,7 @@ void ActorTreeModel::applyMailbox(ActorRecord &r, const pb::MailboxStats &m, qin
     r.waitTimeUs = m.wait_time_us();
     r.processingTimeUs = m.processing_time_us();
     r.lastUpdateMs = timeMs;
-    r.history.append(FillSample{timeMs, float(r.fill()), r.length});
+    r.history.append(FillSample{timeMs, float(r.fill()), r.length, float(r.messagesPerSecond)});
     if (r.history.size() > ActorRecord::HistoryLength)
         r.history.remove(0, r.history.size() - ActorRecord::HistoryLength);
 }
@@ -611,7 +616,7 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case MailboxColumn: return r.fill();
         case HighWaterColumn: return r.highWater;
-        case RateColumn: return nowMs - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
+        case RateColumn: return r.rateAt(nowMs);
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
         case BudgetColumn: return r.hasBudget() ? r.budgetFill(nowMs) : -1.0;
@@ -628,10 +633,7 @@ QVariant ActorTreeModel::data(const QModelIndex &index, int role) const
         case StateColumn: return r.state;
         case MailboxColumn: return u"%1/%2"_s.arg(r.length).arg(r.capacity);
         case HighWaterColumn: return r.highWater;
-        case RateColumn: {
-            const double rate = nowMs - r.lastUpdateMs > 1500 ? 0.0 : r.messagesPerSecond;
-            return QString::number(rate, 'f', rate < 10 ? 1 : 0);
-        }
+        case RateColumn: return formatRate(r.rateAt(nowMs));
         case RejectedColumn: return qulonglong(r.rejected);
         case RestartsColumn: return r.restartCount;
         case BudgetColumn: return r.budgetText(nowMs);

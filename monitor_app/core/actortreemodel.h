@@ -89,6 +89,10 @@ public:
 
     /// "3 s", "2 min", "1 h 5 min".
     static QString formatAge(qint64 ms);
+    /// msgs/s with one decimal below 10: "2.5", "120".
+    static QString formatRate(double messagesPerSecond);
+    /// The clock used for ages and rates.
+    qint64 now() const;
 
 private:
     struct Node;
@@ -105,7 +109,6 @@ private:
     /// The inverse of fillRecord and applyMailbox.
     static void fillActor(liveactor::monitor::v1::Actor &actor, const ActorRecord &record);
     static void applyMailbox(ActorRecord &record, const liveactor::monitor::v1::MailboxStats &mailbox, qint64 timeMs);
-    qint64 now() const;
     /// now(), or the time a saved snapshot was taken for its actors (ages and budgets stay as then).
     qint64 nowFor(const Instance *instance) const;
     void onConnectionStateChanged();

@@ -10,6 +10,7 @@
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
+#include "monitor_app/widgets/topview.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -243,8 +244,31 @@ void MainWindow::buildUi()
             if (c->displayName() == e.instance && selectActor(c, e.actorId))
                 return;
     });
+    addTopDock(restartDock);
     statusBar()->showMessage(tr("Not connected. Connect… or run liveactor-monitor ws://127.0.0.1:4001/"));
     updateActions();
+}
+
+// Top: all actors by load, a tab next to the restart log; View > Top (Ctrl+T) brings it forward.
+// It shares the filter box with the tree, and selecting a row there selects the actor here.
+void MainWindow::addTopDock(QDockWidget *tabWith)
+{
+    m_top = new TopView(m_model, this);
+    auto *dock = new QDockWidget(tr("Top"), this);
+    dock->setObjectName(u"top"_s);
+    dock->setWidget(m_top);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    tabifyDockWidget(tabWith, dock);
+    tabWith->raise();
+    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("&Top"));
+    show->setObjectName(u"showTop"_s);
+    show->setShortcut(QKeySequence(u"Ctrl+T"_s));
+    connect(show, &QAction::triggered, dock, [dock] {
+        dock->show();
+        dock->raise();
+    });
+    connect(m_filter, &QLineEdit::textChanged, m_top, &TopView::setFilterExpression);
+    connect(m_top, &TopView::actorSelected, this, &MainWindow::selectActor);
 }
 
 InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &token, bool remember)

@@ -10,6 +10,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAction;
+class QDockWidget;
 class QLineEdit;
 class QListWidget;
 class QTableView;
@@ -22,12 +23,14 @@ class ActorDetailPane;
 class ActorFilterProxy;
 class ActorTreeModel;
 class RestartLogModel;
+class TopView;
 struct ActorRecord;
 
 /// The monitor's main window: instances (with a state light each), the actor tree with a filter
 /// box, the detail pane, the restart log, and the Kill / Restart / Shutdown / Ping actions (tool
 /// bar, context menu, shortcuts Ctrl+K, Ctrl+R, Ctrl+Shift+D, Ctrl+P) with a confirmation that
-/// says what the supervisor will do. Actions are disabled for read-only tokens.
+/// says what the supervisor will do. Actions are disabled for read-only tokens. The "Top" dock
+/// lists every actor sortable by load; selecting one there selects it in the tree.
 ///
 /// Owns its connections and models. GUI thread. Connection errors show in the instance list and
 /// the status bar; command results and errors in the status bar and commandFinished().
@@ -64,6 +67,8 @@ public:
     ActorDetailPane *detailPane() const { return m_detail; }
     QAction *action(Action action) const { return m_actions.value(int(action)); }
     QLineEdit *filterEdit() const { return m_filter; }
+    /// The "Top" dock's table of all actors (View > Top, Ctrl+T).
+    TopView *topView() const { return m_top; }
 
     /// Selects (and scrolls to) an actor; false if it is not in the (filtered) tree.
     bool selectActor(InstanceConnection *connection, const QString &actorId);
@@ -90,6 +95,7 @@ private:
                            const QString &assigns);
     void showContextMenu(const QPoint &pos);
     void onPreview(InstanceConnection *connection, quint64 requestId, const ::liveactor::monitor::v1::CommandResult &result);
+    void addTopDock(QDockWidget *tabWith);
 
     ActorTreeModel *m_model;
     ActorFilterProxy *m_proxy;
@@ -99,6 +105,7 @@ private:
     QListWidget *m_instanceList = nullptr;
     QLineEdit *m_filter = nullptr;
     ActorDetailPane *m_detail = nullptr;
+    TopView *m_top = nullptr;
     QHash<int, QAction *> m_actions;
     QList<InstanceConnection *> m_connections;
     struct Pending

@@ -1,14 +1,18 @@
 // Renders the main window with live data on a real X server (run under xvfb-run) to a PNG in the
 // build tree and checks it is not blank: many colours, no single colour covering the window, the
-// fill bars and the QML chart drawn.
+// fill bars and the QML chart drawn; then the Top pane (monitor-mainwindow-top.png).
 #include "support/liveruntime.h"
 
 #include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/topmodel.h"
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/fillbardelegate.h"
 #include "monitor_app/widgets/mainwindow.h"
+#include "monitor_app/widgets/topview.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QGuiApplication>
 #include <QHash>
 #include <QImage>
@@ -53,7 +57,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCOMPARE(QGuiApplication::platformName(), u"xcb"_s); // a real window system, not offscreen
         LiveRuntime runtime;
-        QVERIFY(runtime.start(6, 2));
+        QVERIFY(runtime.start(6, 2, 8)); // 8 executors: six views sleep, two stay busy for Top
         QTRY_COMPARE(runtime.system->registry().count(), 1 + 6 + 12);
 
         MainWindow window;
@@ -100,6 +104,34 @@ private Q_SLOTS:
         QVERIFY2(chartColours > 10, qPrintable(u"chart has %1 colours"_s.arg(chartColours)));
         QVERIFY(chartDominant < 0.97);
         chartImage.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, u"-chart.png"_s));
+
+        // The Top pane, floated large enough for all 19 rows: two busy views draw sparklines, the
+        // full mailbox its red bar.
+        auto *topDock = window.findChild<QDockWidget *>(u"top"_s);
+        QVERIFY(topDock);
+        window.findChild<QAction *>(u"showTop"_s)->trigger();
+        topDock->setFloating(true);
+        topDock->resize(1300, 520);
+        // The views all run on their supervisor's executor, busy sleeping: two workers on another
+        // executor stay busy for Top's msgs/s and sparklines.
+        QStringList busy;
+        for (int b = 0; b < 2; ++b)
+            busy << runtime.system->spawn<Worker>({.kind = u"worker"_s, .name = u"busy%1"_s.arg(b), .capacity = 200,
+                                                   .executor = 1}).id().toString(QUuid::WithoutBraces);
+        for (int i = 0; i < 8; ++i) {
+            for (int b = 0; b < busy.size(); ++b)
+                for (int n = 0; n < 10 * (b + 1); ++n)
+                    runtime.system->resolve(QUuid::fromString(busy.at(b))).tell(Sleep{0});
+            QTest::qWait(100);
+        }
+        window.topView()->refresh();
+        QVERIFY(window.topView()->model()->isHot(*window.model()->find(c, views.at(0))));
+        const QImage top = window.topView()->grab().toImage();
+        QVERIFY(top.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, u"-top.png"_s)));
+        int topRed = 0;
+        const int topColours = colourCount(top, nullptr, FillBarDelegate::colorForLevel(int(ActorRecord::Level::AtLimit)), &topRed);
+        QVERIFY2(topColours > 50, qPrintable(u"Top has %1 colours"_s.arg(topColours)));
+        QVERIFY2(topRed > 20, "no red (>= 80 %) fill bar in Top");
     }
 };
 
