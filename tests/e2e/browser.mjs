@@ -32,6 +32,16 @@ export async function openLive(browser, base, pathname) {
   return page;
 }
 
+/// Clicks a phx-click element and waits until the server acknowledged the event. The official
+/// client ignores a click on an element whose previous event is still unacknowledged (it carries
+/// data-phx-ref-src until the reply), so clicks in a loop on a loaded machine would be dropped by
+/// the client, not the server.
+export async function clickAcked(page, selector) {
+  await page.click(selector);
+  await page.waitForFunction((s) => !document.querySelector(s)?.hasAttribute("data-phx-ref-src"), selector,
+                             {timeout: 15000});
+}
+
 /// Starts `liveactor serve ARGS` (LIVEACTOR_BIN) and resolves to {server, base} once it reports
 /// its address ("listening on http://…"); options go to child_process.spawn (cwd, env).
 export function serveLiveactor(args, options = {}, timeoutMs = 30000) {

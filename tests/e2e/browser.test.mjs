@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import {spawn} from "node:child_process";
 import readline from "node:readline";
 
-import {launchChromium, openLive as openLiveAt} from "./browser.mjs";
+import {clickAcked, launchChromium, openLive as openLiveAt} from "./browser.mjs";
 
 let server, lines, browser, base;
 const waiters = [];
@@ -63,7 +63,7 @@ async function waitForText(page, sel, want, timeout = 15000) {
 test("counter: 20 clicks read 20, over the live socket", async () => {
   const page = await openLive("/");
   assert.equal(await text(page, "#connected"), "yes", "the join re-mounted the view with connected? true");
-  for (let i = 0; i < 20; i++) await page.click("#inc");
+  for (let i = 0; i < 20; i++) await clickAcked(page, "#inc");
   await waitForText(page, "#count", "20");
   await page.click("#inc5");
   await waitForText(page, "#count", "25");
@@ -131,7 +131,7 @@ test("route params and push_patch update URL, content and title", async () => {
 
 test("killing a view actor: the page recovers with a fresh mount", async () => {
   const page = await openLive("/");
-  for (let i = 0; i < 3; i++) await page.click("#inc");
+  for (let i = 0; i < 3; i++) await clickAcked(page, "#inc");
   await waitForText(page, "#count", "3");
   const mount = await text(page, "#mount");
   server.stdin.write("kill-views\n");

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import {launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
+import {clickAcked, launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
 
 let server, browser, base;
 
@@ -43,7 +43,7 @@ test("index links to every example; live navigation mounts the counter", async (
 
 test("counter: 20 clicks read 20", async () => {
   const page = await openLive("/counter");
-  for (let i = 0; i < 20; i++) await page.click("#inc");
+  for (let i = 0; i < 20; i++) await clickAcked(page, "#inc");
   await waitText(page, "#count", "20");
   await page.click("#add10");
   await waitText(page, "#count", "30");

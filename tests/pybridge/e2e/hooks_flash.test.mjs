@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 
-import {launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
+import {clickAcked, launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let examples, flashapp, browser;
@@ -35,7 +35,7 @@ const waitText = (page, sel, want, timeout = 10000) =>
 
 test("counter: the Parity hook (examples/static/app.js) shows the handler's reply", async () => {
   const page = await openLiveAt(browser, examples.base, "/counter");
-  for (let i = 0; i < 3; i++) await page.click("#inc");
+  for (let i = 0; i < 3; i++) await clickAcked(page, "#inc");
   await waitText(page, "#count", "3");
   await page.click("#parity-check");
   await waitText(page, "#parity", "3 is odd");
