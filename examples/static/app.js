@@ -22,7 +22,7 @@ window.liveactorHooks = Object.assign(window.liveactorHooks || {}, {
       let dragged = null;
       const column = (e) => e.target.closest?.(".column");
       this.el.addEventListener("dragstart", (e) => {
-        dragged = e.target.closest?.(".card")?.dataset.id ?? null;
+        dragged = e.target.closest?.(".card")?.id.replace(/^card-/, "") ?? null;
         e.dataTransfer?.setData("text/plain", dragged ?? "");
       });
       this.el.addEventListener("dragover", (e) => {
