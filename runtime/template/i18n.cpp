@@ -219,12 +219,17 @@ std::unique_ptr<Node> parseTrans(TagParserApi &p, const Token &t, const QStringL
         }
         seen.insert(option);
     }
-    n->expr.base.translate = !noop;
-    n->expr.base.messageContext = hasContext ? &n->messageContext : nullptr;
+    // A `_("…")` message is translated however the tag says: Django resolves a constant when it
+    // compiles the tag (a lazy translation), so neither noop nor context reaches it.
+    const bool i18nLiteral = n->expr.base.translate;
+    if (!i18nLiteral) {
+        n->expr.base.translate = !noop;
+        n->expr.base.messageContext = hasContext ? &n->messageContext : nullptr;
+    }
     n->exprs = {&n->expr};
     if (hasContext)
         n->exprs.push_back(&n->messageContext);
-    n->translates = !noop;
+    n->translates = i18nLiteral || !noop;
     if (!n->asVar.isEmpty()) {
         n->dynamics = 0;
         p.assigns(n->asVar);
