@@ -10,6 +10,7 @@ Django runs with USE_I18N and en-us and messages that no catalog holds, so trans
 through; what is compared is everything around them (escaping, `%` handling, plural choice,
 whitespace trimming, variable scoping).
 """
+import copy
 import json
 import random
 import sys
@@ -134,7 +135,9 @@ while printed < count and attempts < count * 20:
     t = "{% load i18n humanize l10n %}" + block()
     c = context()
     try:
-        out = E.from_string(t).render(c)
+        # a copy: Django's Context renders into the dict it is given (`… as v` at the top level
+        # writes into it), and the printed context must be the one the render started with
+        out = E.from_string(t).render(copy.deepcopy(c))
     except Exception:
         continue
     print(json.dumps({"t": t, "c": c, "out": out}))
