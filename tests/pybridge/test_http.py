@@ -1,0 +1,109 @@
+"""liveactor.http: handlers, the signed session cookie, CSRF, the guard and errors, through
+dispatch() — the entry point the server calls (plain Python, no server needed)."""
+
+import pytest
+
+from liveactor import http
+
+SECRET = b"s" * 32
+
+
+@pytest.fixture(autouse=True)
+def handlers():
+    saved = dict(http._handlers)
+    http._handlers.clear()
+
+    @http.get("/login")
+    def login_form(request):
+        return f'<form method="post"><input name="_csrf_token" value="{request.csrf_token}"></form>'
+
+    @http.post("/login")
+    def login(request):
+        request.session["user"] = request.form["name"]
+        return http.redirect("/members")
+
+    @http.get("/members")
+    @http.require_session("user", redirect_to="/login")
+    def members(request):
+        return http.Response(f"hi {request.session['user']} {request.query.get('tab', '')}", headers={"x-a": "1"})
+
+    @http.get("/boom")
+    def boom(request):
+        raise RuntimeError("secret detail")
+
+    yield
+    http._handlers.clear()
+    http._handlers.update(saved)
+
+
+def cookie_of(headers):
+    value = dict(headers)["set-cookie"]
+    return value.split(";")[0]
+
+
+def csrf_of(body):
+    return body.decode().split('value="')[1].split('"')[0]
+
+
+def test_login_sets_a_signed_session_the_guard_and_mount_read():
+    status, headers, body = http.dispatch("GET", "/login", {}, b"", SECRET)
+    assert status == 200 and body.startswith(b"<form")
+    cookie, token = cookie_of(headers), csrf_of(body)
+    status, headers, _ = http.dispatch(
+        "POST", "/login", {"cookie": cookie, "content-type": "application/x-www-form-urlencoded"},
+        f"name=ada+l&_csrf_token={token}".encode(), SECRET)
+    assert status == 303 and dict(headers)["location"] == "/members"
+    cookie = cookie_of(headers)
+    assert http.session_from_headers({"cookie": cookie}, SECRET)["user"] == "ada l"
+    status, headers, body = http.dispatch("GET", "/members?tab=x", {"cookie": cookie}, b"", SECRET)
+    assert (status, body) == (200, b"hi ada l x") and dict(headers)["x-a"] == "1"
+    assert "set-cookie" not in dict(headers)  # an unchanged session is not sent again
+
+
+def test_guard_redirects_without_the_key():
+    status, headers, _ = http.dispatch("GET", "/members", {}, b"", SECRET)
+    assert status == 302 and dict(headers)["location"] == "/login"
+
+
+def test_post_without_or_with_a_wrong_csrf_token_or_origin_is_refused():
+    _, headers, body = http.dispatch("GET", "/login", {"host": "h:1"}, b"", SECRET)
+    cookie, token = cookie_of(headers), csrf_of(body)
+    form = {"cookie": cookie, "content-type": "application/x-www-form-urlencoded", "host": "h:1"}
+    assert http.dispatch("POST", "/login", form, b"name=a", SECRET)[0] == 403
+    assert http.dispatch("POST", "/login", form, b"name=a&_csrf_token=x", SECRET)[0] == 403
+    assert http.dispatch("POST", "/login", {**form, "origin": "http://evil"}, f"name=a&_csrf_token={token}".encode(),
+                         SECRET)[0] == 403
+    assert http.dispatch("POST", "/login", {**form, "origin": "http://h:1"}, f"name=a&_csrf_token={token}".encode(),
+                         SECRET)[0] == 303
+
+
+def test_tampered_or_foreign_cookie_is_an_empty_session():
+    value = http.sign_session({"user": "a"}, SECRET)
+    assert http.verify_session(value, SECRET) == {"user": "a"}
+    assert http.verify_session(value, b"t" * 32) == {}
+    payload, mac = value.split(".")
+    assert http.verify_session(payload[:-2] + "AA." + mac, SECRET) == {}
+    assert http.verify_session("garbage", SECRET) == {}
+    assert http.verify_session(value, SECRET, now=10**12) == {}  # too old
+
+
+def test_handler_exception_is_a_generic_500_and_dispatch_goes_on(capsys):
+    status, _, body = http.dispatch("GET", "/boom", {}, b"", SECRET)
+    assert status == 500 and b"secret detail" not in body
+    assert "secret detail" in capsys.readouterr().err
+    status, _, body = http.dispatch("GET", "/boom", {}, b"", SECRET, debug=True)
+    assert status == 500 and b"secret detail" in body
+    assert http.dispatch("GET", "/login", {}, b"", SECRET)[0] == 200
+
+
+def test_unknown_path_is_left_to_the_live_routes_and_wrong_method_is_405():
+    assert http.dispatch("GET", "/nope", {}, b"", SECRET) is None
+    status, headers, _ = http.dispatch("POST", "/members", {}, b"", SECRET)
+    assert status == 405 and dict(headers)["allow"] == "GET"
+
+
+def test_bad_registrations_are_refused():
+    with pytest.raises(ValueError):
+        http.get("no-slash")
+    with pytest.raises(ValueError):
+        http.get("/login")(lambda r: "")
