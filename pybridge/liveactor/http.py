@@ -35,6 +35,7 @@ tested without a server (tests/pybridge/test_http.py).
 
 import base64
 import hashlib
+import functools
 import hmac
 import html
 import json
@@ -59,7 +60,9 @@ def _register(method, path):
         raise ValueError(f"an HTTP handler's path must start with '/': {path!r}")
 
     def decorate(fn):
-        if (method, path) in _handlers:
+        known = _handlers.get((method, path))
+        # The same function again is the app module re-imported (--reload): it replaces itself.
+        if known is not None and (known.__module__, known.__qualname__) != (fn.__module__, fn.__qualname__):
             raise ValueError(f"two {method} handlers for {path}")
         _handlers[(method, path)] = fn
         return fn
@@ -125,9 +128,7 @@ def require_session(key, redirect_to="/login"):
             if request.session.get(key) is None:
                 return redirect(redirect_to, status=302)
             return fn(request)
-        guarded.__name__ = getattr(fn, "__name__", "handler")
-        guarded.__doc__ = fn.__doc__
-        return guarded
+        return functools.wraps(fn)(guarded)
     return decorate
 
 
@@ -238,9 +239,11 @@ def dispatch(method, target, headers, body, secret, debug=False):
 
 
 def _finish(response, session, before, secret):
-    headers = dict(response.headers)
+    headers = {str(k).lower(): str(v) for k, v in response.headers.items()}
     headers.setdefault("cache-control", "no-store")
     pairs = list(headers.items())
+    if any(c in text for pair in pairs for text in pair for c in "\r\n\0"):  # no header injection
+        return _finish(_error(500, "a response header holds a line break"), None, None, secret)
     if session is not None and json.dumps(session, sort_keys=True) != before:
         try:
             value = sign_session(session, secret)

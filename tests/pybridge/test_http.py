@@ -1,9 +1,15 @@
 """liveactor.http: handlers, the signed session cookie, CSRF, the guard and errors, through
 dispatch() — the entry point the server calls (plain Python, no server needed)."""
 
+import http.client as httplib
+import os
+from urllib.parse import urlencode
+
 import pytest
 
 from liveactor import http
+from serving import HERE, serve
+from wsclient import LiveClient
 
 SECRET = b"s" * 32
 
@@ -107,3 +113,68 @@ def test_bad_registrations_are_refused():
         http.get("no-slash")
     with pytest.raises(ValueError):
         http.get("/login")(lambda r: "")
+
+
+def test_a_header_with_a_line_break_is_a_500_not_an_injected_header():
+    @http.get("/split")
+    def split(request):
+        return http.redirect("/x\r\nset-cookie: evil=1")
+
+    status, headers, _ = http.dispatch("GET", "/split", {}, b"", SECRET)
+    assert status == 500 and "location" not in dict(headers)
+
+
+# --- under the real server (`liveactor serve`, through CTest's LIVEACTOR_BIN) ---------------
+
+def request(port, method, path, body=None, headers=None):
+    conn = httplib.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    result = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
+    conn.close()
+    return result
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(os.path.join(HERE, "http_app.py")) as port:
+        yield port
+
+
+def login_over_http(port, name):
+    status, headers, body = request(port, "GET", "/login")
+    assert status == 200, body
+    cookie, token = headers["set-cookie"].split(";")[0], csrf_of(body.encode())
+    form = {"cookie": cookie, "content-type": "application/x-www-form-urlencoded"}
+    status, headers, body = request(port, "POST", "/login", urlencode({"name": name, "_csrf_token": token}), form)
+    assert status == 303 and headers["location"] == "/members", body
+    return headers["set-cookie"].split(";")[0]
+
+
+def test_served_login_reaches_the_live_views_mount(server):
+    cookie = login_over_http(server, "Ada <L>")
+    status, _, page = request(server, "GET", "/members", headers={"cookie": cookie})
+    assert status == 200 and '<p id="who">Ada &lt;L&gt;</p>' in page
+    client = LiveClient(server, "/members", cookie=cookie)
+    assert client.join().startswith('<p id="who">Ada &lt;L&gt;</p>')  # the joined view mounts with it too
+    client.close()
+    status, _, page = request(server, "GET", "/members")  # no cookie: no session
+    assert '<p id="who">nobody</p>' in page
+    status, headers, body = request(server, "GET", "/account", headers={"cookie": cookie})
+    assert (status, body, headers["x-user"]) == (200, "account of Ada <L>", "Ada <L>")
+    status, headers, _ = request(server, "GET", "/logout", headers={"cookie": cookie})
+    assert status == 303
+    status, headers, _ = request(server, "GET", "/account", headers={"cookie": headers["set-cookie"].split(";")[0]})
+    assert status == 302 and headers["location"] == "/login"
+
+
+def test_served_guard_csrf_and_errors(server):
+    assert request(server, "GET", "/account")[:2][0] == 302
+    status, headers, body = request(server, "GET", "/login")
+    form = {"cookie": headers["set-cookie"].split(";")[0], "content-type": "application/x-www-form-urlencoded"}
+    assert request(server, "POST", "/login", "name=a&_csrf_token=wrong", form)[0] == 403
+    assert request(server, "POST", "/login", "name=a", {"content-type": "application/x-www-form-urlencoded"})[0] == 403
+    assert request(server, "POST", "/members", "x=1")[0] == 405  # a live route takes no POST
+    status, _, body = request(server, "GET", "/boom")
+    assert status == 500 and "handler detail" not in body
+    assert request(server, "GET", "/login")[0] == 200  # the server goes on
