@@ -44,29 +44,27 @@ def logout(request):
 
 
 class Members(LiveView):
-    """Members only: without a user in the session it shows a link to /login instead."""
+    """Members only: without a user in the session, the page load redirects to /login."""
+
+    requires = "user"
+    requires_redirect = "/login"
 
     template = """
 <section>
-  {% if user %}
-    <h1 id="hello">Hello, {{ user }}</h1>
-    <p>This page is live: <button id="wave" phx-click="wave">wave</button> <span id="waves">{{ waves }}</span></p>
-    <p><a id="logout" href="/logout">Log out</a></p>
-  {% else %}
-    <p id="anonymous">Members only: <a href="/login">log in</a>.</p>
-  {% endif %}
+  <h1 id="hello">Hello, {{ user }}</h1>
+  <p>This page is live: <button id="wave" phx-click="wave">wave</button> <span id="waves">{{ waves }}</span></p>
+  <p><a id="logout" href="/logout">Log out</a></p>
 </section>
 """
 
     def mount(self, params, session):
-        self.user = session.get("user")
+        self.user = session["user"]  # `requires` made sure
         self.waves = 0
         self.page_title = "Members"
 
     @event("wave")
     def wave(self):
-        if self.user:
-            self.waves += 1
+        self.waves += 1
 
 
 routes = {"/members": Members}

@@ -1,7 +1,10 @@
 """The login example: its handlers through liveactor.http.dispatch (what the server calls), the
 members page with liveactor.testing's `live` fixture and a session like the one login stores."""
 
+import pytest
+
 from liveactor import http
+from liveactor.testing import Redirected
 
 import login.app  # noqa: F401 — registers /login and /logout
 
@@ -36,6 +39,7 @@ async def test_members_page_greets_the_sessions_user(live):
     assert view.has_element("#waves", text="1")
 
 
-async def test_members_page_without_a_session_links_to_login(live):
-    view = await live("/members")
-    assert view.has_element("#anonymous a[href='/login']")
+async def test_members_page_without_a_session_redirects_to_login(live):
+    with pytest.raises(Redirected) as redirected:
+        await live("/members")
+    assert redirected.value.to == "/login"

@@ -41,4 +41,13 @@ class Members(LiveView):
         self.user = session.get("user", "nobody")
 
 
-routes = {"/members": Members}
+class Private(LiveView):
+    requires = "user"
+    requires_redirect = "/login?next=private"
+    template = '<p id="private">{{ user }}</p>'
+
+    def mount(self, params, session):
+        self.user = session["user"]
+
+
+routes = {"/members": Members, "/private": Private}

@@ -160,6 +160,8 @@ def test_served_login_reaches_the_live_views_mount(server):
     client.close()
     status, _, page = request(server, "GET", "/members")  # no cookie: no session
     assert '<p id="who">nobody</p>' in page
+    status, _, page = request(server, "GET", "/private", headers={"cookie": cookie})
+    assert status == 200 and '<p id="private">Ada &lt;L&gt;</p>' in page  # its `requires` is met
     status, headers, body = request(server, "GET", "/account", headers={"cookie": cookie})
     assert (status, body, headers["x-user"]) == (200, "account of Ada <L>", "Ada <L>")
     status, headers, _ = request(server, "GET", "/logout", headers={"cookie": cookie})
@@ -169,7 +171,9 @@ def test_served_login_reaches_the_live_views_mount(server):
 
 
 def test_served_guard_csrf_and_errors(server):
-    assert request(server, "GET", "/account")[:2][0] == 302
+    assert request(server, "GET", "/account")[0] == 302
+    status, headers, _ = request(server, "GET", "/private")  # a live view's `requires` guard
+    assert status == 302 and headers["location"] == "/login?next=private"
     status, headers, body = request(server, "GET", "/login")
     form = {"cookie": headers["set-cookie"].split(";")[0], "content-type": "application/x-www-form-urlencoded"}
     assert request(server, "POST", "/login", "name=a&_csrf_token=wrong", form)[0] == 403
