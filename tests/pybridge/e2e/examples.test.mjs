@@ -123,3 +123,21 @@ test("dashboard: 500 rows, paging re-renders the table, metrics tick", async () 
   assert.deepEqual(page.liveErrors, []);
   await page.close();
 });
+
+test("login: members only without a session, a form POST with its CSRF token logs in, logout ends it", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "/members");
+  assert.equal(new URL(page.url()).pathname, "/login");         // the live view's `requires`
+  await page.fill("#name", "Ada");
+  await Promise.all([page.waitForURL(base + "/members"), page.click("#login")]);
+  await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
+  assert.equal(await textOf(page, "#hello"), "Hello, Ada");     // mount read the login's session
+  await clickAcked(page, "#wave");
+  await waitText(page, "#waves", "1");
+  const forged = await page.request.post(base + "/login", {form: {name: "Mallory"}});
+  assert.equal(forged.status(), 403);                           // no _csrf_token: refused
+  await Promise.all([page.waitForURL(base + "/login"), page.click("#logout")]);
+  await page.goto(base + "/members");
+  assert.equal(new URL(page.url()).pathname, "/login");
+  await page.close();
+});
