@@ -414,6 +414,11 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
     const bool keepAlive = request.keepAlive() && !m_shuttingDown;
     const bool head = request.method == "HEAD";
     if (request.method == "POST" && m_httpHandler) {
+        const ServerConfig &c = m_state->config;
+        if (!originAllowed(request, c.allowedOrigins, c.publicOrigin)) { // a cross-site form post
+            HttpResponse::errorPage(403, u"origin not allowed"_s).write(socket, keepAlive);
+            return;
+        }
         if (const std::optional<HttpResponse> response = m_httpHandler(request)) {
             response->write(socket, keepAlive);
             return;
