@@ -161,6 +161,11 @@ class LiveView(Streams):
     #: True: every sync callback of this view runs on the worker pool; False: on the executor;
     #: None: the runtime's policy.
     blocking: bool | None = None
+    #: A session key this view needs (``requires = "user_id"``, what a liveactor.http login
+    #: stored): without it, mount does not run and the view redirects to requires_redirect — the
+    #: page load answers 302.
+    requires: str | None = None
+    requires_redirect: str = "/login"
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -401,6 +406,9 @@ class LiveView(Streams):
         self.__dict__["_la_connected"] = bool(connected)
         if flash:  # what the previous view put before it navigated here
             self.__dict__["flash"] = dict(flash)
+        if self.requires is not None and (session or {}).get(self.requires) is None:
+            self.redirect(self.requires_redirect)
+            return None
         return self._la_run(self.mount, (params, session), "mount", can_wait)
 
     def _la_params(self, params, url, can_wait=False):

@@ -72,12 +72,20 @@ int runServeCommand(const ServeOptions &options)
                                                                      : std::chrono::milliseconds(0);
     LiveViewServer server(serverConfig, system);
     (*python)->setPubSub(&server.pubsub());
+    PythonInterpreter *interpreter = python->get();
     if (!options.django.isEmpty()) {
-        PythonInterpreter *interpreter = python->get();
         server.setSessionProvider([interpreter](const HttpRequest &request) {
             return interpreter->djangoSession(request.header("cookie"));
         });
+    } else {
+        // The session liveactor.http handlers store (a login form): what mount() receives.
+        server.setSessionProvider([interpreter, &server](const HttpRequest &request) {
+            return interpreter->cookieSession(request.header("cookie"), server.secret());
+        });
     }
+    server.setHttpHandler([interpreter, &server, debug = serverConfig.debugErrors](const HttpRequest &request) {
+        return interpreter->httpDispatch(request, server.secret(), debug);
+    });
     for (const PythonApp::Route &route : (*app)->routes()) {
         if (auto r = server.addRoute(route.pattern, route.factory); !r) {
             qCCritical(lcLiveView).noquote() << "route" << route.pattern << "-" << r.error().toString();

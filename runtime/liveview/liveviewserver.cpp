@@ -77,6 +77,11 @@ void LiveViewServer::setSessionProvider(SessionProvider provider)
     m_sessionProvider = std::move(provider);
 }
 
+void LiveViewServer::setHttpHandler(HttpHandler handler)
+{
+    m_httpHandler = std::move(handler);
+}
+
 void LiveViewServer::setChildViewResolver(ChildViewResolver resolver)
 {
     m_state->childViews = std::move(resolver);
@@ -94,6 +99,7 @@ Result<void> LiveViewServer::listen()
     auto secret = SecretStore::resolve(m_state->config.secret, m_state->config.stateDir);
     if (!secret)
         return fail(secret.error());
+    m_secret = *secret;
     m_state->signer = std::make_unique<TokenSigner>(*secret);
     m_state->flashSigner = std::make_unique<TokenSigner>(m_state->signer->derived("flash"));
     m_state->staticFiles = std::make_unique<StaticFiles>(m_state->config.staticDir, m_state->config.maxStaticFileBytes);
@@ -407,6 +413,17 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
 {
     const bool keepAlive = request.keepAlive() && !m_shuttingDown;
     const bool head = request.method == "HEAD";
+    if (request.method == "POST" && m_httpHandler) {
+        const ServerConfig &c = m_state->config;
+        if (!originAllowed(request, c.allowedOrigins, c.publicOrigin)) { // a cross-site form post
+            HttpResponse::errorPage(403, u"origin not allowed"_s).write(socket, keepAlive);
+            return;
+        }
+        if (const std::optional<HttpResponse> response = m_httpHandler(request)) {
+            response->write(socket, keepAlive);
+            return;
+        }
+    }
     if (request.method != "GET" && !head) {
         HttpResponse::errorPage(405, u"only GET and HEAD"_s, {{"Allow", "GET, HEAD"}}).write(socket, keepAlive);
         return;
@@ -437,6 +454,12 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
     if (auto it = m_endpoints.constFind(request.path); it != m_endpoints.cend()) {
         HttpResponse{200, it->first, it->second(), {{"Cache-Control", "no-store"}}}.write(socket, keepAlive, head);
         return;
+    }
+    if (m_httpHandler) {
+        if (const std::optional<HttpResponse> response = m_httpHandler(request)) {
+            response->write(socket, keepAlive, head);
+            return;
+        }
     }
     const QJsonObject session = m_sessionProvider ? m_sessionProvider(request) : QJsonObject();
     renderPage(*m_state, request, session).write(socket, keepAlive, head);

@@ -2,6 +2,7 @@
 
 #include "core/actorsystem.h"
 #include "core/result.h"
+#include "liveview/httpresponse.h"
 #include "liveview/pubsub.h"
 #include "liveview/router.h"
 #include "liveview/serverconfig.h"
@@ -94,6 +95,15 @@ public:
     using Endpoint = std::function<QByteArray()>;
     void addEndpoint(const QString &path, const QByteArray &contentType, Endpoint handler);
 
+    /// Plain HTTP handlers the app wires (Python's liveactor.http): asked for every GET, HEAD and
+    /// POST that is not an asset, a static file or an endpoint, before the live routes; nullopt =
+    /// not one of its paths (POST then answers 405). Main thread, per request: a slow handler
+    /// holds up the other HTTP requests (not the live views). secret() signs its session cookie.
+    using HttpHandler = std::function<std::optional<HttpResponse>(const HttpRequest &request)>;
+    void setHttpHandler(HttpHandler handler);
+    /// The resolved secret (after listen(); empty before): what the session cookie is signed with.
+    QByteArray secret() const { return m_secret; }
+
     /// Restart intensity for the session supervisor (a sliding window, like OTP's): the
     /// (kSupervisorRestarts + 1)th exit within kSupervisorRestartPeriod is not restarted.
     static constexpr int kSupervisorRestarts = 3;
@@ -169,6 +179,8 @@ private:
     QTcpServer *m_tcp = nullptr;
     ActorRef m_sessionSupervisor;
     SessionProvider m_sessionProvider;
+    HttpHandler m_httpHandler;
+    QByteArray m_secret;
     QHash<QString, std::pair<QByteArray, Endpoint>> m_endpoints;
     std::vector<std::chrono::steady_clock::time_point> m_supervisorRestarts; // within the period
     std::vector<WaitingSession> m_waitingForSupervisor;

@@ -15,20 +15,23 @@ HttpResponse HandshakeRefusal::response() const
     return {status, "text/plain; charset=utf-8", why + '\n', headers};
 }
 
+bool originAllowed(const HttpRequest &request, const QStringList &allowedOrigins, const QString &publicOrigin)
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty() || allowedOrigins.contains(u"*"_s))
+        return true;
+    const QString o = QString::fromUtf8(origin);
+    const QString own = publicOrigin.isEmpty() ? u"http://"_s + QString::fromUtf8(request.header("host")) : publicOrigin;
+    return o == own || allowedOrigins.contains(o);
+}
+
 std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &request, const HandshakePolicy &policy)
 {
     auto refuse = [](int status, QByteArray why) { return std::unexpected(HandshakeRefusal{status, std::move(why)}); };
     if (request.query.queryItemValue(u"vsn"_s) != u"2.0.0")
         return refuse(403, "unsupported vsn (only 2.0.0)");
-    const QByteArray origin = request.header("origin");
-    if (!origin.isEmpty() && !policy.allowedOrigins.contains(u"*"_s)) {
-        const QString o = QString::fromUtf8(origin);
-        const QString own = policy.publicOrigin.isEmpty() ? u"http://"_s + QString::fromUtf8(request.header("host"))
-                                                          : policy.publicOrigin;
-        const bool allowed = o == own || policy.allowedOrigins.contains(o);
-        if (!allowed)
-            return refuse(403, "origin not allowed: " + origin);
-    }
+    if (!originAllowed(request, policy.allowedOrigins, policy.publicOrigin))
+        return refuse(403, "origin not allowed: " + request.header("origin"));
     if (policy.shuttingDown)
         return refuse(503, "shutting down");
     if (policy.openSockets >= policy.maxConnections)

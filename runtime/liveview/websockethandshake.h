@@ -37,6 +37,11 @@ struct HandshakeRefusal
 /// (403), Origin (403), shutting down (503), connection limit (503), Sec-WebSocket-Version 13
 /// (426), a 16-byte Sec-WebSocket-Key (400). Returns the `101 Switching Protocols` response to
 /// send (no extensions, no subprotocol), or the refusal. Pure: no sockets.
+/// The request's Origin is the page's own (publicOrigin, else "http://" + Host) or one of
+/// allowedOrigins ("*": any); no Origin header passes (not a cross-site request from a browser).
+/// The WebSocket upgrade and a POST to the app's HTTP handlers check it alike.
+bool originAllowed(const HttpRequest &request, const QStringList &allowedOrigins, const QString &publicOrigin);
+
 std::expected<QByteArray, HandshakeRefusal> acceptWebSocket(const HttpRequest &request, const HandshakePolicy &policy);
 
 } // namespace LiveActor

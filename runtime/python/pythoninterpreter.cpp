@@ -212,6 +212,58 @@ QJsonObject PythonInterpreter::djangoSession(const QByteArray &cookieHeader) con
     return {};
 }
 
+QJsonObject PythonInterpreter::cookieSession(const QByteArray &cookieHeader, const QByteArray &secret) const
+{
+    GilGuard gil;
+    try {
+        py::dict headers;
+        headers["cookie"] = py::str(cookieHeader.toStdString());
+        py::object session = py::module_::import("liveactor.http").attr("session_from_headers")(headers, py::bytes(secret.toStdString()));
+        auto json = PyConvert::toJson(session, u"session cookie"_s);
+        if (json && json->isObject())
+            return json->toObject();
+    } catch (py::error_already_set &e) {
+        qCWarning(lcPython).noquote() << pythonError(e, u"session cookie lookup failed"_s).message;
+    }
+    return {};
+}
+
+std::optional<HttpResponse> PythonInterpreter::httpDispatch(const HttpRequest &request, const QByteArray &secret,
+                                                            bool debug) const
+{
+    GilGuard gil;
+    try {
+        py::dict headers;
+        for (const auto &[name, value] : request.headers) {
+            const py::str key(name.toStdString());
+            if (!headers.contains(key)) // the first of a repeated header, as HttpRequest::header()
+                headers[key] = py::str(QString::fromUtf8(value).toStdString());
+        }
+        py::object result = py::module_::import("liveactor.http").attr("dispatch")(
+            py::str(request.method.toStdString()), py::str(request.target.toStdString()), headers,
+            py::bytes(request.body.toStdString()), py::bytes(secret.toStdString()), debug);
+        if (result.is_none())
+            return std::nullopt;
+        auto triple = result.cast<py::tuple>();
+        HttpResponse response{triple[0].cast<int>(), {}, QByteArray::fromStdString(triple[2].cast<std::string>()), {}};
+        for (py::handle pair : triple[1]) {
+            auto nameValue = pair.cast<py::tuple>();
+            const QByteArray name = QByteArray::fromStdString(nameValue[0].cast<std::string>());
+            const QByteArray value = QByteArray::fromStdString(nameValue[1].cast<std::string>());
+            if (name == "content-type")
+                response.contentType = value;
+            else
+                response.headers.append({name, value});
+        }
+        return response;
+    } catch (py::error_already_set &e) {
+        qCWarning(lcPython).noquote() << pythonError(e, u"HTTP handler dispatch failed"_s).message;
+    } catch (const py::cast_error &e) {
+        qCWarning(lcPython).noquote() << "HTTP handler dispatch returned a bad value:" << e.what();
+    }
+    return HttpResponse::errorPage(500, u"the server could not answer this request"_s);
+}
+
 PythonStats PythonInterpreter::stats() const
 {
     PythonStats s = PythonCounters::global().snapshot();

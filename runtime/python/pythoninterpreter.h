@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/result.h"
+#include "liveview/httprequest.h"
+#include "liveview/httpresponse.h"
 #include "python/handlerbudget.h"
 #include "python/pythonstats.h"
 
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace LiveActor {
 
@@ -89,6 +92,15 @@ public:
     /// django.contrib.auth (liveactor._django.session_for_cookie): {} without a Django session.
     /// Takes the GIL; a failure is logged and gives {}.
     QJsonObject djangoSession(const QByteArray &cookieHeader) const;
+
+    /// The session in a request's signed liveactor.http cookie ({} without one, or when it does
+    /// not verify with secret). Takes the GIL; a failure is logged and gives {}.
+    QJsonObject cookieSession(const QByteArray &cookieHeader, const QByteArray &secret) const;
+
+    /// Runs the app's liveactor.http handler for a request: nullopt when no handler has its
+    /// path. A handler that raises gives 500 (the traceback in the page only with debug). Takes
+    /// the GIL.
+    std::optional<HttpResponse> httpDispatch(const HttpRequest &request, const QByteArray &secret, bool debug) const;
 
 private:
     explicit PythonInterpreter(const PythonConfig &config);

@@ -105,7 +105,8 @@ private Q_SLOTS:
         auto app = PythonApp::load(kExamples + u"/app.py"_s);
         QVERIFY2(app, qPrintable(app ? QString() : app.error().message));
         QCOMPARE(patterns(**app), (QStringList{u"/"_s, u"/counter"_s, u"/todo"_s, u"/chat"_s, u"/clock"_s, u"/dashboard"_s,
-                                               u"/feed"_s, u"/kanban"_s, u"/notes"_s, u"/me"_s}));
+                                               u"/feed"_s, u"/kanban"_s, u"/notes"_s, u"/me"_s,
+                                               u"/members"_s}));
         for (const auto &route : (*app)->routes()) {
             const QString html = mountAndRender(route.factory);
             QVERIFY2(!html.contains(u"ERROR"_s), qPrintable(route.pattern + u": "_s + html));

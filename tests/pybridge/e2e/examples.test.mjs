@@ -32,7 +32,7 @@ const waitText = (page, sel, want, timeout = 10000) =>
 
 test("index links to every example; live navigation mounts the counter", async () => {
   const page = await openLive("/");
-  assert.equal(await page.locator("#examples li").count(), 8);
+  assert.equal(await page.locator("#examples li").count(), 9);
   await page.click("text=Counter");
   await page.waitForSelector("#count", {timeout: 10000});
   await page.waitForSelector("[data-phx-main].phx-connected");
@@ -121,5 +121,23 @@ test("dashboard: 500 rows, paging re-renders the table, metrics tick", async () 
   await page.waitForFunction(() => Number(document.querySelector("#samples").textContent) >= 1, null, {timeout: 5000});
   assert.equal(await page.locator("#rows tr").count(), 500, "a metrics push keeps the rows on the page");
   assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("login: members only without a session, a form POST with its CSRF token logs in, logout ends it", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "/members");
+  assert.equal(new URL(page.url()).pathname, "/login");         // the live view's `requires`
+  await page.fill("#name", "Ada");
+  await Promise.all([page.waitForURL(base + "/members"), page.click("#login")]);
+  await page.waitForSelector("[data-phx-main].phx-connected", {timeout: 10000});
+  assert.equal(await textOf(page, "#hello"), "Hello, Ada");     // mount read the login's session
+  await clickAcked(page, "#wave");
+  await waitText(page, "#waves", "1");
+  const forged = await page.request.post(base + "/login", {form: {name: "Mallory"}});
+  assert.equal(forged.status(), 403);                           // no _csrf_token: refused
+  await Promise.all([page.waitForURL(base + "/login"), page.click("#logout")]);
+  await page.goto(base + "/members");
+  assert.equal(new URL(page.url()).pathname, "/login");
   await page.close();
 });
