@@ -23,7 +23,7 @@ thread, one call at a time; their callbacks cannot wait (no ``async def``, no ``
 import sys
 
 from liveactor import _work
-from liveactor.view import LiveView, UnknownEvent, _RESERVED, _takes_value
+from liveactor.view import LiveView, UnknownEvent, _RESERVED, _collect_events, _init_tracking, _takes_value
 
 __all__ = ["LiveComponent", "send_update"]
 
@@ -55,20 +55,12 @@ class LiveComponent:
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
-        d = self.__dict__
-        d["_la_changed"] = set()
-        d["_la_commands"] = []
-        d["_la_snapshots"] = {}
+        _init_tracking(self)
         return self
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        events = {}
-        for klass in reversed(cls.__mro__):
-            for attr, fn in vars(klass).items():
-                for name in getattr(fn, "_la_event_names", ()):
-                    events[name] = (attr, _takes_value(fn))
-        cls._la_events = events
+        cls._la_events = _collect_events(cls, lambda attr, fn: (attr, _takes_value(fn)))
         cls._la_name = "%s.%s" % (cls.__module__, cls.__qualname__)
         _by_name[cls.__name__] = None if cls.__name__ in _by_name and _by_name[cls.__name__] is not cls else cls
 

@@ -115,6 +115,26 @@ def _event_kind(cls, fn):
     return cls.__dict__.get("blocking", getattr(cls, "blocking", None)) if declared is None else declared
 
 
+def _init_tracking(obj):
+    """The change tracking views and components share, set in __dict__ without __setattr__ (so a
+    subclass __init__ that does not call super() still works). Returns the __dict__."""
+    d = obj.__dict__
+    d["_la_changed"] = set()
+    d["_la_commands"] = []
+    d["_la_snapshots"] = {}
+    return d
+
+
+def _collect_events(cls, entry):
+    """{event name: entry(attribute name, function)} of cls's @event handlers, subclasses last."""
+    events = {}
+    for klass in reversed(cls.__mro__):
+        for attr, fn in vars(klass).items():
+            for name in getattr(fn, "_la_event_names", ()):
+                events[name] = entry(attr, fn)
+    return events
+
+
 def _takes_value(fn):
     try:
         params = list(inspect.signature(fn).parameters.values())
@@ -169,24 +189,15 @@ class LiveView(Streams):
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
-        # Internal state lives in __dict__ under _la_ names, set without __setattr__ so a subclass
-        # __init__ that does not call super() still works.
-        d = self.__dict__
-        d["_la_changed"] = set()
-        d["_la_commands"] = []
-        d["_la_snapshots"] = {}
+        # Internal state lives in __dict__ under _la_ names (see _init_tracking).
+        d = _init_tracking(self)
         d["_la_timer_seq"] = 0
         d["_la_connected"] = False
         return self
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        events = {}
-        for klass in reversed(cls.__mro__):
-            for attr, fn in vars(klass).items():
-                for name in getattr(fn, "_la_event_names", ()):
-                    events[name] = (attr, _takes_value(fn), _event_kind(cls, fn))
-        cls._la_events = events
+        cls._la_events = _collect_events(cls, lambda attr, fn: (attr, _takes_value(fn), _event_kind(cls, fn)))
         cls._la_slow = set()   # handlers the "auto" policy moved to the pool
         ta = cls.__dict__.get("temporary_assigns")
         if ta is not None and not isinstance(ta, dict):

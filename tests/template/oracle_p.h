@@ -3,6 +3,7 @@
 // Shared by the oracle tests: a seeded random source and a JSON string writer for their steps.
 
 #include <QByteArray>
+#include <QList>
 #include <QRandomGenerator>
 
 namespace OracleSupport {
@@ -19,6 +20,19 @@ inline QByteArray jsonString(const QByteArray &utf8)
         else out += char(c);
     }
     return out + '"';
+}
+
+/// The seeds of a run: LIVEACTOR_ORACLE_SEED alone when it is set (to rerun a failure), else
+/// `count` fixed ones (1..count times `step`, a prime so scenarios do not share seeds).
+inline QList<quint32> seeds(quint32 count, quint32 step)
+{
+    const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");
+    if (!fixed.isEmpty())
+        return {fixed.toUInt()};
+    QList<quint32> out;
+    for (quint32 s = 1; s <= count; ++s)
+        out.append(s * step);
+    return out;
 }
 
 struct Rng

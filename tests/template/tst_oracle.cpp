@@ -420,13 +420,7 @@ private Q_SLOTS:
         engine.addTemplate(QStringLiteral("wide.html"),
                            QStringLiteral("<div class=\"wide\">{% block content %}{% endblock %}<footer>{{ title }}</footer></div>"));
 
-        QList<quint32> seeds;
-        const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");
-        if (!fixed.isEmpty())
-            seeds.append(fixed.toUInt());
-        else
-            for (quint32 s = 1; s <= 12; ++s)
-                seeds.append(s * 7919u);
+        const QList<quint32> seeds = OracleSupport::seeds(12, 7919u);
         const int stepsPerRun = 40;
 
         QTemporaryDir dir;
@@ -487,13 +481,7 @@ private Q_SLOTS:
         auto box = Template::compile(QStringLiteral("<aside>{% if n > 3 %}<b>{{ n }}</b>{% else %}{{ n }}{% endif %} {{ likes }}</aside>"));
         QVERIFY(card.has_value() && box.has_value());
 
-        QList<quint32> seeds;
-        const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");
-        if (!fixed.isEmpty())
-            seeds.append(fixed.toUInt());
-        else
-            for (quint32 s = 1; s <= 12; ++s)
-                seeds.append(s * 104729u);
+        const QList<quint32> seeds = OracleSupport::seeds(12, 104729u);
         QByteArray lines;
         int total = 0;
         for (quint32 seed : seeds) {

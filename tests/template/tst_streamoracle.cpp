@@ -206,13 +206,7 @@ private Q_SLOTS:
             "<p>{{ title|length }}</p></div>"), QStringLiteral("streams"));
         QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
 
-        QList<quint32> seeds;
-        const QByteArray fixed = qgetenv("LIVEACTOR_ORACLE_SEED");
-        if (!fixed.isEmpty())
-            seeds.append(fixed.toUInt());
-        else
-            for (quint32 s = 1; s <= 16; ++s)
-                seeds.append(s * 7919u);
+        const QList<quint32> seeds = OracleSupport::seeds(16, 7919u);
         const int stepsPerRun = 40;
 
         QByteArray lines;
