@@ -235,6 +235,7 @@ void LoadWorker::onText(Conn &c, std::string_view text)
             if (req.counted) {
                 if (f.status == "ok") {
                     ++m_stats.ok;
+                    m_stats.replyBytes += std::int64_t(text.size());
                     m_stats.events.add(now - req.t0);
                 } else {
                     ++m_stats.errors;

@@ -34,6 +34,7 @@ struct WorkerStats
 
     std::int64_t sent = 0;             ///< events sent in Measure
     std::int64_t ok = 0;               ///< ok replies received in Measure
+    std::int64_t replyBytes = 0;       ///< text bytes of those replies (servers are compared at equal size)
     std::int64_t errors = 0;           ///< error replies, phx_error/phx_close, lost sockets in Measure
     std::int64_t timeouts = 0;         ///< replies later than timeoutMs (requests sent in Measure)
     std::int64_t skipped = 0;          ///< open loop: ticks with every connection at maxInFlight

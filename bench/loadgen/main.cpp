@@ -189,8 +189,10 @@ int main(int argc, char **argv)
     const double cpu1 = ProcStats::selfCpuSeconds();
     const double scpu1 = config.serverPid > 0 ? ProcStats::cpuSeconds(config.serverPid) : -1;
     r.loadgenCpuPercent = 100.0 * (cpu1 - cpu0) / r.measuredSeconds;
-    if (scpu0 >= 0 && scpu1 >= 0)
-        r.serverCpuPercent = 100.0 * (scpu1 - scpu0) / r.measuredSeconds;
+    if (scpu0 >= 0 && scpu1 >= 0) {
+        r.serverCpuSeconds = scpu1 - scpu0;
+        r.serverCpuPercent = 100.0 * r.serverCpuSeconds / r.measuredSeconds;
+    }
     if (config.serverPid > 0)
         r.serverRssEndKiB = ProcStats::rssKiB(config.serverPid);
     counts(&r.joined, &r.failed);
@@ -213,6 +215,7 @@ int main(int argc, char **argv)
         WorkerStats &s = w->stats();
         r.sent += s.sent;
         r.ok += s.ok;
+        r.replyBytes += s.replyBytes;
         r.errors += s.errors;
         r.timeouts += s.timeouts;
         r.skipped += s.skipped;

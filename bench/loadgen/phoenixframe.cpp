@@ -42,6 +42,17 @@ struct Cursor
         return string(out);
     }
 
+    /// A ref element (null or a string) and the comma after it; raw = its JSON token.
+    bool refElement(std::string_view *raw, std::string_view *out, bool *isNull)
+    {
+        ws();
+        const char *start = p;
+        if (!stringOrNull(out, isNull))
+            return false;
+        *raw = std::string_view(start, p - start);
+        return eat(',');
+    }
+
     /// Skips any JSON value.
     bool skip()
     {
@@ -80,9 +91,9 @@ bool PhoenixFrame::parse(std::string_view text, PhoenixFrame *out)
     Cursor c{text.data(), text.data() + text.size()};
     std::string_view s;
     bool isNull = false;
-    if (!c.eat('[') || !c.stringOrNull(&s, &isNull) || !c.eat(','))   // join_ref
+    if (!c.eat('[') || !c.refElement(&out->joinRefJson, &s, &isNull))   // join_ref
         return false;
-    if (!c.stringOrNull(&s, &isNull) || !c.eat(','))                   // ref
+    if (!c.refElement(&out->refJson, &s, &isNull))                    // ref
         return false;
     out->hasRef = !isNull && !s.empty();
     out->ref = 0;

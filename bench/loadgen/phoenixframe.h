@@ -10,6 +10,8 @@ namespace LiveActor::Bench {
 /// Views point into the frame text; strings keep their JSON escapes (refs and topics have none).
 struct PhoenixFrame
 {
+    std::string_view joinRefJson;     ///< join_ref as it is in the frame: "\"1\"" or "null"
+    std::string_view refJson;         ///< ref likewise (a server echoes both back verbatim)
     bool hasRef = false;
     std::uint64_t ref = 0;            ///< decimal ref, when it is a decimal string
     std::string_view topic;

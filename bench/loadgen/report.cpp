@@ -59,6 +59,7 @@ QJsonObject RunResult::toJson() const
         {u"duration_s"_s, round2(measuredSeconds)},
         {u"sent"_s, double(sent)},
         {u"ok"_s, double(ok)},
+        {u"reply_bytes_mean"_s, round2(replyBytesMean())},
         {u"events_per_s"_s, round2(eventsPerSecond())},
         {u"errors"_s, double(errors)},
         {u"timeouts"_s, double(timeouts)},
@@ -79,6 +80,8 @@ QJsonObject RunResult::toJson() const
         o.insert(u"server"_s, QJsonObject{
             {u"pid"_s, double(config.serverPid)},
             {u"cpu_pct"_s, round2(serverCpuPercent)},
+            {u"cpu_s"_s, std::round(serverCpuSeconds * 1000.0) / 1000.0},
+            {u"us_per_event"_s, round2(serverMicrosPerEvent())},
             {u"rss_kib_before"_s, double(serverRssBeforeKiB)},
             {u"rss_kib_joined"_s, double(serverRssJoinedKiB)},
             {u"rss_kib_end"_s, double(serverRssEndKiB)},
@@ -116,8 +119,11 @@ QString RunResult::table() const
     t += latencyLine(u"join"_s, joins);
     t += u"  loadgen CPU %1% of one core"_s.arg(loadgenCpuPercent, 0, 'f', 1);
     if (config.serverPid > 0) {
-        t += u"; server pid %1 CPU %2% of one core, RSS %3 → %4 → %5 KiB (before → joined → end)"_s
-                 .arg(config.serverPid).arg(serverCpuPercent, 0, 'f', 1)
+        t += u"; server pid %1 CPU %2% of one core"_s.arg(config.serverPid).arg(serverCpuPercent, 0, 'f', 1);
+        if (serverMicrosPerEvent() >= 0)
+            t += u" (%1 µs per event, replies of %2 bytes)"_s.arg(serverMicrosPerEvent(), 0, 'f', 2)
+                     .arg(replyBytesMean(), 0, 'f', 1);
+        t += u", RSS %1 → %2 → %3 KiB (before → joined → end)"_s
                  .arg(serverRssBeforeKiB).arg(serverRssJoinedKiB).arg(serverRssEndKiB);
         if (rssPerSessionKiB() >= 0)
             t += u", %1 KiB per joined session (%2 at the end)"_s.arg(rssPerSessionKiB(), 0, 'f', 2)

@@ -140,10 +140,33 @@ class Server:
         self.stop()
 
 
-def run_loadgen(loadgen, server, args, timeout):
+# --pin: the server on core 0, the load generator on core 1, so neither steals the other's core
+# and the server's CPU per event is not inflated by the generator's cache and scheduler noise.
+SERVER_CORE = "0"
+LOADGEN_CORE = "1"
+
+
+def pin_problem():
+    """None when --pin can work here, else why not."""
+    if shutil.which("taskset") is None:
+        return "taskset not found (util-linux)"
+    cores = os.sched_getaffinity(0)
+    if not {int(SERVER_CORE), int(LOADGEN_CORE)} <= cores:
+        return f"cores {SERVER_CORE} and {LOADGEN_CORE} are not both available (allowed: {sorted(cores)})"
+    return None
+
+
+def pinned(argv, core):
+    """argv run on one core; taskset execs it, so the pid stays the server's own."""
+    return ["taskset", "-c", core] + argv
+
+
+def run_loadgen(loadgen, server, args, timeout, pin=False):
     """Runs liveactor-loadgen against server; returns (json dict, table text)."""
     argv = [loadgen, "--port", str(server.port), "--server-pid", str(server.pid), "--label", server.name] + args
-    log(" ".join(argv[1:]))
+    if pin:
+        argv = pinned(argv, LOADGEN_CORE)
+    log(" ".join(argv[argv.index(loadgen) + 1:]))
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
     if r.returncode != 0:
         why = f"loadgen failed ({r.returncode}): {r.stderr.strip()[-500:]}"
@@ -161,15 +184,28 @@ def run_loadgen(loadgen, server, args, timeout):
     return json.loads(lines[-1]), table
 
 
-def servers(build, which, python_app=None):
-    """Server factories by name; a missing one is reported and left out."""
+def servers(build, which, python_app=None, pin=False):
+    """Server factories by name; a missing one is reported and left out. pin: each server runs
+    on core 0 only, and liveactor with one executor (--executors 1)."""
     out = {}
+
+    def argv(args, executors_flag=None):
+        if not pin:
+            return args
+        return pinned(args + ([executors_flag, "1"] if executors_flag else []), SERVER_CORE)
+
+    if "floor" in which:
+        exe = build.find("liveactor-floor-peer") if build.target("liveactor-floor-peer") else None
+        if exe:
+            out["floor"] = lambda exe=exe: Server("floor", lambda p: argv([exe, "--port", str(p)]))
+        else:
+            log("SKIP floor: liveactor-floor-peer (bench/peers/floor) does not build")
     if "liveviewjs" in which:
         if shutil.which("node") is None:
             log("SKIP liveviewjs: node not found")
         else:
             peer = install_liveviewjs(build)
-            out["liveviewjs"] = lambda: Server("liveviewjs", lambda p: ["node", "server.js", str(p)], cwd=peer)
+            out["liveviewjs"] = lambda: Server("liveviewjs", lambda p: argv(["node", "server.js", str(p)]), cwd=peer)
     if "liveactor-cpp" in which or "liveactor-py" in which:
         # The server embeds the client assets (npm ci into the build tree) as a Qt resource.
         build.target("liveactor_client_assets")
@@ -177,7 +213,7 @@ def servers(build, which, python_app=None):
         exe = build.find("liveactor-testserver") if build.target("liveactor-testserver") else None
         if exe:
             out["liveactor-cpp"] = lambda exe=exe: Server(   # bind exe now: it is reused below
-                "liveactor-cpp", lambda p: [exe, "--port", str(p)], env={"QT_NO_GLIB": "1"}, stdin_pipe=True)
+                "liveactor-cpp", lambda p: argv([exe, "--port", str(p)], "--executors"), env={"QT_NO_GLIB": "1"}, stdin_pipe=True)
         else:
             log("SKIP liveactor-cpp: liveactor-testserver (tests/e2e) does not build yet")
     if "liveactor-py" in which:
@@ -193,7 +229,7 @@ def servers(build, which, python_app=None):
             state = tempfile.mkdtemp(prefix="liveactor-bench-state-")
             out["liveactor-py"] = lambda exe=exe, app=app, state=state: Server(
                 "liveactor-py",
-                lambda p: [exe, "serve", app, "--port", str(p), "--control-port", "0", "--state-dir", state,
-                           "--max-connections", "20000"],
+                lambda p: argv([exe, "serve", app, "--port", str(p), "--control-port", "0", "--state-dir", state,
+                                "--max-connections", "20000"], "--executors"),
                 cwd=REPO, env={"QT_NO_GLIB": "1"})
     return out
