@@ -33,6 +33,11 @@ struct LoadConfig
     bool pagePerConnection = false;  ///< GET a fresh page (own id, csrf, session) per connection
     Topic topic = Topic::Page;       ///< join "lv:<page id>" or a unique "lv:phx-lg…" per connection
     QByteArray eventName = "inc";    ///< phx-click event sent as {"type":"click","event":…}
+    /// Recover as phoenix.js does when the server kills actors (bench/soak): phx_error → rejoin on
+    /// the same socket; a joined socket closed by the server → a new socket and join. An error
+    /// reply is held back until the connection shows whether its view died (phx_error or close
+    /// follows: a kill loss) or not (an ok reply follows, or the run ends: an error).
+    bool rejoin = false;
 
     qint64 serverPid = 0;            ///< if set: RSS and CPU of that process are sampled
     QString jsonPath;                ///< also write the JSON result there

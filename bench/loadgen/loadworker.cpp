@@ -50,6 +50,8 @@ struct LoadWorker::Conn
     std::int64_t startNs = 0;
     struct InFlight { std::uint64_t ref; std::int64_t t0; bool counted; };
     std::vector<InFlight> inFlight;
+    int heldErrors = 0;          ///< --rejoin: error replies not yet known to be kill losses
+    bool rejoining = false;      ///< --rejoin: a rejoin on this socket is in progress
     std::uint64_t hbRef = 0;
     std::int64_t hbSentNs = 0;
     std::int64_t nextHbNs = 0;
@@ -145,6 +147,70 @@ void LoadWorker::markDead(Conn &c, const QByteArray &why)
     c.ws.close();
 }
 
+void LoadWorker::settleHeldErrors(Conn &c, bool killed)
+{
+    (killed ? m_stats.killLosses : m_stats.errors) += c.heldErrors;
+    c.heldErrors = 0;
+}
+
+void LoadWorker::recover(Conn &c, bool socketLost, const QByteArray &why)
+{
+    const bool draining = m_phase == Phase::Drain || m_phase == Phase::Done;
+    if (c.rejoining) {   // lost again before the rejoin was answered: still counted as joined
+        c.rejoining = false;
+        c.state = Conn::State::Joined;
+    }
+    if (!m_config.rejoin || c.state != Conn::State::Joined || draining) {
+        settleHeldErrors(c, false);
+        markDead(c, why);
+        return;
+    }
+    settleHeldErrors(c, true);
+    m_stats.inFlight.fetch_sub(std::int64_t(c.inFlight.size()), std::memory_order_relaxed);
+    c.inFlight.clear();   // lost with the view: neither ok, error nor timeout
+    c.hbRef = 0;
+    if (!socketLost) {
+        ++m_stats.rejoins;
+        c.rejoining = true;
+        c.state = Conn::State::Joining;
+        sendJoin(c);
+        updateInterest(c);
+        return;
+    }
+    // A fresh connection in every respect (counted as joined again once its join is answered).
+    ++m_stats.reconnects;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.ws.fd(), nullptr);
+    c.ws.close();
+    c.state = Conn::State::Pending;
+    c.rejoining = false;
+    m_stats.joined.fetch_sub(1, std::memory_order_relaxed);
+    ++m_pending;
+    startConnection(c);
+}
+
+void LoadWorker::sendJoin(Conn &c)
+{
+    c.joinRefNum = c.nextRef++;
+    c.joinRef = std::to_string(c.joinRefNum);
+    std::string join;
+    join.reserve(512 + std::size_t(c.page.session.size()));
+    join += "[\"" + c.joinRef + "\",\"" + c.joinRef + "\",\"" + c.topic + "\",\"phx_join\",{\"url\":";
+    appendJsonString(join, QByteArray("http://") + m_config.host + ':' + QByteArray::number(m_config.port) + m_config.path);
+    join += ",\"params\":{\"_csrf_token\":";
+    appendJsonString(join, c.page.csrf);
+    join += ",\"_mounts\":0,\"_mount_attempts\":0},\"session\":";
+    appendJsonString(join, c.page.session);
+    join += ",\"static\":";
+    if (c.page.staticToken.isEmpty())
+        join += "null";
+    else
+        appendJsonString(join, c.page.staticToken);
+    join += ",\"sticky\":false}]";
+    c.state = Conn::State::Joining;
+    c.joinSentNs = nowNs();
+    c.ws.sendText(join);
+}
+
 void LoadWorker::updateInterest(Conn &c)
 {
     const bool want = c.ws.wantsWrite();
@@ -208,7 +274,13 @@ void LoadWorker::onText(Conn &c, std::string_view text)
             return;
         }
         if (c.state == Conn::State::Joining && f.ref == c.joinRefNum) {
-            if (f.status == "ok") {
+            if (f.status == "ok" && c.rejoining) {   // the same socket, already counted as joined
+                c.rejoining = false;
+                c.state = Conn::State::Joined;
+                if (m_config.mode == LoadConfig::Mode::Closed
+                    && (m_phase == Phase::Warmup || m_phase == Phase::Measure))
+                    sendEvent(c, now);
+            } else if (f.status == "ok") {
                 c.state = Conn::State::Joined;
                 --m_pending;
                 m_stats.joins.add(now - c.joinSentNs);
@@ -221,6 +293,11 @@ void LoadWorker::onText(Conn &c, std::string_view text)
                     && (m_phase == Phase::Warmup || m_phase == Phase::Measure))
                     sendEvent(c, now);
             } else {
+                if (c.rejoining) {   // counted as joined: leave the way a joined socket leaves
+                    c.rejoining = false;
+                    c.state = Conn::State::Joined;
+                    settleHeldErrors(c, false);
+                }
                 markDead(c, QByteArray("join refused: ") + QByteArray(f.payload.data(), qsizetype(std::min<size_t>(f.payload.size(), 200))));
             }
             return;
@@ -232,11 +309,15 @@ void LoadWorker::onText(Conn &c, std::string_view text)
             c.inFlight[i] = c.inFlight.back();
             c.inFlight.pop_back();
             m_stats.inFlight.fetch_sub(1, std::memory_order_relaxed);
+            if (f.status == "ok")
+                settleHeldErrors(c, false);   // the view answered: those errors were not a kill
             if (req.counted) {
                 if (f.status == "ok") {
                     ++m_stats.ok;
                     m_stats.replyBytes += std::int64_t(text.size());
                     m_stats.events.add(now - req.t0);
+                } else if (m_config.rejoin) {
+                    ++c.heldErrors;
                 } else {
                     ++m_stats.errors;
                     if (m_stats.firstError.isEmpty())
@@ -250,8 +331,10 @@ void LoadWorker::onText(Conn &c, std::string_view text)
         }
         return;   // a late reply to a request already counted as a timeout
     }
-    if (f.event == "phx_error" || f.event == "phx_close")
-        markDead(c, QByteArray("server sent ") + QByteArray(f.event.data(), qsizetype(f.event.size())));
+    if (f.event == "phx_error")
+        recover(c, false, "server sent phx_error");
+    else if (f.event == "phx_close")
+        markDead(c, "server sent phx_close");
     // "diff" pushes and anything else: ignored
 }
 
@@ -383,35 +466,16 @@ void LoadWorker::run()
             if (ev & EPOLLOUT) {
                 c.ws.onWritable();
                 if (c.ws.state() == WsConnection::State::Closed) {
-                    markDead(c, c.ws.error());
+                    recover(c, true, c.ws.error());
                     continue;
                 }
             }
             if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
                 const bool opened = c.ws.onReadable([&](std::string_view text) { onText(c, text); });
-                if (opened && c.state == Conn::State::Pending) {
-                    c.joinRefNum = c.nextRef++;
-                    c.joinRef = std::to_string(c.joinRefNum);
-                    std::string join;
-                    join.reserve(512 + std::size_t(c.page.session.size()));
-                    join += "[\"" + c.joinRef + "\",\"" + c.joinRef + "\",\"" + c.topic + "\",\"phx_join\",{\"url\":";
-                    appendJsonString(join, QByteArray("http://") + m_config.host + ':' + QByteArray::number(m_config.port) + m_config.path);
-                    join += ",\"params\":{\"_csrf_token\":";
-                    appendJsonString(join, c.page.csrf);
-                    join += ",\"_mounts\":0,\"_mount_attempts\":0},\"session\":";
-                    appendJsonString(join, c.page.session);
-                    join += ",\"static\":";
-                    if (c.page.staticToken.isEmpty())
-                        join += "null";
-                    else
-                        appendJsonString(join, c.page.staticToken);
-                    join += ",\"sticky\":false}]";
-                    c.state = Conn::State::Joining;
-                    c.joinSentNs = nowNs();
-                    c.ws.sendText(join);
-                }
+                if (opened && c.state == Conn::State::Pending)
+                    sendJoin(c);
                 if (c.ws.state() == WsConnection::State::Closed) {
-                    markDead(c, c.ws.error());
+                    recover(c, true, c.ws.error());
                     continue;
                 }
             }
@@ -423,6 +487,7 @@ void LoadWorker::run()
         tick(now, m_phase);
     }
     for (auto &c : m_conns) {
+        settleHeldErrors(*c, false);
         if (c->state == Conn::State::Joined)
             m_stats.joined.fetch_sub(1, std::memory_order_relaxed);
         c->ws.close();

@@ -40,6 +40,9 @@ struct WorkerStats
     std::int64_t skipped = 0;          ///< open loop: ticks with every connection at maxInFlight
     std::int64_t disconnects = 0;      ///< joined sockets lost before Done (any phase)
     std::int64_t heartbeatTimeouts = 0;
+    std::int64_t rejoins = 0;          ///< --rejoin: phx_error answered by a rejoin (any phase)
+    std::int64_t reconnects = 0;       ///< --rejoin: joined sockets closed by the server, reopened
+    std::int64_t killLosses = 0;       ///< --rejoin: error replies followed by phx_error or close
     LatencyStats events;
     LatencyStats heartbeats;
     LatencyStats joins;
@@ -67,6 +70,10 @@ private:
     void sendEvent(Conn &c, std::int64_t t0);
     void sendHeartbeat(Conn &c, std::int64_t now);
     void markDead(Conn &c, const QByteArray &why);
+    void sendJoin(Conn &c);
+    /// --rejoin: the view (rejoin) or the socket (reconnect) was lost; otherwise markDead.
+    void recover(Conn &c, bool socketLost, const QByteArray &why);
+    void settleHeldErrors(Conn &c, bool killed);
     void updateInterest(Conn &c);
     void tick(std::int64_t now, Phase phase);
     void openLoopSend(std::int64_t now);

@@ -70,8 +70,11 @@ LoadConfig parseArguments(const QCoreApplication &app)
     const QCommandLineOption event(u"event"_s, u"phx-click event name."_s, u"name"_s, u"inc"_s);
     const QCommandLineOption pid(u"server-pid"_s, u"Sample RSS and CPU of this process."_s, u"pid"_s);
     const QCommandLineOption json(u"json"_s, u"Also write the JSON result to this file."_s, u"file"_s);
+    const QCommandLineOption rejoin(u"rejoin"_s, u"Rejoin after phx_error and reconnect a socket the server closed, "
+                                                 "as phoenix.js does (for runs that kill actors)."_s);
     for (const auto *o : {&host, &port, &path, &label, &conns, &threads, &mode, &rate, &inflight, &warmup, &duration,
-                          &timeout, &heartbeat, &connectTimeout, &concurrency, &pagePer, &topic, &event, &pid, &json})
+                          &timeout, &heartbeat, &connectTimeout, &concurrency, &pagePer, &topic, &event, &pid, &json,
+                          &rejoin})
         p.addOption(*o);
     p.process(app);
 
@@ -102,6 +105,7 @@ LoadConfig parseArguments(const QCoreApplication &app)
     c.eventName = p.value(event).toUtf8();
     c.serverPid = p.value(pid).toLongLong();
     c.jsonPath = p.value(json);
+    c.rejoin = p.isSet(rejoin);
     return c;
 }
 
@@ -221,6 +225,9 @@ int main(int argc, char **argv)
         r.skipped += s.skipped;
         r.disconnects += s.disconnects;
         r.heartbeatTimeouts += s.heartbeatTimeouts;
+        r.rejoins += s.rejoins;
+        r.reconnects += s.reconnects;
+        r.killLosses += s.killLosses;
         events.merge(s.events);
         heartbeats.merge(s.heartbeats);
         joins.merge(s.joins);

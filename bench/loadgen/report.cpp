@@ -72,6 +72,11 @@ QJsonObject RunResult::toJson() const
         o.insert(u"target_rate"_s, config.rate);
         o.insert(u"skipped"_s, double(skipped));
     }
+    if (config.rejoin) {
+        o.insert(u"rejoins"_s, double(rejoins));
+        o.insert(u"reconnects"_s, double(reconnects));
+        o.insert(u"kill_losses"_s, double(killLosses));
+    }
     if (config.heartbeatMs > 0) {
         o.insert(u"heartbeat_ms"_s, heartbeats.toJson());
         o.insert(u"heartbeat_timeouts"_s, double(heartbeatTimeouts));
@@ -107,6 +112,8 @@ QString RunResult::table() const
         if (config.mode == LoadConfig::Mode::Open)
             t += u"   target %1/s   skipped %2"_s.arg(config.rate, 0, 'f', 0).arg(skipped);
         t += u'\n';
+        if (config.rejoin)
+            t += u"  rejoins %1   reconnects %2   kill losses %3\n"_s.arg(rejoins).arg(reconnects).arg(killLosses);
     } else {
         t += u"  disconnects %1   heartbeat timeouts %2\n"_s.arg(disconnects).arg(heartbeatTimeouts);
     }

@@ -20,6 +20,7 @@ struct RunResult
     std::int64_t sent = 0, ok = 0, errors = 0, timeouts = 0, skipped = 0, disconnects = 0;
     std::int64_t heartbeatTimeouts = 0;
     std::int64_t replyBytes = 0;    ///< text bytes of the ok replies counted in `ok`
+    std::int64_t rejoins = 0, reconnects = 0, killLosses = 0;   ///< --rejoin only
     LatencyStats::Summary events, heartbeats, joins;
     double loadgenCpuPercent = 0;   ///< of one core, during the measurement
     double serverCpuPercent = -1;   ///< of one core, during the measurement; -1 = no --server-pid

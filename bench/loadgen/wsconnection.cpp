@@ -20,6 +20,10 @@ WsConnection::~WsConnection()
 
 bool WsConnection::start(const sockaddr_in &addr, const QByteArray &hostHeader, const QByteArray &target)
 {
+    // A connection may be started again after it closed (loadgen --rejoin reconnects).
+    m_in.clear();
+    m_fragment.clear();
+    m_error.clear();
     thread_local std::mt19937 rng{std::random_device{}()};
     m_mask = rng() | 1u;   // non-zero so the masking is real work, as in a browser
     m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
