@@ -174,6 +174,10 @@ const QList<Setting> &settings()
         {u"request-timeout"_s, u"LIVEACTOR_REQUEST_TIMEOUT"_s, u"ms"_s,
          u"An HTTP request must be complete this long after its first byte, else 408. Default 5000."_s,
          msSetting(&ServerConfig::requestTimeout)},
+        {u"token-max-age"_s, u"LIVEACTOR_TOKEN_MAX_AGE"_s, u"seconds"_s,
+         u"How long a page's session token can join its view; an older page reloads for a fresh "
+         "one. Default 86400 (a day)."_s,
+         intSetting(60, 30 * 24 * 3600, [](ServeOptions &o, int n) { o.server.tokenMaxAge = std::chrono::seconds(n); })},
         {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,

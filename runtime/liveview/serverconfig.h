@@ -31,8 +31,10 @@ struct ServerConfig
     /// (created 0600 on first start). See SecretStore.
     QByteArray secret;
     QString stateDir = QStringLiteral(".state");
-    /// How long a page's session token can be used to join (Phoenix's default: 2 weeks).
-    std::chrono::seconds tokenMaxAge{14 * 24 * 3600};
+    /// How long a page's session token can be used to join (Phoenix's default is 2 weeks: a
+    /// leaked token should not open sessions that long). A page whose token expired reloads on
+    /// its next join and gets a fresh one.
+    std::chrono::seconds tokenMaxAge{24 * 3600};
 
     /// The app's own browser files, served at /static/ (see StaticFiles); empty or not a
     /// directory: none. Pages include its app.css and app.js (before the LiveSocket connects, so

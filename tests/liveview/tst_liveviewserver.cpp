@@ -2,6 +2,7 @@
 // speaking Phoenix Channels V2 like phoenix.js does.
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
+#include "liveview/tokensigner.h"
 #include "support/channelclient.h"
 #include "support/serverfixture.h"
 
@@ -494,6 +495,49 @@ private Q_SLOTS:
         QTest::qWait(2100); // token expiry
         QCOMPARE(response(c.reply(c.join(p, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
         QCOMPARE(f.server->stats().activeViews, 0);
+    }
+
+    void tokenBoundToItsView()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        const Page counter = httpGet(f.port(), "/");
+        const Page item = httpGet(f.port(), "/items/5");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        auto reason = [&](const QString &joinRef) { return response(c.reply(joinRef)).value(u"reason"_s).toString(); };
+        // A page's token joins its own view only, whatever URL the join names.
+        QCOMPARE(reason(c.join(counter, f.url(u"/items/5"_s))), u"unauthorized"_s);
+        QCOMPARE(reason(c.join(item, f.url(u"/"_s))), u"unauthorized"_s);
+        QCOMPARE(f.server->stats().activeViews, 0);
+        // Its own view at another URL of the same route (a rejoin after a live patch) is fine.
+        QCOMPARE(status(c.reply(c.join(item, f.url(u"/items/6"_s)))), u"ok"_s);
+        // A live navigation (redirect) mounts the route it names, as Phoenix's client sends it.
+        const QString nav = c.push(u"90"_s, u"lv:"_s + counter.id, u"phx_join"_s,
+                                   {{u"redirect"_s, f.url(u"/list"_s)},
+                                    {u"params"_s, QJsonObject{{u"_csrf_token"_s, counter.csrf}}},
+                                    {u"session"_s, counter.session}});
+        QCOMPARE(status(c.reply(nav)), u"ok"_s);
+    }
+
+    void defaultTokenLifeIsShort()
+    {
+        // The default server refuses a page token that is two days old (it used to take two weeks).
+        Fixture f;
+        QVERIFY(f.ok);
+        const Page p = httpGet(f.port(), "/");
+        const QJsonObject claims = QJsonDocument::fromJson(QByteArray::fromBase64(
+            p.session.section(u'.', 0, 0).toLatin1(), QByteArray::Base64UrlEncoding)).object();
+        QCOMPARE(claims.value(u"id"_s).toString(), p.id);
+        const TokenSigner signer("test-secret-test-secret-test-secret");
+        Page old = p;
+        old.session = QString::fromLatin1(signer.sign(claims, QDateTime::currentDateTimeUtc().addDays(-2)));
+        Page fresh = p;
+        fresh.session = QString::fromLatin1(signer.sign(claims));
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        QCOMPARE(response(c.reply(c.join(old, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
+        QCOMPARE(status(c.reply(c.join(fresh, f.url(u"/"_s)))), u"ok"_s); // the re-signing itself is sound
     }
 
     void malformedAndOversized_data()
