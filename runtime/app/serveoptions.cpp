@@ -133,6 +133,10 @@ const QList<Setting> &settings()
         {u"max-frame-bytes"_s, u"LIVEACTOR_MAX_FRAME_BYTES"_s, u"bytes"_s,
          u"Largest WebSocket message; larger ones close the socket (1009). Default 1048576."_s,
          intSetting(1024, 256 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxFrameBytes = n; })},
+        {u"max-unjoined-bytes"_s, u"LIVEACTOR_MAX_UNJOINED_BYTES"_s, u"bytes"_s,
+         u"Bytes all WebSockets that have not joined a view may hold together in partial messages; "
+         "the one passing it is cut off. Default 67108864."_s,
+         intSetting(64 * 1024, 1024 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxUnjoinedBytes = n; })},
         {u"max-outbound-bytes"_s, u"LIVEACTOR_MAX_OUTBOUND_BYTES"_s, u"bytes"_s,
          u"Unsent output a WebSocket may hold (a client that stopped reading); more closes it. "
          "Default 8388608."_s,

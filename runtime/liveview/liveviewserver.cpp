@@ -207,6 +207,8 @@ ServerStats LiveViewServer::stats() const
     s.overloaded = c.overloaded;
     s.malformedFrames = c.malformedFrames;
     s.slowClientsDropped = c.slowClientsDropped;
+    s.unjoinedDropped = c.unjoinedDropped;
+    s.unjoinedBytes = c.unjoinedBytes;
     s.viewCrashes = c.viewCrashes;
     s.sessionsReaped = c.sessionsReaped;
     s.healthKills = c.healthKills;

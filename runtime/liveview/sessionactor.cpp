@@ -151,6 +151,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
         qCInfo(lcLiveView) << "join" << m.topic << "refused: token for another container";
         return error("stale");
     }
+    if (m_socket) // a client with a page of ours: its partial messages are its own matter now
+        m_socket->markJoined();
     if (claims->contains(u"child"_s))
         return joinChild(m, *claims);
     const QJsonObject params = m.payload.value(u"params").toObject();
