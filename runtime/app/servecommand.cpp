@@ -14,6 +14,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 
+#include <cstdlib>
+#include <thread>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -190,10 +193,17 @@ int runServeCommand(const ServeOptions &options)
         qCInfo(lcLiveView) << "signal" << signalNumber << "- shutting down";
         QElapsedTimer timer;
         timer.start();
+        // A handler stuck on an executor thread would hold the executors' stop (and the exit)
+        // for as long as it blocks: past the timeout the process ends without waiting for it.
+        std::thread([timeout = options.shutdownTimeout] {
+            std::this_thread::sleep_for(timeout + 1s);
+            qCCritical(lcLiveView) << "shutdown took longer than" << timeout.count() << "ms (a handler is stuck): exiting";
+            std::_Exit(0);
+        }).detach();
         if (control)
             control->stop();
-        const bool serverDone = server.shutdown(5s);
-        const bool actorsDone = system.shutdown(5s);
+        const bool serverDone = server.shutdown(options.shutdownTimeout / 2);
+        const bool actorsDone = system.shutdown(options.shutdownTimeout / 2);
         qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
         QCoreApplication::quit();
     });

@@ -182,6 +182,10 @@ const QList<Setting> &settings()
          u"How long a page's session token can join its view; an older page reloads for a fresh "
          "one. Default 86400 (a day)."_s,
          intSetting(60, 30 * 24 * 3600, [](ServeOptions &o, int n) { o.server.tokenMaxAge = std::chrono::seconds(n); })},
+        {u"shutdown-timeout"_s, u"LIVEACTOR_SHUTDOWN_TIMEOUT"_s, u"ms"_s,
+         u"On SIGTERM: clients are closed with 1001 within half of this (even when a handler is "
+         "stuck), actors stopped within the rest; then the process exits anyway. Default 10000."_s,
+         intSetting(100, 3600 * 1000, [](ServeOptions &o, int n) { o.shutdownTimeout = std::chrono::milliseconds(n); })},
         {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,

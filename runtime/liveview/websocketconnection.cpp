@@ -131,14 +131,26 @@ WebSocketConnection::WebSocketConnection(int fd, QString peer, std::shared_ptr<S
 {
     m_state->counters.openSockets.fetch_add(1);
     m_state->peers.add(peerAddress(), 1);
+    m_state->descriptors.add(m_fd);
 }
 
 WebSocketConnection::~WebSocketConnection()
 {
     if (m_fd >= 0) {
+        m_state->descriptors.remove(m_fd);
         ::close(m_fd);
         releaseSlot();
     }
+}
+
+int OpenDescriptors::sayGoodbye(QByteArrayView frame)
+{
+    std::lock_guard lock(m_mutex);
+    for (int fd : m_fds) {
+        (void)::send(fd, frame.data(), size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::shutdown(fd, SHUT_RDWR);
+    }
+    return int(m_fds.size());
 }
 
 QString WebSocketConnection::peerAddress() const
@@ -548,6 +560,7 @@ void WebSocketConnection::drop()
         m_closeTimer->deleteLater();
         m_closeTimer = nullptr;
     }
+    m_state->descriptors.remove(m_fd);
     ::close(m_fd);
     m_fd = -1;
     // The connection slot goes with the descriptor, not with this object: the session keeps the

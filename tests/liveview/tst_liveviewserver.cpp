@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -1012,6 +1013,26 @@ private Q_SLOTS:
         f.server->shutdown(milliseconds(5000));
         QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
         QVERIFY2(t.elapsed() < 4500, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    }
+
+    void shutdownWithAStuckHandlerSaysGoingAway()
+    {
+        // A handler blocking its executor thread (a Python time.sleep in an inline handler): the
+        // session cannot close its socket, and the client must still be told 1001 when the
+        // shutdown's time is up, not be left to a socket that dies with the process.
+        Fixture f;
+        QVERIFY(f.ok);
+        const auto unstick = qScopeGuard([] { releaseStuck(); }); // before the fixture stops the executors
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+        c.click(jr, topic, u"stuck"_s);
+        c.ws.flush();
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().events == 1; }, 5000)); // in the handler now
+        QVERIFY(!f.server->shutdown(milliseconds(300))); // not clean: a session did not stop
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 10000));
         QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
     }
 
