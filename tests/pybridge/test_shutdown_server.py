@@ -11,16 +11,6 @@ from serving import HERE, serve_process
 from wsclient import LiveClient
 
 
-def _frame(client):
-    b0, b1 = client._read_exact(2)
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack("!H", client._read_exact(2))[0]
-    elif n == 127:
-        n = struct.unpack("!Q", client._read_exact(8))[0]
-    return b0 & 0x0F, client._read_exact(n)
-
-
 def test_sigterm_with_a_stuck_handler_closes_with_1001_and_exits(tmp_path):
     gates = Gates(tmp_path)
     with serve_process(os.path.join(HERE, "waiting_app.py"), "--sync-handlers", "inline",
@@ -33,9 +23,9 @@ def test_sigterm_with_a_stuck_handler_closes_with_1001_and_exits(tmp_path):
         gates.wait_entered(["stuck"])            # the executor is inside time.sleep(600) now
         proc.send_signal(signal.SIGTERM)
         stuck.sock.settimeout(120)              # generous: the handler alone would take 600 s
-        opcode, payload = _frame(stuck)
+        opcode, payload = stuck.frame()
         while opcode != 0x8:                    # skip anything sent before the close frame
-            opcode, payload = _frame(stuck)
+            opcode, payload = stuck.frame()
         assert struct.unpack("!H", payload[:2])[0] == 1001, payload
         assert proc.wait(120) == 0
         output = proc.stdout.read()
