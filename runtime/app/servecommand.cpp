@@ -68,6 +68,8 @@ int runServeCommand(const ServeOptions &options)
     ActorSystem system({.executors = options.executors});
     ServerConfig serverConfig = options.server;
     serverConfig.debugErrors = options.reload || options.debug;
+    if (const auto csp = options.csp ? options.csp : (*app)->contentSecurityPolicy())
+        serverConfig.contentSecurityPolicy = *csp;
     serverConfig.staticDir = options.staticDir.isEmpty() ? QDir((*app)->appDir()).filePath(u"static"_s) : options.staticDir;
     // A view waiting on a worker or a coroutine crashes a little after Python's own limit
     // (which raises HandlerTimeout / cancels): this catches calls stuck in C.

@@ -189,7 +189,7 @@ const QList<Setting> &settings()
         {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,
-         [](ServeOptions &o, const QString &v) -> Result<void> { o.server.contentSecurityPolicy = v.trimmed(); return {}; }},
+         [](ServeOptions &o, const QString &v) -> Result<void> { o.csp = v.trimmed(); return {}; }},
         {u"static-dir"_s, u"LIVEACTOR_STATIC_DIR"_s, u"dir"_s,
          u"The app's browser files, served at /static/; pages include its app.css and app.js "
          "(hooks: window.liveactorHooks). Default: the static/ folder next to the app."_s,

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace LiveActor {
 
 /// Everything `liveactor serve` is configured with: the LiveView server's config plus the app's
@@ -34,6 +36,8 @@ struct ServeOptions
     int workers = 0;          ///< Python worker pool size (0: liveactor's default, 16)
     QString syncHandlers;     ///< "auto" (default), "pool" or "inline"
     QString logFormat = QStringLiteral("text");
+    /// --csp when given (it overrides the app's content_security_policy, which overrides the default).
+    std::optional<QString> csp;
 };
 
 /// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file
