@@ -365,6 +365,43 @@ private Q_SLOTS:
         QCOMPARE(httpGet(f.port(), "/").status, 200);
     }
 
+    void badFramingIsAnsweredOnceAndClosed_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<QByteArray>("status");
+        QTest::newRow("two Content-Length") << QByteArray("Content-Length: 0\r\nContent-Length: 38\r\n") << QByteArray("400");
+        QTest::newRow("signed Content-Length") << QByteArray("Content-Length: +5\r\n") << QByteArray("400");
+        QTest::newRow("Content-Length list") << QByteArray("Content-Length: 5, 5\r\n") << QByteArray("400");
+        QTest::newRow("HTTP/1.9") << QByteArray("HTTP/1.9") << QByteArray("505");
+    }
+    void badFramingIsAnsweredOnceAndClosed()
+    {
+        // What follows a request whose framing is in doubt must never be read as a second
+        // request (smuggling): one error response, then the connection closes.
+        QFETCH(QByteArray, head);
+        QFETCH(QByteArray, status);
+        Fixture f;
+        QVERIFY(f.ok);
+        const QByteArray smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        const QByteArray request = head.startsWith("HTTP/")
+            ? QByteArray("GET / " + head + "\r\nHost: x\r\n\r\n" + smuggled)
+            : QByteArray("POST / HTTP/1.1\r\nHost: x\r\n" + head + "\r\n" + smuggled);
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, f.port());
+        QVERIFY(s.waitForConnected(5000));
+        s.write(request);
+        QByteArray answer;
+        QVERIFY(QTest::qWaitFor([&] {
+            answer += s.readAll();
+            return s.state() == QAbstractSocket::UnconnectedState;
+        }, 10000));
+        answer += s.readAll();
+        QVERIFY2(answer.startsWith(QByteArray("HTTP/1.1 " + status + ' ')), answer.constData());
+        QCOMPARE(answer.count("HTTP/1.1 "), 1);
+        QVERIFY(answer.contains("\r\nConnection: close\r\n"));
+        QCOMPARE(f.server->stats().httpRequests, 0u);
+    }
+
     void contentSecurityPolicyIsASetting()
     {
         Fixture custom([](ServerConfig &c) { c.contentSecurityPolicy = u"default-src 'none'"_s; });
