@@ -63,7 +63,8 @@ def _drop_bytecode(path):
 
 def load(spec, reload=False):
     """Imports the app. Returns a dict: routes (list of (pattern, class)), app_dir, module,
-    template_dirs (app-level), watch (directories to watch for --reload)."""
+    template_dirs (app-level), watch (directories to watch for --reload), layout,
+    content_security_policy (the module's, or None)."""
     target, attr = _split(spec)
     if target.endswith(".py") or os.sep in target:
         path = os.path.realpath(target)
@@ -118,6 +119,10 @@ def load(spec, reload=False):
         if "layout" in _class_attrs(view):
             _check_layout(view.layout, "%s.%s.layout" % (view.__module__, view.__qualname__))
 
+    csp = getattr(module, "content_security_policy", None)
+    if csp is not None and not isinstance(csp, str):
+        raise AppError("%s.content_security_policy must be a str (\"\" sends none), not %r"
+                       % (module.__name__, csp))
     dirs = []
     for d in getattr(module, "template_dirs", ()) or ():
         dirs.append(os.path.normpath(os.path.join(app_dir, d)))
@@ -130,6 +135,7 @@ def load(spec, reload=False):
         "template_dirs": [d for d in dirs if os.path.isdir(d)],
         "watch": watch,
         "layout": layout,
+        "content_security_policy": csp,
     }
 
 

@@ -14,6 +14,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 
+#include <cstdlib>
+#include <thread>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -65,6 +68,8 @@ int runServeCommand(const ServeOptions &options)
     ActorSystem system({.executors = options.executors});
     ServerConfig serverConfig = options.server;
     serverConfig.debugErrors = options.reload || options.debug;
+    if (const auto csp = options.csp ? options.csp : (*app)->contentSecurityPolicy())
+        serverConfig.contentSecurityPolicy = *csp;
     serverConfig.staticDir = options.staticDir.isEmpty() ? QDir((*app)->appDir()).filePath(u"static"_s) : options.staticDir;
     // A view waiting on a worker or a coroutine crashes a little after Python's own limit
     // (which raises HandlerTimeout / cancels): this catches calls stuck in C.
@@ -119,6 +124,10 @@ int runServeCommand(const ServeOptions &options)
             {"liveactor_malformed_frames_total", "WebSockets closed for a protocol error.", double(s.malformedFrames)},
             {"liveactor_slow_clients_dropped_total", "WebSockets cut off for not reading their replies.",
              double(s.slowClientsDropped)},
+            {"liveactor_unjoined_bytes", "Bytes held in partial messages of WebSockets that have not joined.",
+             double(s.unjoinedBytes), false},
+            {"liveactor_unjoined_dropped_total", "WebSockets cut off for passing --max-unjoined-bytes.",
+             double(s.unjoinedDropped)},
             {"liveactor_view_crashes_total", "Views that crashed or were killed while joined.", double(s.viewCrashes)},
             {"liveactor_sessions_reaped_total", "Sessions ended by the TTL after their socket went away.",
              double(s.sessionsReaped)},
@@ -186,10 +195,17 @@ int runServeCommand(const ServeOptions &options)
         qCInfo(lcLiveView) << "signal" << signalNumber << "- shutting down";
         QElapsedTimer timer;
         timer.start();
+        // A handler stuck on an executor thread would hold the executors' stop (and the exit)
+        // for as long as it blocks: past the timeout the process ends without waiting for it.
+        std::thread([timeout = options.shutdownTimeout] {
+            std::this_thread::sleep_for(timeout + 1s);
+            qCCritical(lcLiveView) << "shutdown took longer than" << timeout.count() << "ms (a handler is stuck): exiting";
+            std::_Exit(0);
+        }).detach();
         if (control)
             control->stop();
-        const bool serverDone = server.shutdown(5s);
-        const bool actorsDone = system.shutdown(5s);
+        const bool serverDone = server.shutdown(options.shutdownTimeout / 2);
+        const bool actorsDone = system.shutdown(options.shutdownTimeout / 2);
         qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
         QCoreApplication::quit();
     });

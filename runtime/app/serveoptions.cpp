@@ -133,6 +133,10 @@ const QList<Setting> &settings()
         {u"max-frame-bytes"_s, u"LIVEACTOR_MAX_FRAME_BYTES"_s, u"bytes"_s,
          u"Largest WebSocket message; larger ones close the socket (1009). Default 1048576."_s,
          intSetting(1024, 256 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxFrameBytes = n; })},
+        {u"max-unjoined-bytes"_s, u"LIVEACTOR_MAX_UNJOINED_BYTES"_s, u"bytes"_s,
+         u"Bytes all WebSockets that have not joined a view may hold together in partial messages; "
+         "the one passing it is cut off. Default 67108864."_s,
+         intSetting(64 * 1024, 1024 * 1024 * 1024, [](ServeOptions &o, int n) { o.server.maxUnjoinedBytes = n; })},
         {u"max-outbound-bytes"_s, u"LIVEACTOR_MAX_OUTBOUND_BYTES"_s, u"bytes"_s,
          u"Unsent output a WebSocket may hold (a client that stopped reading); more closes it. "
          "Default 8388608."_s,
@@ -174,10 +178,18 @@ const QList<Setting> &settings()
         {u"request-timeout"_s, u"LIVEACTOR_REQUEST_TIMEOUT"_s, u"ms"_s,
          u"An HTTP request must be complete this long after its first byte, else 408. Default 5000."_s,
          msSetting(&ServerConfig::requestTimeout)},
+        {u"token-max-age"_s, u"LIVEACTOR_TOKEN_MAX_AGE"_s, u"seconds"_s,
+         u"How long a page's session token can join its view; an older page reloads for a fresh "
+         "one. Default 86400 (a day)."_s,
+         intSetting(60, 30 * 24 * 3600, [](ServeOptions &o, int n) { o.server.tokenMaxAge = std::chrono::seconds(n); })},
+        {u"shutdown-timeout"_s, u"LIVEACTOR_SHUTDOWN_TIMEOUT"_s, u"ms"_s,
+         u"On SIGTERM: clients are closed with 1001 within half of this (even when a handler is "
+         "stuck), actors stopped within the rest; then the process exits anyway. Default 10000."_s,
+         intSetting(100, 3600 * 1000, [](ServeOptions &o, int n) { o.shutdownTimeout = std::chrono::milliseconds(n); })},
         {u"csp"_s, u"LIVEACTOR_CSP"_s, u"policy"_s,
          u"Content-Security-Policy sent with every page (\"\" sends none). Default: the page's own "
          "scripts, styles (inline too), images, WebSocket; no framing."_s,
-         [](ServeOptions &o, const QString &v) -> Result<void> { o.server.contentSecurityPolicy = v.trimmed(); return {}; }},
+         [](ServeOptions &o, const QString &v) -> Result<void> { o.csp = v.trimmed(); return {}; }},
         {u"static-dir"_s, u"LIVEACTOR_STATIC_DIR"_s, u"dir"_s,
          u"The app's browser files, served at /static/; pages include its app.css and app.js "
          "(hooks: window.liveactorHooks). Default: the static/ folder next to the app."_s,

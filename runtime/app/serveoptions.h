@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace LiveActor {
 
 /// Everything `liveactor serve` is configured with: the LiveView server's config plus the app's
@@ -26,11 +28,16 @@ struct ServeOptions
     std::chrono::milliseconds handlerBudget{1000};
     /// A Python handler running longer than this gets liveactor.HandlerTimeout raised (0 = never).
     std::chrono::milliseconds handlerTimeout{10000};
+    /// SIGTERM: sessions get half of this to close with 1001 (then stuck ones are closed with
+    /// 1001 all the same), actors the rest; past it (and a second), the process exits anyway.
+    std::chrono::milliseconds shutdownTimeout{10000};
     QString django;           ///< Django settings module (--django / DJANGO_SETTINGS_MODULE)
     QString staticDir;        ///< served at /static/; empty: the static/ folder next to the app
     int workers = 0;          ///< Python worker pool size (0: liveactor's default, 16)
     QString syncHandlers;     ///< "auto" (default), "pool" or "inline"
     QString logFormat = QStringLiteral("text");
+    /// --csp when given (it overrides the app's content_security_policy, which overrides the default).
+    std::optional<QString> csp;
 };
 
 /// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file

@@ -207,6 +207,8 @@ ServerStats LiveViewServer::stats() const
     s.overloaded = c.overloaded;
     s.malformedFrames = c.malformedFrames;
     s.slowClientsDropped = c.slowClientsDropped;
+    s.unjoinedDropped = c.unjoinedDropped;
+    s.unjoinedBytes = c.unjoinedBytes;
     s.viewCrashes = c.viewCrashes;
     s.sessionsReaped = c.sessionsReaped;
     s.healthKills = c.healthKills;
@@ -491,6 +493,17 @@ bool LiveViewServer::shutdown(milliseconds timeout)
         QEventLoop wait;
         QTimer::singleShot(20, &wait, &QEventLoop::quit);
         wait.exec();
+    }
+    // What is still open belongs to a session whose executor is stuck (a handler blocking it):
+    // its clients are told 1001 from here, so they reconnect elsewhere instead of waiting for a
+    // socket that closes with the process (1006).
+    static const QByteArray goingAway = []() -> QByteArray {
+        const QByteArray payload = QByteArray("\x03\xe9", 2) + "server shutting down";
+        return QByteArray(1, char(0x88)) + char(payload.size()) + payload;
+    }();
+    if (const int stuck = m_state->descriptors.sayGoodbye(goingAway); stuck > 0) {
+        qCWarning(lcLiveView) << "closed" << stuck << "WebSockets whose session did not stop in time (a handler is stuck)";
+        ok = false;
     }
     m_shutdownDone = true;
     qCInfo(lcLiveView) << "server stopped" << (ok ? "cleanly" : "after the timeout");

@@ -31,8 +31,10 @@ struct ServerConfig
     /// (created 0600 on first start). See SecretStore.
     QByteArray secret;
     QString stateDir = QStringLiteral(".state");
-    /// How long a page's session token can be used to join (Phoenix's default: 2 weeks).
-    std::chrono::seconds tokenMaxAge{14 * 24 * 3600};
+    /// How long a page's session token can be used to join (Phoenix's default is 2 weeks: a
+    /// leaked token should not open sessions that long). A page whose token expired reloads on
+    /// its next join and gets a fresh one.
+    std::chrono::seconds tokenMaxAge{24 * 3600};
 
     /// The app's own browser files, served at /static/ (see StaticFiles); empty or not a
     /// directory: none. Pages include its app.css and app.js (before the LiveSocket connects, so
@@ -59,6 +61,11 @@ struct ServerConfig
     int maxConnections = 10000;          ///< open WebSockets; more → HTTP 503 before the upgrade
     int maxConnectionsPerIp = 0;         ///< open WebSockets from one address; more → 503 (0: no limit)
     qint64 maxFrameBytes = 1024 * 1024;  ///< larger WebSocket messages close the socket (1009)
+    /// Bytes that all WebSockets which have not joined a view yet may hold together in incomplete
+    /// messages: a connection whose message would pass it is cut off (counted in unjoinedDropped).
+    /// Without it, a few hundred sockets each sending most of a maxFrameBytes frame, no token
+    /// needed, pin that much memory.
+    qint64 maxUnjoinedBytes = 64 * 1024 * 1024;
     /// Unsent output a WebSocket may hold (a client that stopped reading); more closes it.
     qint64 maxOutboundBytes = 8 * 1024 * 1024;
     qint64 maxHeadBytes = 16 * 1024;     ///< HTTP request head

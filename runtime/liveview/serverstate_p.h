@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 #include <optional>
 
 namespace LiveActor {
@@ -48,6 +49,32 @@ public:
 private:
     mutable std::mutex m_mutex;
     QHash<QString, int> m_counts;
+};
+
+/// Every open WebSocket's descriptor, so that a shutdown can still say goodbye (1001) to a client
+/// whose session's executor is stuck in a handler and cannot close it. A connection leaves before
+/// it closes its descriptor (both under the mutex), so sayGoodbye() never writes to a reused one.
+class OpenDescriptors
+{
+public:
+    void add(int fd)
+    {
+        std::lock_guard lock(m_mutex);
+        m_fds.push_back(fd);
+    }
+    void remove(int fd)
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase(m_fds, fd);
+    }
+    /// Writes frame to every descriptor still open and shuts it down (the owner closes it when its
+    /// thread runs again); returns how many. Only for connections whose thread does not write
+    /// now (stuck): a frame written concurrently could interleave with this one.
+    int sayGoodbye(QByteArrayView frame);
+
+private:
+    std::mutex m_mutex;
+    std::vector<int> m_fds;
 };
 
 /// The development error the whole app has now (a reload that failed), shown by every page until
@@ -89,6 +116,7 @@ struct ServerState
     PubSub pubsub;
     ServerCounters counters;
     PeerCounts peers;
+    OpenDescriptors descriptors;
     DevErrorBox devError;                       ///< with config.debugErrors only
     ActorSystem *system = nullptr;
 };

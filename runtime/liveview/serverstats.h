@@ -21,6 +21,8 @@ struct ServerStats
     quint64 overloaded = 0;           ///< pushes answered "overloaded" (a full session or view mailbox)
     quint64 malformedFrames = 0;      ///< sockets closed for a protocol error
     quint64 slowClientsDropped = 0;   ///< sockets cut off: more than maxOutboundBytes unsent
+    quint64 unjoinedDropped = 0;      ///< sockets cut off: their partial message passed maxUnjoinedBytes
+    qint64 unjoinedBytes = 0;         ///< bytes held now in partial messages of sockets not joined
     quint64 viewCrashes = 0;          ///< abnormal view exits reported to the client as phx_error
     quint64 sessionsReaped = 0;       ///< sessions ended by the TTL after their socket went away
     quint64 healthKills = 0;          ///< actors killed for missing a health ping
@@ -46,6 +48,8 @@ struct ServerCounters
     std::atomic<quint64> overloaded{0};
     std::atomic<quint64> malformedFrames{0};
     std::atomic<quint64> slowClientsDropped{0};
+    std::atomic<quint64> unjoinedDropped{0};
+    std::atomic<qint64> unjoinedBytes{0};
     std::atomic<quint64> viewCrashes{0};
     std::atomic<quint64> sessionsReaped{0};
     std::atomic<quint64> healthKills{0};

@@ -151,6 +151,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
         qCInfo(lcLiveView) << "join" << m.topic << "refused: token for another container";
         return error("stale");
     }
+    if (m_socket) // a client with a page of ours: its partial messages are its own matter now
+        m_socket->markJoined();
     if (claims->contains(u"child"_s))
         return joinChild(m, *claims);
     const QJsonObject params = m.payload.value(u"params").toObject();
@@ -163,6 +165,14 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto route = url.isValid() ? m_state->router.match(url.path()) : std::nullopt;
     if (!route)
         return error(isRedirect ? "unauthorized" : "stale");
+    // The token is bound to the view its page rendered: a page's join (or rejoin) mounts that
+    // view only, so one page's token cannot open another route. A live navigation (redirect) mounts
+    // the route it names, as Phoenix allows within one live_session (the whole app is one).
+    if (!isRedirect && route->pattern != claims->value(u"view").toString()) {
+        qCInfo(lcLiveView).noquote() << "join" << m.topic << "refused: a token of" << claims->value(u"view").toString()
+                                     << "for" << route->pattern;
+        return error("unauthorized");
+    }
     startView(m, std::move(*route), url, claims->value(u"s").toObject(), joinFlash(m, *claims, isRedirect), {});
 }
 

@@ -131,14 +131,26 @@ WebSocketConnection::WebSocketConnection(int fd, QString peer, std::shared_ptr<S
 {
     m_state->counters.openSockets.fetch_add(1);
     m_state->peers.add(peerAddress(), 1);
+    m_state->descriptors.add(m_fd);
 }
 
 WebSocketConnection::~WebSocketConnection()
 {
     if (m_fd >= 0) {
+        m_state->descriptors.remove(m_fd);
         ::close(m_fd);
         releaseSlot();
     }
+}
+
+int OpenDescriptors::sayGoodbye(QByteArrayView frame)
+{
+    std::lock_guard lock(m_mutex);
+    for (int fd : m_fds) {
+        (void)::send(fd, frame.data(), size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::shutdown(fd, SHUT_RDWR);
+    }
+    return int(m_fds.size());
 }
 
 QString WebSocketConnection::peerAddress() const
@@ -150,6 +162,40 @@ void WebSocketConnection::releaseSlot()
 {
     m_state->counters.openSockets.fetch_sub(1);
     m_state->peers.add(peerAddress(), -1);
+    releaseUnjoined();
+}
+
+void WebSocketConnection::markJoined()
+{
+    m_joined = true;
+    releaseUnjoined();
+}
+
+void WebSocketConnection::releaseUnjoined()
+{
+    m_state->counters.unjoinedBytes.fetch_sub(std::exchange(m_unjoinedHeld, 0));
+}
+
+bool WebSocketConnection::holdUnjoined()
+{
+    if (m_joined || m_fd < 0)
+        return true;
+    const qsizetype held = m_in.size() + m_message.size();
+    const qint64 more = held - m_unjoinedHeld;
+    std::atomic<qint64> &total = m_state->counters.unjoinedBytes;
+    if (more > 0 && total.fetch_add(more) + more > m_state->config.maxUnjoinedBytes) {
+        total.fetch_sub(more);
+        m_state->counters.unjoinedDropped.fetch_add(1);
+        qCWarning(lcLiveView).noquote() << "closing WebSocket from" << m_peer << ": sockets that have not joined hold"
+                                        << total.load() << "bytes of partial messages, the limit is"
+                                        << m_state->config.maxUnjoinedBytes;
+        drop(); // no close handshake: that would mean reading the rest of the message
+        return false;
+    }
+    if (more <= 0)
+        total.fetch_add(more);
+    m_unjoinedHeld = held;
+    return true;
 }
 
 void WebSocketConnection::attach(const ActorRef &session)
@@ -201,6 +247,8 @@ void WebSocketConnection::onReadable()
             if (m_fd >= 0)
                 m_in.remove(0, used);
         }
+        if (!holdUnjoined())
+            return;
         if (n < kScratchSize)
             return; // drained (level-triggered: a later arrival wakes us again)
     }
@@ -512,6 +560,7 @@ void WebSocketConnection::drop()
         m_closeTimer->deleteLater();
         m_closeTimer = nullptr;
     }
+    m_state->descriptors.remove(m_fd);
     ::close(m_fd);
     m_fd = -1;
     // The connection slot goes with the descriptor, not with this object: the session keeps the

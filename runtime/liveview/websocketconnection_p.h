@@ -67,6 +67,10 @@ public:
     /// The peer's address without the port (what maxConnectionsPerIp counts).
     QString peerAddress() const;
 
+    /// The session has a valid join from this client: its partial messages no longer count
+    /// against config.maxUnjoinedBytes.
+    void markJoined();
+
     void sendText(QByteArrayView utf8);
     /// Starts the close handshake (no-op if closing or closed).
     void close(CloseCode code, QStringView reason = {});
@@ -92,6 +96,11 @@ private:
     void drop();
     /// Gives the connection slot back (openSockets, the per-address count): once, with the fd.
     void releaseSlot();
+    /// Before a join: counts what m_in and m_message hold now against config.maxUnjoinedBytes,
+    /// shared by all such connections. false (and the connection is dropped) when it would pass it.
+    bool holdUnjoined();
+    /// Takes this connection's bytes out of the unjoined total.
+    void releaseUnjoined();
 
     int m_fd;
     QString m_peer;
@@ -105,6 +114,8 @@ private:
     quint8 m_messageOpcode = 0; ///< 0 = no fragmented message in progress
     QByteArray m_out;         ///< unsent output, from m_outPos
     qsizetype m_outPos = 0;
+    qsizetype m_unjoinedHeld = 0; ///< what this connection adds to counters.unjoinedBytes
+    bool m_joined = false;
     bool m_attached = false;
     bool m_detached = false;
     bool m_closeSent = false;

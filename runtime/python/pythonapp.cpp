@@ -81,6 +81,8 @@ Result<void> PythonApp::import(bool reload)
                 return fail(pythonError(e, u"importing "_s + m_spec + u" raised"_s));
             }
             m_appDir = str(info["app_dir"]);
+            if (py::object csp = info["content_security_policy"]; !csp.is_none())
+                m_contentSecurityPolicy = str(csp);
             m_watchDirs = strList(info["watch"]);
             py::object appDirs = info["template_dirs"];
             appTemplateDirs = strList(appDirs);

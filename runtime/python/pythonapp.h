@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace LiveActor {
 
@@ -51,6 +52,9 @@ public:
 
     QString spec() const { return m_spec; }
     QString appDir() const { return m_appDir; }
+    /// The app module's `content_security_policy` (its pages' CSP unless --csp says otherwise);
+    /// nullopt when it sets none.
+    std::optional<QString> contentSecurityPolicy() const { return m_contentSecurityPolicy; }
     QList<Route> routes() const;
     /// The factory of a nested view (`{% live_render "module.Class" id=… %}`): the LiveView
     /// subclass `module.Class` names (its `__module__` and `__qualname__`; the module is imported
@@ -85,6 +89,7 @@ private:
     };
     QString m_spec;
     QString m_appDir;
+    std::optional<QString> m_contentSecurityPolicy;
     QStringList m_patterns;
     QStringList m_watchDirs;
     std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();

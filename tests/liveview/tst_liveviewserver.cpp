@@ -2,6 +2,7 @@
 // speaking Phoenix Channels V2 like phoenix.js does.
 #include "core/actorsystem.h"
 #include "liveview/liveviewserver.h"
+#include "liveview/tokensigner.h"
 #include "support/channelclient.h"
 #include "support/serverfixture.h"
 
@@ -11,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -363,6 +365,43 @@ private Q_SLOTS:
         QCOMPARE(httpGet(f.port(), "/").status, 200);
     }
 
+    void badFramingIsAnsweredOnceAndClosed_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<QByteArray>("status");
+        QTest::newRow("two Content-Length") << QByteArray("Content-Length: 0\r\nContent-Length: 38\r\n") << QByteArray("400");
+        QTest::newRow("signed Content-Length") << QByteArray("Content-Length: +5\r\n") << QByteArray("400");
+        QTest::newRow("Content-Length list") << QByteArray("Content-Length: 5, 5\r\n") << QByteArray("400");
+        QTest::newRow("HTTP/1.9") << QByteArray("HTTP/1.9") << QByteArray("505");
+    }
+    void badFramingIsAnsweredOnceAndClosed()
+    {
+        // What follows a request whose framing is in doubt must never be read as a second
+        // request (smuggling): one error response, then the connection closes.
+        QFETCH(QByteArray, head);
+        QFETCH(QByteArray, status);
+        Fixture f;
+        QVERIFY(f.ok);
+        const QByteArray smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        const QByteArray request = head.startsWith("HTTP/")
+            ? QByteArray("GET / " + head + "\r\nHost: x\r\n\r\n" + smuggled)
+            : QByteArray("POST / HTTP/1.1\r\nHost: x\r\n" + head + "\r\n" + smuggled);
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, f.port());
+        QVERIFY(s.waitForConnected(5000));
+        s.write(request);
+        QByteArray answer;
+        QVERIFY(QTest::qWaitFor([&] {
+            answer += s.readAll();
+            return s.state() == QAbstractSocket::UnconnectedState;
+        }, 10000));
+        answer += s.readAll();
+        QVERIFY2(answer.startsWith(QByteArray("HTTP/1.1 " + status + ' ')), answer.constData());
+        QCOMPARE(answer.count("HTTP/1.1 "), 1);
+        QVERIFY(answer.contains("\r\nConnection: close\r\n"));
+        QCOMPARE(f.server->stats().httpRequests, 0u);
+    }
+
     void contentSecurityPolicyIsASetting()
     {
         Fixture custom([](ServerConfig &c) { c.contentSecurityPolicy = u"default-src 'none'"_s; });
@@ -494,6 +533,49 @@ private Q_SLOTS:
         QTest::qWait(2100); // token expiry
         QCOMPARE(response(c.reply(c.join(p, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
         QCOMPARE(f.server->stats().activeViews, 0);
+    }
+
+    void tokenBoundToItsView()
+    {
+        Fixture f;
+        QVERIFY(f.ok);
+        const Page counter = httpGet(f.port(), "/");
+        const Page item = httpGet(f.port(), "/items/5");
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        auto reason = [&](const QString &joinRef) { return response(c.reply(joinRef)).value(u"reason"_s).toString(); };
+        // A page's token joins its own view only, whatever URL the join names.
+        QCOMPARE(reason(c.join(counter, f.url(u"/items/5"_s))), u"unauthorized"_s);
+        QCOMPARE(reason(c.join(item, f.url(u"/"_s))), u"unauthorized"_s);
+        QCOMPARE(f.server->stats().activeViews, 0);
+        // Its own view at another URL of the same route (a rejoin after a live patch) is fine.
+        QCOMPARE(status(c.reply(c.join(item, f.url(u"/items/6"_s)))), u"ok"_s);
+        // A live navigation (redirect) mounts the route it names, as Phoenix's client sends it.
+        const QString nav = c.push(u"90"_s, u"lv:"_s + counter.id, u"phx_join"_s,
+                                   {{u"redirect"_s, f.url(u"/list"_s)},
+                                    {u"params"_s, QJsonObject{{u"_csrf_token"_s, counter.csrf}}},
+                                    {u"session"_s, counter.session}});
+        QCOMPARE(status(c.reply(nav)), u"ok"_s);
+    }
+
+    void defaultTokenLifeIsShort()
+    {
+        // The default server refuses a page token that is two days old (it used to take two weeks).
+        Fixture f;
+        QVERIFY(f.ok);
+        const Page p = httpGet(f.port(), "/");
+        const QJsonObject claims = QJsonDocument::fromJson(QByteArray::fromBase64(
+            p.session.section(u'.', 0, 0).toLatin1(), QByteArray::Base64UrlEncoding)).object();
+        QCOMPARE(claims.value(u"id"_s).toString(), p.id);
+        const TokenSigner signer("test-secret-test-secret-test-secret");
+        Page old = p;
+        old.session = QString::fromLatin1(signer.sign(claims, QDateTime::currentDateTimeUtc().addDays(-2)));
+        Page fresh = p;
+        fresh.session = QString::fromLatin1(signer.sign(claims));
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        QCOMPARE(response(c.reply(c.join(old, f.url(u"/"_s)))).value(u"reason"_s).toString(), u"stale"_s);
+        QCOMPARE(status(c.reply(c.join(fresh, f.url(u"/"_s)))), u"ok"_s); // the re-signing itself is sound
     }
 
     void malformedAndOversized_data()
@@ -968,6 +1050,26 @@ private Q_SLOTS:
         f.server->shutdown(milliseconds(5000));
         QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
         QVERIFY2(t.elapsed() < 4500, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    }
+
+    void shutdownWithAStuckHandlerSaysGoingAway()
+    {
+        // A handler blocking its executor thread (a Python time.sleep in an inline handler): the
+        // session cannot close its socket, and the client must still be told 1001 when the
+        // shutdown's time is up, not be left to a socket that dies with the process.
+        Fixture f;
+        QVERIFY(f.ok);
+        const auto unstick = qScopeGuard([] { releaseStuck(); }); // before the fixture stops the executors
+        Client c(f.port());
+        QVERIFY(c.waitConnected());
+        const auto [p, topic, jr] = c.joinPage(f.port(), f.url(u"/"_s), "/");
+        QVERIFY(!jr.isEmpty());
+        c.click(jr, topic, u"stuck"_s);
+        c.ws.flush();
+        QVERIFY(QTest::qWaitFor([&] { return f.server->stats().events == 1; }, 5000)); // in the handler now
+        QVERIFY(!f.server->shutdown(milliseconds(300))); // not clean: a session did not stop
+        QVERIFY(QTest::qWaitFor([&] { return c.ws.state() == QAbstractSocket::UnconnectedState; }, 10000));
         QCOMPARE(c.ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
     }
 

@@ -2,10 +2,14 @@
 // byte for byte: handshakes, splits, fragmentation, control frames, every malformed case with its
 // close code, and a client that stops reading. Real server, real loopback sockets.
 #include "liveview/websocketconnection_p.h"
+#include "support/channelclient.h"
 #include "support/serverfixture.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -414,6 +418,62 @@ private Q_SLOTS:
         }
         QVERIFY(QTest::qWaitFor([&] { return f.server->stats().slowClientsDropped == 1; }, 5000));
         QVERIFY(c.waitEof());
+        QVERIFY(f.stillServes());
+    }
+
+    void unjoinedPartialMessagesAreCapped()
+    {
+        // Sockets that have not joined may hold 110 KiB of partial messages between them; each
+        // here sends the first 40 KiB of a 64 KiB heartbeat. A third one is cut off, a socket
+        // that joined is not counted.
+        constexpr qsizetype cap = 110 * 1024, part = 40 * 1024, whole = 64 * 1024;
+        Fixture f([](ServerConfig &c) {
+            c.maxFrameBytes = 256 * 1024;
+            c.maxUnjoinedBytes = cap;
+        });
+        QVERIFY(f.ok);
+        auto bigHeartbeat = [](const QByteArray &ref, qsizetype whole) {
+            const QByteArray head = "[null,\"" + ref + "\",\"phoenix\",\"heartbeat\",{\"pad\":\"";
+            return text(head + QByteArray(whole - head.size() - 3, 'x') + "\"}]");
+        };
+        auto replied = [](RawClient &c, const QByteArray &ref) {
+            const auto reply = c.nextMessage();
+            const QJsonArray m = reply ? QJsonDocument::fromJson(reply->payload).array() : QJsonArray();
+            return m.at(1).toString() == QLatin1StringView(ref) && m.at(3).toString() == u"phx_reply"
+                && m.at(4).toObject().value(u"status"_s).toString() == u"ok";
+        };
+        auto unjoined = [&] { return f.server->stats().unjoinedBytes; };
+        const QByteArray a = bigHeartbeat("1", whole), b = bigHeartbeat("2", whole),
+                         c = bigHeartbeat("3", whole);
+        RawClient first(f.port()), second(f.port()), third(f.port());
+        QVERIFY(first.open() && second.open() && third.open());
+        QVERIFY(first.write(a.left(part)));
+        QVERIFY(second.write(b.left(part)));
+        QVERIFY2(QTest::qWaitFor([&] { return unjoined() >= 2 * part; }, 5000), qPrintable(QString::number(unjoined())));
+        QVERIFY(third.write(c.left(part)));
+        QVERIFY(third.waitEof());
+        QCOMPARE(f.server->stats().unjoinedDropped, 1u);
+        QVERIFY(unjoined() <= cap);
+        // The others were not: the first completes its message and is answered, freeing its share.
+        QVERIFY(first.write(a.mid(part)));
+        QVERIFY(replied(first, "1"));
+        QVERIFY(QTest::qWaitFor([&] { return unjoined() < 2 * part; }, 5000));
+
+        // A socket that joined (a page's token) holds its partial message outside the cap.
+        const Test::Page page = Test::httpGet(f.port(), "/");
+        RawClient joined(f.port());
+        QVERIFY(joined.open());
+        const QJsonObject payload{{u"url"_s, f.url(u"/"_s)}, {u"params"_s, QJsonObject{{u"_csrf_token"_s, page.csrf}}},
+                                  {u"session"_s, page.session}};
+        const QByteArray join = QJsonDocument(QJsonArray{u"1"_s, u"1"_s, QString(u"lv:"_s + page.id), u"phx_join"_s, payload})
+                                    .toJson(QJsonDocument::Compact);
+        QVERIFY(joined.write(text(join)));
+        QVERIFY(replied(joined, "1"));
+        const QByteArray d = bigHeartbeat("4", 200 * 1024);
+        QVERIFY(joined.write(d.left(cap)));
+        QVERIFY(joined.write(d.mid(cap)));
+        QVERIFY(replied(joined, "4"));
+        QCOMPARE(f.server->stats().unjoinedDropped, 1u);
         QVERIFY(f.stillServes());
     }
 };

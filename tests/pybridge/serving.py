@@ -14,6 +14,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def serve(app, *args, env=None, cwd=None):
     """Yields the port of `liveactor serve --port 0 … app` (run in cwd; env entries set to None
     are removed from the environment); stops it afterwards."""
+    with serve_process(app, *args, env=env, cwd=cwd) as (_, port):
+        yield port
+
+
+@contextlib.contextmanager
+def serve_process(app, *args, env=None, cwd=None):
+    """serve(), yielding (the process, its port): for tests that signal it themselves."""
     binary = os.environ.get("LIVEACTOR_BIN")
     if not binary:
         pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
@@ -40,7 +47,8 @@ def serve(app, *args, env=None, cwd=None):
         proc.kill()
         pytest.fail("liveactor serve did not start:\n" + "".join(lines))
     try:
-        yield port
+        yield proc, port
     finally:
-        proc.terminate()
-        proc.wait(10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(10)

@@ -205,6 +205,16 @@ class Waiter(LiveView):
         time.sleep(float(value.get("s", "0.5")))
         self.note = "slept"
 
+    @event("stuck")
+    def stuck(self, value):
+        """A plain sync handler that blocks its thread for ten minutes (with --sync-handlers
+        inline: the executor's), announced by "<gate>.entered"; HandlerTimeout cannot interrupt
+        a time.sleep."""
+        import time
+        with open(value["gate"] + ".entered", "w"):
+            pass
+        time.sleep(600)
+
     @event("nap")
     async def nap(self, value):
         import asyncio

@@ -66,14 +66,18 @@ class LiveClient:
             buf += chunk
         return buf
 
-    def receive(self):
+    def frame(self):
+        """The next server frame as (opcode, payload)."""
         b0, b1 = self._read_exact(2)
         n = b1 & 0x7F
         if n == 126:
             n = struct.unpack("!H", self._read_exact(2))[0]
         elif n == 127:
             n = struct.unpack("!Q", self._read_exact(8))[0]
-        return json.loads(self._read_exact(n))
+        return b0 & 0x0F, self._read_exact(n)
+
+    def receive(self):
+        return json.loads(self.frame()[1])
 
     def call(self, event, payload):
         """Sends a push on the view's topic and returns the reply's response (pushes before it are

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QSemaphore>
 #include <QThread>
 #include <QUuid>
 
@@ -15,6 +16,8 @@ using namespace std::chrono;
 namespace LiveActor::Test {
 
 namespace {
+
+QSemaphore g_stuckGate;
 
 /// Compiled once per source and shared by every instance, as TemplateEngine does for Python
 /// views (views are constructed on several executor threads).
@@ -86,6 +89,10 @@ public:
         if (event == u"slow") {
             QThread::msleep(ulong(value.value(u"ms"_s).toInt(5)));
             set(u"count"_s, get(u"count"_s).toInt() + 1);
+            return {};
+        }
+        if (event == u"stuck") {
+            (void)g_stuckGate.tryAcquire(1, 60000);
             return {};
         }
         if (event == u"away") {
@@ -440,6 +447,11 @@ public:
         return std::unique_ptr<ComponentHandler>(new LikeCard);
     }
 };
+
+void releaseStuck()
+{
+    g_stuckGate.release();
+}
 
 Result<void> registerTestViews(LiveViewServer &server)
 {

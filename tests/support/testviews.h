@@ -9,7 +9,9 @@ namespace LiveActor::Test {
 
 /// Reusable C++ views for the protocol tests and the browser e2e (each documented in the .cpp):
 ///   "/"            CounterView  — count, inc (phx-value-by), crash (handler error), slow (sleeps),
-///                                 ask (replies {count, q} to a hook's pushEvent)
+///                                 ask (replies {count, q} to a hook's pushEvent), stuck (blocks
+///                                 its executor thread until releaseStuck(), as a Python
+///                                 time.sleep in an inline handler does)
 ///   "/form"        FormView     — phx-change echo with _target, phx-submit
 ///   "/timer"       TimerView    — server push every 50 ms via sendAfter
 ///   "/list"        ListView     — keyed list: add, remove, reverse
@@ -22,5 +24,8 @@ namespace LiveActor::Test {
 /// mount from an old one.
 /// Registers them all on server (before listen()). Returns the first error.
 Result<void> registerTestViews(LiveViewServer &server);
+
+/// Lets one CounterView "stuck" event return (each waits at most 60 s).
+void releaseStuck();
 
 } // namespace LiveActor::Test
