@@ -193,57 +193,53 @@ void RedisConnection::scheduleReconnect()
 
 void RedisConnection::dropNotifiers()
 {
-    for (QPointer<QSocketNotifier> *n : {&m_read, &m_write}) {
-        if (*n) {
-            (*n)->setEnabled(false);
-            (*n)->deleteLater(); // may be inside its own activated() signal
-        }
-        *n = nullptr;
+    unwatch(m_read);
+    unwatch(m_write);
+}
+
+void RedisConnection::watch(QPointer<QSocketNotifier> &notifier, QSocketNotifier::Type type,
+                            void (*handle)(redisAsyncContext *))
+{
+    if (notifier || !m_context)
+        return;
+    notifier = new QSocketNotifier(m_context->c.fd, type, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this, handle] {
+        if (m_context)
+            handle(m_context);
+    });
+}
+
+void RedisConnection::unwatch(QPointer<QSocketNotifier> &notifier)
+{
+    if (notifier) {
+        notifier->setEnabled(false);
+        notifier->deleteLater(); // may be inside its own activated() signal
     }
+    notifier = nullptr;
 }
 
 void RedisConnection::addRead(void *data)
 {
     auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_read || !self->m_context)
-        return;
-    self->m_read = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Read, self);
-    connect(self->m_read, &QSocketNotifier::activated, self, [self] {
-        if (self->m_context)
-            redisAsyncHandleRead(self->m_context);
-    });
+    self->watch(self->m_read, QSocketNotifier::Read, &redisAsyncHandleRead);
 }
 
 void RedisConnection::delRead(void *data)
 {
     auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_read) {
-        self->m_read->setEnabled(false);
-        self->m_read->deleteLater();
-        self->m_read = nullptr;
-    }
+    self->unwatch(self->m_read);
 }
 
 void RedisConnection::addWrite(void *data)
 {
     auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_write || !self->m_context)
-        return;
-    self->m_write = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Write, self);
-    connect(self->m_write, &QSocketNotifier::activated, self, [self] {
-        if (self->m_context)
-            redisAsyncHandleWrite(self->m_context);
-    });
+    self->watch(self->m_write, QSocketNotifier::Write, &redisAsyncHandleWrite);
 }
 
 void RedisConnection::delWrite(void *data)
 {
     auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_write) {
-        self->m_write->setEnabled(false);
-        self->m_write->deleteLater();
-        self->m_write = nullptr;
-    }
+    self->unwatch(self->m_write);
 }
 
 void RedisConnection::cleanup(void *data)

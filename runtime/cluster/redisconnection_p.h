@@ -61,6 +61,8 @@ private:
     void lost(const QString &reason);
     void scheduleReconnect();
     void dropNotifiers();
+    void watch(QPointer<QSocketNotifier> &notifier, QSocketNotifier::Type type, void (*handle)(redisAsyncContext *));
+    void unwatch(QPointer<QSocketNotifier> &notifier);
 
     RedisUrl m_url;
     QString m_role;
