@@ -31,6 +31,10 @@ struct ServeOptions
     int workers = 0;          ///< Python worker pool size (0: liveactor's default, 16)
     QString syncHandlers;     ///< "auto" (default), "pool" or "inline"
     QString logFormat = QStringLiteral("text");
+    /// Scale-out (runtime/cluster): "redis://host:port/db", empty = one instance on its own.
+    QString redis;
+    QString instanceName;     ///< in logs and the fleet; default: host name and pid
+    std::chrono::milliseconds presenceTtl{15000}; ///< another instance's presence expires after this
 };
 
 /// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file

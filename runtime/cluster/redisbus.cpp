@@ -2,7 +2,10 @@
 
 #include "cluster/redisconnection_p.h"
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include <hiredis/hiredis.h>
 
@@ -83,14 +86,28 @@ void RedisBus::flush()
     }
     for (const QByteArray &message : std::as_const(batch)) {
         const bool sent = m_pub->command({"PUBLISH", m_config.channel, m_prefix + message}, [this](redisReply *reply) {
+            --m_inFlight;
             if (!reply)
                 drop(1, "the connection went before Redis answered");
         });
-        if (sent)
+        if (sent) {
+            ++m_inFlight;
             m_published.fetch_add(1, std::memory_order_relaxed);
+        }
         else
             drop(1, "Redis is away");
     }
+}
+
+bool RedisBus::drain(std::chrono::milliseconds timeout)
+{
+    flush();
+    QDeadlineTimer deadline(timeout);
+    QTimer wake; // WaitForMoreEvents returns at the deadline at the latest
+    wake.start(timeout);
+    while (m_inFlight > 0 && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    return m_inFlight == 0;
 }
 
 void RedisBus::drop(quint64 n, const char *why)

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -55,6 +56,9 @@ public:
     /// Connects (and keeps reconnecting). Does not wait: see connectedChanged().
     void start();
     void publish(const QByteArray &message);
+    /// Sends what is queued and waits (running this thread's events) until Redis has answered
+    /// every publish or timeout passes; false on timeout. For shutdown.
+    bool drain(std::chrono::milliseconds timeout);
 
     bool isConnected() const { return m_connected.load(std::memory_order_relaxed); }
     RedisBusStats stats() const;
@@ -84,6 +88,7 @@ private:
     std::atomic<quint64> m_dropped{0};
     std::atomic<quint64> m_reconnects{0};
     bool m_everConnected = false;
+    int m_inFlight = 0; // PUBLISHes not answered yet
     // Last: destroyed first, while the counters their pending callbacks touch still exist.
     std::unique_ptr<RedisConnection> m_pub;
     std::unique_ptr<RedisConnection> m_sub;

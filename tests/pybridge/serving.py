@@ -14,6 +14,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def serve(app, *args, env=None, cwd=None):
     """Yields the port of `liveactor serve --port 0 … app` (run in cwd; env entries set to None
     are removed from the environment); stops it afterwards."""
+    proc, port = start_serve(app, *args, env=env, cwd=cwd)
+    try:
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def start_serve(app, *args, env=None, cwd=None):
+    """Starts `liveactor serve --port 0 … app`; returns (process, port) once it listens. The
+    caller stops it."""
     binary = os.environ.get("LIVEACTOR_BIN")
     if not binary:
         pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
@@ -39,8 +50,4 @@ def serve(app, *args, env=None, cwd=None):
     if port is None:
         proc.kill()
         pytest.fail("liveactor serve did not start:\n" + "".join(lines))
-    try:
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    return proc, port
