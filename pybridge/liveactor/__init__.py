@@ -33,6 +33,7 @@ from liveactor.view import AsyncResult, LiveView, UnknownEvent, blocking, event
 from liveactor.component import LiveComponent
 from liveactor.safe import Safe, mark_safe
 from liveactor._host import broadcast, HandlerTimeout
+from liveactor import presence
 
 __all__ = [
     "LiveView",
@@ -41,6 +42,7 @@ __all__ = [
     "blocking",
     "AsyncResult",
     "broadcast",
+    "presence",
     "mark_safe",
     "Safe",
     "UnknownEvent",

@@ -1,6 +1,7 @@
 #include "app/servecommand.h"
 
 #include "app/signalwatcher.h"
+#include "cluster/clusternode.h"
 #include "core/actorsystem.h"
 #include "liveview/httprequest.h"
 #include "liveview/liveviewserver.h"
@@ -13,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QSysInfo>
 
 #include <cstdlib>
 #include <thread>
@@ -78,6 +80,17 @@ int runServeCommand(const ServeOptions &options)
     LiveViewServer server(serverConfig, system);
     (*python)->setPubSub(&server.pubsub());
     PythonInterpreter *interpreter = python->get();
+    // After the server (its PubSub) and destroyed before it; stopped after the actors.
+    std::unique_ptr<ClusterNode> cluster;
+    if (!options.redis.isEmpty()) {
+        auto url = RedisUrl::parse(options.redis); // checked by parseServeOptions
+        const QString name = !options.instanceName.isEmpty()
+            ? options.instanceName
+            : QSysInfo::machineHostName() + u'-' + QString::number(QCoreApplication::applicationPid());
+        cluster = std::make_unique<ClusterNode>(ClusterConfig{*url, name, options.presenceTtl}, server.pubsub(),
+                                                &PythonInterpreter::messageToJson);
+        cluster->start(); // Redis absent: the instance serves alone and keeps trying (degraded mode)
+    }
     if (!options.django.isEmpty()) {
         server.setSessionProvider([interpreter](const HttpRequest &request) {
             return interpreter->djangoSession(request.header("cookie"));
@@ -99,9 +112,10 @@ int runServeCommand(const ServeOptions &options)
         qCInfo(lcLiveView).noquote() << "route" << route.pattern << "->" << route.viewName;
     }
     server.setChildViewResolver([pythonApp = app->get()](const QString &view) { return pythonApp->childView(view); });
-    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server, &python] {
+    server.addEndpoint(u"/metrics"_s, "text/plain; version=0.0.4; charset=utf-8", [&system, &server, &python, &cluster] {
         const ServerStats s = server.stats();
         const PythonStats p = (*python)->stats();
+        const ClusterStats c = cluster ? cluster->stats() : ClusterStats{};
         return prometheusMetrics(system.registry(), {
             {"liveactor_python_workers", "Worker threads for Python callbacks that block.", double(p.workers), false},
             {"liveactor_python_workers_busy", "Workers running a callback now.", double(p.workersBusy), false},
@@ -133,6 +147,11 @@ int runServeCommand(const ServeOptions &options)
              double(s.sessionsReaped)},
             {"liveactor_health_kills_total", "Actors killed for missing a health ping.", double(s.healthKills)},
             {"liveactor_pubsub_dropped_total", "Broadcasts not delivered to a full mailbox.", double(s.pubsubDropped)},
+            {"liveactor_cluster_published_total", "Messages sent to the other instances (--redis).", double(c.bus.published)},
+            {"liveactor_cluster_received_total", "Messages from the other instances.", double(c.bus.received)},
+            {"liveactor_cluster_dropped_total", "Messages for the other instances dropped while Redis was away.",
+             double(c.bus.dropped)},
+            {"liveactor_cluster_peers", "Other instances heard from within the presence TTL.", double(c.peers), false},
         }, {
             {"liveactor_event_duration_seconds", "Client events from arrival at their view to the reply.",
              s.eventDurations},
@@ -206,6 +225,8 @@ int runServeCommand(const ServeOptions &options)
             control->stop();
         const bool serverDone = server.shutdown(options.shutdownTimeout / 2);
         const bool actorsDone = system.shutdown(options.shutdownTimeout / 2);
+        if (cluster)
+            cluster->stop(1s); // the others drop this instance's presence now, not after the TTL
         qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
         QCoreApplication::quit();
     });

@@ -1,8 +1,11 @@
 #include "app/serveoptions.h"
 
+#include "cluster/redisurl.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
 
@@ -204,6 +207,33 @@ const QList<Setting> &settings()
          "with its source, a failed reload) instead of the generic error page. Implied by --reload. "
          "Never in production: it shows code and data."_s,
          boolSetting(&ServeOptions::debug)},
+        {u"redis"_s, u"LIVEACTOR_REDIS"_s, u"url"_s,
+         u"Scale-out: run as one of several instances on this Redis (redis://host:port/db): "
+         "broadcasts and presence reach every instance (docs/deploying.md). Default: none."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> {
+             if (v.trimmed().isEmpty()) {
+                 o.redis.clear();
+                 return {};
+             }
+             if (auto url = RedisUrl::parse(v); !url)
+                 return fail(url.error());
+             o.redis = v.trimmed();
+             return {};
+         }},
+        {u"instance-name"_s, u"LIVEACTOR_INSTANCE_NAME"_s, u"name"_s,
+         u"This instance's name among the others on --redis (letters, digits, \".\", \"_\", \"-\"). "
+         "Default: <host name>-<pid>."_s,
+         [](ServeOptions &o, const QString &v) -> Result<void> {
+             static const QRegularExpression valid(u"^[A-Za-z0-9._-]{1,64}$"_s);
+             if (!valid.match(v.trimmed()).hasMatch())
+                 return fail(ErrorCode::InvalidArgument, u"1 to 64 letters, digits, \".\", \"_\" or \"-\", not \"%1\""_s.arg(v));
+             o.instanceName = v.trimmed();
+             return {};
+         }},
+        {u"presence-ttl"_s, u"LIVEACTOR_PRESENCE_TTL"_s, u"ms"_s,
+         u"With --redis: another instance's presence entries expire this long after its last "
+         "heartbeat (an instance that died without stopping). Default 15000."_s,
+         intSetting(300, 3600 * 1000, [](ServeOptions &o, int n) { o.presenceTtl = std::chrono::milliseconds(n); })},
         {u"log-format"_s, u"LIVEACTOR_LOG_FORMAT"_s, u"text|json"_s,
          u"Log lines on stderr as text or one JSON object per line. Default text."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> {

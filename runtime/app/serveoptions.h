@@ -38,6 +38,10 @@ struct ServeOptions
     QString logFormat = QStringLiteral("text");
     /// --csp when given (it overrides the app's content_security_policy, which overrides the default).
     std::optional<QString> csp;
+    /// Scale-out (runtime/cluster): "redis://host:port/db", empty = one instance on its own.
+    QString redis;
+    QString instanceName;     ///< in logs and the fleet; default: host name and pid
+    std::chrono::milliseconds presenceTtl{15000}; ///< another instance's presence expires after this
 };
 
 /// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file

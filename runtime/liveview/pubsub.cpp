@@ -1,8 +1,19 @@
 #include "liveview/pubsub.h"
 
 #include "liveview/logging.h"
+#include "liveview/presence.h"
 
 namespace LiveActor {
+
+PubSub::PubSub() : m_presence(std::make_unique<Presence>(*this)) { }
+
+PubSub::~PubSub() = default;
+
+void PubSub::setRelay(Relay relay)
+{
+    std::lock_guard lock(m_mutex);
+    m_relay = relay ? std::make_shared<const Relay>(std::move(relay)) : nullptr;
+}
 
 void PubSub::subscribe(const QString &topic, const ActorRef &subscriber)
 {
@@ -33,6 +44,19 @@ void PubSub::unsubscribeAll(const ActorRef &subscriber)
 }
 
 int PubSub::broadcast(const QString &topic, const QVariant &payload)
+{
+    std::shared_ptr<const Relay> relay;
+    {
+        std::lock_guard lock(m_mutex);
+        relay = m_relay;
+    }
+    const int accepted = deliverLocal(topic, payload);
+    if (relay && !topic.startsWith(QLatin1String("_la_")))
+        (*relay)(topic, payload);
+    return accepted;
+}
+
+int PubSub::deliverLocal(const QString &topic, const QVariant &payload)
 {
     QList<ActorRef> subs;
     {

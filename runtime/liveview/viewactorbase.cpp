@@ -1,5 +1,6 @@
 #include "liveview/viewactorbase.h"
 
+#include "liveview/presence.h"
 #include "liveview/pubsub.h"
 
 #include <QDateTime>
@@ -108,8 +109,10 @@ Result<void> ViewActorBase::replayDeferred()
 
 void ViewActorBase::stopping(const ExitReason &reason)
 {
-    if (m_pubsub)
+    if (m_pubsub) {
         m_pubsub->unsubscribeAll(self());
+        m_pubsub->presence().untrackOwner(viewId()); // what it tracked leaves with it
+    }
     if (reason.isAbnormal()) {
         setDetail(u"lastError"_s, reason.toString());
         // A Python handler's error ends with its formatted traceback (pythonError()); the monitor

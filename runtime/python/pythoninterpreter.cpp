@@ -1,6 +1,7 @@
 #include "python/pythoninterpreter.h"
 
 #include "liveview/pageshell.h"
+#include "liveview/presence.h"
 #include "liveview/pubsub.h"
 #include "liveview/viewcontext.h"
 #include "python/buildtree.h"
@@ -57,6 +58,50 @@ int hostBroadcast(const std::string &topic, py::object msg)
     PyErr_SetString(noRuntime.ptr(), "liveactor.broadcast() needs a running server (no pub/sub attached)");
     throw py::error_already_set();
 }
+Presence &hostPresence()
+{
+    PythonInterpreter *self = PythonInterpreter::instance();
+    if (PubSub *pubsub = self ? self->pubsub() : nullptr)
+        return pubsub->presence();
+    py::object noRuntime = py::module_::import("liveactor._host").attr("NoRuntime");
+    PyErr_SetString(noRuntime.ptr(), "liveactor.presence needs a running server (no pub/sub attached)");
+    throw py::error_already_set();
+}
+
+// liveactor.presence.track(topic, key, meta) (GIL held). Inside a view the entry is the view's and
+// leaves when the view ends; during the dead render (no socket yet) nothing is tracked.
+py::object hostPresenceTrack(const std::string &topic, const std::string &key, py::object meta)
+{
+    ViewContext *ctx = currentViewContext();
+    if (ctx && !ctx->isConnected())
+        return py::none();
+    auto json = meta.is_none() ? Result<QJsonValue>(QJsonObject()) : PyConvert::toJson(meta, u"meta"_s);
+    if (!json || !json->isObject()) {
+        PyErr_SetString(PyExc_TypeError, json ? "presence meta must be a dict" : json.error().message.toUtf8().constData());
+        throw py::error_already_set();
+    }
+    Presence &presence = hostPresence();
+    const QString owner = ctx ? ctx->viewId() : QString();
+    QString ref;
+    {
+        py::gil_scoped_release release; // deliveries take mailbox locks
+        ref = presence.track(QString::fromStdString(topic), QString::fromStdString(key), json->toObject(), owner);
+    }
+    return py::str(ref.toStdString());
+}
+
+int hostPresenceUntrack(const std::string &topic, const std::string &key)
+{
+    ViewContext *ctx = currentViewContext();
+    Presence &presence = hostPresence();
+    py::gil_scoped_release release;
+    return presence.untrack(QString::fromStdString(topic), QString::fromStdString(key), ctx ? ctx->viewId() : QString());
+}
+
+py::object hostPresenceList(const std::string &topic)
+{
+    return PyConvert::fromJson(hostPresence().list(QString::fromStdString(topic)));
+}
 } // namespace
 
 ViewContext *&currentViewContext()
@@ -95,6 +140,9 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
                 return r;
             py::object ns = py::module_::import("types").attr("SimpleNamespace")();
             ns.attr("broadcast") = py::cpp_function(&hostBroadcast, py::arg("topic"), py::arg("msg"));
+            ns.attr("presence_track") = py::cpp_function(&hostPresenceTrack, py::arg("topic"), py::arg("key"), py::arg("meta"));
+            ns.attr("presence_untrack") = py::cpp_function(&hostPresenceUntrack, py::arg("topic"), py::arg("key"));
+            ns.attr("presence_list") = py::cpp_function(&hostPresenceList, py::arg("topic"));
             PyTemplateBridge::install(ns);
             py::module_::import("liveactor._host").attr("install")(ns);
             py::module_::import("liveactor._work").attr("configure")(
@@ -154,6 +202,26 @@ void PythonInterpreter::setPubSub(PubSub *pubsub)
 {
     std::lock_guard lock(m_mutex);
     m_pubsub = pubsub;
+}
+
+PubSub *PythonInterpreter::pubsub() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_pubsub;
+}
+
+Result<QJsonValue> PythonInterpreter::messageToJson(const QVariant &payload)
+{
+    if (payload.canConvert<PyObjectRef>()) {
+        GilGuard gil;
+        return PyConvert::toJson(py::handle(payload.value<PyObjectRef>().get()), u"message"_s);
+    }
+    if (payload.canConvert<QJsonValue>())
+        return payload.value<QJsonValue>();
+    const QJsonValue json = QJsonValue::fromVariant(payload);
+    if (json.isNull() && !payload.isNull())
+        return fail(ErrorCode::InvalidArgument, u"a %1 is not JSON-able"_s.arg(QString::fromLatin1(payload.typeName())));
+    return json;
 }
 
 int PythonInterpreter::broadcast(const QString &topic, const QVariant &payload)

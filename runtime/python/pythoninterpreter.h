@@ -76,6 +76,11 @@ public:
     void setPubSub(PubSub *pubsub);
     /// liveactor.broadcast() outside a handler: -1 when no PubSub is set.
     int broadcast(const QString &topic, const QVariant &payload);
+    PubSub *pubsub() const;
+    /// A broadcast's message as JSON, for other instances (runtime/cluster): a Python object
+    /// through PyConvert::toJson (takes the GIL; tuples become lists), a QJsonValue as is.
+    /// Errors: InvalidArgument naming what is not JSON-able.
+    static Result<QJsonValue> messageToJson(const QVariant &payload);
 
     /// A shared TemplateEngine searching dirs (one per distinct list; dev mode per config).
     std::shared_ptr<TemplateEngine> engine(const QStringList &dirs);

@@ -21,6 +21,18 @@ def serve(app, *args, env=None, cwd=None):
 @contextlib.contextmanager
 def serve_process(app, *args, env=None, cwd=None):
     """serve(), yielding (the process, its port): for tests that signal it themselves."""
+    proc, port = start_serve(app, *args, env=env, cwd=cwd)
+    try:
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(10)
+
+
+def start_serve(app, *args, env=None, cwd=None):
+    """Starts `liveactor serve --port 0 … app`; returns (process, port) once it listens. The
+    caller stops it."""
     binary = os.environ.get("LIVEACTOR_BIN")
     if not binary:
         pytest.skip("LIVEACTOR_BIN is not set (run through CTest)")
@@ -46,9 +58,4 @@ def serve_process(app, *args, env=None, cwd=None):
     if port is None:
         proc.kill()
         pytest.fail("liveactor serve did not start:\n" + "".join(lines))
-    try:
-        yield proc, port
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(10)
+    return proc, port
