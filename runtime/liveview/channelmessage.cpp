@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace LiveActor {
@@ -23,8 +25,10 @@ Result<std::optional<QString>> refElement(const QJsonValue &v, const char *what)
         return std::optional<QString>{v.toString()};
     }
     if (v.isDouble()) {
+        // Whole numbers a double holds exactly (|d| <= 2^53); a larger one would overflow the
+        // conversion (undefined behaviour, found by fuzz_channel_message) and is not a ref anyway.
         const double d = v.toDouble();
-        if (d == double(qint64(d)))
+        if (std::abs(d) <= 9007199254740992.0 && d == std::trunc(d))
             return std::optional<QString>{QString::number(qint64(d))};
     }
     return fail(ErrorCode::Parse, QString::fromLatin1(what) + u" must be a string or null"_s);

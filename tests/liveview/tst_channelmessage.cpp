@@ -43,6 +43,12 @@ private Q_SLOTS:
                                             << "" << "" << "" << "" << "join_ref is not valid Unicode";
         QTest::newRow("surrogate pair ok") << QByteArray(R"(["1","2","t\ud83d\ude00","e",{}])") << true
                                            << "1" << "2" << u"t\U0001F600"_s << "e" << "";
+        // Found by fuzz_channel_message (corpus/channel_message/huge_numeric_ref): the conversion
+        // to an integer overflowed.
+        QTest::newRow("huge numeric ref") << QByteArray(R"([4,5.3e66,"t","e",{}])") << false
+                                          << "" << "" << "" << "" << "ref must be a string or null";
+        QTest::newRow("fractional ref") << QByteArray(R"([4,1.5,"t","e",{}])") << false
+                                        << "" << "" << "" << "" << "ref must be a string or null";
         QTest::newRow("empty") << QByteArray("") << false << "" << "" << "" << "" << "malformed JSON";
     }
     void parse()
