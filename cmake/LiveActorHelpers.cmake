@@ -18,6 +18,15 @@ if(LIVEACTOR_SANITIZE)
   target_compile_options(liveactor_flags INTERFACE -fsanitize=${LIVEACTOR_SANITIZE} -fno-omit-frame-pointer)
   target_link_options(liveactor_flags INTERFACE -fsanitize=${LIVEACTOR_SANITIZE})
 endif()
+if(LIVEACTOR_FUZZ)
+  # Coverage for libFuzzer plus ASan and UBSan on every library; the fuzz executables add
+  # -fsanitize=fuzzer (libFuzzer's main). A UB report stops the run like a crash.
+  # tests/fuzz/compat first: std::expected for clang 14 (see the header).
+  target_include_directories(liveactor_flags SYSTEM BEFORE INTERFACE "${PROJECT_SOURCE_DIR}/tests/fuzz/compat")
+  target_compile_options(liveactor_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(liveactor_flags INTERFACE -fsanitize=address,undefined)
+endif()
 
 # liveactor_add_library(<name> ALIAS <Ns::Name> SOURCES ... [PUBLIC_LINK ...] [PRIVATE_LINK ...])
 # A static library whose include root is the folder above it, so users write

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace LiveActor {
@@ -17,11 +19,16 @@ Result<std::optional<QString>> refElement(const QJsonValue &v, const char *what)
 {
     if (v.isNull() || v.isUndefined())
         return std::optional<QString>{};
-    if (v.isString())
+    if (v.isString()) {
+        if (!v.toString().isValidUtf16())
+            return fail(ErrorCode::Parse, QString::fromLatin1(what) + u" is not valid Unicode (a lone surrogate)"_s);
         return std::optional<QString>{v.toString()};
+    }
     if (v.isDouble()) {
+        // Whole numbers a double holds exactly (|d| <= 2^53); a larger one would overflow the
+        // conversion (undefined behaviour, found by fuzz_channel_message) and is not a ref anyway.
         const double d = v.toDouble();
-        if (d == double(qint64(d)))
+        if (std::abs(d) <= 9007199254740992.0 && d == std::trunc(d))
             return std::optional<QString>{QString::number(qint64(d))};
     }
     return fail(ErrorCode::Parse, QString::fromLatin1(what) + u" must be a string or null"_s);
@@ -69,6 +76,10 @@ Result<ChannelMessage> ChannelMessage::parse(const QByteArray &frame)
         return fail(ErrorCode::Parse, u"event must be a non-empty string"_s);
     if (!a.at(4).isObject())
         return fail(ErrorCode::Parse, u"payload must be a JSON object"_s);
+    // A lone surrogate (JSON "\ud800") has no UTF-8 form: the echo in a reply would carry
+    // another topic than the client's, which it would never match.
+    if (!a.at(2).toString().isValidUtf16() || !a.at(3).toString().isValidUtf16())
+        return fail(ErrorCode::Parse, u"topic and event must be valid Unicode (a lone surrogate)"_s);
     m.topic = a.at(2).toString();
     m.event = a.at(3).toString();
     m.payload = a.at(4).toObject();

@@ -35,6 +35,20 @@ private Q_SLOTS:
         QTest::newRow("empty topic") << QByteArray(R"(["1","2","","e",{}])") << false << "" << "" << "" << "" << "topic";
         QTest::newRow("event number") << QByteArray(R"(["1","2","t",5,{}])") << false << "" << "" << "" << "" << "event";
         QTest::newRow("ref object") << QByteArray(R"(["1",{},"t","e",{}])") << false << "" << "" << "" << "" << "ref";
+        // Found by fuzz_channel_message (tests/fuzz/corpus/channel_message/lone_surrogate_topic):
+        // a lone surrogate cannot be echoed back in UTF-8.
+        QTest::newRow("lone surrogate topic") << QByteArray(R"([4,5,"lv:x\ud800","phx_leave",{}])") << false
+                                              << "" << "" << "" << "" << "valid Unicode";
+        QTest::newRow("lone surrogate ref") << QByteArray(R"(["\udc00","5","t","e",{}])") << false
+                                            << "" << "" << "" << "" << "join_ref is not valid Unicode";
+        QTest::newRow("surrogate pair ok") << QByteArray(R"(["1","2","t\ud83d\ude00","e",{}])") << true
+                                           << "1" << "2" << u"t\U0001F600"_s << "e" << "";
+        // Found by fuzz_channel_message (corpus/channel_message/huge_numeric_ref): the conversion
+        // to an integer overflowed.
+        QTest::newRow("huge numeric ref") << QByteArray(R"([4,5.3e66,"t","e",{}])") << false
+                                          << "" << "" << "" << "" << "ref must be a string or null";
+        QTest::newRow("fractional ref") << QByteArray(R"([4,1.5,"t","e",{}])") << false
+                                        << "" << "" << "" << "" << "ref must be a string or null";
         QTest::newRow("empty") << QByteArray("") << false << "" << "" << "" << "" << "malformed JSON";
     }
     void parse()
