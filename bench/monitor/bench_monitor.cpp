@@ -213,6 +213,17 @@ int runMonitor(const QUrl &url, const QString &token, int seconds)
 
 // ---------------------------------------------------------------- runtime side
 
+/// Any free port, fixed tokens, no state files.
+ControlConfig benchControlConfig()
+{
+    ControlConfig config;
+    config.port = 0;
+    config.stateDir.clear();
+    config.operateToken = u"bench-operate"_s;
+    config.readOnlyToken = u"bench-read"_s;
+    return config;
+}
+
 int runRuntime(int sessions, int views, int seconds)
 {
     QTextStream out(stdout);
@@ -248,12 +259,7 @@ int runRuntime(int sessions, int views, int seconds)
         snapMs.push_back(double(t.nsecsElapsed()) / 1e6);
     }
 
-    ControlConfig config;
-    config.port = 0;
-    config.stateDir.clear();
-    config.operateToken = u"bench-operate"_s;
-    config.readOnlyToken = u"bench-read"_s;
-    ControlServer server(system, config);
+    ControlServer server(system, benchControlConfig());
     if (auto r = server.start(); !r) {
         out << "cannot start control server: " << r.error().toString() << '\n';
         return 1;
@@ -363,12 +369,7 @@ int runTrace(int seconds)
     QTextStream out(stdout);
     ActorSystem system(SystemConfig{.executors = 2});
     ActorRef view = system.spawn<Idle>({.kind = u"view"_s, .capacity = 1000});
-    ControlConfig config;
-    config.port = 0;
-    config.stateDir.clear();
-    config.operateToken = u"bench-operate"_s;
-    config.readOnlyToken = u"bench-read"_s;
-    ControlServer server(system, config);
+    ControlServer server(system, benchControlConfig());
     if (auto r = server.start(); !r) {
         out << "cannot start control server: " << r.error().toString() << '\n';
         return 1;
