@@ -11,6 +11,8 @@
 // monitor's time to apply the full snapshot and ~1,000-change deltas (live ones, and synthetic
 // deltas of exactly 1,000 mailbox updates), then the same synthetic deltas with the Top pane
 // (TopModel + its sorted proxy) attached, and Top's once-a-second refresh.
+//
+// With --trace: the message trace instead (runTrace).
 #include "core/actor.h"
 #include "core/actorsystem.h"
 #include "monitor_app/core/actorfilterproxy.h"
@@ -29,6 +31,7 @@
 #include <QTextStream>
 #include <QThread>
 #include <QTimer>
+#include <QWebSocket>
 
 #include <algorithm>
 #include <atomic>
@@ -210,6 +213,17 @@ int runMonitor(const QUrl &url, const QString &token, int seconds)
 
 // ---------------------------------------------------------------- runtime side
 
+/// Any free port, fixed tokens, no state files.
+ControlConfig benchControlConfig()
+{
+    ControlConfig config;
+    config.port = 0;
+    config.stateDir.clear();
+    config.operateToken = u"bench-operate"_s;
+    config.readOnlyToken = u"bench-read"_s;
+    return config;
+}
+
 int runRuntime(int sessions, int views, int seconds)
 {
     QTextStream out(stdout);
@@ -245,12 +259,7 @@ int runRuntime(int sessions, int views, int seconds)
         snapMs.push_back(double(t.nsecsElapsed()) / 1e6);
     }
 
-    ControlConfig config;
-    config.port = 0;
-    config.stateDir.clear();
-    config.operateToken = u"bench-operate"_s;
-    config.readOnlyToken = u"bench-read"_s;
-    ControlServer server(system, config);
+    ControlServer server(system, benchControlConfig());
     if (auto r = server.start(); !r) {
         out << "cannot start control server: " << r.error().toString() << '\n';
         return 1;
@@ -352,6 +361,96 @@ int runRuntime(int sessions, int views, int seconds)
     return 0;
 }
 
+// --trace: one view handling ~10,000 messages/s; the control plane's CPU (main thread) without
+// a trace, then with one trace on that view and an in-process client on the same thread that
+// decodes every TraceBatch (so the figure is an upper bound for the server alone).
+int runTrace(int seconds)
+{
+    QTextStream out(stdout);
+    ActorSystem system(SystemConfig{.executors = 2});
+    ActorRef view = system.spawn<Idle>({.kind = u"view"_s, .capacity = 1000});
+    ControlServer server(system, benchControlConfig());
+    if (auto r = server.start(); !r) {
+        out << "cannot start control server: " << r.error().toString() << '\n';
+        return 1;
+    }
+    std::atomic<bool> stop{false};
+    std::thread load([&] {
+        // 10 messages per millisecond: ~10,000/s (less if the sleep overshoots; measured below).
+        while (!stop.load()) {
+            for (int i = 0; i < 10; ++i)
+                view.tell(Tick{});
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    });
+    auto processed = [&] { return system.registry().find(view.id())->mailbox.processed; };
+    struct Window { double cpuShare; double eventsPerS; };
+    auto measure = [&](int ms) {
+        const quint64 n0 = processed();
+        const double cpu0 = threadCpuSeconds();
+        QElapsedTimer wall;
+        wall.start();
+        QEventLoop loop;
+        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+        loop.exec();
+        const double s = double(wall.nsecsElapsed()) / 1e9;
+        return Window{(threadCpuSeconds() - cpu0) / s, double(processed() - n0) / s};
+    };
+    measure(500);
+    const Window off = measure(seconds * 1000);
+
+    QWebSocket client;
+    quint64 records = 0, dropped = 0, batches = 0;
+    QObject::connect(&client, &QWebSocket::binaryMessageReceived, [&](const QByteArray &frame) {
+        pb::ServerMessage msg;
+        if (msg.ParseFromArray(frame.constData(), int(frame.size())) && msg.has_trace_batch()) {
+            ++batches;
+            records += quint64(msg.trace_batch().records_size());
+            dropped = msg.trace_batch().dropped();
+        }
+    });
+    QObject::connect(&client, &QWebSocket::connected, [&] {
+        pb::ClientMessage auth;
+        auth.mutable_auth()->set_token("bench-read");
+        pb::ClientMessage start;
+        start.mutable_command()->set_actor_id(ProtoConvert::id(view.id()));
+        start.mutable_command()->mutable_trace_start()->set_reason("bench");
+        for (const pb::ClientMessage &m : {auth, start}) {
+            const std::string bytes = m.SerializeAsString();
+            client.sendBinaryMessage(QByteArray(bytes.data(), qsizetype(bytes.size())));
+        }
+    });
+    client.open(server.url());
+    while (server.traceCount() == 0)
+        measure(20);
+    measure(500);
+    records = dropped = batches = 0;
+    const Window on = measure(seconds * 1000);
+    const quint64 sentRecords = records, droppedAtEnd = dropped, sentBatches = batches;
+    client.close();
+    stop = true;
+    load.join();
+
+    auto row = [&](const QString &what, const QString &value) {
+        out << u"| %1 | %2 |\n"_s.arg(what, -62).arg(value, 14);
+    };
+    out << u"\nliveactor message trace — one view at ~10,000 messages/s, %1 s windows, 2 executors\n\n"_s.arg(seconds);
+    row(u"metric"_s, u"value"_s);
+    row(u"---"_s, u"---:"_s);
+    row(u"view messages/s, no trace"_s, QString::number(off.eventsPerS, 'f', 0));
+    row(u"view messages/s, traced"_s, QString::number(on.eventsPerS, 'f', 0));
+    row(u"control-plane CPU, no trace (% of one core)"_s, QString::number(off.cpuShare * 100, 'f', 2));
+    row(u"control-plane CPU + client decode, one trace (% of one core)"_s, QString::number(on.cpuShare * 100, 'f', 2));
+    row(u"trace records received per second (limit 2,000)"_s, QString::number(double(sentRecords) / seconds, 'f', 0));
+    row(u"trace batches per second"_s, QString::number(double(sentBatches) / seconds, 'f', 1));
+    row(u"records dropped by the rate limit (since start)"_s, QString::number(droppedAtEnd));
+    out << '\n';
+    out.flush();
+    server.stop();
+    system.shutdown(std::chrono::milliseconds(5000));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -361,6 +460,10 @@ int main(int argc, char *argv[])
     if (args.size() >= 5 && args.at(1) == u"--monitor"_s)
         return runMonitor(QUrl(args.at(2)), args.at(3), args.at(4).toInt());
     int sessions = 10000, views = 2, seconds = 10;
+    if (args.contains(u"--trace"_s)) {
+        const qsizetype i = args.indexOf(u"--seconds"_s);
+        return runTrace(i > 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : 5);
+    }
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == u"--sessions"_s)
             sessions = args.at(i + 1).toInt();

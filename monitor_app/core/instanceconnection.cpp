@@ -170,6 +170,16 @@ quint64 InstanceConnection::sendPreview(const QString &actorId, pb::Preview::Act
     return sendCommandWith(actorId, [action](pb::Command &cmd) { cmd.mutable_preview()->set_action(action); });
 }
 
+quint64 InstanceConnection::sendTrace(const QString &actorId, bool start, bool subtree)
+{
+    return sendCommandWith(actorId, [start, subtree](pb::Command &cmd) {
+        if (start)
+            cmd.mutable_trace_start()->set_subtree(subtree);
+        else
+            cmd.mutable_trace_stop();
+    });
+}
+
 quint64 InstanceConnection::sendCommandWith(const QString &actorId, const std::function<void(pb::Command &)> &fill)
 {
     if (m_state != State::Live)
@@ -236,6 +246,9 @@ void InstanceConnection::onBinary(const QByteArray &frame)
         break;
     case pb::ServerMessage::kAudit:
         Q_EMIT auditReceived(msg.audit());
+        break;
+    case pb::ServerMessage::kTraceBatch:
+        Q_EMIT traceBatchReceived(msg.trace_batch());
         break;
     case pb::ServerMessage::kError:
         m_lastError = QString::fromStdString(msg.error().code() + ": " + msg.error().message());

@@ -82,6 +82,9 @@ public:
     /// Asks the runtime what `action` would do to the actor (its restart preview); the answer
     /// comes as commandFinished with CommandResult.preview. 0 if not live.
     quint64 sendPreview(const QString &actorId, ::liveactor::monitor::v1::Preview::Action action);
+    /// Starts (start) or stops this connection's message trace on the actor (with subtree, its
+    /// descendants too); records arrive as traceBatchReceived. 0 if not live.
+    quint64 sendTrace(const QString &actorId, bool start, bool subtree = true);
     /// Sends raw bytes as one binary frame (tests: malformed input).
     void sendRaw(const QByteArray &bytes);
 
@@ -92,6 +95,7 @@ Q_SIGNALS:
     void deltaReceived(const liveactor::monitor::v1::Delta &delta);
     void commandFinished(quint64 requestId, const liveactor::monitor::v1::CommandResult &result);
     void auditReceived(const liveactor::monitor::v1::Audit &audit);
+    void traceBatchReceived(const liveactor::monitor::v1::TraceBatch &batch);
     void errorReceived(const QString &code, const QString &message);
 
 private:

@@ -11,6 +11,7 @@
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
 #include "monitor_app/widgets/topview.h"
+#include "monitor_app/widgets/tracepane.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -245,6 +246,7 @@ void MainWindow::buildUi()
                 return;
     });
     addTopDock(restartDock);
+    addTraceDock(restartDock);
     statusBar()->showMessage(tr("Not connected. Connect… or run liveactor-monitor ws://127.0.0.1:4001/"));
     updateActions();
 }
@@ -271,6 +273,47 @@ void MainWindow::addTopDock(QDockWidget *tabWith)
     connect(m_top, &TopView::actorSelected, this, &MainWindow::selectActor);
 }
 
+// Trace: the live message trace of one actor's subtree, a tab next to the restart log; the Trace
+// action (toolbar, context menu, Ctrl+Shift+T) starts it on the selected actor.
+void MainWindow::addTraceDock(QDockWidget *tabWith)
+{
+    m_trace = new TracePane(this);
+    m_traceDock = new QDockWidget(tr("Trace"), this);
+    m_traceDock->setObjectName(u"trace"_s);
+    m_traceDock->setWidget(m_trace);
+    addDockWidget(Qt::BottomDockWidgetArea, m_traceDock);
+    tabifyDockWidget(tabWith, m_traceDock);
+    tabWith->raise();
+    m_traceAction = new QAction(tr("Trace"), this);
+    m_traceAction->setObjectName(u"traceActor"_s);
+    m_traceAction->setShortcut(QKeySequence(u"Ctrl+Shift+T"_s));
+    m_traceAction->setToolTip(tr("Trace the messages of the selected actor and its subtree"));
+    connect(m_traceAction, &QAction::triggered, this, &MainWindow::traceSelected);
+    addAction(m_traceAction);
+    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("T&race"));
+    connect(show, &QAction::triggered, m_traceDock, [this] {
+        m_traceDock->show();
+        m_traceDock->raise();
+    });
+}
+
+bool MainWindow::traceSelected()
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    if (!record || !connection || connection->state() != InstanceConnection::State::Live)
+        return false;
+    // One trace at a time in the pane: end the previous one in its runtime.
+    if (m_trace->isTracing() && m_trace->actorId() != record->id)
+        m_trace->stop();
+    if (!connection->sendTrace(record->id, true))
+        return false;
+    m_trace->begin(connection, record->id, u"%1 %2 (subtree)"_s.arg(record->kind, record->id.left(8)));
+    m_traceDock->show();
+    m_traceDock->raise();
+    return true;
+}
+
 InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &token, bool remember)
 {
     for (InstanceConnection *c : std::as_const(m_connections))
@@ -292,6 +335,7 @@ void MainWindow::adopt(InstanceConnection *connection)
         updateActions();
         statusBar()->showMessage(tr("%1: %2").arg(connection->displayName(), InstanceConnection::stateName(state)), 5000);
     });
+    connect(connection, &InstanceConnection::traceBatchReceived, m_trace, &TracePane::addBatch);
     connect(connection, &InstanceConnection::snapshotReceived, this, [this, connection](const pb::Snapshot &s) {
         m_restartLog->addRecords(connection->displayName(), s.restarts());
         updateInstanceList();
@@ -394,6 +438,8 @@ void MainWindow::updateActions()
         m_actions.value(int(a))->setToolTip((live || saved) && !operate ? readOnly : ActionDescriber::actionName(a));
     }
     m_actions.value(int(Action::Ping))->setEnabled(live);
+    if (m_traceAction)
+        m_traceAction->setEnabled(live);
     m_detail->setFetchEnabled(live);
 }
 
@@ -496,6 +542,7 @@ void MainWindow::showContextMenu(const QPoint &pos)
     QMenu menu(this);
     for (Action a : {Action::Kill, Action::Restart, Action::Shutdown, Action::Ping})
         menu.addAction(m_actions.value(int(a)));
+    menu.addAction(m_traceAction);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 

@@ -24,6 +24,7 @@ class ActorFilterProxy;
 class ActorTreeModel;
 class RestartLogModel;
 class TopView;
+class TracePane;
 struct ActorRecord;
 
 /// The monitor's main window: instances (with a state light each), the actor tree with a filter
@@ -69,6 +70,10 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     /// The "Top" dock's table of all actors (View > Top, Ctrl+T).
     TopView *topView() const { return m_top; }
+    /// The "Trace" dock (a message trace of the selected actor's subtree; View > Trace).
+    TracePane *tracePane() const { return m_trace; }
+    /// Starts a message trace on the selected actor and its subtree; false if none or not live.
+    bool traceSelected();
 
     /// Selects (and scrolls to) an actor; false if it is not in the (filtered) tree.
     bool selectActor(InstanceConnection *connection, const QString &actorId);
@@ -96,6 +101,7 @@ private:
     void showContextMenu(const QPoint &pos);
     void onPreview(InstanceConnection *connection, quint64 requestId, const ::liveactor::monitor::v1::CommandResult &result);
     void addTopDock(QDockWidget *tabWith);
+    void addTraceDock(QDockWidget *tabWith);
 
     ActorTreeModel *m_model;
     ActorFilterProxy *m_proxy;
@@ -106,6 +112,9 @@ private:
     QLineEdit *m_filter = nullptr;
     ActorDetailPane *m_detail = nullptr;
     TopView *m_top = nullptr;
+    TracePane *m_trace = nullptr;
+    QDockWidget *m_traceDock = nullptr;
+    QAction *m_traceAction = nullptr;
     QHash<int, QAction *> m_actions;
     QList<InstanceConnection *> m_connections;
     struct Pending

@@ -59,6 +59,8 @@ SendStatus Actor::send(const ActorRef &to, Message message)
 {
     if (to.isNull())
         return SendStatus::Closed;
+    if (m_cell->trace()) [[unlikely]]
+        m_cell->traceOut(to, message);
     return to.cell()->tell(Envelope{std::move(message), m_cell->ref()});
 }
 
@@ -78,6 +80,8 @@ void Actor::ask(const ActorRef &to, Message request, std::chrono::milliseconds t
         return;
     }
     slot->armTimeout(m_cell->executor(), timeout, slot);
+    if (m_cell->trace()) [[unlikely]]
+        m_cell->traceOut(to, request);
     const SendStatus status = to.cell()->tell(Envelope{std::move(request), m_cell->ref(), slot});
     if (status == SendStatus::Full)
         slot->complete(fail(ErrorCode::Full, QStringLiteral("mailbox full: ") + to.toString()));

@@ -128,6 +128,8 @@ ActorRef ActorCell::spawn(ActorSystem *system, std::unique_ptr<Actor> actor, Spa
         ActorCell *parent = options.parent.cell();
         if (!parent->addChild(cell->m_self))
             return {}; // parent already gone: the actor is never started
+        if (auto trace = parent->subtreeTrace())
+            cell->startTrace(trace, true); // queued on the system lane: handled before any message
         if (options.linkToParent) {
             cell->addLink(options.parent);
             if (!parent->addLink(cell->m_self))
@@ -194,6 +196,16 @@ bool ActorCell::runHook(Hook &&hook)
 }
 
 void ActorCell::deliver(Envelope &envelope)
+{
+    if (m_trace) [[unlikely]] {
+        if (!m_trace->isClosed())
+            return deliverTraced(envelope);
+        attachTrace(nullptr); // the trace was stopped: back to the untraced path
+    }
+    handleEnvelope(envelope);
+}
+
+void ActorCell::handleEnvelope(Envelope &envelope)
 {
     Envelope *previous = m_actor->m_current;
     m_actor->m_current = &envelope;
@@ -508,6 +520,97 @@ void ActorCell::addExitObserver(std::move_only_function<void(const ExitReason &)
         }
     }
     fn(ExitReason{ExitReason::Kind::NoProc, QStringLiteral("already exited")});
+}
+
+// ---------------------------------------------------------------- message trace
+
+namespace {
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+qint64 wallUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+void ActorCell::startTrace(const std::shared_ptr<TraceSink> &sink, bool subtree)
+{
+    if (!sink)
+        return;
+    std::vector<ActorRef> children;
+    if (subtree) {
+        // Set before copying the children: a child added meanwhile is either in the copy or
+        // sees the subtree trace in spawn() (both: attached twice, which is harmless).
+        std::lock_guard lock(m_relMutex);
+        if (m_relClosed)
+            return;
+        m_subtreeTrace = sink;
+        children = m_children;
+    }
+    // m_trace is the executor thread's: set it there, between messages.
+    call([this, sink](Actor &) { attachTrace(sink); });
+    for (const ActorRef &child : children)
+        child.cell()->startTrace(sink, true);
+}
+
+std::shared_ptr<TraceSink> ActorCell::subtreeTrace()
+{
+    std::lock_guard lock(m_relMutex);
+    if (m_subtreeTrace && m_subtreeTrace->isClosed())
+        m_subtreeTrace.reset();
+    return m_subtreeTrace;
+}
+
+void ActorCell::attachTrace(std::shared_ptr<TraceSink> sink)
+{
+    if (sink && sink->isClosed())
+        sink.reset();
+    if (!sink)
+        subtreeTrace(); // drops a closed subtree trace too
+    m_mailbox.setStampAll(sink != nullptr);
+    m_traceHold = std::move(sink);
+    m_trace = m_traceHold.get();
+}
+
+void ActorCell::deliverTraced(Envelope &envelope)
+{
+    TraceRecord record;
+    record.timeUs = wallUs();
+    record.actor = m_id;
+    record.actorKind = m_kind;
+    if (!envelope.sender.isNull())
+        record.peer = envelope.sender.id();
+    // Before the handler: it may move the value out.
+    record.type = envelope.message.typeName();
+    record.size = quint32(envelope.message.valueSize());
+    const qint64 start = steadyNs();
+    if (envelope.stampNs)
+        record.waitNs = start - envelope.stampNs;
+    handleEnvelope(envelope); // cannot detach the trace: that comes as a SysCall, between messages
+    record.processingNs = steadyNs() - start;
+    m_trace->record(std::move(record), m_executor->now());
+}
+
+void ActorCell::traceOut(const ActorRef &to, const Message &message)
+{
+    if (m_trace->isClosed()) {
+        attachTrace(nullptr);
+        return;
+    }
+    TraceRecord record;
+    record.timeUs = wallUs();
+    record.actor = m_id;
+    record.actorKind = m_kind;
+    record.peer = to.isNull() ? QUuid() : to.id();
+    record.direction = TraceRecord::Direction::Out;
+    record.type = message.typeName();
+    record.size = quint32(message.valueSize());
+    record.waitNs = -1;
+    m_trace->record(std::move(record), m_executor->now());
 }
 
 // ---------------------------------------------------------------- timers

@@ -8,6 +8,7 @@
 #include "core/mailbox.h"
 #include "core/result.h"
 #include "core/spawnoptions.h"
+#include "core/tracesink.h"
 
 #include <QHash>
 #include <QPointer>
@@ -118,11 +119,25 @@ public:
     bool isSuspended() const { return m_suspended; }
     void setTrapExit(bool trap) { m_trapExit = trap; }
 
+    // message trace (see TraceSink)
+    /// Any thread: from the next message on, this actor records into sink (and with subtree, its
+    /// children now and later too). Null sink or a dead cell: nothing.
+    void startTrace(const std::shared_ptr<TraceSink> &sink, bool subtree);
+    /// Executor thread: the sink while traced, else null (the one branch untraced messages pay).
+    TraceSink *trace() const { return m_trace; }
+    /// Executor thread: records a message this actor sends to `to` (call only when trace()).
+    void traceOut(const ActorRef &to, const Message &message);
+
 private:
     void schedule();
     template<typename Hook>
     bool runHook(Hook &&hook);
     void deliver(Envelope &envelope);
+    void handleEnvelope(Envelope &envelope);
+    void deliverTraced(Envelope &envelope);
+    void attachTrace(std::shared_ptr<TraceSink> sink);
+    /// The trace children inherit (null, or closed: reset) — under m_relMutex.
+    std::shared_ptr<TraceSink> subtreeTrace();
     void handleSystem(Envelope &envelope);
     void beginShutdown();
     void terminate(ExitReason reason);
@@ -147,6 +162,7 @@ private:
     std::vector<ActorRef> m_children;
     std::vector<QUuid> m_keptChildren; // exited, entry kept for a restart
     std::vector<std::move_only_function<void(const ExitReason &)>> m_exitObservers;
+    std::shared_ptr<TraceSink> m_subtreeTrace; // children spawned later are traced into it
 
     // executor thread only
     std::unique_ptr<Actor> m_actor;
@@ -161,6 +177,8 @@ private:
     quint64 m_nextTimerKey = 1;
     QHash<quint64, quint64> m_timers; // key → executor timer id
     quint32 m_activations = 0;
+    TraceSink *m_trace = nullptr;             // m_traceHold.get(), read on every message
+    std::shared_ptr<TraceSink> m_traceHold;
 };
 
 /// Runs fn on `thread` (the context's thread), or drops it if `context` is gone by then. The

@@ -230,6 +230,17 @@ void ActorSystem::ping(const QUuid &id, std::chrono::milliseconds timeout, QObje
         slot->complete(fail(ErrorCode::Closed, QStringLiteral("actor exited")));
 }
 
+Result<void> ActorSystem::trace(const QUuid &id, const std::shared_ptr<TraceSink> &sink, bool subtree)
+{
+    if (!sink)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("no trace sink"));
+    auto cell = m_registry->cell(id);
+    if (!cell || cell->isDead())
+        return fail(ErrorCode::NotFound, QStringLiteral("no live actor ") + id.toString(QUuid::WithoutBraces));
+    cell->startTrace(sink, subtree);
+    return {};
+}
+
 void ActorSystem::watch(const ActorRef &ref, QObject *context, std::function<void(ExitReason)> done)
 {
     auto deliver = std::make_shared<std::move_only_function<void(ExitReason)>>(

@@ -6,6 +6,7 @@
 #include "core/registry.h"
 #include "core/result.h"
 #include "core/spawnoptions.h"
+#include "core/tracesink.h"
 
 #include <QObject>
 #include <QUuid>
@@ -106,6 +107,11 @@ public:
     /// Round trip through the actor's system lane; done gets the round-trip time.
     void ping(const QUuid &id, std::chrono::milliseconds timeout, QObject *context,
               std::function<void(Result<std::chrono::microseconds>)> done);
+    /// Message trace: from its next message on, actor id (and with subtree, its descendants,
+    /// including those spawned later) records every message it handles and sends into sink
+    /// (TraceSink: rate-limited, bounded). sink->close() stops it; each actor then detaches on its
+    /// next message. Untraced actors pay one branch per message. NotFound if id is not alive.
+    Result<void> trace(const QUuid &id, const std::shared_ptr<TraceSink> &sink, bool subtree);
     /// Calls done(reason) once the actor with this ref exits (immediately with NoProc if it is
     /// gone). For code outside actors (tests, the control plane); actors use Actor::monitor().
     void watch(const ActorRef &ref, QObject *context, std::function<void(ExitReason)> done);

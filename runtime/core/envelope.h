@@ -33,7 +33,7 @@ struct Envelope
     Message message;
     ActorRef sender;                  ///< null when sent from outside any actor
     std::shared_ptr<ReplySlot> reply; ///< set for ask/ping; answered or failed exactly once
-    qint64 stampNs = 0;               ///< enqueue time (steady clock ns) on sampled messages, else 0
+    qint64 stampNs = 0;               ///< enqueue time (steady clock ns) on sampled (or traced) messages, else 0
 };
 
 } // namespace LiveActor

@@ -42,8 +42,8 @@ SendStatus Mailbox::push(Envelope &&envelope, bool &scheduleOwner)
         return SendStatus::Full;
     }
     // Sample the wait time on one message in 64: a clock read per message would cost more than
-    // the rest of the enqueue.
-    if ((m_enqueued & 63) == 0)
+    // the rest of the enqueue. A traced owner needs every message's wait.
+    if ((m_enqueued & 63) == 0 || m_stampAll)
         envelope.stampNs = nowNs();
     int slot = m_head + m_count;
     if (slot >= m_capacity)
@@ -163,6 +163,12 @@ int Mailbox::acquire(int max, int *queued)
         }
     }
     return n;
+}
+
+void Mailbox::setStampAll(bool stamp)
+{
+    std::lock_guard lock(m_mutex);
+    m_stampAll = stamp;
 }
 
 void Mailbox::release(int n, qint64 handlerNs)

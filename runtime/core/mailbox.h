@@ -47,6 +47,8 @@ public:
     bool markScheduled();
 
     MailboxStats stats() const;
+    /// Stamp the enqueue time on every message, not one in 64 (while the owner is traced).
+    void setStampAll(bool stamp);
     int length() const;
     bool isNormalClosed() const;
 
@@ -96,6 +98,7 @@ private:
     std::atomic<int> m_systemCount{0};
     bool m_scheduled = false;
     bool m_paused = false;
+    bool m_stampAll = false;
     bool m_normalClosed = false;
     bool m_allClosed = false;
     int m_highWater = 0;

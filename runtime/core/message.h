@@ -92,6 +92,9 @@ public:
     }
     /// The stored C++ type's name as the compiler spells it (diagnostics only; "" when empty).
     const char *typeName() const noexcept { return m_ops ? m_ops->name() : ""; }
+    /// sizeof the stored type (0 when empty): a size estimate for traces, not counting heap data
+    /// the value points to.
+    std::size_t valueSize() const noexcept { return m_ops ? m_ops->size : 0; }
 
 private:
     struct Ops
@@ -100,6 +103,7 @@ private:
         void (*destroy)(void *p) noexcept;
         void (*copy)(void *dst, const void *src);    // null if not copyable
         const char *(*name)() noexcept;
+        std::size_t size;
     };
 
     template<typename D>
@@ -150,6 +154,7 @@ private:
                 };
         }
         ops.name = &nameOf<D>;
+        ops.size = sizeof(D);
         return ops;
     }
 

@@ -3,6 +3,7 @@
 #include "core/actorsystem.h"
 #include "core/registry.h"
 #include "telemetry/protoconvert.h"
+#include "telemetry/tracehub.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -30,6 +31,8 @@ struct Request
     const ActorInfo &actor;
     const ControlServer::AssignsProvider &assignsProvider;
     Reply reply;
+    TraceHub *traces;
+    quint64 client;
 };
 
 pb::CommandResult succeeded(const QString &message)
@@ -145,6 +148,29 @@ void previewAction(const Request &request)
                                });
 }
 
+void traceStart(const Request &request)
+{
+    if (!request.traces)
+        return request.reply(failed("not_supported", u"this server does not trace"_s));
+    const pb::TraceStart &start = request.command.trace_start();
+    const Result<int> limit = request.traces->start(request.client, request.actor.id, start.subtree(),
+                                                    int(qMin(start.max_per_second(), 1000000u)));
+    if (!limit)
+        return request.reply(failed(limit.error()));
+    pb::CommandResult out = succeeded(u"tracing %1 %2%3, at most %4 records/s"_s.arg(
+        request.actor.kind, request.actor.id.toString(QUuid::WithoutBraces),
+        start.subtree() ? u" and its subtree"_s : QString()).arg(*limit));
+    out.set_trace_max_per_second(quint32(*limit));
+    request.reply(std::move(out));
+}
+
+void traceStop(const Request &request)
+{
+    const Result<void> r = request.traces ? request.traces->stop(request.client, request.actor.id)
+                                          : Result<void>(fail(ErrorCode::NotFound, u"no trace"_s));
+    request.reply(r ? succeeded(u"trace stopped"_s) : failed(r.error()));
+}
+
 template<auto action>
 const std::string &reasonOf(const pb::Command &command)
 {
@@ -169,6 +195,8 @@ const Action actions[] = {
     {pb::Command::kPing, u"ping", false, reasonOf<&pb::Command::ping>, pingActor},
     {pb::Command::kFetchAssigns, u"fetch_assigns", false, reasonOf<&pb::Command::fetch_assigns>, fetchAssigns},
     {pb::Command::kPreview, u"preview", false, reasonOf<&pb::Command::preview>, previewAction},
+    {pb::Command::kTraceStart, u"trace_start", false, reasonOf<&pb::Command::trace_start>, traceStart},
+    {pb::Command::kTraceStop, u"trace_stop", false, reasonOf<&pb::Command::trace_stop>, traceStop},
 };
 
 } // namespace
@@ -179,7 +207,7 @@ CommandHandler::CommandHandler(ActorSystem &system, QObject *receiver)
 {
 }
 
-void CommandHandler::run(pb::Scope scope, const pb::Command &command, Done done)
+void CommandHandler::run(pb::Scope scope, const pb::Command &command, Done done, quint64 client)
 {
     const Action *action = std::ranges::find(actions, command.action_case(), &Action::which);
     const bool known = action != std::end(actions);
@@ -203,7 +231,8 @@ void CommandHandler::run(pb::Scope scope, const pb::Command &command, Done done)
     if (!actor)
         return refuse("not_found", u"no actor %1"_s.arg(info.actor.toString(QUuid::WithoutBraces)));
     action->run({m_system, m_receiver, command, *actor, m_assignsProvider,
-                 [done = std::move(done), info](pb::CommandResult result) { done(info, std::move(result)); }});
+                 [done = std::move(done), info](pb::CommandResult result) { done(info, std::move(result)); },
+                 m_traces, client});
 }
 
 } // namespace LiveActor

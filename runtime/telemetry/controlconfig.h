@@ -40,6 +40,11 @@ struct ControlConfig
     qint64 maxFrameBytes = 64 * 1024;
     /// Restart records kept for snapshots and the restart log.
     int restartHistory = 200;
+    /// Message traces (TraceStart): the most records per second one trace may send (a TraceStart
+    /// may ask for fewer), how often batches go out, and how many traces one connection may run.
+    int traceMaxPerSecond = 2000;
+    int traceBatchMs = 100;
+    int maxTracesPerClient = 8;
     /// Append audit lines to <stateDir>/audit.log as well as the log.
     bool auditFile = true;
 };

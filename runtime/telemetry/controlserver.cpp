@@ -7,6 +7,7 @@
 #include "telemetry/protoconvert.h"
 #include "telemetry/restartjournal.h"
 #include "telemetry/tokenstore.h"
+#include "telemetry/tracehub.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -75,7 +76,12 @@ ControlServer::ControlServer(ActorSystem &system, ControlConfig config, QObject 
     , m_audit(std::make_unique<AuditLog>(m_config.auditFile && !m_config.stateDir.isEmpty()
                                              ? QDir(m_config.stateDir).filePath(u"audit.log"_s)
                                              : QString()))
+    , m_traces(std::make_unique<TraceHub>(system, m_config, [this](quint64 serial, const pb::ServerMessage &msg) {
+        if (Client *client = clientBySerial(serial))
+            send(client, msg.SerializeAsString());
+    }))
 {
+    m_commands->setTraceHub(m_traces.get());
 }
 
 ControlServer::~ControlServer()
@@ -132,6 +138,11 @@ QStringList ControlServer::auditLog() const
 int ControlServer::clientCount() const
 {
     return int(m_clients.size());
+}
+
+int ControlServer::traceCount() const
+{
+    return m_traces->traceCount();
 }
 
 int ControlServer::subscriberCount() const
@@ -193,6 +204,7 @@ Result<void> ControlServer::start()
 
 void ControlServer::stop()
 {
+    m_traces->stopAll();
     m_restarts->stop();
     auto clients = std::move(m_clients);
     m_clients.clear();
@@ -286,6 +298,7 @@ void ControlServer::onDisconnected(Client *client)
             client->authTimer->disconnect(this);
             client->socket->disconnect(this);
             client->socket->deleteLater();
+            m_traces->clientGone(client->serial);
             m_clients.erase(it);
             return;
         }
@@ -333,7 +346,7 @@ void ControlServer::onBinary(Client *client, const QByteArray &frame)
                         [this, serial = client->serial, requestId = msg.request_id()](const CommandInfo &command,
                                                                                        pb::CommandResult result) {
                             finishCommand(serial, requestId, command, std::move(result));
-                        });
+                        }, client->serial);
         break;
     default: break;
     }

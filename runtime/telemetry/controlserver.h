@@ -30,11 +30,12 @@ class AuditLog;
 class CommandHandler;
 class DeltaBuilder;
 class RestartJournal;
+class TraceHub;
 struct CommandInfo;
 
 /// The control plane: a WebSocket server (binary protobuf frames, liveactor.monitor.v1, see
 /// proto/liveactor/monitor/v1/monitor.proto) on its own port that lets monitors watch the
-/// registry and kill, restart, shut down or ping actors.
+/// registry and kill, restart, shut down or ping actors, and trace their messages (TraceHub).
 ///
 /// Security: every connection gets Hello, then must send Auth with a token (operate or
 /// read-only scope, compared in constant time); anything else before that, any malformed frame
@@ -114,6 +115,8 @@ public:
 
     int clientCount() const;
     int subscriberCount() const;
+    /// Message traces running (TraceStart), over all connections.
+    int traceCount() const;
     /// Audit lines so far (at most the last 1000).
     QStringList auditLog() const;
     Stats stats() const { return m_stats; }
@@ -151,6 +154,7 @@ private:
     std::unique_ptr<DeltaBuilder> m_deltas;
     std::unique_ptr<CommandHandler> m_commands;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<TraceHub> m_traces;
     Stats m_stats;
     bool m_started = false;
     quint64 m_nextSerial = 1;

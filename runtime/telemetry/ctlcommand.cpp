@@ -3,6 +3,7 @@
 #include "liveactor/monitor/v1/monitor.pb.h"
 #include "telemetry/tokenstore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -28,11 +29,30 @@ int usage(const QString &why)
     QTextStream err(stderr);
     if (!why.isEmpty())
         err << "error: " << why << '\n';
-    err << "usage: liveactor ctl kill|restart|shutdown|ping ACTOR_ID [--url URL] [--token TOKEN]\n"
+    err << "usage: liveactor ctl kill|restart|shutdown|ping|trace ACTOR_ID [--url URL] [--token TOKEN]\n"
            "                     [--state-dir DIR] [--reason TEXT] [--timeout-ms N] [--preview]\n"
+           "                     [--subtree] [--seconds N]\n"
            "  --preview: print what kill/restart/shutdown would do (the runtime's restart preview),\n"
-           "             change nothing\n";
+           "             change nothing\n"
+           "  trace: print the actor's messages (with --subtree its descendants' too) for N seconds\n"
+           "         (default 10), one line each\n";
     return 2;
+}
+
+/// "12:00:01.123456 view 1b2c3d4e in  Foo::Bar 16 B wait 12 µs proc 40 µs from 5e6f7a8b"
+QString traceLine(const pb::TraceRecord &r)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(r.time_us() / 1000);
+    QString line = u"%1%2 %3 %4 %5 %6 %7 B"_s.arg(time.toString(u"HH:mm:ss.zzz"_s))
+                       .arg(r.time_us() % 1000, 3, 10, QChar(u'0'))
+                       .arg(QString::fromStdString(r.actor_kind()), QString::fromStdString(r.actor_id()).left(8),
+                            r.outgoing() ? u"out"_s : u"in "_s, QString::fromStdString(r.type()))
+                       .arg(r.size());
+    if (!r.outgoing())
+        line += u" wait %1 µs proc %2 µs"_s.arg(r.wait_ns() < 0 ? u"?"_s : QString::number(r.wait_ns() / 1000))
+                    .arg(r.processing_ns() / 1000);
+    const QString peer = r.peer_id().empty() ? u"outside"_s : QString::fromStdString(r.peer_id()).left(8);
+    return line + (r.outgoing() ? u" to "_s : u" from "_s) + peer;
 }
 
 } // namespace
@@ -45,7 +65,7 @@ int runCtlCommand(const QStringList &args)
         return usage({});
     const QString action = args.at(0);
     const QUuid id = QUuid::fromString(args.at(1));
-    static const QStringList actions{u"kill"_s, u"restart"_s, u"shutdown"_s, u"ping"_s};
+    static const QStringList actions{u"kill"_s, u"restart"_s, u"shutdown"_s, u"ping"_s, u"trace"_s};
     if (!actions.contains(action))
         return usage(u"unknown action '%1'"_s.arg(action));
     if (id.isNull())
@@ -53,7 +73,8 @@ int runCtlCommand(const QStringList &args)
 
     QString url, token, reason, stateDir = qEnvironmentVariable("LIVEACTOR_STATE_DIR", u".state"_s);
     int timeoutMs = 10000;
-    bool preview = false;
+    int traceSeconds = 10;
+    bool preview = false, subtree = false;
     for (qsizetype i = 2; i < args.size(); ++i) {
         const QString &a = args.at(i);
         auto value = [&]() -> std::optional<QString> {
@@ -74,6 +95,10 @@ int runCtlCommand(const QStringList &args)
             timeoutMs = qMax(100, v->toInt());
         else if (a == u"--preview"_s)
             preview = true;
+        else if (a == u"--subtree"_s)
+            subtree = true;
+        else if (a == u"--seconds"_s && (v = value()))
+            traceSeconds = qBound(1, v->toInt(), 86400);
         else
             return usage(u"unexpected argument '%1'"_s.arg(a));
     }
@@ -101,8 +126,9 @@ int runCtlCommand(const QStringList &args)
     pb::Command *cmd = command.mutable_command();
     cmd->set_actor_id(id.toString(QUuid::WithoutBraces).toStdString());
     const std::string why = (reason.isEmpty() ? u"liveactor ctl"_s : reason).toStdString();
-    if (preview && action == u"ping"_s)
+    if (preview && (action == u"ping"_s || action == u"trace"_s))
         return usage(u"--preview is for kill, restart and shutdown"_s);
+    const bool trace = action == u"trace"_s;
     if (preview) {
         cmd->mutable_preview()->set_reason(why);
         cmd->mutable_preview()->set_action(action == u"kill"_s      ? pb::Preview::KILL
@@ -114,7 +140,10 @@ int runCtlCommand(const QStringList &args)
         cmd->mutable_restart()->set_reason(why);
     else if (action == u"shutdown"_s)
         cmd->mutable_shutdown()->set_reason(why);
-    else
+    else if (trace) {
+        cmd->mutable_trace_start()->set_reason(why);
+        cmd->mutable_trace_start()->set_subtree(subtree);
+    } else
         cmd->mutable_ping()->set_reason(why);
 
     QWebSocket socket;
@@ -170,9 +199,25 @@ int runCtlCommand(const QStringList &args)
                     lines << u"top-level: nothing restarts it"_s;
                 return finish(0, lines.join(u'\n'));
             }
+            if (r.ok() && trace) {
+                // Print records as they come; end after --seconds (closing ends the trace).
+                out << QString::fromStdString(r.message()) << '\n';
+                out.flush();
+                QTimer::singleShot(traceSeconds * 1000, &loop, [&] { finish(0, u"trace ended after %1 s"_s.arg(traceSeconds)); });
+                break;
+            }
             if (r.ok())
                 return finish(0, QString::fromStdString(r.message()));
             return finish(1, QString::fromStdString(r.error_code() + ": " + r.message()));
+        }
+        case pb::ServerMessage::kTraceBatch: {
+            const pb::TraceBatch &b = msg.trace_batch();
+            for (const pb::TraceRecord &r : b.records())
+                out << traceLine(r) << '\n';
+            out.flush();
+            if (b.stopped())
+                return finish(0, u"trace ended: %1 (%2 dropped)"_s.arg(QString::fromStdString(b.stop_reason())).arg(b.dropped()));
+            break;
         }
         case pb::ServerMessage::kError:
             return finish(1, QString::fromStdString(msg.error().code() + ": " + msg.error().message()));
@@ -184,7 +229,8 @@ int runCtlCommand(const QStringList &args)
         if (loop.isRunning())
             finish(exitCode == 0 ? 0 : 3, u"connection to %1 closed: %2"_s.arg(url, socket.errorString()));
     });
-    QTimer::singleShot(timeoutMs, &loop, [&] { finish(3, u"timed out after %1 ms"_s.arg(timeoutMs)); });
+    const int limitMs = trace ? timeoutMs + traceSeconds * 1000 : timeoutMs;
+    QTimer::singleShot(limitMs, &loop, [&] { finish(3, u"timed out after %1 ms"_s.arg(limitMs)); });
     socket.open(QUrl(url));
     loop.exec();
     socket.disconnect(&loop);

@@ -127,4 +127,18 @@ void ProtoConvert::actor(const ActorInfo &info, pb::Actor *out)
     }
 }
 
+void ProtoConvert::traceRecord(const TraceRecord &record, const std::string &type, pb::TraceRecord *out)
+{
+    out->set_time_us(record.timeUs);
+    out->set_actor_id(id(record.actor));
+    out->set_actor_kind(text(record.actorKind));
+    out->set_outgoing(record.direction == TraceRecord::Direction::Out);
+    out->set_type(type);
+    out->set_size(record.size);
+    out->set_wait_ns(record.waitNs);
+    out->set_processing_ns(record.processingNs);
+    if (!record.peer.isNull())
+        out->set_peer_id(id(record.peer));
+}
+
 } // namespace LiveActor

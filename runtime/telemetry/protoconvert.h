@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/registry.h"
+#include "core/tracesink.h"
 
 #include "liveactor/monitor/v1/monitor.pb.h"
 
@@ -27,6 +28,9 @@ public:
     static void exitInfo(const ExitReason &reason, const QVariantMap &detail, qint64 timeMs,
                          ::liveactor::monitor::v1::ExitInfo *out);
     static void preview(const QList<PreviewStep> &steps, ::liveactor::monitor::v1::RestartPreview *out);
+    /// type: the record's type name already shortened (traceTypeName), which callers cache.
+    static void traceRecord(const TraceRecord &record, const std::string &type,
+                            ::liveactor::monitor::v1::TraceRecord *out);
 };
 
 } // namespace LiveActor

@@ -8,6 +8,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace LiveActor;
 using namespace LiveActor::Test;
 using namespace Qt::StringLiterals;
@@ -50,6 +53,27 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QCOMPARE(runCtlCommand(args), 2);
+    }
+
+    void traceForSeconds()
+    {
+        // Traffic while `ctl trace` runs its local event loop for one second.
+        std::atomic<bool> stop{false};
+        ActorRef view = m_system->resolve(m_view);
+        std::thread load([&] {
+            while (!stop.load()) {
+                view.tell(Value{1});
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+        const int code = runCtlCommand({u"trace"_s, m_view.toString(), u"--state-dir"_s, m_dir.path(), u"--seconds"_s, u"1"_s});
+        stop = true;
+        load.join();
+        QCOMPARE(code, 0);
+        QVERIFY(m_server->auditLog().join(u'\n').contains(u"action=trace_start"_s));
+        QTRY_COMPARE(m_server->traceCount(), 0); // the connection closed: the trace ended
+        QCOMPARE(runCtlCommand({u"trace"_s, QUuid::createUuid().toString(), u"--state-dir"_s, m_dir.path()}), 1);
+        QCOMPARE(runCtlCommand({u"trace"_s, m_view.toString(), u"--state-dir"_s, m_dir.path(), u"--preview"_s}), 2);
     }
 
     void previewChangesNothing()
