@@ -178,6 +178,10 @@ const QList<Setting> &settings()
          u"Open WebSockets from one address at most; more get HTTP 503 (0: no limit, the default; "
          "behind a proxy every client has the proxy's address)."_s,
          intSetting(0, 1000000, [](ServeOptions &o, int n) { o.server.maxConnectionsPerIp = n; })},
+        {u"render-threads"_s, u"LIVEACTOR_RENDER_THREADS"_s, u"n"_s,
+         u"Threads rendering pages (mount() and the first render) and running Python HTTP handlers, "
+         "off the thread that accepts connections: a slow mount() delays only its own page. Default 4."_s,
+         intSetting(1, 256, [](ServeOptions &o, int n) { o.server.renderThreads = n; })},
         {u"request-timeout"_s, u"LIVEACTOR_REQUEST_TIMEOUT"_s, u"ms"_s,
          u"An HTTP request must be complete this long after its first byte, else 408. Default 5000."_s,
          msSetting(&ServerConfig::requestTimeout)},

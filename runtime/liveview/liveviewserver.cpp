@@ -14,9 +14,11 @@
 #include "liveview/websockethandshake.h"
 
 #include <QEventLoop>
+#include <QMutex>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <cerrno>
@@ -44,15 +46,35 @@ void closeUnavailable(WebSocketConnection *connection)
     });
 }
 
+HttpResponse methodNotAllowed()
+{
+    return HttpResponse::errorPage(405, u"only GET and HEAD"_s, {{"Allow", "GET, HEAD"}});
+}
+
+/// Set on a socket while a render thread works on its request: its next request waits.
+constexpr char renderingProperty[] = "liveactorRendering";
+
 } // namespace
+
+/// A render thread posts its response through this while the server lives (the destructor
+/// clears it under the lock, so a late render finds nobody instead of a dangling pointer).
+struct LiveViewServer::RenderReturn
+{
+    QMutex lock;
+    LiveViewServer *server = nullptr;
+};
 
 // ---- LiveViewServer
 
 LiveViewServer::LiveViewServer(ServerConfig config, ActorSystem &system, QObject *parent)
-    : QObject(parent), m_state(std::make_shared<ServerState>()), m_system(system)
+    : QObject(parent), m_state(std::make_shared<ServerState>()), m_system(system),
+      m_renderPool(new QThreadPool), m_renderReturn(std::make_shared<RenderReturn>())
 {
     m_state->config = std::move(config);
     m_state->system = &system;
+    m_renderPool->setMaxThreadCount(std::max(1, m_state->config.renderThreads));
+    m_renderPool->setObjectName(u"render"_s);
+    m_renderReturn->server = this;
     registerPageTags(); // layouts load them; views' templates may too
 }
 
@@ -60,6 +82,14 @@ LiveViewServer::~LiveViewServer()
 {
     if (!m_shutdownDone && m_tcp)
         shutdown(milliseconds(2000));
+    {
+        QMutexLocker locker(&m_renderReturn->lock);
+        m_renderReturn->server = nullptr;
+    }
+    if (m_renderPool->waitForDone(2000))
+        delete m_renderPool;
+    else // a render stuck in a handler: left to finish on its own (its answer goes nowhere)
+        qCWarning(lcHttp) << "a page render is still running; its thread is left behind";
 }
 
 Result<void> LiveViewServer::addRoute(const QString &pattern, ViewFactory factory)
@@ -213,6 +243,8 @@ ServerStats LiveViewServer::stats() const
     s.sessionsReaped = c.sessionsReaped;
     s.healthKills = c.healthKills;
     s.pubsubDropped = m_state->pubsub.dropped();
+    s.pageRendersPending = c.pageRendersPending;
+    s.pageRendersRefused = c.pageRendersRefused;
     s.openSockets = c.openSockets;
     s.eventDurations = c.eventDurations.snapshot();
     return s;
@@ -247,6 +279,8 @@ void LiveViewServer::onNewConnection()
 
 void LiveViewServer::handleHttp(QTcpSocket *socket)
 {
+    if (socket->property(renderingProperty).toBool())
+        return; // rendered() reads on once the response is written
     if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
         idle->start(m_state->config.httpIdleTimeout);
     while (socket->bytesAvailable() > 0 && socket->state() == QAbstractSocket::ConnectedState) {
@@ -283,8 +317,7 @@ void LiveViewServer::handleHttp(QTcpSocket *socket)
             return;
         }
         socket->read(consumed);
-        respond(socket, request);
-        if (!request.keepAlive())
+        if (!respond(socket, request) || !request.keepAlive())
             return;
     }
 }
@@ -411,7 +444,7 @@ void LiveViewServer::noticeSessions(const QString &event, const QByteArray &payl
             m_system.resolve(actor.id).tell(DevNotice{event, payload}); // Full: that page shows it on its next load
 }
 
-void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
+bool LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
 {
     const bool keepAlive = request.keepAlive() && !m_shuttingDown;
     const bool head = request.method == "HEAD";
@@ -419,30 +452,31 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
         const ServerConfig &c = m_state->config;
         if (!originAllowed(request, c.allowedOrigins, c.publicOrigin)) { // a cross-site form post
             HttpResponse::errorPage(403, u"origin not allowed"_s).write(socket, keepAlive);
-            return;
+            return true;
         }
-        if (const std::optional<HttpResponse> response = m_httpHandler(request)) {
-            response->write(socket, keepAlive);
-            return;
-        }
+        return renderLater(socket, keepAlive, false, [handler = m_httpHandler, request] {
+            if (std::optional<HttpResponse> response = handler(request))
+                return std::move(*response);
+            return methodNotAllowed();
+        });
     }
     if (request.method != "GET" && !head) {
-        HttpResponse::errorPage(405, u"only GET and HEAD"_s, {{"Allow", "GET, HEAD"}}).write(socket, keepAlive);
-        return;
+        methodNotAllowed().write(socket, keepAlive);
+        return true;
     }
     if (request.path.startsWith(u"/assets/")) {
         const HttpResponse response = clientAssetResponse(request);
         response.write(socket, keepAlive, head || response.status == 304);
-        return;
+        return true;
     }
     if (request.path.startsWith(u"/static/")) {
         const HttpResponse response = m_state->staticFiles->respond(request);
         response.write(socket, keepAlive, head || response.status == 304);
-        return;
+        return true;
     }
     if (request.path == u"/favicon.ico") {
         HttpResponse{204, {}, {}, {{"Cache-Control", "public, max-age=86400"}}}.write(socket, keepAlive, true);
-        return;
+        return true;
     }
     if (request.path == u"/health") {
         const QString unavailable = unavailableReason();
@@ -451,21 +485,64 @@ void LiveViewServer::respond(QTcpSocket *socket, const HttpRequest &request)
             : HttpResponse{503, "text/plain; charset=utf-8", "unavailable: " + unavailable.toUtf8() + '\n',
                            {{"Cache-Control", "no-store"}}};
         health.write(socket, keepAlive, head);
-        return;
+        return true;
     }
     if (auto it = m_endpoints.constFind(request.path); it != m_endpoints.cend()) {
         HttpResponse{200, it->first, it->second(), {{"Cache-Control", "no-store"}}}.write(socket, keepAlive, head);
-        return;
+        return true;
     }
-    if (m_httpHandler) {
-        if (const std::optional<HttpResponse> response = m_httpHandler(request)) {
-            response->write(socket, keepAlive, head);
-            return;
-        }
-    }
-    const QJsonObject session = m_sessionProvider ? m_sessionProvider(request) : QJsonObject();
-    renderPage(*m_state, request, session).write(socket, keepAlive, head);
+    return renderLater(socket, keepAlive, head,
+                       [handler = m_httpHandler, sessions = m_sessionProvider, state = m_state, request] {
+                           if (handler) {
+                               if (std::optional<HttpResponse> response = handler(request))
+                                   return std::move(*response);
+                           }
+                           const QJsonObject session = sessions ? sessions(request) : QJsonObject();
+                           return renderPage(*state, request, session);
+                       });
 }
+
+bool LiveViewServer::renderLater(QTcpSocket *socket, bool keepAlive, bool head, std::function<HttpResponse()> job)
+{
+    ServerCounters &counters = m_state->counters;
+    if (counters.pageRendersPending.load() >= m_state->config.maxPendingRenders) {
+        counters.pageRendersRefused.fetch_add(1);
+        HttpResponse::errorPage(503, u"The server is busy rendering other pages; try again."_s, {{"Retry-After", "1"}})
+            .write(socket, keepAlive, head);
+        return true;
+    }
+    counters.pageRendersPending.fetch_add(1);
+    socket->setProperty(renderingProperty, true);
+    if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
+        idle->stop(); // a slow render is not an idle client
+    QPointer<QTcpSocket> guard(socket);
+    m_renderPool->start([job = std::move(job), back = m_renderReturn, guard, keepAlive, head] {
+        HttpResponse response = job();
+        QMutexLocker locker(&back->lock);
+        if (LiveViewServer *server = back->server) {
+            QMetaObject::invokeMethod(server, [server, guard, response = std::move(response), keepAlive, head] {
+                server->rendered(guard.data(), response, keepAlive, head);
+            }, Qt::QueuedConnection);
+        }
+    });
+    return false;
+}
+
+void LiveViewServer::rendered(QTcpSocket *socket, const HttpResponse &response, bool keepAlive, bool head)
+{
+    m_state->counters.pageRendersPending.fetch_sub(1);
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return; // the client left meanwhile
+    socket->setProperty(renderingProperty, false);
+    response.write(socket, keepAlive, head);
+    if (!keepAlive)
+        return;
+    if (auto *idle = socket->findChild<QTimer *>(u"httpIdle"_s))
+        idle->start(m_state->config.httpIdleTimeout);
+    if (socket->bytesAvailable() > 0) // pipelined behind the rendered one
+        handleHttp(socket);
+}
+
 
 bool LiveViewServer::shutdown(milliseconds timeout)
 {

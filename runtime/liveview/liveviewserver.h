@@ -19,6 +19,8 @@
 #include <optional>
 #include <vector>
 
+class QThreadPool;
+
 QT_BEGIN_NAMESPACE
 class QTcpServer;
 class QTcpSocket;
@@ -151,7 +153,12 @@ private:
     void noticeSessions(const QString &event, const QByteArray &payload);
     void onNewConnection();
     void handleHttp(QTcpSocket *socket);
-    void respond(QTcpSocket *socket, const HttpRequest &request);
+    /// Answers request; false when the answer comes later from a render thread (renderLater()).
+    bool respond(QTcpSocket *socket, const HttpRequest &request);
+    /// Runs job (a page render or a Python HTTP handler) on a render thread and writes its
+    /// response on this thread; the socket reads no further request until then.
+    bool renderLater(QTcpSocket *socket, bool keepAlive, bool head, std::function<HttpResponse()> job);
+    void rendered(QTcpSocket *socket, const HttpResponse &response, bool keepAlive, bool head);
     /// Takes the socket as a WebSocket, or says why not (nullopt also when the peer left).
     std::optional<HandshakeRefusal> upgrade(QTcpSocket *socket, const HttpRequest &request);
     void startSession(int fd, const QString &peer);
@@ -184,6 +191,9 @@ private:
     QHash<QString, std::pair<QByteArray, Endpoint>> m_endpoints;
     std::vector<std::chrono::steady_clock::time_point> m_supervisorRestarts; // within the period
     std::vector<WaitingSession> m_waitingForSupervisor;
+    QThreadPool *m_renderPool = nullptr; // not a child: a render stuck in Python must not block ~QObject
+    struct RenderReturn;
+    std::shared_ptr<RenderReturn> m_renderReturn; // how render threads reach this object while it lives
     QString m_unavailable;
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;

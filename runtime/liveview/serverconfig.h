@@ -71,6 +71,12 @@ struct ServerConfig
     qint64 maxHeadBytes = 16 * 1024;     ///< HTTP request head
     qint64 maxBodyBytes = 1024 * 1024;   ///< HTTP request body
     int maxViewsPerSession = 64;         ///< joins beyond this are answered with an error
+    /// Threads that render pages (a view's first, HTML render: mount() and the template) and run
+    /// Python HTTP handlers, off the thread that accepts connections, parses HTTP and upgrades
+    /// WebSockets — a slow mount() delays only its own page, never /health or an upgrade.
+    int renderThreads = 4;
+    /// Renders queued or running at once; more are answered 503 with Retry-After.
+    int maxPendingRenders = 256;
 
     // ---- actors
     int sessionMailbox = 100;            ///< SessionActor normal-lane capacity (protocol contract)

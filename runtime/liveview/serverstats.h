@@ -27,6 +27,8 @@ struct ServerStats
     quint64 sessionsReaped = 0;       ///< sessions ended by the TTL after their socket went away
     quint64 healthKills = 0;          ///< actors killed for missing a health ping
     quint64 pubsubDropped = 0;        ///< broadcasts not delivered to a full mailbox
+    int pageRendersPending = 0;       ///< page renders and Python HTTP handlers queued or running
+    quint64 pageRendersRefused = 0;   ///< requests answered 503: maxPendingRenders were pending
     int openSockets = 0;              ///< WebSockets currently open (what maxConnections limits);
                                       ///< a closed socket is not counted, even while its session
                                       ///< lives on for sessionTtl
@@ -54,6 +56,8 @@ struct ServerCounters
     std::atomic<quint64> sessionsReaped{0};
     std::atomic<quint64> healthKills{0};
     std::atomic<int> openSockets{0};
+    std::atomic<int> pageRendersPending{0};
+    std::atomic<quint64> pageRendersRefused{0};
     LatencyHistogram eventDurations;      ///< upgraded descriptors not yet closed (connection limit)
 };
 

@@ -45,6 +45,7 @@ struct HandlerBudget::Slot
     std::mutex labelMutex;
     QString label;
     std::uint64_t warnedSeq = 0; // watchdog thread only
+    std::int64_t raisedNs = 0;   // watchdog thread only: when HandlerTimeout was last raised
 };
 
 namespace {
@@ -133,6 +134,9 @@ HandlerBudget::Scope::~Scope()
 void HandlerBudget::run()
 {
     const auto tick = std::chrono::milliseconds(std::clamp<qint64>(m_warnAfter.count() / 4, 5, 50));
+    // Long enough for a raised HandlerTimeout to be delivered (the handler needs the GIL back,
+    // up to a switch interval) and unwind before it is raised again.
+    const std::int64_t reraiseNs = std::max<std::int64_t>(100, m_interruptAfter.count() / 4) * 1000000;
     const int idleTicksBeforeParking = int(std::max<qint64>(1, 1000 / tick.count()));
     int idleTicks = 0;
     std::uint64_t lastSeqSum = 0;
@@ -179,7 +183,10 @@ void HandlerBudget::run()
                                                   << m_warnAfter.count() << "ms";
                 }
             }
-            if (m_interruptAfter.count() > 0 && ran >= m_interruptAfter && slot->interruptedSeq.load() != seq)
+            // Raised again while the call goes on: a handler that catches HandlerTimeout (a bare
+            // except in a retry loop, a finally that recurses) does not outlive the limit by it.
+            if (m_interruptAfter.count() > 0 && ran >= m_interruptAfter
+                && (slot->interruptedSeq.load() != seq || now - slot->raisedNs >= reraiseNs))
                 toInterrupt.push_back({slot, seq});
         }
         if (!toInterrupt.empty()) {
@@ -189,8 +196,10 @@ void HandlerBudget::run()
             for (const Overrun &o : toInterrupt) {
                 if (o.slot->seq.load() != o.seq)
                     continue; // finished meanwhile
-                o.slot->interruptedSeq.store(o.seq);
+                o.slot->raisedNs = now;
                 PyThreadState_SetAsyncExc(o.slot->threadIdent, handlerTimeoutType());
+                if (o.slot->interruptedSeq.exchange(o.seq) == o.seq)
+                    continue; // raised again: counted and logged the first time
                 PythonCounters::global().interrupted.fetch_add(1, std::memory_order_relaxed);
                 QString label;
                 {

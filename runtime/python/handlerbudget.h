@@ -18,7 +18,9 @@ namespace LiveActor {
 /// Every call into Python opens a Scope. A call still running after `warnAfter` is logged once
 /// (category liveactor.python) and counted (PythonStats::overBudget); one still running after
 /// `interruptAfter` (0 = never) gets liveactor.HandlerTimeout raised inside it with
-/// PyThreadState_SetAsyncExc, which crashes that view only. The exception is delivered at the next
+/// PyThreadState_SetAsyncExc, which crashes that view only; it is raised again every quarter of
+/// `interruptAfter` (at least 100 ms) while the call still runs, so catching it does not let a
+/// handler escape the limit. The exception is delivered at the next
 /// Python bytecode boundary: code blocked in C (time.sleep, a socket read) is interrupted when it
 /// returns to Python. A pending interrupt is cleared when the scope ends, so it never fires in
 /// a later, unrelated call.

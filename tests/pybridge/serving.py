@@ -1,6 +1,7 @@
 """Starts `liveactor serve` (the binary CTest passes in LIVEACTOR_BIN) for a test module."""
 
 import contextlib
+import http.client
 import os
 import re
 import subprocess
@@ -59,3 +60,13 @@ def start_serve(app, *args, env=None, cwd=None):
         proc.kill()
         pytest.fail("liveactor serve did not start:\n" + "".join(lines))
     return proc, port
+
+
+def get(port, path, timeout=10):
+    """(status, body text) of GET path on the server at port."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    return response.status, body

@@ -2,26 +2,16 @@
 layoutapp/ has templates/layout.html ({% block content %}, {% live_title %}, {% static %}) and
 views that override it, name a missing one, raise in mount or in a handler."""
 
-import http.client
 import os
 import re
 import shutil
 
 import pytest
 
-from serving import HERE, serve
+from serving import HERE, get, serve
 from wsclient import LiveClient
 
 APP = os.path.join(HERE, "layoutapp", "app.py")
-
-
-def get(port, path):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read().decode()
-    conn.close()
-    return response.status, body
 
 
 def pushes_until_phx_error(client):

@@ -169,6 +169,19 @@ async def test_runaway_handler_is_interrupted_and_others_keep_going(runtime):
     assert (await spinner.event("inc")).html == "<p>1</p>"
 
 
+async def test_a_handler_that_catches_the_timeout_is_interrupted_again(runtime):
+    """HandlerTimeout is raised again while the call goes on: catching it does not escape the
+    limit (before, it was raised once and this handler spun until the end of the process)."""
+    session = await runtime.create_session()
+    spinner = await session.mount("/spinner")
+    before = runtime.stats()
+    with pytest.raises(ViewCrashed, match="HandlerTimeout"):
+        await spinner.event("stubborn", timeout=60.0)
+    assert runtime.stats()["interrupted"] == before["interrupted"] + 1  # one call, raised four times
+    await spinner.wait_restarted(1)
+    assert (await spinner.event("inc")).html == "<p>1</p>"
+
+
 async def test_ping_and_shutdown(runtime):
     session = await runtime.create_session()
     view = await session.mount("/counter")

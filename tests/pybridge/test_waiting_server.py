@@ -3,12 +3,14 @@ every other view answers and new connections join — with one executor too. The
 the test opens their gates (gates.py), so the checks hold on a loaded machine as on an idle one."""
 
 import os
+import socket
 import threading
+import urllib.parse
 
 import pytest
 
 from gates import Gates
-from serving import HERE, serve
+from serving import HERE, get, serve
 from wsclient import LiveClient
 
 WAITS = ["blocking0", "blocking1", "blocking2", "async0", "async1", "async2"]
@@ -53,3 +55,62 @@ def test_fifty_sessions_click_while_six_views_wait(executors, tmp_path):
         assert [results.get(i) for i in range(6)] == ["<p>0|held</p>"] * 3 + ["<p>0|awaited</p>"] * 3
         for c in healthy + waiters + [newcomer]:
             c.close()
+
+
+def test_pages_health_and_upgrades_do_not_wait_behind_a_slow_mount(tmp_path):
+    """Two pages whose mount() waits hold two render threads; /health, another page and a
+    WebSocket join are answered meanwhile (before: every first render ran on the one HTTP thread,
+    so all of them waited for the slow mounts)."""
+    gates = Gates(tmp_path)
+    with serve(os.path.join(HERE, "waiting_app.py"), "--render-threads", "3") as port:
+        results = {}
+
+        def fetch(name):
+            results[name] = get(port, "/gated?gate=" + urllib.parse.quote(gates.path(name)), timeout=60)
+
+        slow = [threading.Thread(target=fetch, args=(n,)) for n in ("page0", "page1")]
+        for t in slow:
+            t.start()
+        gates.wait_entered(["page0", "page1"])
+        assert get(port, "/health") == (200, "ok\n")
+        status, page = get(port, "/waiter")
+        assert status == 200 and "<p>0|</p>" in page
+        newcomer = LiveClient(port, "/waiter")
+        assert newcomer.join() == "<p>0|</p>"
+        newcomer.close()
+        assert all(t.is_alive() for t in slow), "the slow pages are still waiting"
+        gates.open(["page0", "page1"])
+        for t in slow:
+            t.join(60)
+        assert [results[n][0] for n in ("page0", "page1")] == [200, 200]
+        assert "gated page0" in results["page0"][1] and "gated page1" in results["page1"][1]
+
+
+def test_pipelined_requests_are_answered_in_order_behind_a_render(tmp_path):
+    """A request pipelined behind a page render on the same connection waits for it: responses
+    keep the order of their requests."""
+    gates = Gates(tmp_path)
+    with serve(os.path.join(HERE, "waiting_app.py")) as port:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        gate = urllib.parse.quote(gates.path("first"))
+        sock.sendall(("GET /gated?gate=%s HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % gate).encode())
+        gates.wait_entered(["first"])
+        sock.settimeout(0.3)
+        try:
+            early = sock.recv(65536)
+        except socket.timeout:
+            early = b""
+        assert early == b"", "nothing may be answered before the page: %r" % early[:200]
+        gates.open(["first"])
+        sock.settimeout(60)
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        sock.close()
+        first, second = data.index(b"gated first"), data.index(b"\r\n\r\nok\n")
+        assert data.startswith(b"HTTP/1.1 200") and first < second
+        assert data.count(b"HTTP/1.1 200") == 2

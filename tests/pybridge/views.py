@@ -136,6 +136,19 @@ class Spinner(LiveView):
         while True:
             self.n += 1
 
+    @event("stubborn")
+    def stubborn(self):
+        """Catches HandlerTimeout three times and spins on: the runtime must raise it again."""
+        from liveactor import HandlerTimeout
+        for _ in range(3):
+            try:
+                while True:
+                    self.n += 1
+            except HandlerTimeout:
+                pass
+        while True:
+            self.n += 1
+
     @event("inc")
     def inc(self):
         self.n += 1
@@ -252,6 +265,20 @@ class Waiter(LiveView):
     def dawdle(self):
         import time
         time.sleep(0.05)   # undeclared: the "auto" policy moves it to the pool from now on
+
+
+class GatedPage(LiveView):
+    """A page whose first (dead) render waits in mount() for the gate named by ?gate=: while it
+    waits, other pages, /health and WebSocket upgrades must still be answered."""
+
+    template = "<p>gated {{ name }}</p>"
+
+    def mount(self, params, session):
+        import time
+        self.name = params.get("gate", "").rsplit("/", 1)[-1]
+        if not self.connected and params.get("gate"):
+            for _ in _gate(params["gate"]):
+                time.sleep(0.005)
 
 
 class Asyncs(LiveView):

@@ -1,5 +1,5 @@
 """Served by test_waiting_server.py: views whose handlers wait."""
 
-from views import Waiter
+from views import GatedPage, Waiter
 
-routes = {"/waiter": Waiter}
+routes = {"/waiter": Waiter, "/gated": GatedPage}
