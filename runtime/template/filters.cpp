@@ -38,11 +38,14 @@ bool pyInt(const Value &v, qint64 *out)
     case Value::Type::Int:
         *out = v.toInt();
         return true;
-    case Value::Type::Float:
-        if (!std::isfinite(v.toDouble()))
+    case Value::Type::Float: {
+        // Python's int() of a float beyond 64 bits is a big int we cannot hold: not an int here.
+        const double d = v.toDouble();
+        if (!std::isfinite(d) || d >= 9223372036854775807.0 || d < -9223372036854775808.0)
             return false;
         *out = v.toInt();
         return true;
+    }
     case Value::Type::String:
     case Value::Type::SafeString:
         if (const auto n = PyText::parseInt(v.toString())) {
@@ -71,11 +74,28 @@ std::optional<qsizetype> pyLen(const Value &v)
 
 Value safeIf(bool safe, const QString &s) { return safe ? Value::safe(s) : Value(s); }
 
+QByteArray int128Text(__int128 v)
+{
+    const bool neg = v < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    QByteArray out;
+    do {
+        out.prepend(char('0' + int(u % 10)));
+        u /= 10;
+    } while (u != 0);
+    return neg ? '-' + out : out;
+}
+
 Value fAdd(const Value &in, const Value *arg, const FilterEnv &)
 {
     qint64 a, b;
-    if (pyInt(in, &a) && pyInt(*arg, &b))
-        return Value(a + b);
+    if (pyInt(in, &a) && pyInt(*arg, &b)) {
+        qint64 sum;
+        if (!__builtin_add_overflow(a, b, &sum))
+            return Value(sum);
+        // Python ints do not overflow: show the exact sum (as text, the one place it leaves 64 bits).
+        return Value(QString::fromLatin1(int128Text(__int128(a) + b)));
+    }
     if (in.isString() && arg->isString()) // SafeString + SafeString stays safe (Python __add__)
         return safeIf(in.isSafe() && arg->isSafe(), in.toString() + arg->toString());
     if (in.list() && arg->list())
@@ -218,7 +238,7 @@ Value fDivisibleby(const Value &in, const Value *arg, const FilterEnv &)
     qint64 a, b;
     if (!pyInt(in, &a) || !pyInt(*arg, &b) || b == 0)
         return Value(QString());
-    return Value(a % b == 0);
+    return Value(b == -1 || a % b == 0); // INT64_MIN % -1 traps on x86
 }
 
 Value fEscape(const Value &in, const Value *, const FilterEnv &)
@@ -355,7 +375,10 @@ Value fFloatformat(const Value &in, const Value *arg, const FilterEnv &)
         return Value(QString());
     Dec d = *dopt;
     qint64 p = -1;
-    if (arg && !pyInt(*arg, &p))
+    // Beyond kMaxFloatformatPlaces the output would be megabytes of zeros (or an allocation failure): the input
+    // is returned unchanged, as for a precision that is not a number.
+    constexpr qint64 kMaxFloatformatPlaces = 10000;
+    if (arg && (!pyInt(*arg, &p) || p > kMaxFloatformatPlaces || p < -kMaxFloatformatPlaces))
         return Value(in.toString());
     // is the value an integer?
     bool isInt = true;

@@ -11,6 +11,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <limits>
 
 namespace LiveActor {
 
@@ -56,8 +57,15 @@ qint64 Value::toInt() const
     case Type::Bool: return std::get<bool>(m_data) ? 1 : 0;
     case Type::Int: return std::get<qint64>(m_data);
     case Type::Float: {
-        double d = std::get<double>(m_data);
-        return std::isfinite(d) ? qint64(d) : 0;
+        // Saturate: converting a double outside qint64's range is undefined behaviour (found by fuzz_template).
+        const double d = std::get<double>(m_data);
+        if (!std::isfinite(d))
+            return 0;
+        if (d >= 9223372036854775807.0)
+            return std::numeric_limits<qint64>::max();
+        if (d <= -9223372036854775808.0)
+            return std::numeric_limits<qint64>::min();
+        return qint64(d);
     }
     default: return 0;
     }

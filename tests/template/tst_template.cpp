@@ -120,6 +120,39 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(*html), expected);
     }
 
+    // Inputs fuzz_template found (or that sit next to them): numbers at and beyond 64 bits must render, never
+    // hit undefined behaviour (UBSan aborts the fuzz build) or allocate without bound.
+    void numericEdges_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("float beyond int64 add")
+            << QStringLiteral("{{ 5555555555555555555555755555555555555555555|add:55555555555 }}")
+            << QStringLiteral("5555555555555555600000000000000000000000000"); // Django: exact; here 17 digits
+        QTest::newRow("int64 add overflows to exact") << QStringLiteral("{{ 9223372036854775807|add:1 }}")
+                                                       << QStringLiteral("9223372036854775808");
+        QTest::newRow("int64 add underflows to exact") << QStringLiteral("{{ -9223372036854775807|add:-9 }}")
+                                                        << QStringLiteral("-9223372036854775816");
+        QTest::newRow("divisibleby -1") << QStringLiteral("{{ n|divisibleby:-1 }}") << QStringLiteral("True");
+        QTest::newRow("floatformat huge precision") << QStringLiteral("{{ 1.5|floatformat:2000000000 }}")
+                                                     << QStringLiteral("1.5");
+        QTest::newRow("floatformat large precision") << QStringLiteral("{{ 1.5|floatformat:12 }}")
+                                                      << QStringLiteral("1.500000000000");
+    }
+
+    void numericEdges()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, expected);
+        auto t = Template::compile(source);
+        QVERIFY2(t.has_value(), qPrintable(t ? QString() : t.error().toString()));
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("n"), Value(std::numeric_limits<qint64>::min()));
+        auto html = t->renderHtml(ctx);
+        QVERIFY(html.has_value());
+        QCOMPARE(QString::fromUtf8(*html), expected);
+    }
+
     void errors_data()
     {
         QTest::addColumn<QString>("source");
