@@ -17,7 +17,8 @@ QByteArray UploadTokenSigner::sign(const UploadTokenClaims &claims, const QDateT
     return m_signer.sign({{u"view"_s, claims.viewId},
                           {u"config"_s, claims.configRef},
                           {u"entry"_s, claims.entryRef},
-                          {u"size"_s, double(claims.maxSize)}},
+                          {u"size"_s, double(claims.maxSize)},
+                          {u"cid"_s, claims.cid}},
                          now);
 }
 
@@ -29,7 +30,8 @@ Result<UploadTokenClaims> UploadTokenSigner::verify(const QByteArray &token, con
         return std::unexpected(json.error());
     const auto text = [&](const QString &key) { return json->value(key).toString(); };
     UploadTokenClaims claims{text(u"view"_s), text(u"config"_s), text(u"entry"_s),
-                             qint64(json->value(u"size"_s).toDouble(-1))};
+                             qint64(json->value(u"size"_s).toDouble(-1)),
+                             json->value(u"cid"_s).toInt(-1)};
     if (claims.viewId.isEmpty() || claims.configRef.isEmpty() || claims.entryRef.isEmpty() || claims.maxSize < 0)
         return fail(ErrorCode::Parse, u"upload token misses a claim"_s);
     // Compare after the MAC check: a genuine token for another view is as bad as a forged one.

@@ -19,6 +19,7 @@ struct UploadTokenClaims
     QString configRef; ///< the ref of the allow_upload config (`data-phx-upload-ref`)
     QString entryRef;  ///< the entry's ref within that config
     qint64 maxSize = 0; ///< the size the client declared in preflight; more bytes are an error
+    int cid = -1;       ///< the component owning the upload, -1 for the view itself
 };
 
 /// Signs and verifies per-entry upload tokens. Its key is derived from the server secret with the

@@ -79,9 +79,10 @@ private Q_SLOTS:
     void tokenRoundTrip()
     {
         const UploadTokenSigner signer(TokenSigner(Secret), seconds(60));
-        const QByteArray token = signer.sign({u"phx-1"_s, u"phx-up-0"_s, u"0"_s, 1234});
+        const QByteArray token = signer.sign({u"phx-1"_s, u"phx-up-0"_s, u"0"_s, 1234, 3});
         auto claims = signer.verify(token, u"phx-1"_s);
         QVERIFY(claims);
+        QCOMPARE(claims->cid, 3);
         QCOMPARE(claims->configRef, u"phx-up-0"_s);
         QCOMPARE(claims->entryRef, u"0"_s);
         QCOMPARE(claims->maxSize, 1234);
