@@ -25,6 +25,15 @@ QByteArray UploadTokenSigner::sign(const UploadTokenClaims &claims, const QDateT
 Result<UploadTokenClaims> UploadTokenSigner::verify(const QByteArray &token, const QString &viewId,
                                                     const QDateTime &now) const
 {
+    auto claims = verifyAnyView(token, now);
+    // Compared after the MAC check: a genuine token for another view is as bad as a forged one.
+    if (claims && claims->viewId != viewId)
+        return fail(ErrorCode::InvalidArgument, u"upload token was issued to another view"_s);
+    return claims;
+}
+
+Result<UploadTokenClaims> UploadTokenSigner::verifyAnyView(const QByteArray &token, const QDateTime &now) const
+{
     auto json = m_signer.verify(token, m_maxAge, now);
     if (!json)
         return std::unexpected(json.error());
@@ -34,9 +43,6 @@ Result<UploadTokenClaims> UploadTokenSigner::verify(const QByteArray &token, con
                              json->value(u"cid"_s).toInt(-1)};
     if (claims.viewId.isEmpty() || claims.configRef.isEmpty() || claims.entryRef.isEmpty() || claims.maxSize < 0)
         return fail(ErrorCode::Parse, u"upload token misses a claim"_s);
-    // Compare after the MAC check: a genuine token for another view is as bad as a forged one.
-    if (claims.viewId != viewId)
-        return fail(ErrorCode::InvalidArgument, u"upload token was issued to another view"_s);
     return claims;
 }
 

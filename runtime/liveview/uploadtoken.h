@@ -39,6 +39,10 @@ public:
     /// - ErrorCode::Timeout: expired.
     Result<UploadTokenClaims> verify(const QByteArray &token, const QString &viewId,
                                      const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    /// As verify(), for a caller that checks the view itself (an `lvu:` join names no view: the
+    /// session looks the token's view up among the views it hosts).
+    Result<UploadTokenClaims> verifyAnyView(const QByteArray &token,
+                                            const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
 
 private:
     TokenSigner m_signer;
