@@ -9,6 +9,15 @@ constexpr qsizetype HeaderSize = 5; // kind + four length bytes
 constexpr quint8 PushKind = 0;
 } // namespace
 
+ChannelMessage BinaryPush::header() const
+{
+    // A join_ref of zero length is the client's null (a push outside any join).
+    const auto optional = [](const QByteArray &s) {
+        return s.isEmpty() ? std::nullopt : std::optional<QString>(QString::fromUtf8(s));
+    };
+    return {optional(joinRef), optional(ref), QString::fromUtf8(topic), QString::fromUtf8(event), {}};
+}
+
 Result<BinaryPush> parseBinaryPush(QByteArrayView frame)
 {
     if (frame.size() < HeaderSize)

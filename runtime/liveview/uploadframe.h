@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "liveview/channelmessage.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -20,6 +21,9 @@ struct BinaryPush
     QByteArray topic;
     QByteArray event;
     QByteArray payload;
+
+    /// The push without its bytes, to answer it with ChannelMessage::reply().
+    ChannelMessage header() const;
 };
 
 /// Splits a binary WebSocket message into a BinaryPush. Never reads past the frame:
