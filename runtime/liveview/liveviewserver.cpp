@@ -13,6 +13,7 @@
 #include "liveview/websocketconnection_p.h"
 #include "liveview/websockethandshake.h"
 
+#include <QDir>
 #include <QEventLoop>
 #include <QMutex>
 #include <QPointer>
@@ -132,6 +133,13 @@ Result<void> LiveViewServer::listen()
     m_secret = *secret;
     m_state->signer = std::make_unique<TokenSigner>(*secret);
     m_state->flashSigner = std::make_unique<TokenSigner>(m_state->signer->derived("flash"));
+    m_state->uploadSigner = std::make_unique<UploadTokenSigner>(*m_state->signer, m_state->config.uploadTokenMaxAge);
+    m_state->uploadBudget = std::make_unique<UploadBudget>(m_state->config.maxUploadBytesInFlight);
+    m_state->uploadDir = m_state->config.uploadDir.isEmpty() ? QDir(m_state->config.stateDir).filePath(u"uploads"_s)
+                                                             : m_state->config.uploadDir;
+    // A previous process killed mid-upload left its partial files: nothing can resume them.
+    if (const int removed = removeLeftoverUploads(m_state->uploadDir))
+        qCInfo(lcLiveView) << "removed" << removed << "leftover upload files from" << m_state->uploadDir;
     m_state->staticFiles = std::make_unique<StaticFiles>(m_state->config.staticDir, m_state->config.maxStaticFileBytes);
     if (m_state->staticFiles->isEnabled())
         qCInfo(lcLiveView).noquote() << "static files from" << m_state->staticFiles->root() << "at /static/";

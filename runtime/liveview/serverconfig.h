@@ -77,6 +77,15 @@ struct ServerConfig
     int renderThreads = 4;
     /// Renders queued or running at once; more are answered 503 with Retry-After.
     int maxPendingRenders = 256;
+    /// Where upload entries are streamed while they arrive (`lvupload-*.part`, removed when
+    /// consumed, cancelled, or when their view or socket goes; leftovers at start-up).
+    /// Empty: <stateDir>/uploads.
+    QString uploadDir;
+    /// Declared sizes of all open upload entries together; an entry that would pass it is refused
+    /// at its join (the disk cannot be filled by many concurrent uploads).
+    qint64 maxUploadBytesInFlight = qint64(1024) * 1024 * 1024;
+    /// How long a preflight's upload tokens can be used to join an entry channel.
+    std::chrono::seconds uploadTokenMaxAge{3600};
 
     // ---- actors
     int sessionMailbox = 100;            ///< SessionActor normal-lane capacity (protocol contract)

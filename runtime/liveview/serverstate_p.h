@@ -10,6 +10,8 @@
 #include "liveview/serverstats.h"
 #include "liveview/staticfiles.h"
 #include "liveview/tokensigner.h"
+#include "liveview/uploadfile.h"
+#include "liveview/uploadtoken.h"
 
 #include <QJsonObject>
 #include <QPointer>
@@ -112,6 +114,9 @@ struct ServerState
     std::function<Result<ViewFactory>(const QString &view)> childViews;
     std::unique_ptr<TokenSigner> signer;
     std::unique_ptr<TokenSigner> flashSigner;   ///< signer->derived("flash"): flash tokens (flash.h)
+    std::unique_ptr<UploadTokenSigner> uploadSigner; ///< per-entry upload tokens (uploadtoken.h)
+    std::unique_ptr<UploadBudget> uploadBudget;      ///< config.maxUploadBytesInFlight
+    QString uploadDir;                               ///< config.uploadDir or <stateDir>/uploads
     std::unique_ptr<StaticFiles> staticFiles;   ///< the app's /static/ (config.staticDir)
     PubSub pubsub;
     ServerCounters counters;
@@ -142,7 +147,7 @@ struct ViewSlot
 };
 
 // ---- messages
-struct InboundFrame { QByteArray text; };   ///< one UTF-8 text message
+struct InboundFrame { QByteArray text; bool binary = false; }; ///< one UTF-8 text message, or a binary one (upload chunks)
 struct SocketGone { };
 struct SessionTick { };
 /// A development notice for the page (config.debugErrors): the session pushes it as `event`

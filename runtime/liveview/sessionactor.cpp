@@ -3,6 +3,7 @@
 #include "liveview/flash.h"
 #include "liveview/logging.h"
 #include "liveview/pageshell.h"
+#include "liveview/uploadframe.h"
 #include "liveview/websocketconnection_p.h"
 #include "liveview/viewactor.h"
 
@@ -57,7 +58,10 @@ Result<void> SessionActor::handle(Message &message)
         m_lastActivity = executor().now();
     if (auto *frame = message.as<InboundFrame>()) {
         m_lastFrame = executor().now();
-        handleFrame(frame->text);
+        if (frame->binary)
+            handleChunk(frame->text);
+        else
+            handleFrame(frame->text);
         return {};
     }
     if (message.is<SessionTick>()) {
@@ -133,6 +137,8 @@ void SessionActor::handleJoin(const ChannelMessage &m)
     auto error = [&](const char *reason) {
         send(ChannelMessage::replyRaw(m, u"error"_s, "{\"reason\":\"" + QByteArray(reason) + "\"}"));
     };
+    if (m.topic.startsWith(u"lvu:"))
+        return joinUpload(m);
     if (!m.topic.startsWith(u"lv:")) {
         ChannelMessage r = m;
         r.joinRef.reset();
@@ -264,6 +270,8 @@ QJsonObject SessionActor::joinFlash(const ChannelMessage &join, const QJsonObjec
 void SessionActor::handleLeave(const ChannelMessage &m)
 {
     send(ChannelMessage::reply(m, u"ok"_s));
+    if (m_uploads.erase(m.topic)) // the client leaves an entry's channel when done or cancelled
+        return;
     View *view = currentView(m.topic);
     // A leave of an older join (the client re-joined before the leave was answered) must not stop
     // the new view.
@@ -311,6 +319,7 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     const std::shared_ptr<ViewSlot> slot = it->slot;
     const bool current = it->current;
     m_views.erase(it);
+    dropUploads(slot->topic); // its entries can never be consumed now
     if (!m_shuttingDown) // a crash while joined, or a join whose mount failed
         showDevError(reason);
     if (current && slot->joined && reason.isAbnormal() && !m_shuttingDown) {
@@ -415,6 +424,59 @@ bool SessionActor::shutdownRequested()
     for (const View &view : m_views)
         system().shutdownActor(view.ref.id(), milliseconds(2000));
     return false;
+}
+
+void SessionActor::joinUpload(const ChannelMessage &m)
+{
+    const UploadEntryChannel::Setup setup{m_state->uploadSigner.get(),
+                                          [this](const QString &viewId) { return currentView(u"lv:"_s + viewId); },
+                                          m_state->uploadDir, m_state->uploadBudget.get()};
+    auto channel = UploadEntryChannel::join(m.topic, m.payload, setup);
+    if (!channel) {
+        qCInfo(lcLiveView) << "upload join" << m.topic << "refused:" << channel.error().toString();
+        const QByteArray reason = channel.error().code == ErrorCode::Full ? "too_many_bytes_in_flight" : "invalid_token";
+        send(ChannelMessage::replyRaw(m, u"error"_s, "{\"reason\":\"" + reason + "\"}"));
+        return;
+    }
+    m_uploads[m.topic] = std::move(*channel); // a second join of the topic replaces the first
+    send(ChannelMessage::reply(m, u"ok"_s));
+}
+
+void SessionActor::handleChunk(const QByteArray &frame)
+{
+    auto push = parseBinaryPush(frame);
+    if (!push) {
+        m_socket->protocolError(CloseCode::ProtocolError, u"binary frame: "_s + push.error().message);
+        return;
+    }
+    const ChannelMessage m = push->header();
+    const auto it = m_uploads.find(m.topic);
+    if (it == m_uploads.end()) { // never joined, refused, left, or its view went away
+        ChannelMessage r = m;
+        r.joinRef.reset(); // as for a text push to an unmatched topic
+        send(ChannelMessage::replyRaw(r, u"error"_s, R"({"reason":"unmatched topic"})"));
+        return;
+    }
+    if (m.event != u"chunk") {
+        send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"unknown event"})"));
+        return;
+    }
+    UploadEntryChannel &channel = *it->second;
+    if (auto received = channel.chunk(push->payload); !received) {
+        qCInfo(lcLiveView) << "upload" << m.topic << "stopped:" << received.error().toString();
+        const bool tooLarge = received.error().code == ErrorCode::InvalidArgument;
+        const QJsonObject reason = tooLarge ? channel.sizeLimitReply() : QJsonObject{{u"reason"_s, u"write_failed"_s}};
+        send(ChannelMessage::replyRaw(m, u"error"_s, QJsonDocument(reason).toJson(QJsonDocument::Compact)));
+        send(ChannelMessage::encodeRaw(m.joinRef, m.joinRef, m.topic, u"phx_close"_s, "{}"));
+        m_uploads.erase(it);
+        return;
+    }
+    send(ChannelMessage::reply(m, u"ok"_s));
+}
+
+void SessionActor::dropUploads(const QString &viewTopic)
+{
+    std::erase_if(m_uploads, [&](const auto &entry) { return u"lv:"_s + entry.second->claims().viewId == viewTopic; });
 }
 
 SessionActor::View *SessionActor::currentView(const QString &topic)

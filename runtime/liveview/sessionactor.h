@@ -2,7 +2,9 @@
 
 #include "core/actor.h"
 #include "liveview/serverstate_p.h"
+#include "liveview/uploadchannel.h"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -90,6 +92,10 @@ private:
     /// phx_close to its join, then shuts it down (left, replaced, or its parent went).
     void closeView(View &view);
     void handleLeave(const ChannelMessage &m);
+    // Uploads: `lvu:<entry ref>` channels and their binary chunk pushes (uploadchannel.h).
+    void joinUpload(const ChannelMessage &m);
+    void handleChunk(const QByteArray &frame);
+    void dropUploads(const QString &viewTopic);
     /// The flash a joining view arrived with (its ViewSetup::flash).
     QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;
     void viewExited(const ActorRef &ref, const ExitReason &reason);
@@ -104,6 +110,8 @@ private:
     std::shared_ptr<ChannelWriter> m_writer;
     std::vector<View> m_views;                    // every live view
     std::vector<Crashed> m_crashed;               // waiting for their rejoin
+    /// joined upload entries by topic; dropping one removes its temporary file
+    std::map<QString, std::unique_ptr<UploadEntryChannel>> m_uploads;
     RestartIntensity m_viewCrashes;               // viewCrashIntensity per viewCrashPeriod
     Executor::Clock::time_point m_lastFrame;
     Executor::Clock::time_point m_lastActivity;

@@ -1,6 +1,7 @@
 #include "liveview/websocketconnection_p.h"
 
 #include "liveview/logging.h"
+#include "liveview/uploadframe.h"
 
 #include <QCryptographicHash>
 #include <QSocketNotifier>
@@ -319,12 +320,8 @@ bool WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray payloa
     switch (opcode) {
     case Text:
     case Binary:
-        if (opcode == Binary) {
-            protocolError(CloseCode::Unsupported, u"binary frames are not supported (uploads are not implemented)"_s);
-            return false;
-        }
         if (fin) {
-            deliver(std::move(payload));
+            deliver(std::move(payload), opcode == Binary);
         } else {
             m_messageOpcode = opcode;
             m_message = std::move(payload);
@@ -333,8 +330,8 @@ bool WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray payloa
     case Continuation:
         m_message.append(payload);
         if (fin) {
-            m_messageOpcode = 0;
-            deliver(std::exchange(m_message, {}));
+            const bool binary = std::exchange(m_messageOpcode, 0) == Binary;
+            deliver(std::exchange(m_message, {}), binary);
         }
         return m_fd >= 0;
     case Ping:
@@ -372,18 +369,25 @@ bool WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray payloa
     return false;
 }
 
-void WebSocketConnection::deliver(QByteArray text)
+void WebSocketConnection::deliver(QByteArray text, bool binary)
 {
-    if (!isValidUtf8(text)) {
+    if (!binary && !isValidUtf8(text)) {
         protocolError(CloseCode::InvalidData, u"text message is not valid UTF-8"_s);
         return;
     }
     if (m_detached || m_closeSent)
         return;
-    if (m_session.tell(InboundFrame{text}) != SendStatus::Full)
+    if (m_session.tell(InboundFrame{text, binary}) != SendStatus::Full)
         return; // Ok, or Closed: the session is stopping
     m_state->counters.overloaded.fetch_add(1);
-    auto m = ChannelMessage::parse(text);
+    Result<ChannelMessage> m = fail(ErrorCode::Parse);
+    if (!binary) {
+        m = ChannelMessage::parse(text);
+    } else if (auto push = parseBinaryPush(text)) {
+        m = push->header();
+    } else {
+        m = fail(push.error());
+    }
     if (!m)
         return protocolError(CloseCode::ProtocolError, m.error().message);
     sendText(ChannelMessage::replyRaw(*m, u"error"_s, R"({"reason":"overloaded"})"));

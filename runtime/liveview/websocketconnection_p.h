@@ -36,7 +36,8 @@ enum class CloseCode : quint16 {
 /// - Nothing is read before attach(): frames sent right after the handshake wait in the kernel
 ///   until the session actor runs. Reads go into one per-thread scratch buffer; a connection
 ///   keeps bytes only for an incomplete frame or a fragmented message.
-/// - Text messages reach the session as UTF-8 InboundFrame tells. A Full session mailbox is
+/// - Text messages reach the session as UTF-8 InboundFrame tells, binary ones (upload chunks,
+///   uploadframe.h) as InboundFrame{binary = true}. A Full session mailbox is
 ///   answered `{"reason":"overloaded"}` right here and counted; nothing is dropped silently.
 /// - sendText() writes directly (one sendmsg of header + payload); only an unsent remainder is
 ///   buffered, with a write notifier until it drains. A client that stops reading is cut off once
@@ -86,7 +87,7 @@ private:
     /// Parses complete frames from data; returns bytes consumed (the rest is an incomplete frame).
     qsizetype consume(const char *data, qsizetype size);
     bool handleFrame(quint8 opcode, bool fin, QByteArray payload);
-    void deliver(QByteArray text);
+    void deliver(QByteArray text, bool binary);
     void sendFrame(quint8 opcode, QByteArrayView payload);
     void writeOut(const char *head, qsizetype headSize, QByteArrayView payload);
     void setWriteWatch(bool on);

@@ -316,6 +316,27 @@ private Q_SLOTS:
         QVERIFY(c.waitEof());
     }
 
+    void uploadChunkWithoutJoin()
+    {
+        // A well-formed chunk push for an entry channel never joined (or a forged lvu: join) is
+        // answered with an error; the socket stays open and nothing is written.
+        Fixture f;
+        QVERIFY(f.ok);
+        RawClient c(f.port());
+        QVERIFY(c.open());
+        QVERIFY(c.write(frame(0x82, QByteArray("\x00\x01\x01\x05\x05" "13lvu:0chunk" "bytes", 22))));
+        auto reply = c.nextMessage();
+        QVERIFY(reply);
+        QCOMPARE(reply->payload, QByteArray(R"([null,"3","lvu:0","phx_reply",{"status":"error","response":{"reason":"unmatched topic"}}])"));
+        QVERIFY(c.write(text(R"(["1","2","lvu:0","phx_join",{"token":"forged.token"}])")));
+        auto join = c.nextMessage();
+        QVERIFY(join);
+        QVERIFY2(join->payload.contains(R"("status":"error","response":{"reason":"invalid_token"})"), join->payload.constData());
+        QVERIFY(c.write(text(kHeartbeat)));
+        auto heartbeat = c.nextMessage();
+        QVERIFY(heartbeat && heartbeat->payload.contains(R"("7","phoenix","phx_reply")"));
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QByteArray>("bytes");
@@ -330,7 +351,10 @@ private Q_SLOTS:
         QTest::newRow("126-byte ping") << frame(0x89, QByteArray(126, 'p')) << 1002;
         QTest::newRow("continuation first") << continuation(hb, true) << 1002;
         QTest::newRow("text inside fragments") << text("[null,", false) + text(hb) << 1002;
-        QTest::newRow("binary") << frame(0x82, "\x01\x02") << 1003;
+        // binary messages are upload chunk pushes (uploadframe.h); one that is not a push closes
+        QTest::newRow("binary, short header") << frame(0x82, "\x01\x02") << 1002;
+        QTest::newRow("binary, reply kind") << frame(0x82, QByteArray("\x01\x01\x01\x05\x05" "11lvu:0chunk", 17)) << 1002;
+        QTest::newRow("binary, lengths past the end") << frame(0x82, QByteArray("\x00\xff\xff\xff\xff" "ab", 7)) << 1002;
         QTest::newRow("bad utf-8") << text("[null,\"1\",\"phoenix\",\"heartbeat\",{\"x\":\"\xc0\xaf\"}]") << 1007;
         QTest::newRow("bad utf-8 across fragments") << text("[null,\"1\",\"\xe2\x82", false) + continuation("\x28\"]", true) << 1007;
         QTest::newRow("too big") << text(QByteArray(5000, 'a')) << 1009;
