@@ -17,13 +17,13 @@ import uuid
 from typing import Any, Callable, Iterable, Mapping, TypeVar, overload
 from time import perf_counter as _perf_counter
 
-from liveactor import _work
+from liveactor import _persist, _work
 from liveactor._streams import Streams
 
 __all__ = ["LiveView", "event", "blocking", "UnknownEvent", "AsyncResult"]
 
 # Class attributes with a meaning for the runtime: never assigns.
-_RESERVED = frozenset({"template", "template_name", "temporary_assigns", "connected", "blocking"})
+_RESERVED = frozenset({"template", "template_name", "temporary_assigns", "connected", "blocking", "persist"})
 _MUTABLE = (list, dict, set)
 
 
@@ -186,6 +186,10 @@ class LiveView(Streams):
     #: page load answers 302.
     requires: str | None = None
     requires_redirect: str = "/login"
+    #: What survives the loss of this view's instance (with ``serve --redis``): a list of assign
+    #: names, or True for every JSON-able public assign. Without Redis it is accepted and ignored.
+    #: See resume() and liveactor._persist.
+    persist: bool | list[str] | None = None
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -203,6 +207,7 @@ class LiveView(Streams):
         if ta is not None and not isinstance(ta, dict):
             raise TypeError("%s.temporary_assigns must be a dict of name -> value after render"
                             % cls.__name__)
+        _persist.validate(cls)
 
     # ---- assigns and change tracking
 
@@ -240,6 +245,13 @@ class LiveView(Streams):
     def mount(self, params: dict[str, Any], session: dict[str, Any]) -> None:
         """Sets the initial assigns. params: the URL's query and path parameters (a dict of str);
         session: the signed session data the page was served with (a dict)."""
+
+    def resume(self, state: dict[str, Any]) -> None:
+        """Restores what ``persist`` kept when the browser re-joins after its instance died or
+        drained. It runs after mount (so subscriptions, timers and the assigns persist does not
+        keep are set up as usual) and before the first render. Default: set each attribute."""
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def handle_params(self, params: dict[str, Any], url: str) -> None:
         """Called after mount and on every live patch, with the new params and the full URL."""
@@ -421,6 +433,19 @@ class LiveView(Streams):
             self.redirect(self.requires_redirect)
             return None
         return self._la_run(self.mount, (params, session), "mount", can_wait)
+
+    def _la_persisted(self):
+        """For the runtime after a handled message: the record to store (JSON text) or None."""
+        return _persist.record(self)
+
+    def _la_resume(self, text):
+        """For the runtime after mount, with the stored record of this session and topic: True
+        when it applied (another app version's or a damaged record does not)."""
+        state = _persist.load(type(self), text) if type(self).persist else None
+        if state is None:
+            return False
+        self.resume(state)
+        return True
 
     def _la_params(self, params, url, can_wait=False):
         if type(self).handle_params is LiveView.handle_params:

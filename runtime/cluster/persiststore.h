@@ -1,0 +1,77 @@
+#pragma once
+
+#include "cluster/redisurl.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace LiveActor {
+
+class RedisConnection;
+
+struct PersistStoreStats
+{
+    quint64 written = 0;   ///< SETs Redis acknowledged
+    quint64 coalesced = 0; ///< records replaced by a newer one of the same key before they were sent
+    quint64 failed = 0;    ///< SETs lost with the connection or refused by Redis
+};
+
+/// Views' persisted states in Redis (the storage side of `persist`): the latest record per key,
+/// written with `SET key record PX ttl` on its own hiredis connection on this object's thread.
+///
+/// put() may be called from any thread (a view's executor after a handled message): it only
+/// replaces the key's pending record under a mutex, so a view that handles 1,000 events between
+/// two writes costs one write (coalesced), and one SET per key is in flight at a time (the
+/// newest record always lands last). While Redis is away pending records wait — one per key,
+/// bounded by the number of views — and go out on reconnect; a record lost with the connection
+/// is not retried (at most once: the next put of that key writes again).
+/// Thread affinity: the owning thread (it must run a Qt event loop); put() and stats() from any.
+class PersistStore : public QObject
+{
+    Q_OBJECT
+public:
+    PersistStore(const RedisUrl &url, std::chrono::milliseconds ttl, QObject *parent = nullptr);
+    ~PersistStore() override;
+
+    /// The Redis key of a view's state: HMAC-SHA256 over the join's signed session token and the
+    /// view's topic, keyed with the server secret. Only a holder of that token (and the server)
+    /// can name the key; other sessions' tokens, or forged ones (which fail verification before
+    /// this is ever asked), give other keys.
+    static QByteArray keyFor(const QByteArray &secret, int db, const QByteArray &sessionToken, const QString &topic);
+
+    void start();
+    bool isReady() const;
+    void put(const QByteArray &key, const QByteArray &record);
+    /// On this object's thread: done gets the stored record, or nullopt when there is none, Redis
+    /// is away or the connection went before the answer (a fresh mount is always correct).
+    void get(const QByteArray &key, std::function<void(std::optional<QByteArray>)> done);
+    /// Sends what is pending and waits (running this thread's events) until Redis has answered
+    /// every write or timeout passes; false on timeout. For draining at shutdown.
+    bool flush(std::chrono::milliseconds timeout);
+    PersistStoreStats stats() const;
+
+private:
+    void send();
+
+    std::chrono::milliseconds m_ttl;
+    std::mutex m_mutex;
+    QHash<QByteArray, QByteArray> m_pending; // key -> newest record not sent yet
+    bool m_sendQueued = false;
+    QSet<QByteArray> m_inFlight; // keys with a SET not answered yet (this thread only)
+    std::atomic<quint64> m_written{0};
+    std::atomic<quint64> m_coalesced{0};
+    std::atomic<quint64> m_failed{0};
+    std::unique_ptr<RedisConnection> m_conn; // last: destroyed first, before what its callbacks touch
+};
+
+} // namespace LiveActor
