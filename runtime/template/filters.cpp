@@ -654,6 +654,8 @@ Value fStringformat(const Value &in, const Value *arg, const FilterEnv &)
     const bool hasPrec = m.capturedLength(3) > 0;
     const int prec = m.captured(3).toInt();
     const QChar conv = m.captured(4)[0];
+    if (width > PyText::kMaxPadWidth || prec > PyText::kMaxPadWidth) // toInt() gives 0 past INT_MAX: also unpadded
+        return Value(str(in));
     QString body;
     bool numeric = true;
     bool neg = false;

@@ -179,7 +179,7 @@ std::optional<double> parseFloat(const QString &text)
 QString pad(const QString &s, qint64 width, Align align)
 {
     const qint64 marg = width - length(s);
-    if (marg <= 0)
+    if (marg <= 0 || width > kMaxPadWidth)
         return s;
     if (align == Align::Left)
         return s + QString(marg, u' ');

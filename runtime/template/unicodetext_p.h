@@ -49,7 +49,12 @@ QStringList splitWhitespace(QStringView s);
 std::optional<qint64> parseInt(const QString &s);
 /// float(s) for a str: as parseInt plus a fraction, an exponent, inf and nan.
 std::optional<double> parseFloat(const QString &s);
-/// s.ljust(width) / s.rjust(width) / s.center(width), width counted in code points.
+/// The widest padding or precision a filter produces (ljust/rjust/center, stringformat). Python
+/// would allocate any width, so a width from user input could make a render take gigabytes;
+/// beyond this bound the text is returned unpadded (found by fuzz_template).
+constexpr qint64 kMaxPadWidth = 1'000'000;
+/// s.ljust(width) / s.rjust(width) / s.center(width), width counted in code points; s unchanged
+/// when width > kMaxPadWidth.
 enum class Align { Left, Right, Center };
 QString pad(const QString &s, qint64 width, Align align);
 /// str.title(): a cased character after a cased one is lowered, any other is title-cased.

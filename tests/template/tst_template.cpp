@@ -136,6 +136,12 @@ private Q_SLOTS:
         QTest::newRow("divisibleby -1") << QStringLiteral("{{ n|divisibleby:-1 }}") << QStringLiteral("True");
         QTest::newRow("floatformat huge precision") << QStringLiteral("{{ 1.5|floatformat:2000000000 }}")
                                                      << QStringLiteral("1.5");
+        QTest::newRow("center huge width") << QStringLiteral("{{ 55|center:55555555511855556 }}") << QStringLiteral("55");
+        QTest::newRow("ljust huge width") << QStringLiteral("{{ 'a'|ljust:2000000 }}") << QStringLiteral("a");
+        QTest::newRow("rjust within bound") << QStringLiteral("{{ 'a'|rjust:3 }}") << QStringLiteral("  a");
+        QTest::newRow("stringformat huge width") << QStringLiteral("{{ 5|stringformat:'999999999d' }}") << QStringLiteral("5");
+        QTest::newRow("stringformat huge precision") << QStringLiteral("{{ 1.5|stringformat:'.999999999f' }}")
+                                                      << QStringLiteral("1.5");
         QTest::newRow("floatformat large precision") << QStringLiteral("{{ 1.5|floatformat:12 }}")
                                                       << QStringLiteral("1.500000000000");
     }
