@@ -12,17 +12,19 @@
 
 namespace LiveActor::Bench {
 
-/// One broadcast's diff as one connection received it: publish (the server's stamp) → receive.
+/// One broadcast's diff as one connection received it (wall clock, µs since the epoch).
 struct FanoutDelivery
 {
     int seq = 0;
-    std::int64_t latencyNs = 0;
+    std::int64_t publishedUs = 0;   ///< the server's stamp, taken right before its broadcast call
+    std::int64_t receivedUs = 0;
 };
 
 /// What --mode fanout's publisher did for one broadcast (main thread).
 struct FanoutPublish
 {
     int seq = 0;
+    std::int64_t sentUs = 0;   ///< wall clock when the trigger GET was sent
     double requestMs = 0;      ///< round trip of the trigger GET (the server stamps inside it)
     QByteArray answer;         ///< the trigger's body: subscribers the message was queued for
     QString error;             ///< empty when the trigger answered 200
@@ -61,7 +63,8 @@ struct FanoutResult
     struct Broadcast
     {
         FanoutPublish publish;
-        LatencyStats::Summary latency;   ///< over the connections that received it
+        LatencyStats::Summary latency;   ///< stamp → receive, over the connections that received it
+        double lastFromTriggerMs = 0;    ///< trigger sent → the last delivery
     };
     int broadcasts = 0;
     int joined = 0;
@@ -70,7 +73,10 @@ struct FanoutResult
     std::int64_t diffBytes = 0;          ///< their text bytes
     std::int64_t badStamps = 0;
     std::vector<Broadcast> rows;
-    LatencyStats::Summary timeToLast;    ///< over broadcasts (each one's max)
+    LatencyStats::Summary timeToLast;    ///< over broadcasts (each one's max), from the server's stamp
+    /// The same from the trigger's send time: includes the trigger's HTTP handling and any backlog
+    /// the server had before it got to the broadcast (a server that falls behind shows here).
+    LatencyStats::Summary timeToLastFromTrigger;
     LatencyStats::Summary all;           ///< over every delivery
 
     /// deliveries of all workers; publishes in seq order (seq 1..broadcasts).

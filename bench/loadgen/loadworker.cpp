@@ -363,7 +363,7 @@ void LoadWorker::onFanoutDiff(Conn &c, std::string_view text)
         if (seq <= c.lastSeq)
             return;
         newest = std::max(newest, seq);
-        m_stats.fanout.push_back({seq, std::max<std::int64_t>(0, receivedUs - publishedUs) * 1000});
+        m_stats.fanout.push_back({seq, publishedUs, receivedUs});
         m_stats.fanoutDelivered.fetch_add(1, std::memory_order_relaxed);
     });
     c.lastSeq = newest;

@@ -138,6 +138,8 @@ std::vector<FanoutPublish> publishAll(const LoadConfig &config, int joined,
         std::this_thread::sleep_until(start + std::chrono::milliseconds(std::int64_t(seq - 1) * config.publishIntervalMs));
         FanoutPublish p;
         p.seq = seq;
+        p.sentUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
         const auto t = Clock::now();
         auto body = httpGet(config.host, config.port, path + QByteArray::number(seq), config.timeoutMs);
         p.requestMs = since(t) * 1000.0;
