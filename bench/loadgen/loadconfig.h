@@ -10,7 +10,7 @@ namespace LiveActor::Bench {
 /// How a load run drives the server: a plain value filled from the command line by main.cpp.
 struct LoadConfig
 {
-    enum class Mode { Closed, Open, Idle };
+    enum class Mode { Closed, Open, Idle, Fanout };
     enum class Topic { Page, Unique };
 
     QByteArray host = "127.0.0.1";   ///< loopback only: the generator refuses anything else
@@ -38,6 +38,10 @@ struct LoadConfig
     /// reply is held back until the connection shows whether its view died (phx_error or close
     /// follows: a kill loss) or not (an ok reply follows, or the run ends: an error).
     bool rejoin = false;
+    /// --mode fanout: GET publishPath?seq=N every publishIntervalMs while measuring; the server
+    /// broadcasts a stamped message to every session (bench/loadtest/fanout).
+    QByteArray publishPath = "/publish";
+    int publishIntervalMs = 1000;
 
     qint64 serverPid = 0;            ///< if set: RSS and CPU of that process are sampled
     QString jsonPath;                ///< also write the JSON result there

@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -15,6 +16,13 @@
 namespace LiveActor::Bench {
 
 namespace {
+
+/// CLOCK_REALTIME in µs: the clock the fanout servers stamp their broadcasts with.
+std::int64_t wallMicros()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::int64_t nowNs()
 {
@@ -55,6 +63,7 @@ struct LoadWorker::Conn
     std::uint64_t hbRef = 0;
     std::int64_t hbSentNs = 0;
     std::int64_t nextHbNs = 0;
+    int lastSeq = 0;             ///< --mode fanout: the newest broadcast this connection has seen
 };
 
 LoadWorker::LoadWorker(const LoadConfig &config, const RunControl &control, int index, int connectionCount)
@@ -335,7 +344,29 @@ void LoadWorker::onText(Conn &c, std::string_view text)
         recover(c, false, "server sent phx_error");
     else if (f.event == "phx_close")
         markDead(c, "server sent phx_close");
-    // "diff" pushes and anything else: ignored
+    else if (f.event == "diff" && m_config.mode == LoadConfig::Mode::Fanout)
+        onFanoutDiff(c, text);
+    // other "diff" pushes and anything else: ignored
+}
+
+void LoadWorker::onFanoutDiff(Conn &c, std::string_view text)
+{
+    // No phase check: this loop may still be in epoll_wait with the old phase when the first
+    // broadcast's diffs arrive, and only this run's trigger sends stamps (seq 1..n).
+    const std::int64_t receivedUs = wallMicros();
+    ++m_stats.diffPushes;
+    m_stats.diffBytes += std::int64_t(text.size());
+    // A diff may carry older messages again (a re-sent list): only stamps newer than the last one
+    // this connection saw are deliveries.
+    int newest = c.lastSeq;
+    m_stats.badStamps += scanFanoutStamps(text, [&](int seq, std::int64_t publishedUs) {
+        if (seq <= c.lastSeq)
+            return;
+        newest = std::max(newest, seq);
+        m_stats.fanout.push_back({seq, publishedUs, receivedUs});
+        m_stats.fanoutDelivered.fetch_add(1, std::memory_order_relaxed);
+    });
+    c.lastSeq = newest;
 }
 
 void LoadWorker::tick(std::int64_t now, Phase phase)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fanoutstats.h"
 #include "latencystats.h"
 #include "loadconfig.h"
 #include "pagefetch.h"
@@ -46,6 +47,11 @@ struct WorkerStats
     LatencyStats events;
     LatencyStats heartbeats;
     LatencyStats joins;
+    std::atomic<std::int64_t> fanoutDelivered{0};   ///< --mode fanout: polled by the publisher
+    std::vector<FanoutDelivery> fanout;   ///< --mode fanout: every stamped message received
+    std::int64_t diffPushes = 0;          ///< --mode fanout: diff frames received
+    std::int64_t diffBytes = 0;
+    std::int64_t badStamps = 0;
     QByteArray firstError;             ///< the first error seen, for the report
 };
 
@@ -67,6 +73,7 @@ private:
     void run();
     bool startConnection(Conn &c);
     void onText(Conn &c, std::string_view text);
+    void onFanoutDiff(Conn &c, std::string_view text);
     void sendEvent(Conn &c, std::int64_t t0);
     void sendHeartbeat(Conn &c, std::int64_t now);
     void markDead(Conn &c, const QByteArray &why);

@@ -15,7 +15,9 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -55,7 +57,9 @@ LoadConfig parseArguments(const QCoreApplication &app)
     const QCommandLineOption conns({u"c"_s, u"connections"_s}, u"WebSockets to open and join."_s, u"n"_s, u"100"_s);
     const QCommandLineOption threads({u"t"_s, u"threads"_s}, u"Generator threads (epoll loops)."_s, u"n"_s, u"1"_s);
     const QCommandLineOption mode(u"mode"_s, u"closed (next click when the reply arrives), open (--rate), "
-                                             "idle (no clicks; heartbeats)."_s, u"mode"_s, u"closed"_s);
+                                             "idle (no clicks; heartbeats), fanout (no clicks; GET --publish-path "
+                                             "every --publish-interval and time each stamped broadcast's diff)."_s,
+                                  u"mode"_s, u"closed"_s);
     const QCommandLineOption rate(u"rate"_s, u"Open loop: target events/s in total."_s, u"n"_s, u"1000"_s);
     const QCommandLineOption inflight(u"max-inflight"_s, u"Open loop: outstanding events per connection."_s, u"n"_s, u"32"_s);
     const QCommandLineOption warmup(u"warmup"_s, u"Seconds of load before measuring."_s, u"s"_s, u"2"_s);
@@ -72,9 +76,13 @@ LoadConfig parseArguments(const QCoreApplication &app)
     const QCommandLineOption json(u"json"_s, u"Also write the JSON result to this file."_s, u"file"_s);
     const QCommandLineOption rejoin(u"rejoin"_s, u"Rejoin after phx_error and reconnect a socket the server closed, "
                                                  "as phoenix.js does (for runs that kill actors)."_s);
+    const QCommandLineOption publishPath(u"publish-path"_s, u"Fanout: the trigger route; ?seq=N is appended."_s,
+                                         u"path"_s, u"/publish"_s);
+    const QCommandLineOption publishInterval(u"publish-interval"_s, u"Fanout: ms between broadcasts; "
+                                             "--duration / this = broadcasts."_s, u"ms"_s, u"1000"_s);
     for (const auto *o : {&host, &port, &path, &label, &conns, &threads, &mode, &rate, &inflight, &warmup, &duration,
                           &timeout, &heartbeat, &connectTimeout, &concurrency, &pagePer, &topic, &event, &pid, &json,
-                          &rejoin})
+                          &rejoin, &publishPath, &publishInterval})
         p.addOption(*o);
     p.process(app);
 
@@ -89,8 +97,11 @@ LoadConfig parseArguments(const QCoreApplication &app)
     c.threads = std::clamp(p.value(threads).toInt(), 1, 64);
     c.threads = std::min(c.threads, c.connections);
     const QString m = p.value(mode);
-    c.mode = m == u"open" ? LoadConfig::Mode::Open : m == u"idle" ? LoadConfig::Mode::Idle : LoadConfig::Mode::Closed;
-    if (m != u"open" && m != u"idle" && m != u"closed")
+    c.mode = m == u"open"     ? LoadConfig::Mode::Open
+           : m == u"idle"     ? LoadConfig::Mode::Idle
+           : m == u"fanout"   ? LoadConfig::Mode::Fanout
+                              : LoadConfig::Mode::Closed;
+    if (m != u"open" && m != u"idle" && m != u"closed" && m != u"fanout")
         die(u"unknown --mode %1"_s.arg(m));
     c.rate = p.value(rate).toDouble();
     c.maxInFlight = std::max(1, p.value(inflight).toInt());
@@ -106,7 +117,43 @@ LoadConfig parseArguments(const QCoreApplication &app)
     c.serverPid = p.value(pid).toLongLong();
     c.jsonPath = p.value(json);
     c.rejoin = p.isSet(rejoin);
+    c.publishPath = p.value(publishPath).toUtf8();
+    if (!c.publishPath.startsWith('/'))
+        die(u"--publish-path must start with /"_s);
+    c.publishIntervalMs = std::clamp(p.value(publishInterval).toInt(), 1, 3600000);
     return c;
+}
+
+/// --mode fanout: one trigger GET per interval (the server stamps and broadcasts inside it), then
+/// waits until every session joined has every broadcast, or the reply timeout has passed since
+/// the last trigger. delivered() counts (session, broadcast) pairs received so far.
+std::vector<FanoutPublish> publishAll(const LoadConfig &config, int joined,
+                                      const std::function<std::int64_t()> &delivered)
+{
+    const int count = std::max(1, int(std::lround(config.durationSeconds * 1000.0 / config.publishIntervalMs)));
+    const QByteArray path = config.publishPath + (config.publishPath.contains('?') ? "&seq=" : "?seq=");
+    std::vector<FanoutPublish> out;
+    const auto start = Clock::now();
+    for (int seq = 1; seq <= count; ++seq) {
+        std::this_thread::sleep_until(start + std::chrono::milliseconds(std::int64_t(seq - 1) * config.publishIntervalMs));
+        FanoutPublish p;
+        p.seq = seq;
+        p.sentUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+        const auto t = Clock::now();
+        auto body = httpGet(config.host, config.port, path + QByteArray::number(seq), config.timeoutMs);
+        p.requestMs = since(t) * 1000.0;
+        if (body)
+            p.answer = body->left(40);
+        else
+            p.error = body.error();
+        out.push_back(p);
+    }
+    const std::int64_t expected = std::int64_t(joined) * count;
+    const auto last = Clock::now();
+    while (delivered() < expected && since(last) * 1000.0 < config.timeoutMs)
+        sleepFor(0.005);
+    return out;
 }
 
 } // namespace
@@ -178,7 +225,8 @@ int main(int argc, char **argv)
         r.serverRssJoinedKiB = ProcStats::rssKiB(config.serverPid);
     }
 
-    if (config.mode != LoadConfig::Mode::Idle && config.warmupSeconds > 0) {
+    const bool clicks = config.mode == LoadConfig::Mode::Closed || config.mode == LoadConfig::Mode::Open;
+    if (clicks && config.warmupSeconds > 0) {
         control.phase.store(Phase::Warmup, std::memory_order_release);
         sleepFor(config.warmupSeconds);
     }
@@ -187,7 +235,17 @@ int main(int argc, char **argv)
     const double scpu0 = config.serverPid > 0 ? ProcStats::cpuSeconds(config.serverPid) : -1;
     const auto t0 = Clock::now();
     control.phase.store(Phase::Measure, std::memory_order_release);
-    sleepFor(config.durationSeconds);
+    std::vector<FanoutPublish> publishes;
+    if (config.mode == LoadConfig::Mode::Fanout) {
+        publishes = publishAll(config, joined, [&] {
+            std::int64_t n = 0;
+            for (auto &w : workers)
+                n += w->stats().fanoutDelivered.load(std::memory_order_relaxed);
+            return n;
+        });
+    } else {
+        sleepFor(config.durationSeconds);
+    }
     control.phase.store(Phase::Drain, std::memory_order_release);
     r.measuredSeconds = since(t0);
     const double cpu1 = ProcStats::selfCpuSeconds();
@@ -214,6 +272,8 @@ int main(int argc, char **argv)
     }
     control.phase.store(Phase::Done, std::memory_order_release);
     LatencyStats events, heartbeats, joins;
+    std::vector<FanoutDelivery> deliveries;
+    std::int64_t diffPushes = 0, diffBytes = 0, badStamps = 0;
     for (auto &w : workers) {
         w->join();
         WorkerStats &s = w->stats();
@@ -231,12 +291,22 @@ int main(int argc, char **argv)
         events.merge(s.events);
         heartbeats.merge(s.heartbeats);
         joins.merge(s.joins);
+        deliveries.insert(deliveries.end(), s.fanout.begin(), s.fanout.end());
+        diffPushes += s.diffPushes;
+        diffBytes += s.diffBytes;
+        badStamps += s.badStamps;
         if (r.firstError.isEmpty())
             r.firstError = s.firstError;
     }
     r.events = events.summarize();
     r.heartbeats = heartbeats.summarize();
     r.joins = joins.summarize();
+    if (config.mode == LoadConfig::Mode::Fanout) {
+        r.fanout = FanoutResult::build(deliveries, publishes, joined);
+        r.fanout.diffPushes = diffPushes;
+        r.fanout.diffBytes = diffBytes;
+        r.fanout.badStamps = badStamps;
+    }
 
     const QByteArray json = QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact);
     std::fputs(qPrintable(r.table()), stdout);

@@ -16,6 +16,7 @@ QString modeName(LoadConfig::Mode m)
     case LoadConfig::Mode::Closed: return u"closed"_s;
     case LoadConfig::Mode::Open: return u"open"_s;
     case LoadConfig::Mode::Idle: return u"idle"_s;
+    case LoadConfig::Mode::Fanout: return u"fanout"_s;
     }
     return {};
 }
@@ -77,6 +78,8 @@ QJsonObject RunResult::toJson() const
         o.insert(u"reconnects"_s, double(reconnects));
         o.insert(u"kill_losses"_s, double(killLosses));
     }
+    if (config.mode == LoadConfig::Mode::Fanout)
+        o.insert(u"fanout"_s, fanout.toJson(serverCpuSeconds));
     if (config.heartbeatMs > 0) {
         o.insert(u"heartbeat_ms"_s, heartbeats.toJson());
         o.insert(u"heartbeat_timeouts"_s, double(heartbeatTimeouts));
@@ -106,7 +109,8 @@ QString RunResult::table() const
              .arg(config.label.isEmpty() ? u"-"_s : config.label, modeName(config.mode))
              .arg(config.connections).arg(joined).arg(failed).arg(config.threads)
              .arg(measuredSeconds, 0, 'f', 1).arg(startedAt);
-    if (config.mode != LoadConfig::Mode::Idle) {
+    const bool clicks = config.mode == LoadConfig::Mode::Closed || config.mode == LoadConfig::Mode::Open;
+    if (clicks) {
         t += u"  events/s %1   sent %2   ok %3   errors %4   timeouts %5   disconnects %6"_s
                  .arg(eventsPerSecond(), 0, 'f', 0).arg(sent).arg(ok).arg(errors).arg(timeouts).arg(disconnects);
         if (config.mode == LoadConfig::Mode::Open)
@@ -119,7 +123,7 @@ QString RunResult::table() const
     }
     t += u"  %1 %2 %3 %4 %5 %6 %7 %8\n"_s.arg(u"latency ms"_s, -12).arg(u"count"_s, 9).arg(u"p50"_s, 9)
              .arg(u"p90"_s, 9).arg(u"p99"_s, 9).arg(u"p99.9"_s, 9).arg(u"max"_s, 9).arg(u"mean"_s, 9);
-    if (config.mode != LoadConfig::Mode::Idle)
+    if (clicks)
         t += latencyLine(u"event"_s, events);
     if (config.heartbeatMs > 0)
         t += latencyLine(u"heartbeat"_s, heartbeats);
@@ -137,6 +141,8 @@ QString RunResult::table() const
                      .arg(rssPerSessionEndKiB(), 0, 'f', 2);
     }
     t += u'\n';
+    if (config.mode == LoadConfig::Mode::Fanout)
+        t += fanout.table(serverCpuSeconds);
     if (!firstError.isEmpty())
         t += u"  first error: "_s + QString::fromUtf8(firstError) + u'\n';
     return t;

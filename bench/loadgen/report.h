@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fanoutstats.h"
 #include "latencystats.h"
 #include "loadconfig.h"
 
@@ -28,6 +29,7 @@ struct RunResult
     qint64 serverRssBeforeKiB = -1, serverRssJoinedKiB = -1, serverRssEndKiB = -1;
     QByteArray firstError;
     QString startedAt;              ///< wall-clock time of the measurement (numbers are noisy)
+    FanoutResult fanout;            ///< --mode fanout only
 
     double eventsPerSecond() const { return measuredSeconds > 0 ? double(ok) / measuredSeconds : 0; }
     /// Server CPU µs per ok reply in the measured window; -1 when unknown.
