@@ -11,6 +11,7 @@
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
 #include "monitor_app/widgets/topview.h"
+#include "monitor_app/widgets/historypane.h"
 #include "monitor_app/widgets/tracepane.h"
 
 #include <QAction>
@@ -247,6 +248,7 @@ void MainWindow::buildUi()
     });
     addTopDock(restartDock);
     addTraceDock(restartDock);
+    addHistoryDock(restartDock);
     statusBar()->showMessage(tr("Not connected. Connect… or run liveactor-monitor ws://127.0.0.1:4001/"));
     updateActions();
 }
@@ -314,6 +316,48 @@ bool MainWindow::traceSelected()
     return true;
 }
 
+// History: the assigns history of one view, a tab next to the restart log; the Assigns history
+// action (context menu, Ctrl+Shift+H) starts it on the selected view.
+void MainWindow::addHistoryDock(QDockWidget *tabWith)
+{
+    m_history = new HistoryPane(this);
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(u"history"_s);
+    m_historyDock->setWidget(m_history);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    tabifyDockWidget(tabWith, m_historyDock);
+    tabWith->raise();
+    m_historyAction = new QAction(tr("Assigns history"), this);
+    m_historyAction->setObjectName(u"historyActor"_s);
+    m_historyAction->setShortcut(QKeySequence(u"Ctrl+Shift+H"_s));
+    m_historyAction->setToolTip(tr("Keep the assigns history of the selected view: every message it handles and the "
+                                   "assigns it changed"));
+    connect(m_historyAction, &QAction::triggered, this, &MainWindow::historySelected);
+    addAction(m_historyAction);
+    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("&History"));
+    connect(show, &QAction::triggered, m_historyDock, [this] {
+        m_historyDock->show();
+        m_historyDock->raise();
+    });
+}
+
+bool MainWindow::historySelected()
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    if (!record || record->kind != u"view"_s || !connection || connection->state() != InstanceConnection::State::Live)
+        return false;
+    // One history at a time in the pane: end the previous one in its runtime.
+    if (m_history->isRecording() && (m_history->history().actorId() != record->id || m_history->connection() != connection))
+        m_history->stop();
+    if (!connection->sendHistory(record->id, true))
+        return false;
+    m_history->begin(connection, record->id, u"view %1 %2"_s.arg(record->id.left(8), record->viewOrPath()));
+    m_historyDock->show();
+    m_historyDock->raise();
+    return true;
+}
+
 InstanceConnection *MainWindow::addInstance(const QUrl &url, const QString &token, bool remember)
 {
     for (InstanceConnection *c : std::as_const(m_connections))
@@ -336,6 +380,10 @@ void MainWindow::adopt(InstanceConnection *connection)
         statusBar()->showMessage(tr("%1: %2").arg(connection->displayName(), InstanceConnection::stateName(state)), 5000);
     });
     connect(connection, &InstanceConnection::traceBatchReceived, m_trace, &TracePane::addBatch);
+    connect(connection, &InstanceConnection::historyBatchReceived, m_history, [this, connection](const pb::HistoryBatch &b) {
+        if (m_history->connection() == connection)
+            m_history->addBatch(b);
+    });
     connect(connection, &InstanceConnection::snapshotReceived, this, [this, connection](const pb::Snapshot &s) {
         m_restartLog->addRecords(connection->displayName(), s.restarts());
         updateInstanceList();
@@ -440,6 +488,8 @@ void MainWindow::updateActions()
     m_actions.value(int(Action::Ping))->setEnabled(live);
     if (m_traceAction)
         m_traceAction->setEnabled(live);
+    if (m_historyAction)
+        m_historyAction->setEnabled(live && record->kind == u"view"_s);
     m_detail->setFetchEnabled(live);
 }
 
@@ -543,6 +593,7 @@ void MainWindow::showContextMenu(const QPoint &pos)
     for (Action a : {Action::Kill, Action::Restart, Action::Shutdown, Action::Ping})
         menu.addAction(m_actions.value(int(a)));
     menu.addAction(m_traceAction);
+    menu.addAction(m_historyAction);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
@@ -590,9 +641,12 @@ void MainWindow::addFileMenu()
 
 bool MainWindow::saveSnapshot(InstanceConnection *connection, const QString &path, QString *error)
 {
-    const SavedSnapshot saved = SavedSnapshotFile::capture(*m_model, *m_restartLog, connection,
-                                                           connection->isSaved() ? connection->savedAtMs()
-                                                                                 : QDateTime::currentMSecsSinceEpoch());
+    SavedSnapshot saved = SavedSnapshotFile::capture(*m_model, *m_restartLog, connection,
+                                                     connection->isSaved() ? connection->savedAtMs()
+                                                                           : QDateTime::currentMSecsSinceEpoch());
+    saved.histories = connection->savedHistories();
+    if (m_history->connection() == connection && !m_history->history().actorId().isEmpty())
+        saved.histories.append(m_history->history().all());
     return SavedSnapshotFile::save(path, saved, error);
 }
 
@@ -601,8 +655,12 @@ InstanceConnection *MainWindow::openSnapshot(const QString &path, QString *error
     std::optional<SavedSnapshot> saved = SavedSnapshotFile::load(path, error);
     if (!saved)
         return nullptr;
+    const QList<pb::HistoryBatch> histories = saved->histories;
     auto *connection = new InstanceConnection(path, std::move(*saved), this);
     adopt(connection);
+    if (!histories.isEmpty()) // the pane shows one: the first
+        m_history->showSaved(histories.constFirst(), u"%1: view %2"_s.arg(connection->displayName(),
+                                                                           QString::fromStdString(histories.constFirst().actor_id()).left(8)));
     setWindowTitle(tr("liveactor monitor — %1").arg(connection->displayName()));
     statusBar()->showMessage(tr("%1: a saved snapshot, read-only").arg(connection->displayName()));
     return connection;
