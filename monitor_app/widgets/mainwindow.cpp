@@ -280,23 +280,13 @@ void MainWindow::addTopDock(QDockWidget *tabWith)
 void MainWindow::addTraceDock(QDockWidget *tabWith)
 {
     m_trace = new TracePane(this);
-    m_traceDock = new QDockWidget(tr("Trace"), this);
-    m_traceDock->setObjectName(u"trace"_s);
-    m_traceDock->setWidget(m_trace);
-    addDockWidget(Qt::BottomDockWidgetArea, m_traceDock);
-    tabifyDockWidget(tabWith, m_traceDock);
-    tabWith->raise();
+    m_traceDock = paneDock(m_trace, tr("Trace"), u"trace"_s, tr("T&race"), tabWith);
     m_traceAction = new QAction(tr("Trace"), this);
     m_traceAction->setObjectName(u"traceActor"_s);
     m_traceAction->setShortcut(QKeySequence(u"Ctrl+Shift+T"_s));
     m_traceAction->setToolTip(tr("Trace the messages of the selected actor and its subtree"));
     connect(m_traceAction, &QAction::triggered, this, &MainWindow::traceSelected);
     addAction(m_traceAction);
-    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("T&race"));
-    connect(show, &QAction::triggered, m_traceDock, [this] {
-        m_traceDock->show();
-        m_traceDock->raise();
-    });
 }
 
 bool MainWindow::traceSelected()
@@ -321,12 +311,7 @@ bool MainWindow::traceSelected()
 void MainWindow::addHistoryDock(QDockWidget *tabWith)
 {
     m_history = new HistoryPane(this);
-    m_historyDock = new QDockWidget(tr("History"), this);
-    m_historyDock->setObjectName(u"history"_s);
-    m_historyDock->setWidget(m_history);
-    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
-    tabifyDockWidget(tabWith, m_historyDock);
-    tabWith->raise();
+    m_historyDock = paneDock(m_history, tr("History"), u"history"_s, tr("&History"), tabWith);
     m_historyAction = new QAction(tr("Assigns history"), this);
     m_historyAction->setObjectName(u"historyActor"_s);
     m_historyAction->setShortcut(QKeySequence(u"Ctrl+Shift+H"_s));
@@ -334,11 +319,23 @@ void MainWindow::addHistoryDock(QDockWidget *tabWith)
                                    "assigns it changed"));
     connect(m_historyAction, &QAction::triggered, this, &MainWindow::historySelected);
     addAction(m_historyAction);
-    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("&History"));
-    connect(show, &QAction::triggered, m_historyDock, [this] {
-        m_historyDock->show();
-        m_historyDock->raise();
+}
+
+QDockWidget *MainWindow::paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
+                                  QDockWidget *tabWith)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(pane);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    tabifyDockWidget(tabWith, dock);
+    tabWith->raise();
+    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(menuText);
+    connect(show, &QAction::triggered, dock, [dock] {
+        dock->show();
+        dock->raise();
     });
+    return dock;
 }
 
 bool MainWindow::historySelected()

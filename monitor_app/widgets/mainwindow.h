@@ -109,6 +109,9 @@ private:
     void addTopDock(QDockWidget *tabWith);
     void addTraceDock(QDockWidget *tabWith);
     void addHistoryDock(QDockWidget *tabWith);
+    /// A bottom dock holding pane, tabbed with tabWith, and a View menu entry that shows it.
+    QDockWidget *paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
+                          QDockWidget *tabWith);
 
     ActorTreeModel *m_model;
     ActorFilterProxy *m_proxy;
