@@ -180,9 +180,12 @@ void HistoryPane::syncRows()
     const quint64 last = m_model->rowCount() ? m_model->item(m_model->rowCount() - 1, 0)->data(SeqRole).toULongLong() : 0;
     QScrollBar *scroll = m_view->verticalScrollBar();
     const bool atBottom = scroll->value() >= scroll->maximum() - 2;
+    const int before = m_model->rowCount();
     for (int i = 0; i < m_history.size(); ++i)
         if (m_history.entry(i).seq() > last)
             m_model->appendRow(rowOf(m_history.entry(i)));
+    if (before == 0 && m_model->rowCount() > 0) // fit the columns once, to the first rows
+        m_view->resizeColumnsToContents();
     if (atBottom)
         m_view->scrollToBottom();
 }
