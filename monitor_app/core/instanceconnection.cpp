@@ -180,6 +180,16 @@ quint64 InstanceConnection::sendTrace(const QString &actorId, bool start, bool s
     });
 }
 
+quint64 InstanceConnection::sendHistory(const QString &actorId, bool start, quint32 length)
+{
+    return sendCommandWith(actorId, [start, length](pb::Command &cmd) {
+        if (start)
+            cmd.mutable_history_start()->set_length(length);
+        else
+            cmd.mutable_history_stop();
+    });
+}
+
 quint64 InstanceConnection::sendCommandWith(const QString &actorId, const std::function<void(pb::Command &)> &fill)
 {
     if (m_state != State::Live)
@@ -249,6 +259,9 @@ void InstanceConnection::onBinary(const QByteArray &frame)
         break;
     case pb::ServerMessage::kTraceBatch:
         Q_EMIT traceBatchReceived(msg.trace_batch());
+        break;
+    case pb::ServerMessage::kHistoryBatch:
+        Q_EMIT historyBatchReceived(msg.history_batch());
         break;
     case pb::ServerMessage::kError:
         m_lastError = QString::fromStdString(msg.error().code() + ": " + msg.error().message());

@@ -67,6 +67,11 @@ public:
     bool isSaved() const { return m_saved.has_value(); }
     /// When the saved snapshot was taken (0 for a live connection).
     qint64 savedAtMs() const { return m_saved ? m_saved->savedAtMs : 0; }
+    /// The assigns histories a saved snapshot carries (none for a live connection).
+    QList<::liveactor::monitor::v1::HistoryBatch> savedHistories() const
+    {
+        return m_saved ? m_saved->histories : QList<::liveactor::monitor::v1::HistoryBatch>();
+    }
 
     /// Delta tick asked for in Subscribe (ms, default 250). Takes effect on the next subscribe.
     void setIntervalMs(int ms) { m_intervalMs = ms; }
@@ -85,6 +90,9 @@ public:
     /// Starts (start) or stops this connection's message trace on the actor (with subtree, its
     /// descendants too); records arrive as traceBatchReceived. 0 if not live.
     quint64 sendTrace(const QString &actorId, bool start, bool subtree = true);
+    /// Starts (start) or stops this connection's assigns history of a view (length 0: the
+    /// runtime's default); entries arrive as historyBatchReceived. 0 if not live.
+    quint64 sendHistory(const QString &actorId, bool start, quint32 length = 0);
     /// Sends raw bytes as one binary frame (tests: malformed input).
     void sendRaw(const QByteArray &bytes);
 
@@ -96,6 +104,7 @@ Q_SIGNALS:
     void commandFinished(quint64 requestId, const liveactor::monitor::v1::CommandResult &result);
     void auditReceived(const liveactor::monitor::v1::Audit &audit);
     void traceBatchReceived(const liveactor::monitor::v1::TraceBatch &batch);
+    void historyBatchReceived(const liveactor::monitor::v1::HistoryBatch &batch);
     void errorReceived(const QString &code, const QString &message);
 
 private:

@@ -8,6 +8,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -50,8 +51,15 @@ SavedSnapshot SavedSnapshotFile::capture(const ActorTreeModel &model, const Rest
 QByteArray SavedSnapshotFile::toJson(const SavedSnapshot &saved)
 {
     // The --dump --json object ({"instance": …, "snapshot": …}) with the header fields first.
-    const QByteArray body = SnapshotDump::toJson(saved.hello, saved.snapshot);
-    Q_ASSERT(body.startsWith("{\n"));
+    QByteArray body = SnapshotDump::toJson(saved.hello, saved.snapshot);
+    Q_ASSERT(body.startsWith("{\n") && body.endsWith("\n}\n"));
+    if (!saved.histories.isEmpty()) { // … "snapshot": …, "histories": [ … ] }
+        body.chop(3);
+        body += ",\n\"histories\": [\n";
+        for (qsizetype i = 0; i < saved.histories.size(); ++i)
+            body += (i ? ",\n" : "") + SnapshotDump::messageJson(saved.histories.at(i));
+        body += "]\n}\n";
+    }
     return "{\n\"format\": \"" + QByteArray(FormatName) + "\",\n\"format_version\": " + QByteArray::number(FormatVersion)
         + ",\n\"saved_at_ms\": " + QByteArray::number(saved.savedAtMs) + ",\n" + body.mid(2);
 }
@@ -81,6 +89,13 @@ std::optional<SavedSnapshot> SavedSnapshotFile::fromJson(const QByteArray &bytes
         return fail(u"saved snapshot: \"instance\" is not a Hello"_s);
     if (!parseMessage(root.value(u"snapshot"_s), &saved.snapshot))
         return fail(u"saved snapshot: \"snapshot\" is not a Snapshot"_s);
+    const QJsonValue histories = root.value(u"histories"_s);
+    if (!histories.isUndefined() && !histories.isArray())
+        return fail(u"saved snapshot: \"histories\" is not a list"_s);
+    for (const QJsonValue &history : histories.toArray()) {
+        if (!parseMessage(history, &saved.histories.emplace_back()))
+            return fail(u"saved snapshot: an entry of \"histories\" is not a HistoryBatch"_s);
+    }
     return saved;
 }
 

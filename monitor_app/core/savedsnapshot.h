@@ -3,6 +3,7 @@
 #include "liveactor/monitor/v1/monitor.pb.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -21,13 +22,16 @@ struct SavedSnapshot
     qint64 savedAtMs = 0;
     liveactor::monitor::v1::Hello hello;
     liveactor::monitor::v1::Snapshot snapshot;
+    /// The assigns histories the monitor was keeping of the instance's views (AssignsHistory::all()).
+    QList<liveactor::monitor::v1::HistoryBatch> histories;
 };
 
 /// The saved-snapshot file: one JSON object, readable and diffable so it can go with a bug report,
 ///   {"format": "liveactor-monitor-snapshot", "format_version": 1, "saved_at_ms": "…",
-///    "instance": <Hello>, "snapshot": <Snapshot>}
+///    "instance": <Hello>, "snapshot": <Snapshot>, "histories": [<HistoryBatch>, …]}
 /// where Hello and Snapshot use protobuf's JSON mapping with the .proto's field names (the same
-/// shape as `liveactor-monitor --dump --json`, plus the three header fields). A reader accepts
+/// shape as `liveactor-monitor --dump --json`, plus the three header fields; "histories" only
+/// when the monitor kept assigns histories of the instance's views). A reader accepts
 /// exactly its own format_version: a file of another version, or anything that is not such a
 /// file, is refused with a sentence saying why. Stateless.
 class SavedSnapshotFile

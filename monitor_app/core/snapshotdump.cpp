@@ -78,17 +78,20 @@ QByteArray SnapshotDump::toText(const pb::Hello &hello, const pb::Snapshot &snap
     return out;
 }
 
-QByteArray SnapshotDump::toJson(const pb::Hello &hello, const pb::Snapshot &snapshot)
+QByteArray SnapshotDump::messageJson(const google::protobuf::Message &message)
 {
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
     options.preserve_proto_field_names = true;
-    std::string helloJson, snapshotJson;
-    (void)google::protobuf::util::MessageToJsonString(hello, &helloJson, options);
-    (void)google::protobuf::util::MessageToJsonString(snapshot, &snapshotJson, options);
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+    return QByteArray::fromStdString(json);
+}
+
+QByteArray SnapshotDump::toJson(const pb::Hello &hello, const pb::Snapshot &snapshot)
+{
     // {"instance": <hello>, "snapshot": <snapshot>}
-    return "{\n\"instance\": " + QByteArray::fromStdString(helloJson) + ",\n\"snapshot\": "
-        + QByteArray::fromStdString(snapshotJson) + "\n}\n";
+    return "{\n\"instance\": " + messageJson(hello) + ",\n\"snapshot\": " + messageJson(snapshot) + "\n}\n";
 }
 
 int SnapshotDump::run(const QUrl &url, const QString &token, bool json, int timeoutMs)

@@ -24,6 +24,8 @@ public:
     /// QCoreApplication needed).
     static int run(const QUrl &url, const QString &token, bool json, int timeoutMs);
     static QByteArray toJson(const liveactor::monitor::v1::Hello &hello, const liveactor::monitor::v1::Snapshot &snapshot);
+    /// One message in protobuf's JSON mapping, indented, with the .proto's field names.
+    static QByteArray messageJson(const google::protobuf::Message &message);
 };
 
 } // namespace LiveActor::Monitor

@@ -11,6 +11,7 @@
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
 #include "monitor_app/widgets/topview.h"
+#include "monitor_app/widgets/historypane.h"
 #include "monitor_app/widgets/tracepane.h"
 
 #include <QAction>
@@ -247,6 +248,7 @@ void MainWindow::buildUi()
     });
     addTopDock(restartDock);
     addTraceDock(restartDock);
+    addHistoryDock(restartDock);
     statusBar()->showMessage(tr("Not connected. Connect… or run liveactor-monitor ws://127.0.0.1:4001/"));
     updateActions();
 }
@@ -278,23 +280,13 @@ void MainWindow::addTopDock(QDockWidget *tabWith)
 void MainWindow::addTraceDock(QDockWidget *tabWith)
 {
     m_trace = new TracePane(this);
-    m_traceDock = new QDockWidget(tr("Trace"), this);
-    m_traceDock->setObjectName(u"trace"_s);
-    m_traceDock->setWidget(m_trace);
-    addDockWidget(Qt::BottomDockWidgetArea, m_traceDock);
-    tabifyDockWidget(tabWith, m_traceDock);
-    tabWith->raise();
+    m_traceDock = paneDock(m_trace, tr("Trace"), u"trace"_s, tr("T&race"), tabWith);
     m_traceAction = new QAction(tr("Trace"), this);
     m_traceAction->setObjectName(u"traceActor"_s);
     m_traceAction->setShortcut(QKeySequence(u"Ctrl+Shift+T"_s));
     m_traceAction->setToolTip(tr("Trace the messages of the selected actor and its subtree"));
     connect(m_traceAction, &QAction::triggered, this, &MainWindow::traceSelected);
     addAction(m_traceAction);
-    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("T&race"));
-    connect(show, &QAction::triggered, m_traceDock, [this] {
-        m_traceDock->show();
-        m_traceDock->raise();
-    });
 }
 
 bool MainWindow::traceSelected()
@@ -311,6 +303,55 @@ bool MainWindow::traceSelected()
     m_trace->begin(connection, record->id, u"%1 %2 (subtree)"_s.arg(record->kind, record->id.left(8)));
     m_traceDock->show();
     m_traceDock->raise();
+    return true;
+}
+
+// History: the assigns history of one view, a tab next to the restart log; the Assigns history
+// action (context menu, Ctrl+Shift+H) starts it on the selected view.
+void MainWindow::addHistoryDock(QDockWidget *tabWith)
+{
+    m_history = new HistoryPane(this);
+    m_historyDock = paneDock(m_history, tr("History"), u"history"_s, tr("&History"), tabWith);
+    m_historyAction = new QAction(tr("Assigns history"), this);
+    m_historyAction->setObjectName(u"historyActor"_s);
+    m_historyAction->setShortcut(QKeySequence(u"Ctrl+Shift+H"_s));
+    m_historyAction->setToolTip(tr("Keep the assigns history of the selected view: every message it handles and the "
+                                   "assigns it changed"));
+    connect(m_historyAction, &QAction::triggered, this, &MainWindow::historySelected);
+    addAction(m_historyAction);
+}
+
+QDockWidget *MainWindow::paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
+                                  QDockWidget *tabWith)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(pane);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    tabifyDockWidget(tabWith, dock);
+    tabWith->raise();
+    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(menuText);
+    connect(show, &QAction::triggered, dock, [dock] {
+        dock->show();
+        dock->raise();
+    });
+    return dock;
+}
+
+bool MainWindow::historySelected()
+{
+    InstanceConnection *connection = nullptr;
+    const ActorRecord *record = selectedActor(&connection);
+    if (!record || record->kind != u"view"_s || !connection || connection->state() != InstanceConnection::State::Live)
+        return false;
+    // One history at a time in the pane: end the previous one in its runtime.
+    if (m_history->isRecording() && (m_history->history().actorId() != record->id || m_history->connection() != connection))
+        m_history->stop();
+    if (!connection->sendHistory(record->id, true))
+        return false;
+    m_history->begin(connection, record->id, u"view %1 %2"_s.arg(record->id.left(8), record->viewOrPath()));
+    m_historyDock->show();
+    m_historyDock->raise();
     return true;
 }
 
@@ -336,6 +377,10 @@ void MainWindow::adopt(InstanceConnection *connection)
         statusBar()->showMessage(tr("%1: %2").arg(connection->displayName(), InstanceConnection::stateName(state)), 5000);
     });
     connect(connection, &InstanceConnection::traceBatchReceived, m_trace, &TracePane::addBatch);
+    connect(connection, &InstanceConnection::historyBatchReceived, m_history, [this, connection](const pb::HistoryBatch &b) {
+        if (m_history->connection() == connection)
+            m_history->addBatch(b);
+    });
     connect(connection, &InstanceConnection::snapshotReceived, this, [this, connection](const pb::Snapshot &s) {
         m_restartLog->addRecords(connection->displayName(), s.restarts());
         updateInstanceList();
@@ -440,6 +485,8 @@ void MainWindow::updateActions()
     m_actions.value(int(Action::Ping))->setEnabled(live);
     if (m_traceAction)
         m_traceAction->setEnabled(live);
+    if (m_historyAction)
+        m_historyAction->setEnabled(live && record->kind == u"view"_s);
     m_detail->setFetchEnabled(live);
 }
 
@@ -543,6 +590,7 @@ void MainWindow::showContextMenu(const QPoint &pos)
     for (Action a : {Action::Kill, Action::Restart, Action::Shutdown, Action::Ping})
         menu.addAction(m_actions.value(int(a)));
     menu.addAction(m_traceAction);
+    menu.addAction(m_historyAction);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
@@ -590,9 +638,12 @@ void MainWindow::addFileMenu()
 
 bool MainWindow::saveSnapshot(InstanceConnection *connection, const QString &path, QString *error)
 {
-    const SavedSnapshot saved = SavedSnapshotFile::capture(*m_model, *m_restartLog, connection,
-                                                           connection->isSaved() ? connection->savedAtMs()
-                                                                                 : QDateTime::currentMSecsSinceEpoch());
+    SavedSnapshot saved = SavedSnapshotFile::capture(*m_model, *m_restartLog, connection,
+                                                     connection->isSaved() ? connection->savedAtMs()
+                                                                           : QDateTime::currentMSecsSinceEpoch());
+    saved.histories = connection->savedHistories();
+    if (m_history->connection() == connection && !m_history->history().actorId().isEmpty())
+        saved.histories.append(m_history->history().all());
     return SavedSnapshotFile::save(path, saved, error);
 }
 
@@ -601,8 +652,12 @@ InstanceConnection *MainWindow::openSnapshot(const QString &path, QString *error
     std::optional<SavedSnapshot> saved = SavedSnapshotFile::load(path, error);
     if (!saved)
         return nullptr;
+    const QList<pb::HistoryBatch> histories = saved->histories;
     auto *connection = new InstanceConnection(path, std::move(*saved), this);
     adopt(connection);
+    if (!histories.isEmpty()) // the pane shows one: the first
+        m_history->showSaved(histories.constFirst(), u"%1: view %2"_s.arg(connection->displayName(),
+                                                                           QString::fromStdString(histories.constFirst().actor_id()).left(8)));
     setWindowTitle(tr("liveactor monitor — %1").arg(connection->displayName()));
     statusBar()->showMessage(tr("%1: a saved snapshot, read-only").arg(connection->displayName()));
     return connection;

@@ -22,6 +22,7 @@ namespace LiveActor::Monitor {
 class ActorDetailPane;
 class ActorFilterProxy;
 class ActorTreeModel;
+class HistoryPane;
 class RestartLogModel;
 class TopView;
 class TracePane;
@@ -55,7 +56,8 @@ public:
     QList<InstanceConnection *> instances() const { return m_connections; }
 
     /// File > Save snapshot…: writes what the window knows of the instance (tree, figures,
-    /// restart log) to path (SavedSnapshotFile); false with *error set.
+    /// restart log, the History pane's assigns history when it is of that instance) to path
+    /// (SavedSnapshotFile); false with *error set.
     bool saveSnapshot(InstanceConnection *connection, const QString &path, QString *error = nullptr);
     /// File > Open snapshot… / --open: shows a saved snapshot as a read-only instance (state
     /// Saved; actions disabled); nullptr with *error set if the file is not one this monitor reads.
@@ -74,6 +76,10 @@ public:
     TracePane *tracePane() const { return m_trace; }
     /// Starts a message trace on the selected actor and its subtree; false if none or not live.
     bool traceSelected();
+    /// The "History" dock (the assigns history of one view; View > History).
+    HistoryPane *historyPane() const { return m_history; }
+    /// Starts an assigns history of the selected view; false if it is not a view or not live.
+    bool historySelected();
 
     /// Selects (and scrolls to) an actor; false if it is not in the (filtered) tree.
     bool selectActor(InstanceConnection *connection, const QString &actorId);
@@ -102,6 +108,10 @@ private:
     void onPreview(InstanceConnection *connection, quint64 requestId, const ::liveactor::monitor::v1::CommandResult &result);
     void addTopDock(QDockWidget *tabWith);
     void addTraceDock(QDockWidget *tabWith);
+    void addHistoryDock(QDockWidget *tabWith);
+    /// A bottom dock holding pane, tabbed with tabWith, and a View menu entry that shows it.
+    QDockWidget *paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
+                          QDockWidget *tabWith);
 
     ActorTreeModel *m_model;
     ActorFilterProxy *m_proxy;
@@ -115,6 +125,9 @@ private:
     TracePane *m_trace = nullptr;
     QDockWidget *m_traceDock = nullptr;
     QAction *m_traceAction = nullptr;
+    HistoryPane *m_history = nullptr;
+    QDockWidget *m_historyDock = nullptr;
+    QAction *m_historyAction = nullptr;
     QHash<int, QAction *> m_actions;
     QList<InstanceConnection *> m_connections;
     struct Pending

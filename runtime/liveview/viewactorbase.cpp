@@ -31,6 +31,13 @@ Result<QString> ViewActorBase::inspectAssigns(int maxBytes) const
     return text;
 }
 
+void ViewActorBase::attachHistory(std::shared_ptr<HistorySink> sink)
+{
+    if (!m_runner)
+        return sink->close(u"the view is not mounted"_s);
+    m_runner->setHistory(std::move(sink));
+}
+
 bool ViewActorBase::handleBase(Message &message)
 {
     if (auto *inspect = message.as<InspectAssigns>()) {

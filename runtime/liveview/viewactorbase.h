@@ -1,10 +1,9 @@
 #pragma once
 
 #include "core/actor.h"
+#include "core/historysink.h"
 #include "liveview/viewrunner.h"
 
-#include <deque>
-#include <functional>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -33,9 +32,15 @@ struct InspectAssigns
 /// (ViewRunner::resume()); a step not resumed within suspendTimeout ends with the Error "handler
 /// timeout" (a crash: the view restarts fresh). Subclasses run every ViewRunner step through
 /// step().
+/// The monitor's assigns history attaches here (HistorySource, on the actor's thread) and goes
+/// to the runner (ViewRunner::setHistory()).
 /// Thread affinity: its executor.
-class ViewActorBase : public Actor, protected ViewHost
+class ViewActorBase : public Actor, public HistorySource, protected ViewHost
 {
+public:
+    void attachHistory(std::shared_ptr<HistorySink> sink) override;
+
+
 protected:
     /// What to do with a finished step (Done or an Error); an Error returned ends the actor.
     using StepDone = std::move_only_function<Result<void>(Result<ViewUpdate>)>;

@@ -2,6 +2,7 @@
 
 #include "liveview/componenttable_p.h"
 #include "liveview/logging.h"
+#include "liveview/viewhistory_p.h"
 #include "template/errorreport.h"
 
 #include <QRegularExpression>
@@ -182,19 +183,26 @@ Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output, 
 Result<ViewUpdate> ViewRunner::event(const QString &name, const QJsonObject &value)
 {
     m_event = true;
-    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleEvent(name, value, *this); });
+    if (ViewHistory *h = history())
+        h->begin(u"event"_s, name, jsonText(value));
+    return recorded(begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleEvent(name, value, *this); }));
 }
 
 Result<ViewUpdate> ViewRunner::info(const ViewInfo &info)
 {
     m_event = false;
-    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleInfo(info, *this); });
+    if (ViewHistory *h = history())
+        h->begin(u"info"_s, info.name, jsonText(QJsonValue::fromVariant(info.payload)));
+    return recorded(begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleInfo(info, *this); }));
 }
 
 Result<ViewUpdate> ViewRunner::componentEvent(int cid, const QString &name, const QJsonObject &value)
 {
-    return begin(Phase::Patches, Output::Tree, false,
-                 [&] { return m_components->event(cid, name, value, *this); });
+    if (ViewHistory *h = history())
+        h->begin(u"component_event"_s, u"%1 (cid %2)"_s.arg(name).arg(cid),
+                 jsonText(value));
+    return recorded(begin(Phase::Patches, Output::Tree, false,
+                          [&] { return m_components->event(cid, name, value, *this); }));
 }
 
 Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
@@ -205,14 +213,41 @@ Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
     setUrl(url);
     const QJsonObject params = mergedParams(url, route->params);
     m_event = false;
-    return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); });
+    if (ViewHistory *h = history())
+        h->begin(u"patch"_s, url.toString(), jsonText(params));
+    return recorded(begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); }));
 }
 
 Result<ViewUpdate> ViewRunner::resume()
 {
     if (m_phase == Phase::Idle)
         return fail(ErrorCode::Internal, u"resume() without a pending step"_s);
-    return after(invoke([&] { return m_handler->resume(*this); }));
+    return recorded(after(invoke([&] { return m_handler->resume(*this); })));
+}
+
+void ViewRunner::setHistory(std::shared_ptr<HistorySink> sink)
+{
+    m_history.reset();
+    if (!m_handler)
+        return sink->close(u"the view is not mounted"_s);
+    auto assigns = m_handler->inspectAssigns();
+    if (!assigns)
+        return sink->close(assigns.error().message);
+    m_history = std::make_unique<ViewHistory>(std::move(sink), *assigns);
+}
+
+ViewHistory *ViewRunner::history()
+{
+    if (m_history && m_history->isClosed())
+        m_history.reset(); // stopped: back to costing nothing
+    return m_history.get();
+}
+
+Result<ViewUpdate> ViewRunner::recorded(Result<ViewUpdate> update)
+{
+    if (m_history && !(update && update->isPending()))
+        m_history->finish(update, m_handler->inspectAssigns());
+    return update;
 }
 
 Result<ViewUpdate> ViewRunner::proceed()

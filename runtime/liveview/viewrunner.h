@@ -18,6 +18,8 @@
 namespace LiveActor {
 
 class ComponentTable;
+class HistorySink;
+class ViewHistory;
 
 /// A navigation a handler asked for: push_patch / push_navigate target.
 struct Navigation
@@ -159,6 +161,10 @@ public:
 
     /// The current assigns, for inspection (the monitor), without a render's side effects.
     Result<ValueMap> inspectAssigns() const;
+    /// Records every later step (event, component event, info, patch) into sink until it is
+    /// closed (see ViewHistory); replaces an earlier sink. Closes it when the view cannot: not
+    /// mounted, or its handler does not expose its assigns.
+    void setHistory(std::shared_ptr<HistorySink> sink);
     /// The last rendered tree (null before the first render).
     const RenderedTree &rendered() const { return m_last; }
     /// The whole rendered object as a join would carry it now, live components included.
@@ -211,6 +217,10 @@ private:
     /// Runs the step from m_phase until it is done or a callback suspends.
     Result<ViewUpdate> proceed();
     Result<QByteArray> render(Output output, bool full);
+    /// The assigns history while one is recorded (null otherwise: one pointer test per step).
+    ViewHistory *history();
+    /// Finishes the history entry of a step that is done (passes update through).
+    Result<ViewUpdate> recorded(Result<ViewUpdate> update);
     /// Components marked dirty (events, send_update) and the "c" map spliced into out.
     Result<void> renderComponents(QByteArray &out);
     /// The components in the host's status ("components" detail), when they changed.
@@ -240,6 +250,7 @@ private:
     QHash<QString, std::pair<QByteArray, QByteArray>> m_childContainers;
     QJsonObject m_mountParams;
     QJsonObject m_flash;
+    std::unique_ptr<ViewHistory> m_history;
 };
 
 /// The live component an event payload targets: 0 for the view itself (no "cid"), the cid, or

@@ -3,6 +3,7 @@
 #include "core/actorsystem.h"
 #include "core/registry.h"
 #include "telemetry/protoconvert.h"
+#include "telemetry/historyhub.h"
 #include "telemetry/tracehub.h"
 
 #include <QCoreApplication>
@@ -32,6 +33,7 @@ struct Request
     const ControlServer::AssignsProvider &assignsProvider;
     Reply reply;
     TraceHub *traces;
+    HistoryHub *histories;
     quint64 client;
 };
 
@@ -171,6 +173,34 @@ void traceStop(const Request &request)
     request.reply(r ? succeeded(u"trace stopped"_s) : failed(r.error()));
 }
 
+void historyStart(const Request &request)
+{
+    if (!request.histories)
+        return request.reply(failed("not_supported", u"this server keeps no assigns histories"_s));
+    if (request.actor.kind != u"view"_s)
+        return request.reply(failed("not_supported", u"only views keep an assigns history, not a %1"_s.arg(request.actor.kind)));
+    const pb::HistoryStart &start = request.command.history_start();
+    const auto started = request.histories->start(request.client, request.actor.id,
+                                                  int(qMin(start.length(), 1000000u)),
+                                                  int(qMin(start.max_value_bytes(), 1u << 24)));
+    if (!started)
+        return request.reply(failed(started.error()));
+    pb::CommandResult out = succeeded(u"keeping the last %1 messages of view %2 (values cut at %3 bytes)"_s
+                                          .arg(started->length)
+                                          .arg(request.actor.id.toString(QUuid::WithoutBraces))
+                                          .arg(started->maxValueBytes));
+    out.set_history_length(quint32(started->length));
+    out.set_history_max_value_bytes(quint32(started->maxValueBytes));
+    request.reply(std::move(out));
+}
+
+void historyStop(const Request &request)
+{
+    const Result<void> r = request.histories ? request.histories->stop(request.client, request.actor.id)
+                                             : Result<void>(fail(ErrorCode::NotFound, u"no history"_s));
+    request.reply(r ? succeeded(u"history stopped"_s) : failed(r.error()));
+}
+
 template<auto action>
 const std::string &reasonOf(const pb::Command &command)
 {
@@ -197,6 +227,8 @@ const Action actions[] = {
     {pb::Command::kPreview, u"preview", false, reasonOf<&pb::Command::preview>, previewAction},
     {pb::Command::kTraceStart, u"trace_start", false, reasonOf<&pb::Command::trace_start>, traceStart},
     {pb::Command::kTraceStop, u"trace_stop", false, reasonOf<&pb::Command::trace_stop>, traceStop},
+    {pb::Command::kHistoryStart, u"history_start", false, reasonOf<&pb::Command::history_start>, historyStart},
+    {pb::Command::kHistoryStop, u"history_stop", false, reasonOf<&pb::Command::history_stop>, historyStop},
 };
 
 } // namespace
@@ -232,7 +264,7 @@ void CommandHandler::run(pb::Scope scope, const pb::Command &command, Done done,
         return refuse("not_found", u"no actor %1"_s.arg(info.actor.toString(QUuid::WithoutBraces)));
     action->run({m_system, m_receiver, command, *actor, m_assignsProvider,
                  [done = std::move(done), info](pb::CommandResult result) { done(info, std::move(result)); },
-                 m_traces, client});
+                 m_traces, m_histories, client});
 }
 
 } // namespace LiveActor

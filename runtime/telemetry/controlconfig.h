@@ -45,6 +45,14 @@ struct ControlConfig
     int traceMaxPerSecond = 2000;
     int traceBatchMs = 100;
     int maxTracesPerClient = 8;
+    /// Assigns histories (HistoryStart): entries kept per view when the monitor asks for no
+    /// length, the most it may ask for, the default cap of a payload or value (bytes), how often
+    /// batches go out, and how many views one connection may keep a history of.
+    int historyLength = 100;
+    int historyMaxLength = 1000;
+    int historyMaxValueBytes = 2048;
+    int historyBatchMs = 100;
+    int maxHistoriesPerClient = 1024;
     /// Append audit lines to <stateDir>/audit.log as well as the log.
     bool auditFile = true;
 };

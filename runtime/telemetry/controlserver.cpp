@@ -7,6 +7,7 @@
 #include "telemetry/protoconvert.h"
 #include "telemetry/restartjournal.h"
 #include "telemetry/tokenstore.h"
+#include "telemetry/historyhub.h"
 #include "telemetry/tracehub.h"
 
 #include <QCoreApplication>
@@ -80,8 +81,13 @@ ControlServer::ControlServer(ActorSystem &system, ControlConfig config, QObject 
         if (Client *client = clientBySerial(serial))
             send(client, msg.SerializeAsString());
     }))
+    , m_histories(std::make_unique<HistoryHub>(system, m_config, [this](quint64 serial, const pb::ServerMessage &msg) {
+        if (Client *client = clientBySerial(serial))
+            send(client, msg.SerializeAsString());
+    }))
 {
     m_commands->setTraceHub(m_traces.get());
+    m_commands->setHistoryHub(m_histories.get());
 }
 
 ControlServer::~ControlServer()
@@ -145,6 +151,11 @@ int ControlServer::traceCount() const
     return m_traces->traceCount();
 }
 
+int ControlServer::historyCount() const
+{
+    return m_histories->historyCount();
+}
+
 int ControlServer::subscriberCount() const
 {
     int n = 0;
@@ -205,6 +216,7 @@ Result<void> ControlServer::start()
 void ControlServer::stop()
 {
     m_traces->stopAll();
+    m_histories->stopAll();
     m_restarts->stop();
     auto clients = std::move(m_clients);
     m_clients.clear();
@@ -299,6 +311,7 @@ void ControlServer::onDisconnected(Client *client)
             client->socket->disconnect(this);
             client->socket->deleteLater();
             m_traces->clientGone(client->serial);
+            m_histories->clientGone(client->serial);
             m_clients.erase(it);
             return;
         }

@@ -30,6 +30,7 @@ class AuditLog;
 class CommandHandler;
 class DeltaBuilder;
 class RestartJournal;
+class HistoryHub;
 class TraceHub;
 struct CommandInfo;
 
@@ -117,6 +118,8 @@ public:
     int subscriberCount() const;
     /// Message traces running (TraceStart), over all connections.
     int traceCount() const;
+    /// Assigns histories kept (HistoryStart), over all connections.
+    int historyCount() const;
     /// Audit lines so far (at most the last 1000).
     QStringList auditLog() const;
     Stats stats() const { return m_stats; }
@@ -155,6 +158,7 @@ private:
     std::unique_ptr<CommandHandler> m_commands;
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<TraceHub> m_traces;
+    std::unique_ptr<HistoryHub> m_histories;
     Stats m_stats;
     bool m_started = false;
     quint64 m_nextSerial = 1;

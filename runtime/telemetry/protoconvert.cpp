@@ -141,4 +141,30 @@ void ProtoConvert::traceRecord(const TraceRecord &record, const std::string &typ
         out->set_peer_id(id(record.peer));
 }
 
+void ProtoConvert::assignChange(const AssignChange &change, pb::AssignChange *out)
+{
+    out->set_key(text(change.key));
+    out->set_before(change.before.toStdString());
+    out->set_after(change.after.toStdString());
+    out->set_before_truncated(change.beforeTruncated);
+    out->set_after_truncated(change.afterTruncated);
+    out->set_added(change.added);
+    out->set_removed(change.removed);
+}
+
+void ProtoConvert::historyEntry(const HistoryEntry &entry, pb::HistoryEntry *out)
+{
+    out->set_seq(entry.seq);
+    out->set_time_us(entry.timeUs);
+    out->set_kind(text(entry.kind));
+    out->set_name(text(entry.name));
+    out->set_payload(entry.payload.toStdString());
+    out->set_payload_truncated(entry.payloadTruncated);
+    out->set_duration_ns(entry.durationNs);
+    for (const AssignChange &change : entry.changes)
+        assignChange(change, out->add_changes());
+    out->set_diff_bytes(entry.diffBytes);
+    out->set_outcome(text(entry.outcome));
+}
+
 } // namespace LiveActor

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/registry.h"
+#include "core/historysink.h"
 #include "core/tracesink.h"
 
 #include "liveactor/monitor/v1/monitor.pb.h"
@@ -31,6 +32,8 @@ public:
     /// type: the record's type name already shortened (traceTypeName), which callers cache.
     static void traceRecord(const TraceRecord &record, const std::string &type,
                             ::liveactor::monitor::v1::TraceRecord *out);
+    static void assignChange(const AssignChange &change, ::liveactor::monitor::v1::AssignChange *out);
+    static void historyEntry(const HistoryEntry &entry, ::liveactor::monitor::v1::HistoryEntry *out);
 };
 
 } // namespace LiveActor

@@ -7,6 +7,7 @@
 #include "monitor_app/core/topmodel.h"
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/fillbardelegate.h"
+#include "monitor_app/widgets/historypane.h"
 #include "monitor_app/widgets/mainwindow.h"
 #include "monitor_app/widgets/topview.h"
 
@@ -132,6 +133,64 @@ private Q_SLOTS:
         const int topColours = colourCount(top, nullptr, FillBarDelegate::colorForLevel(int(ActorRecord::Level::AtLimit)), &topRed);
         QVERIFY2(topColours > 50, qPrintable(u"Top has %1 colours"_s.arg(topColours)));
         QVERIFY2(topRed > 20, "no red (>= 80 %) fill bar in Top");
+    }
+
+    void historyPane()
+    {
+        // The History pane as a CounterView's history shows it (the batches the runtime sends;
+        // tst_historypane covers them coming from a live view): a timeline, one row selected.
+        namespace pb = ::liveactor::monitor::v1;
+        auto assign = [](const char *key, const std::string &before, const std::string &after) {
+            pb::AssignChange c;
+            c.set_key(key);
+            c.set_before(before);
+            c.set_after(after);
+            c.set_added(before.empty());
+            return c;
+        };
+        pb::HistoryBatch b;
+        b.set_actor_id("3f2a9c4e-1b7d-4e6a-9c1f-2d8b7a6e5c40");
+        b.set_length(100);
+        b.set_has_base(true);
+        *b.add_base() = assign("mount", "", "\"a41c09d2\"");
+        *b.add_base() = assign("count", "", "0");
+        *b.add_base() = assign("connected", "", "\"yes\"");
+        const qint64 t0 = 1'796'471'302'000'000;
+        int count = 0;
+        for (int i = 1; i <= 9; ++i) {
+            pb::HistoryEntry *e = b.add_entries();
+            e->set_seq(i);
+            e->set_time_us(t0 + i * 431'000);
+            e->set_kind(i == 5 ? "info" : "event");
+            e->set_name(i == 5 ? "tick" : i == 8 ? "nope" : "inc");
+            e->set_payload(i == 3 ? "{\"by\":\"5\"}" : "{}");
+            e->set_duration_ns(40'000 + i * 7'300);
+            if (i == 8) {
+                e->set_outcome("refused: no handler for event nope");
+                e->set_diff_bytes(-1);
+                continue;
+            }
+            const int by = i == 3 ? 5 : i == 5 ? 0 : 1;
+            if (by)
+                *e->add_changes() = assign("count", std::to_string(count), std::to_string(count + by));
+            count += by;
+            e->set_outcome("ok");
+            e->set_diff_bytes(by ? 18 : 2);
+        }
+        HistoryPane pane;
+        pane.showSaved(b, u"view 3f2a9c4e /counter"_s);
+        pane.resize(1300, 420);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QVERIFY(pane.selectEntry(2));
+        QVERIFY(pane.assignsText().contains(u"\"count\": 7"_s));
+        QTest::qWait(50);
+        const QImage shot = pane.grab().toImage();
+        QVERIFY(shot.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, u"-history.png"_s)));
+        double dominant = 0;
+        const int colours = colourCount(shot, &dominant);
+        QVERIFY2(colours > 20, qPrintable(u"only %1 colours"_s.arg(colours)));
+        QVERIFY2(dominant < 0.95, qPrintable(u"one colour covers %1 %%"_s.arg(dominant * 100)));
     }
 };
 
