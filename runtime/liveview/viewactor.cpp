@@ -135,9 +135,10 @@ Result<void> ViewActor::started()
 
 bool ViewActor::looksUpRecord() const
 {
-    const QJsonObject &join = m_setup.join.payload;
-    return !join.contains(u"redirect") && join.value(u"params").toObject().value(u"_mounts").toInt(-1) != 0
-        && self().incarnation() == 0;
+    // The client counts its joins of one view: 0 on a page's first (or a live navigation's
+    // first), whose token or topic cannot have a record yet.
+    const int mounts = m_setup.join.payload.value(u"params").toObject().value(u"_mounts").toInt(-1);
+    return mounts != 0 && self().incarnation() == 0;
 }
 
 void ViewActor::recordLookedUp(std::optional<QByteArray> record)
@@ -191,8 +192,13 @@ Result<void> ViewActor::mountView(std::optional<QByteArray> record)
                   + kLiveViewVersion + '"' + navigationMembers(effects, flashSigner()) + '}');
         m_setup.slot->joined = true;
         m_setup.state->counters.joins.fetch_add(1);
-        if (m_persist) { // what is stored already (resumed) or what any fresh mount gives: not saved
-            if (auto kept = m_runner->persistedState(); kept && *kept)
+        if (m_persist) {
+            // A live navigation shares its token and topic with the view it replaced: that one's
+            // record must go. Otherwise what is stored already (resumed) or what any fresh
+            // mount gives is not worth a write.
+            if (m_setup.join.payload.contains(u"redirect") && !m_runner->resumed())
+                saveState();
+            else if (auto kept = m_runner->persistedState(); kept && *kept)
                 m_savedRecord = **kept;
             if (hasRecord)
                 qCInfo(lcLiveView).noquote() << "view" << topic() << (m_runner->resumed() ? "resumed" : "ignored")

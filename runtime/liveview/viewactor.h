@@ -49,8 +49,9 @@ private:
 
     /// The join's mount, resuming from record when there is one; answers the join.
     Result<void> mountView(std::optional<QByteArray> record);
-    /// A re-join of a page's view: its first mount, a live navigation and a restart after a
-    /// crash (whose record may be what crashed it) mount fresh without asking.
+    /// A re-join of a view (`_mounts` > 0, also of one reached by live navigation): a first
+    /// mount and a restart after a crash (whose record may be what crashed it) mount fresh
+    /// without asking.
     bool looksUpRecord() const;
     /// The lookup's answer (nullopt: none, or the store's timeout): mounts.
     void recordLookedUp(std::optional<QByteArray> record);

@@ -33,4 +33,4 @@ class Plain(LiveView):
         self.count += 1
 
 
-routes = {"/counter": Counter, "/plain": Plain}
+routes = {"/counter": Counter, "/again": Counter, "/plain": Plain}

@@ -15,7 +15,7 @@ import pytest
 
 from redis_fixture import needs_redis, redis_process, redis_url, stored_records  # noqa: F401 (fixtures)
 from serving import HERE, start_serve
-from wsclient import LiveClient
+from wsclient import LiveClient, render_html
 
 pytestmark = needs_redis
 
@@ -81,6 +81,70 @@ def test_other_sessions_and_first_joins_mount_fresh(redis_url, two_instances):
     first = LiveClient(port_b, "/counter")
     first.token, first.container, first.csrf = page.token, page.container, page.csrf
     assert first.join(mounts=0) == "<p>0|fresh</p>"  # a page's first join never resumes
+
+
+def join_navigated(client, path, mounts):
+    """Joins the view a live navigation reached (the official client's "redirect" join: the
+    page's token and container, the new URL); its html."""
+    client.url = "http://127.0.0.1:%d%s" % (client.port, path)
+    response = client.call("phx_join", {"redirect": client.url, "params": {"_csrf_token": client.csrf,
+                                                                            "_mounts": mounts},
+                                        "session": client.token, "static": ""})
+    client.rendered = response["rendered"]
+    return render_html(client.rendered)
+
+
+def test_a_view_reached_by_live_navigation_resumes(redis_url, two_instances):
+    # /counter and /again are the same class on one topic (a live navigation keeps the page's
+    # token and container).
+    (a, port_a), (_, port_b) = two_instances
+    page = LiveClient(port_a, "/counter")
+    page.join(mounts=0)
+    clicks(page, 3)
+    assert join_navigated(page, "/again", 0) == "<p>0|fresh</p>"
+    assert clicks(page, 2) == "<p>2|fresh</p>"
+    assert wait_for_counts(redis_url, [2]) == [2]
+    a.send_signal(signal.SIGKILL)
+    a.wait(10)
+    page.connect(port_b)  # the client re-joins a navigated-to view with "redirect" again
+    assert join_navigated(page, "/again", 1) == "<p>2|resumed</p>"
+
+
+def test_a_live_navigation_replaces_the_record_of_the_view_before(redis_url, two_instances):
+    # Navigating to a view whose state is still the fresh one must not leave the previous
+    # view's record under the page's token and topic (the same class here: it would apply).
+    (a, port_a), (_, port_b) = two_instances
+    page = LiveClient(port_a, "/counter")
+    page.join(mounts=0)
+    clicks(page, 3)
+    join_navigated(page, "/again", 0)
+    assert wait_for_counts(redis_url, [0]) == [0]
+    a.send_signal(signal.SIGKILL)
+    a.wait(10)
+    page.connect(port_b)
+    assert join_navigated(page, "/again", 1) == "<p>0|resumed</p>"
+
+
+def test_a_join_does_not_wait_for_a_paused_redis(redis_url, two_instances, redis_process):
+    # Redis stops answering (SIGSTOP): the re-join on B mounts fresh after its bounded lookup
+    # instead of hanging; the view works, and resumes again once Redis is back.
+    (a, port_a), (_, port_b) = two_instances
+    page = LiveClient(port_a, "/counter")
+    page.join(mounts=0)
+    clicks(page, 4)
+    assert wait_for_counts(redis_url, [4]) == [4]
+    a.send_signal(signal.SIGKILL)
+    a.wait(10)
+    redis_process.send_signal(signal.SIGSTOP)
+    try:
+        page.connect(port_b)
+        assert page.join(mounts=1) == "<p>0|fresh</p>"
+        assert clicks(page, 1) == "<p>1|fresh</p>"
+    finally:
+        redis_process.send_signal(signal.SIGCONT)
+    assert wait_for_counts(redis_url, [1]) == [1]  # the write waited for Redis, then replaced the 4
+    page.connect(port_b)
+    assert page.join(mounts=2) == "<p>1|resumed</p>"
 
 
 def send_clicks(client, n):
