@@ -1,4 +1,5 @@
-"""Views that resume, served by two instances on one Redis in test_resume.py."""
+"""Views that resume, served by two instances on one Redis in test_resume.py and
+e2e/resume.test.mjs."""
 
 from liveactor import LiveView, event
 
@@ -20,6 +21,13 @@ class Counter(LiveView):
         self.count += 1
 
 
+class Clicker(Counter):
+    """The counter with a button, for the browser (e2e/resume.test.mjs)."""
+
+    template = ('<p id="count">{{ count }}</p><p id="note">{{ note }}</p>'
+                '<button id="inc" phx-click="inc">+</button>')
+
+
 class Plain(LiveView):
     """The same counter without persist: it mounts fresh everywhere."""
 
@@ -33,4 +41,4 @@ class Plain(LiveView):
         self.count += 1
 
 
-routes = {"/counter": Counter, "/again": Counter, "/plain": Plain}
+routes = {"/counter": Counter, "/again": Counter, "/clicker": Clicker, "/plain": Plain}

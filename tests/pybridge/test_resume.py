@@ -196,7 +196,7 @@ def test_a_draining_instances_views_resume_on_another(redis_url, two_instances, 
     # resumes on B. Redis is paused (SIGSTOP) meanwhile: the sockets close (1001) only after
     # it answered the writes, so the re-joins cannot overtake them.
     (a, port_a), (_, port_b) = two_instances
-    pages = [LiveClient(port_a, "/counter") for _ in range(20)]
+    pages = [LiveClient(port_a, "/counter") for _ in range(50)]
     for page in pages:
         page.join(mounts=0)
         clicks(page, 2)
