@@ -2,6 +2,7 @@
 
 #include "app/signalwatcher.h"
 #include "cluster/clusternode.h"
+#include "cluster/persiststore.h"
 #include "core/actorsystem.h"
 #include "liveview/httprequest.h"
 #include "liveview/liveviewserver.h"
@@ -77,6 +78,10 @@ int runServeCommand(const ServeOptions &options)
     // (which raises HandlerTimeout / cancels): this catches calls stuck in C.
     serverConfig.suspendTimeout = options.handlerTimeout.count() > 0 ? options.handlerTimeout + std::chrono::milliseconds(2000)
                                                                      : std::chrono::milliseconds(0);
+    // Draining: a session closes its socket once its views' records are written, within the
+    // share of the timeout the server gives sessions.
+    serverConfig.persistDrainTimeout = std::min(std::chrono::milliseconds(2000), options.shutdownTimeout / 4);
+    std::unique_ptr<PersistStore> persistStore; // --redis: outlives the server, which saves into it
     LiveViewServer server(serverConfig, system);
     (*python)->setPubSub(&server.pubsub());
     PythonInterpreter *interpreter = python->get();
@@ -90,6 +95,12 @@ int runServeCommand(const ServeOptions &options)
         cluster = std::make_unique<ClusterNode>(ClusterConfig{*url, name, options.presenceTtl}, server.pubsub(),
                                                 &PythonInterpreter::messageToJson);
         cluster->start(); // Redis absent: the instance serves alone and keeps trying (degraded mode)
+        // Views that resume: their records on their own connection, keyed with the server's
+        // secret (shared by the fleet, or pages would not join across instances).
+        persistStore = std::make_unique<PersistStore>(*url, options.persistTtl);
+        persistStore->start(); // Redis absent: lookups miss (fresh mounts), records wait for it
+        server.setViewStateStore(std::make_shared<RedisViewStates>(
+            persistStore.get(), [&server] { return server.secret(); }, url->db));
     }
     if (!options.django.isEmpty()) {
         server.setSessionProvider([interpreter](const HttpRequest &request) {
@@ -231,6 +242,8 @@ int runServeCommand(const ServeOptions &options)
         const bool actorsDone = system.shutdown(options.shutdownTimeout / 2);
         if (cluster)
             cluster->stop(1s); // the others drop this instance's presence now, not after the TTL
+        if (persistStore && !persistStore->flush(1s)) // what sessions that timed out left
+            qCWarning(lcLiveView) << "some views' persisted state was not written (Redis away)";
         qCInfo(lcLiveView) << "shut down in" << timer.elapsed() << "ms" << (serverDone && actorsDone ? "" : "(timed out; killed the rest)");
         QCoreApplication::quit();
     });

@@ -238,6 +238,10 @@ const QList<Setting> &settings()
          u"With --redis: another instance's presence entries expire this long after its last "
          "heartbeat (an instance that died without stopping). Default 15000."_s,
          intSetting(300, 3600 * 1000, [](ServeOptions &o, int n) { o.presenceTtl = std::chrono::milliseconds(n); })},
+        {u"persist-ttl"_s, u"LIVEACTOR_PERSIST_TTL"_s, u"seconds"_s,
+         u"With --redis: the state a view keeps (`persist`) stays in Redis this long after its last "
+         "change, for its page to resume on another instance. Default 3600."_s,
+         intSetting(1, 30 * 24 * 3600, [](ServeOptions &o, int n) { o.persistTtl = std::chrono::seconds(n); })},
         {u"log-format"_s, u"LIVEACTOR_LOG_FORMAT"_s, u"text|json"_s,
          u"Log lines on stderr as text or one JSON object per line. Default text."_s,
          [](ServeOptions &o, const QString &v) -> Result<void> {

@@ -42,6 +42,8 @@ struct ServeOptions
     QString redis;
     QString instanceName;     ///< in logs and the fleet; default: host name and pid
     std::chrono::milliseconds presenceTtl{15000}; ///< another instance's presence expires after this
+    /// Views that resume: a view's persisted state stays in Redis this long after its last change.
+    std::chrono::seconds persistTtl{3600};
 };
 
 /// Reads ServeOptions from, in rising precedence: the defaults, an optional INI config file

@@ -94,12 +94,14 @@ void PersistStore::send()
             }
             if (more)
                 send();
+            notifyIdle();
         });
         if (sent)
             m_inFlight.insert(key);
         else
             m_failed.fetch_add(1, std::memory_order_relaxed);
     }
+    notifyIdle(); // every write refused at once leaves nothing to answer
 }
 
 void PersistStore::get(const QByteArray &key, std::function<void(std::optional<QByteArray>)> done)
@@ -120,13 +122,51 @@ bool PersistStore::flush(std::chrono::milliseconds timeout)
     QDeadlineTimer deadline(timeout);
     QTimer wake; // WaitForMoreEvents returns at the deadline at the latest
     wake.start(timeout);
-    const auto idle = [this] {
-        std::lock_guard lock(m_mutex);
-        return m_pending.isEmpty() && m_inFlight.isEmpty();
-    };
-    while (!idle() && !deadline.hasExpired())
+    while (!isIdle() && !deadline.hasExpired())
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    return idle();
+    return isIdle();
+}
+
+bool PersistStore::isIdle()
+{
+    std::lock_guard lock(m_mutex);
+    return m_pending.isEmpty() && m_inFlight.isEmpty();
+}
+
+void PersistStore::whenIdle(std::function<void()> done)
+{
+    if (isIdle()) {
+        done();
+        return;
+    }
+    m_idleWaiters.push_back(std::move(done));
+}
+
+void PersistStore::notifyIdle()
+{
+    if (m_idleWaiters.empty() || !isIdle())
+        return;
+    for (auto &done : std::exchange(m_idleWaiters, {}))
+        done();
+}
+
+void RedisViewStates::save(const QByteArray &sessionToken, const QString &topic, const QByteArray &record)
+{
+    m_store->put(PersistStore::keyFor(m_secret(), m_db, sessionToken, topic), record);
+}
+
+void RedisViewStates::load(const QByteArray &sessionToken, const QString &topic,
+                           std::function<void(std::optional<QByteArray>)> done)
+{
+    QMetaObject::invokeMethod(m_store, [store = m_store, key = PersistStore::keyFor(m_secret(), m_db, sessionToken, topic),
+                                        done = std::move(done)] { store->get(key, done); },
+                              Qt::QueuedConnection);
+}
+
+void RedisViewStates::whenSaved(std::function<void()> done)
+{
+    QMetaObject::invokeMethod(m_store, [store = m_store, done = std::move(done)] { store->whenIdle(done); },
+                              Qt::QueuedConnection);
 }
 
 PersistStoreStats PersistStore::stats() const

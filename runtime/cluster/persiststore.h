@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cluster/redisurl.h"
+#include "liveview/viewstatestore.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace LiveActor {
 
@@ -58,20 +60,46 @@ public:
     /// Sends what is pending and waits (running this thread's events) until Redis has answered
     /// every write or timeout passes; false on timeout. For draining at shutdown.
     bool flush(std::chrono::milliseconds timeout);
+    /// On this object's thread: done now if no write is pending or in flight, else once that is
+    /// so (never while Redis stays away: the caller bounds its wait).
+    void whenIdle(std::function<void()> done);
     PersistStoreStats stats() const;
 
 private:
     void send();
+    bool isIdle();
+    void notifyIdle();
 
     std::chrono::milliseconds m_ttl;
     std::mutex m_mutex;
     QHash<QByteArray, QByteArray> m_pending; // key -> newest record not sent yet
     bool m_sendQueued = false;
     QSet<QByteArray> m_inFlight; // keys with a SET not answered yet (this thread only)
+    std::vector<std::function<void()>> m_idleWaiters; // whenIdle() (this thread only)
     std::atomic<quint64> m_written{0};
     std::atomic<quint64> m_coalesced{0};
     std::atomic<quint64> m_failed{0};
     std::unique_ptr<RedisConnection> m_conn; // last: destroyed first, before what its callbacks touch
+};
+
+/// The server's ViewStateStore on a PersistStore: records named by keyFor(secret(), db, token,
+/// topic). save() goes straight to put(); load() and whenSaved() hop to the store's thread.
+/// secret is asked at each use (the server resolves its secret in listen(), after this is set;
+/// it must be thread-safe). The store must outlive this object's last use (the server's shutdown).
+class RedisViewStates final : public ViewStateStore
+{
+public:
+    RedisViewStates(PersistStore *store, std::function<QByteArray()> secret, int db)
+        : m_store(store), m_secret(std::move(secret)), m_db(db) { }
+    void save(const QByteArray &sessionToken, const QString &topic, const QByteArray &record) override;
+    void load(const QByteArray &sessionToken, const QString &topic,
+              std::function<void(std::optional<QByteArray>)> done) override;
+    void whenSaved(std::function<void()> done) override;
+
+private:
+    PersistStore *m_store;
+    std::function<QByteArray()> m_secret;
+    int m_db;
 };
 
 } // namespace LiveActor

@@ -118,6 +118,11 @@ void LiveViewServer::setChildViewResolver(ChildViewResolver resolver)
     m_state->childViews = std::move(resolver);
 }
 
+void LiveViewServer::setViewStateStore(std::shared_ptr<ViewStateStore> store)
+{
+    m_state->viewStates = std::move(store);
+}
+
 const ServerConfig &LiveViewServer::config() const
 {
     return m_state->config;

@@ -29,6 +29,7 @@ QT_END_NAMESPACE
 namespace LiveActor {
 
 struct ServerState;
+class ViewStateStore;
 struct HttpRequest;
 struct HandshakeRefusal;
 class WebSocketConnection;
@@ -89,6 +90,14 @@ public:
     /// is refused. Set before listen().
     using ChildViewResolver = std::function<Result<ViewFactory>(const QString &view)>;
     void setChildViewResolver(ChildViewResolver resolver);
+
+    /// Views that resume (`persist`, several instances): after each handled message a view's
+    /// changed record is saved here; a re-join of the same page (same session token and topic,
+    /// not its first mount, not a live navigation, not a restart after a crash) looks its record
+    /// up first (ServerConfig::resumeLookupTimeout) and resumes from it; at shutdown sessions
+    /// close their sockets once the records are saved. Null (default): no persistence. Set
+    /// before listen().
+    void setViewStateStore(std::shared_ptr<ViewStateStore> store);
 
     /// A plain-text GET endpoint that is not a view, e.g. Prometheus `/metrics` (the app wires
     /// it; liveview does not link telemetry). handler returns the body and runs on the main

@@ -113,6 +113,13 @@ struct ServerConfig
     /// connection gets 408 and is closed — a client trickling a byte at a time does not hold a
     /// connection for minutes (the idle timeout restarts with every byte).
     std::chrono::milliseconds requestTimeout{5000};
+
+    // ---- views that resume (LiveViewServer::setViewStateStore)
+    /// A re-join waits this long for its stored record before it mounts fresh.
+    std::chrono::milliseconds resumeLookupTimeout{1000};
+    /// At shutdown a session closes its socket (1001) once its views' last records are written,
+    /// or after this long (the store unreachable).
+    std::chrono::milliseconds persistDrainTimeout{2000};
 };
 
 } // namespace LiveActor

@@ -12,6 +12,7 @@
 #include "liveview/tokensigner.h"
 #include "liveview/uploadfile.h"
 #include "liveview/uploadtoken.h"
+#include "liveview/viewstatestore.h"
 
 #include <QJsonObject>
 #include <QPointer>
@@ -123,6 +124,7 @@ struct ServerState
     PeerCounts peers;
     OpenDescriptors descriptors;
     DevErrorBox devError;                       ///< with config.debugErrors only
+    std::shared_ptr<ViewStateStore> viewStates; ///< views that resume (null: none, one instance)
     ActorSystem *system = nullptr;
 };
 

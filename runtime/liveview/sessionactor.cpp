@@ -68,6 +68,12 @@ Result<void> SessionActor::handle(Message &message)
         tick();
         return {};
     }
+    if (message.is<DrainTimeout>()) {
+        if (!m_drained)
+            qCWarning(lcLiveView) << "session" << m_peer << "closes before its views' state was saved (timeout)";
+        finishShutdown();
+        return {};
+    }
     if (message.is<SocketGone>()) {
         m_socketGone = true;
         return {};
@@ -348,10 +354,24 @@ void SessionActor::viewExited(const ActorRef &ref, const ExitReason &reason)
     for (View &child : m_views)
         if (child.parent == ref && child.current)
             closeView(child);
-    if (m_shuttingDown && m_views.empty()) {
-        closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
-        stop(ExitReason::shutdown());
+    if (m_shuttingDown && m_views.empty())
+        finishShutdown();
+}
+
+void SessionActor::finishShutdown()
+{
+    if (m_state->viewStates && !m_draining) {
+        m_draining = true;
+        m_state->viewStates->whenSaved([ref = self()] {
+            ref.call([](Actor &actor) { static_cast<SessionActor &>(actor).finishShutdown(); });
+        });
+        sendAfter(m_state->config.persistDrainTimeout, DrainTimeout{});
+        return;
     }
+    if (std::exchange(m_drained, true))
+        return; // the store answered after the timeout (or the other way round)
+    closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
+    stop(ExitReason::shutdown());
 }
 
 void SessionActor::showDevError(const ExitReason &reason)
@@ -417,9 +437,13 @@ void SessionActor::closeSocket(CloseCode code, const QString &reason)
 bool SessionActor::shutdownRequested()
 {
     m_shuttingDown = true;
-    if (m_views.empty()) {
+    if (m_views.empty() && !m_state->viewStates) {
         closeSocket(CloseCode::GoingAway, u"server shutting down"_s);
         return true;
+    }
+    if (m_views.empty()) {
+        finishShutdown();
+        return false;
     }
     for (const View &view : m_views)
         system().shutdownActor(view.ref.id(), milliseconds(2000));

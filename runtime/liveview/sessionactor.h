@@ -39,7 +39,9 @@ enum class CloseCode : quint16;
 ///   closed socket no longer holds one of maxConnections meanwhile); every
 ///   healthInterval pings its views, killing one that misses healthTimeout.
 /// - Graceful shutdown: stops reading, shuts its views down (queued events still get replies),
-///   then closes the socket with 1001 (the client reconnects to the next server).
+///   then closes the socket with 1001 (the client reconnects to the next server) — with a
+///   ViewStateStore once the views' last records are saved (at most persistDrainTimeout), so
+///   the client's re-join on another instance resumes them.
 class SessionActor : public Actor
 {
 public:
@@ -102,6 +104,10 @@ private:
     void tick();
     void scheduleTick();
     void closeSocket(CloseCode code, const QString &reason);
+    /// The end of a graceful shutdown once the views are gone: 1001 and stop, after the store
+    /// saved what they left (or persistDrainTimeout).
+    void finishShutdown();
+    struct DrainTimeout { };
     void send(const QByteArray &frame) { m_writer->send(frame); }
 
     std::shared_ptr<ServerState> m_state;
@@ -118,6 +124,8 @@ private:
     Executor::Clock::time_point m_lastHealth;
     bool m_socketGone = false;
     bool m_shuttingDown = false;
+    bool m_draining = false; ///< waiting for the ViewStateStore before the socket closes
+    bool m_drained = false;  ///< finishShutdown() closed the socket
     bool m_counted = false;
 };
 

@@ -119,8 +119,60 @@ Result<void> ViewActor::started()
 
     m_runner = std::make_unique<ViewRunner>(static_cast<ViewHost &>(*this), m_setup.state->router, m_setup.route,
                                             m_setup.url);
-    return step(m_runner->mount(m_setup.session, ViewRunner::Output::Tree, m_setup.flash),
-                [this](Result<ViewUpdate> update) -> Result<void> {
+    // Nested views' tokens are signed anew by each render of their parent: none ever re-joins.
+    m_persist = m_setup.state->viewStates && !m_setup.url.isEmpty();
+    if (!m_persist || !looksUpRecord())
+        return mountView(std::nullopt);
+    // Pushes that arrive meanwhile wait in order; a slow or absent store costs a fresh mount.
+    m_lookingUp = true;
+    suspendMailbox();
+    m_lookupTimer = Actor::sendAfter(m_setup.state->config.resumeLookupTimeout, LookupTimeout{});
+    m_setup.state->viewStates->load(sessionToken(), topic(), [ref = self()](std::optional<QByteArray> record) {
+        ref.call([record = std::move(record)](Actor &actor) { static_cast<ViewActor &>(actor).recordLookedUp(record); });
+    });
+    return {};
+}
+
+bool ViewActor::looksUpRecord() const
+{
+    // The client counts its joins of one view: 0 on a page's first (or a live navigation's
+    // first), whose token or topic cannot have a record yet.
+    const int mounts = m_setup.join.payload.value(u"params").toObject().value(u"_mounts").toInt(-1);
+    return mounts != 0 && self().incarnation() == 0;
+}
+
+void ViewActor::recordLookedUp(std::optional<QByteArray> record)
+{
+    if (!m_lookingUp)
+        return; // the answer came after the timeout: the view mounted fresh
+    m_lookingUp = false;
+    if (m_lookupTimer)
+        Actor::cancelTimer(std::exchange(m_lookupTimer, 0));
+    resumeMailbox();
+    if (auto r = mountView(std::move(record)); !r)
+        stop(ExitReason::error(r.error().toString()));
+}
+
+void ViewActor::saveState()
+{
+    if (!m_persist)
+        return;
+    auto record = m_runner->persistedState();
+    if (!record) {
+        qCWarning(lcLiveView).noquote() << "view" << topic() << "state not persisted:" << record.error().toString();
+        return;
+    }
+    if (!*record || **record == m_savedRecord)
+        return;
+    m_savedRecord = **record;
+    m_setup.state->viewStates->save(sessionToken(), topic(), m_savedRecord);
+}
+
+Result<void> ViewActor::mountView(std::optional<QByteArray> record)
+{
+    const bool hasRecord = record.has_value();
+    return step(m_runner->mount(m_setup.session, ViewRunner::Output::Tree, m_setup.flash, std::move(record)),
+                [this, hasRecord](Result<ViewUpdate> update) -> Result<void> {
         if (!update) {
             qCWarning(lcLiveView) << "view" << m_setup.slot->topic << "mount failed:" << update.error().toString();
             reply(m_setup.join, u"error"_s, R"({"reason":"join crashed"})");
@@ -140,6 +192,18 @@ Result<void> ViewActor::started()
                   + kLiveViewVersion + '"' + navigationMembers(effects, flashSigner()) + '}');
         m_setup.slot->joined = true;
         m_setup.state->counters.joins.fetch_add(1);
+        if (m_persist) {
+            // A live navigation shares its token and topic with the view it replaced: that one's
+            // record must go. Otherwise what is stored already (resumed) or what any fresh
+            // mount gives is not worth a write.
+            if (m_setup.join.payload.contains(u"redirect") && !m_runner->resumed())
+                saveState();
+            else if (auto kept = m_runner->persistedState(); kept && *kept)
+                m_savedRecord = **kept;
+            if (hasRecord)
+                qCInfo(lcLiveView).noquote() << "view" << topic() << (m_runner->resumed() ? "resumed" : "ignored")
+                                             << "its persisted state";
+        }
         qCDebug(lcLiveView) << "joined" << m_setup.slot->topic << "as view" << viewId();
         return {};
     });
@@ -162,6 +226,13 @@ Result<void> ViewActor::handle(Message &message)
         reply(m, u"ok"_s, "{}");
         return {};
     }
+    if (message.is<LookupTimeout>()) {
+        m_lookupTimer = 0;
+        if (m_lookingUp)
+            qCWarning(lcLiveView).noquote() << "view" << topic() << "persisted state lookup timed out: fresh mount";
+        recordLookedUp(std::nullopt);
+        return {};
+    }
     if (auto *info = message.as<ViewInfo>()) {
         if (isBusy()) { // a timer while a callback runs elsewhere: after it
             deferInfo(*info);
@@ -181,6 +252,7 @@ Result<void> ViewActor::replyWith(const ChannelMessage &request, Result<ViewUpda
         reply(request, u"error"_s, R"({"reason":"crash"})");
         return fail(update.error());
     }
+    saveState();
     if (update->status == ViewUpdate::Status::OtherView) {
         reply(request, u"ok"_s, R"({"link_redirect":true})");
     } else if (update->status == ViewUpdate::Status::Refused) {
@@ -255,6 +327,7 @@ Result<void> ViewActor::handleInfo(const ViewInfo &info)
     return step(m_runner->info(info), [this](Result<ViewUpdate> update) -> Result<void> {
         if (!update)
             return fail(update.error());
+        saveState();
         const ViewEffects &effects = update->effects;
         if (effects.redirect) {
             push(u"redirect"_s, json(redirectJson(effects, flashSigner())));

@@ -9,7 +9,9 @@ namespace LiveActor {
 /// its SessionActor (kind "view", mailbox 50, linked child on the session's executor; its actor
 /// id is the view's UUID).
 ///
-/// - started(): ViewRunner::mount; replies to the join with
+/// - started(): ViewRunner::mount (views that resume: a page's re-join first looks up its record
+///   in the server's ViewStateStore, its mailbox suspended until the answer or
+///   resumeLookupTimeout, and mounts resuming from it); replies to the join with
 ///   `{"rendered":…,"liveview_version":"1.1.32"}` (title/events as "t"/"e" in the rendered, a
 ///   patch as live_patch), a redirect or live_redirect error reply when mount navigates away,
 ///   or `{"reason":"join crashed"}` and exits with the Error.
@@ -23,6 +25,8 @@ namespace LiveActor {
 ///   payload's "flash" (flash.h), on replies, join errors and pushes alike.
 /// - ViewInfo (pub/sub, sendAfter): ViewRunner::info, then a `diff` push if anything changed and
 ///   `live_patch` / `live_redirect` / `redirect` pushes for navigation.
+/// - Views that resume: after each handled message (event, live_patch, info) the view's record,
+///   when it changed, is saved to the ViewStateStore under the join's session token and topic.
 /// - A handler Error: the pending event gets `{"status":"error","response":{"reason":"crash"}}`,
 ///   then the actor exits with that Error; the session turns the exit into `phx_error`.
 /// Thread affinity: the executor it runs on (the session's). Writes frames through the session's
@@ -43,6 +47,17 @@ private:
     Result<QByteArray> signChildToken(const QJsonObject &claims) override { return m_setup.state->signer->sign(claims); }
     const TokenSigner &flashSigner() const { return *m_setup.state->flashSigner; }
 
+    /// The join's mount, resuming from record when there is one; answers the join.
+    Result<void> mountView(std::optional<QByteArray> record);
+    /// A re-join of a view (`_mounts` > 0, also of one reached by live navigation): a first
+    /// mount and a restart after a crash (whose record may be what crashed it) mount fresh
+    /// without asking.
+    bool looksUpRecord() const;
+    /// The lookup's answer (nullopt: none, or the store's timeout): mounts.
+    void recordLookedUp(std::optional<QByteArray> record);
+    /// Saves the view's record when it changed since the last one saved or resumed.
+    void saveState();
+    QByteArray sessionToken() const { return m_setup.join.payload.value(u"session").toString().toUtf8(); }
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);
     /// cids_will_destroy / cids_destroyed.
@@ -52,8 +67,14 @@ private:
     void reply(const ChannelMessage &request, const QString &status, const QByteArray &response);
     void push(const QString &event, const QByteArray &payload);
 
+    struct LookupTimeout { };
+
     ViewSetup m_setup;
     bool m_counted = false;
+    bool m_persist = false;   ///< a store is set and this is a page's view (nested ones never resume)
+    bool m_lookingUp = false; ///< the mount waits for its record
+    Executor::TimerId m_lookupTimer = 0;
+    QByteArray m_savedRecord; ///< the record last saved (or resumed from): unchanged ones are not saved
 };
 
 } // namespace LiveActor

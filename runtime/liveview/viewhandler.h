@@ -81,6 +81,18 @@ public:
         Q_UNUSED(context);
         return {};
     }
+    /// Views that resume (runtime/cluster/README.md): the view's state as a record (JSON text) to
+    /// keep after a handled message, so that the same page re-joining on another instance resumes
+    /// from it; nullopt: nothing to keep (the default). An Error is logged; the view goes on.
+    virtual Result<std::optional<QByteArray>> persistedState() { return std::nullopt; }
+    /// Restores a record persistedState() made, after mount and before handleParams and the
+    /// first render: true when applied, false when ignored (another app version's or a damaged
+    /// record, or a view that keeps nothing: the default). An Error crashes the view as mount's.
+    virtual Result<bool> restoreState(const QByteArray &record, ViewContext &context)
+    {
+        Q_UNUSED(record); Q_UNUSED(context);
+        return false;
+    }
     /// Names of assigns changed since the last call (and resets that record); nullopt = unknown.
     virtual std::optional<QSet<QString>> changedAssigns() { return std::nullopt; }
 

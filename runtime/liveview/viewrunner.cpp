@@ -167,9 +167,11 @@ Result<ViewUpdate> ViewRunner::after(Result<bool> suspended)
     return proceed();
 }
 
-Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output, QJsonObject flash)
+Result<ViewUpdate> ViewRunner::mount(const QJsonObject &session, Output output, QJsonObject flash,
+                                     std::optional<QByteArray> record)
 {
     m_flash = std::move(flash);
+    m_record = std::move(record);
     auto handler = m_route.factory();
     if (!handler)
         return fail(handler.error());
@@ -216,6 +218,13 @@ Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
     if (ViewHistory *h = history())
         h->begin(u"patch"_s, url.toString(), jsonText(params));
     return recorded(begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); }));
+}
+
+Result<std::optional<QByteArray>> ViewRunner::persistedState()
+{
+    if (!m_handler)
+        return std::optional<QByteArray>();
+    return m_handler->persistedState();
 }
 
 Result<ViewUpdate> ViewRunner::resume()
@@ -267,6 +276,14 @@ Result<ViewUpdate> ViewRunner::proceed()
             if (m_effects.leaves()) { // navigation during mount: nothing is rendered
                 m_phase = Phase::Render;
                 continue;
+            }
+            // Resumed state before handle_params: the URL the client re-joins with stays the
+            // truth for what it describes.
+            if (m_record) {
+                auto applied = m_handler->restoreState(*std::exchange(m_record, std::nullopt), *this);
+                if (!applied)
+                    return failed(applied.error());
+                m_resumed = *applied;
             }
             m_phase = Phase::Params;
             return after(invoke([&] { return m_handler->handleParams(m_mountParams, m_url, *this); }));

@@ -139,8 +139,14 @@ public:
     ViewRunner(const ViewRunner &) = delete;
     ViewRunner &operator=(const ViewRunner &) = delete;
 
-    /// flash: what the page arrived with (ViewContext::flash()).
-    Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree, QJsonObject flash = {});
+    /// flash: what the page arrived with (ViewContext::flash()). record: a persisted state to
+    /// resume from (ViewHandler::restoreState() after mount, before handleParams).
+    Result<ViewUpdate> mount(const QJsonObject &session, Output output = Output::Tree, QJsonObject flash = {},
+                             std::optional<QByteArray> record = std::nullopt);
+    /// Whether mount() resumed from its record (the view applied it).
+    bool resumed() const { return m_resumed; }
+    /// The view's record to keep now (ViewHandler::persistedState()); nullopt before mount.
+    Result<std::optional<QByteArray>> persistedState();
     Result<ViewUpdate> event(const QString &name, const QJsonObject &value);
     Result<ViewUpdate> info(const ViewInfo &info);
     /// A client event whose target is a live component (the event's "cid"): its handler, then
@@ -251,6 +257,8 @@ private:
     QJsonObject m_mountParams;
     QJsonObject m_flash;
     std::unique_ptr<ViewHistory> m_history;
+    std::optional<QByteArray> m_record; ///< mount's record to resume from, until applied
+    bool m_resumed = false;
 };
 
 /// The live component an event payload targets: 0 for the view itself (no "cid"), the cid, or

@@ -164,6 +164,7 @@ Result<void> PythonViewHandler::mount(const QJsonObject &params, const QJsonObje
                                                 context.isConnected(), canWait, PyConvert::fromJson(context.flash()));
         py::object ta = view.attr("temporary_assigns");
         m_hasTemporaries = PyObject_IsTrue(ta.ptr()) == 1;
+        m_persists = PyObject_IsTrue(view.attr("persist").ptr()) == 1;
         return job;
     });
 }
@@ -190,6 +191,35 @@ Result<void> PythonViewHandler::handleInfo(const ViewInfo &info, ViewContext &co
     return call(Call::Info, u"handle_info"_s, context, [&](bool canWait) {
         return py::handle(m_view.get()).attr("_la_info")(PyConvert::fromVariant(info.payload), canWait);
     });
+}
+
+Result<std::optional<QByteArray>> PythonViewHandler::persistedState()
+{
+    if (!m_persists || !m_view.get())
+        return std::optional<QByteArray>(); // most views keep nothing: no GIL for them
+    GilGuard gil;
+    try {
+        py::object record = py::handle(m_view.get()).attr("_la_persisted")();
+        if (record.is_none())
+            return std::optional<QByteArray>();
+        return std::optional<QByteArray>(QByteArray::fromStdString(record.cast<std::string>()));
+    } catch (py::error_already_set &e) {
+        return fail(pythonError(e, m_class->name + u": persist"_s));
+    }
+}
+
+Result<bool> PythonViewHandler::restoreState(const QByteArray &record, ViewContext &context)
+{
+    if (!m_persists)
+        return false;
+    bool applied = false;
+    auto done = call(Call::Params, u"resume"_s, context, [&](bool) {
+        applied = py::handle(m_view.get()).attr("_la_resume")(py::bytes(record.constData(), record.size())).cast<bool>();
+        return py::object(py::none());
+    });
+    if (!done)
+        return fail(done.error());
+    return applied;
 }
 
 Result<void> PythonViewHandler::collect(bool full, ViewContext &context)

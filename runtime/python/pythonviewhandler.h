@@ -50,6 +50,10 @@ public:
     Result<ValueMap> assigns() override;
     Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     std::optional<QSet<QString>> changedAssigns() override;
+    /// `_la_persisted()` of a class with `persist`; nullopt without taking the GIL otherwise.
+    Result<std::optional<QByteArray>> persistedState() override;
+    /// `_la_resume(record)`, then its changes and commands as after a callback.
+    Result<bool> restoreState(const QByteArray &record, ViewContext &context) override;
     /// A liveactor.LiveComponent named in the template (see liveactor.component._la_resolve).
     Result<std::unique_ptr<ComponentHandler>> createComponent(const QString &name) override;
 
@@ -81,6 +85,7 @@ private:
     QSet<QString> m_changed;
     bool m_allChanged = true;
     bool m_hasTemporaries = false;
+    bool m_persists = false;        ///< the class declares `persist` (read at mount)
     Call m_pending = Call::Event;   ///< the callback a suspended job belongs to
     QHash<qint64, quint64> m_timers; // Python timer token → ViewContext timer id
     // Template source resolved at mount (GIL held), compiled after (GIL released)

@@ -84,6 +84,42 @@ private Q_SLOTS:
         QVERIFY(stats.written < 501u);                  // and some were coalesced
     }
 
+    void viewStatesSaveLoadAndReportWhenSaved()
+    {
+        // The server's ViewStateStore on Redis: whenSaved() answers once the record is written
+        // (draining), load() then finds it under the same token and topic only.
+        if (!RedisServer::available())
+            QSKIP("redis-server is not installed (Debian package redis-server)");
+        RedisServer redis;
+        QVERIFY(redis.start());
+        auto store = makeStore(redis);
+        QTRY_VERIFY_WITH_TIMEOUT(store->isReady(), 20000);
+        RedisViewStates states(store.get(), [] { return "secret-0123456789"_ba; }, 0);
+        bool saved = false;
+        std::thread view([&] {
+            states.save("token-a", u"lv:phx-1"_s, "{\"count\":7}");
+            states.whenSaved([&] { saved = true; });
+        });
+        view.join();
+        QTRY_VERIFY_WITH_TIMEOUT(saved, 10000);
+        QCOMPARE(store->stats().written, 1u); // answered after the SET, not before
+        auto load = [&](const QByteArray &token, const QString &topic) {
+            std::optional<QByteArray> got;
+            bool answered = false;
+            states.load(token, topic, [&](std::optional<QByteArray> r) {
+                got = std::move(r);
+                answered = true;
+            });
+            return QTest::qWaitFor([&] { return answered; }, 10000) ? got.value_or("<none>") : "<no answer>"_ba;
+        };
+        QCOMPARE(load("token-a", u"lv:phx-1"_s), "{\"count\":7}"_ba);
+        QCOMPARE(load("token-b", u"lv:phx-1"_s), "<none>"_ba);
+        QCOMPARE(load("token-a", u"lv:phx-2"_s), "<none>"_ba);
+        bool idleNow = false;
+        store->whenIdle([&] { idleNow = true; }); // nothing pending: at once
+        QVERIFY(idleNow);
+    }
+
     void recordsExpireAfterTheTtl()
     {
         if (!RedisServer::available())

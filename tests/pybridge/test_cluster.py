@@ -4,41 +4,13 @@ the others once each, presence lists the users of all three, and an instance kil
 leaves everyone's presence when its heartbeats stop (--presence-ttl)."""
 
 import os
-import shutil
 import signal
-import socket
-import subprocess
-import time
 
-import pytest
-
+from redis_fixture import needs_redis, redis_process, redis_url  # noqa: F401 (fixtures)
 from serving import HERE, start_serve
 from wsclient import LiveClient, render_html
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):  # until it accepts connections
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield "redis://127.0.0.1:%d/0" % port
-    proc.kill()
-    proc.wait(10)
+pytestmark = needs_redis
 
 
 def wait_until(client, predicate):

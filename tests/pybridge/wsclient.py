@@ -38,6 +38,13 @@ class LiveClient:
         self.token = re.search(r'data-phx-session="([^"]+)"', page).group(1)
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
         self.url = "http://127.0.0.1:%d%s" % (port, path)
+        self.connect(port)
+
+    def connect(self, port):
+        """Opens a WebSocket to the server at port for this page (its token and URL stay): what
+        the official client does when its server went away — behind a load balancer it lands on
+        another instance. join() again afterwards."""
+        self.port = port
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(("GET /live/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
@@ -91,9 +98,13 @@ class LiveClient:
                 assert body["status"] == "ok", body
                 return body["response"]
 
-    def join(self):
-        response = self.call("phx_join", {"url": self.url, "params": {"_csrf_token": self.csrf},
-                                          "session": self.token, "static": ""})
+    def join(self, mounts=None):
+        """mounts: the official client's `_mounts` param (0 on a page's first join, then how
+        many joins came before); None leaves it out."""
+        params = {"_csrf_token": self.csrf}
+        if mounts is not None:
+            params["_mounts"] = mounts
+        response = self.call("phx_join", {"url": self.url, "params": params, "session": self.token, "static": ""})
         self.rendered = response["rendered"]
         return render_html(self.rendered)
 

@@ -83,6 +83,39 @@ private Q_SLOTS:
         QCOMPARE(h.changedAssigns().value_or(QSet<QString>{u"?"_s}), QSet<QString>{});
     }
 
+    void persistedStateResumesAnotherInstance()
+    {
+        // Views that resume: the record after an event restores the count in a fresh mount of
+        // the same class, before the first render; views without persist keep nothing.
+        PythonViewHandler a(viewClass("PersistedCounter"));
+        FakeViewContext ctx;
+        QVERIFY(a.mount({}, json(R"({"user":"ann"})"), ctx));
+        QVERIFY(a.handleEvent(u"inc"_s, json(R"({"by":"7"})"), ctx));
+        auto record = a.persistedState();
+        QVERIFY(record && *record);
+        QCOMPARE(QJsonDocument::fromJson(**record).object().value(u"state"_s).toObject(), json(R"({"count":7})"));
+
+        PythonViewHandler b(viewClass("PersistedCounter"));
+        QVERIFY(b.mount({}, json(R"({"user":"ann"})"), ctx));
+        auto applied = b.restoreState(**record, ctx);
+        QVERIFY(applied && *applied);
+        Renderer r;
+        QCOMPARE(r.render(b), u"<p id=\"count\">7</p><p>counter of ann</p>"_s);
+
+        PythonViewHandler damaged(viewClass("PersistedCounter"));
+        QVERIFY(damaged.mount({}, {}, ctx));
+        auto ignored = damaged.restoreState("\xff{not json", ctx);
+        QVERIFY(ignored && !*ignored);
+        QCOMPARE(damaged.inspectAssigns()->value(u"count"_s).toInt(), 0);
+
+        PythonViewHandler plain(viewClass("Counter")); // no persist: nothing kept, nothing resumed
+        QVERIFY(plain.mount({}, {}, ctx));
+        auto none = plain.persistedState();
+        QVERIFY(none && !*none);
+        auto notApplied = plain.restoreState(**record, ctx);
+        QVERIFY(notApplied && !*notApplied);
+    }
+
     void unknownEventIsRefused()
     {
         // NotFound, not Crashed: the runner refuses the event and the view goes on.
