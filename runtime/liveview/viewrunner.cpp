@@ -208,6 +208,12 @@ Result<ViewUpdate> ViewRunner::patch(const QUrl &url)
     return begin(Phase::Patches, Output::Tree, false, [&] { return m_handler->handleParams(params, m_url, *this); });
 }
 
+Result<ViewUpdate> ViewRunner::rerender()
+{
+    m_event = false;
+    return begin(Phase::Render, Output::Tree, false, [] { return Result<void>{}; });
+}
+
 Result<ViewUpdate> ViewRunner::resume()
 {
     if (m_phase == Phase::Idle)
@@ -293,6 +299,9 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
     auto assigns = m_handler->assigns();
     if (!assigns)
         return fail(assigns.error());
+    const bool uploadsChanged = m_uploads.takeDirty();
+    if (!m_uploads.isEmpty())
+        assigns->insert(u"uploads"_s, m_uploads.toValue());
     TemplateContext ctx(*assigns);
     m_components->beginRender();
     ctx.setComponentResolver(m_components->resolver(*m_handler, *this));
@@ -313,7 +322,9 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
             return fail(ErrorCode::Crashed, u"template: "_s + describeTemplateError(html.error(), m_template.sourceFiles()));
         return *html;
     }
-    const auto changed = m_handler->changedAssigns();
+    auto changed = m_handler->changedAssigns();
+    if (changed && uploadsChanged)
+        changed->insert(u"uploads"_s);
     auto tree = (full || m_last.isNull() || !changed) ? m_template.render(ctx)
                                                       : m_template.render(ctx, m_last, *changed);
     if (!tree)
