@@ -153,7 +153,8 @@ public:
     /// client error (answer it, the view goes on). Follow the first two with rerender().
     Result<QJsonObject> uploadPreflight(const QJsonObject &payload, const UploadTokenSigner &signer)
     {
-        return m_uploads.preflight(payload, signer, m_host.viewId(), m_host.uploadFiles());
+        // tokens name the view by its topic's id ("lv:<id>"): what the session looks views up by
+        return m_uploads.preflight(payload, signer, m_host.topic().mid(3), m_host.uploadFiles());
     }
     Result<void> uploadProgress(const QJsonObject &payload) { return m_uploads.progress(payload, m_host.uploadFiles()); }
     void putUploadEntries(const QJsonObject &uploads) { m_uploads.putEntries(uploads); }
