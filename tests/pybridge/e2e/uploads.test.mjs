@@ -1,6 +1,6 @@
 // Uploads in a browser: Debian's chromium (playwright-core, setInputFiles) with the official
 // phoenix_live_view 1.1.32 client against `liveactor serve ../uploadapp/app.py`: one file (the
-// consumed file's sha256 equals the original's), three files, a file too large, a wrong type.
+// consumed file's sha256 equals the original's), three files, cancel, a file too large, a wrong type.
 // Env: LIVEACTOR_BIN, LIVEACTOR_E2E_NODE_MODULES, CHROMIUM.
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
@@ -57,6 +57,21 @@ test("three files at once", async () => {
                              null, {timeout: 15000});
   for (const f of files)
     assert.equal(sha(fs.readFileSync(path.join(out, f.name))), sha(f.buffer));
+  await page.close();
+});
+
+test("cancel: a cancelled entry is not uploaded", async () => {
+  const page = await openLive("/");
+  const keep = file("keep.png", 30_000, "image/png"), drop = file("drop.png", 30_000, "image/png");
+  await page.setInputFiles("input[type=file]", [keep, drop]);
+  await page.waitForSelector("li:has-text('drop.png')", {timeout: 10000});
+  await page.click("li:has-text('drop.png') button.cancel");
+  await page.waitForFunction(() => !document.body.textContent.includes("drop.png"), null, {timeout: 10000});
+  await page.click("#go");
+  await page.waitForFunction(() => document.querySelector("#saved").textContent.includes("keep.png:"), null,
+                             {timeout: 15000});
+  assert.doesNotMatch(await page.locator("#saved").innerText(), /drop\.png/);
+  assert.ok(!fs.existsSync(path.join(out, "drop.png")));
   await page.close();
 });
 

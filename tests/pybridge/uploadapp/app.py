@@ -10,7 +10,7 @@ from liveactor import LiveView, event
 
 class Avatar(LiveView):
     template = """{% load live %}<form id="f" phx-change="validate" phx-submit="save">{% live_file_input uploads.avatar %}</form>
-<ul>{% for e in uploads.avatar.entries %}<li id="e{{ e.ref }}">{{ e.client_name }} {{ e.progress }} {% if e.done %}done{% endif %}{% for err in e.errors %} {{ err }}{% endfor %}</li>{% endfor %}</ul>
+<ul>{% for e in uploads.avatar.entries %}<li id="e{{ e.ref }}">{{ e.client_name }} {{ e.progress }} {% if e.done %}done{% endif %}{% for err in e.errors %} {{ err }}{% endfor %}<button type="button" class="cancel" phx-click="cancel" phx-value-ref="{{ e.ref }}">x</button></li>{% endfor %}</ul>
 <p id="errors">{% for err in uploads.avatar.errors %}{{ err }} {% endfor %}</p>
 <p id="saved">{% for s in saved %}{{ s }} {% endfor %}</p><button id="go" form="f" type="submit">save</button>"""
 
