@@ -19,7 +19,8 @@ APP = os.path.join(HERE, "uploadapp", "app.py")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     out = tmp_path_factory.mktemp("saved")
-    with serve(APP, env={"UPLOAD_TEST_OUT": str(out)}) as port:
+    # an in-process Django test earlier in the session may have set DJANGO_SETTINGS_MODULE
+    with serve(APP, env={"UPLOAD_TEST_OUT": str(out), "DJANGO_SETTINGS_MODULE": None}) as port:
         yield port, out
 
 
