@@ -371,6 +371,51 @@ class LiveView(Streams):
         from liveactor.component import send_update
         send_update(self, component, id, **assigns)
 
+    # ---- uploads (Phoenix's allow_upload & co.; the files arrive over the LiveView socket)
+
+    def _la_uploads_host(self):
+        from liveactor import _host
+        host = _host.current()
+        if host is None or not hasattr(host, "upload_allow"):
+            raise _host.NoRuntime("uploads need the liveactor server")
+        return host, self.__dict__.get("_la_ctx")
+
+    def allow_upload(self, name: str, accept: Iterable[str] = (), max_entries: int = 1,
+                     max_file_size: int = 8_000_000, chunk_size: int = 64_000,
+                     auto_upload: bool = False) -> str:
+        """Lets the browser upload files as ``name``: templates render the input with
+        ``{% live_file_input uploads.NAME %}`` (``{% load live %}``) and read
+        ``uploads.NAME.entries`` / ``uploads.NAME.errors``. accept: extensions (".jpg"), MIME
+        types ("image/png") or families ("image/*"); empty accepts anything. Returns the ref."""
+        host, ctx = self._la_uploads_host()
+        if isinstance(accept, str):
+            accept = [accept]
+        return host.upload_allow(ctx, str(name), [str(a) for a in accept], int(max_entries),
+                                 int(max_file_size), int(chunk_size), bool(auto_upload))
+
+    def disallow_upload(self, name: str) -> None:
+        """Removes the upload and its entries (their files are deleted). KeyError if unknown."""
+        host, ctx = self._la_uploads_host()
+        host.upload_disallow(ctx, str(name))
+
+    def cancel_upload(self, name: str, ref: str) -> None:
+        """Cancels one entry (the browser stops sending it; its file is deleted)."""
+        host, ctx = self._la_uploads_host()
+        host.upload_cancel(ctx, str(name), str(ref))
+
+    def consume_uploaded_entries(self, name: str, fn: Callable[[str, dict], Any]) -> list:
+        """Calls ``fn(path, entry)`` for every completed entry of the upload, with the file on
+        disk at path (entry: ref, client_name, client_size, client_type, …), then deletes the
+        file unless fn moved it away; the entries leave the upload. Returns fn's results."""
+        host, ctx = self._la_uploads_host()
+        return host.upload_consume(ctx, str(name), fn)
+
+    @property
+    def uploads(self) -> dict:
+        """The uploads as templates see them: {name: {ref, name, accept, max_entries, entries, errors, …}}."""
+        host, ctx = self._la_uploads_host()
+        return host.uploads(ctx)
+
     # ---- runtime protocol (called by the native side with the GIL held)
 
     @classmethod

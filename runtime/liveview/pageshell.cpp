@@ -2,6 +2,7 @@
 
 #include "liveview/clientassets.h"
 #include "liveview/serverstate_p.h"
+#include "liveview/uploadinput.h"
 #include "template/errorreport.h"
 #include "template/escaping.h"
 #include "template/lazyobject.h"
@@ -207,6 +208,7 @@ void registerPageTags()
         live->name = u"live"_s;
         live->tags.insert(u"live_title"_s, simpleTag(u"live_title"_s, true, liveTitleTag));
         live->tags.insert(u"static"_s, simpleTag(u"static"_s, true, staticTag));
+        live->tags.insert(u"live_file_input"_s, simpleTag(u"live_file_input"_s, false, liveFileInputTag));
         TemplateLibraries::add(live);
     });
 }

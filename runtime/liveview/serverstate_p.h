@@ -11,6 +11,7 @@
 #include "liveview/staticfiles.h"
 #include "liveview/tokensigner.h"
 #include "liveview/uploadfile.h"
+#include "liveview/uploadstate.h"
 #include "liveview/uploadtoken.h"
 #include "liveview/viewstatestore.h"
 
@@ -146,6 +147,7 @@ struct ViewSlot
     QString topic;
     QString joinRef;
     bool joined = false;   ///< the join was answered ok (a later crash → phx_error)
+    UploadFiles uploads;   ///< the view's open upload entries and finished files
 };
 
 // ---- messages

@@ -462,6 +462,10 @@ void SessionActor::joinUpload(const ChannelMessage &m)
         send(ChannelMessage::replyRaw(m, u"error"_s, "{\"reason\":\"" + reason + "\"}"));
         return;
     }
+    if (!uploadSlot((*channel)->claims())) { // cancelled, consumed, or never preflighted by its view
+        send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"not_allowed"})"));
+        return;
+    }
     m_uploads[m.topic] = std::move(*channel); // a second join of the topic replaces the first
     send(ChannelMessage::reply(m, u"ok"_s));
 }
@@ -486,6 +490,13 @@ void SessionActor::handleChunk(const QByteArray &frame)
         return;
     }
     UploadEntryChannel &channel = *it->second;
+    ViewSlot *slot = uploadSlot(channel.claims());
+    if (!slot) { // the view cancelled the entry (or consumed it): the client's uploader stops
+        send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"cancelled"})"));
+        send(ChannelMessage::encodeRaw(m.joinRef, m.joinRef, m.topic, u"phx_close"_s, "{}"));
+        m_uploads.erase(it);
+        return;
+    }
     if (auto received = channel.chunk(push->payload); !received) {
         qCInfo(lcLiveView) << "upload" << m.topic << "stopped:" << received.error().toString();
         const bool tooLarge = received.error().code == ErrorCode::InvalidArgument;
@@ -495,7 +506,20 @@ void SessionActor::handleChunk(const QByteArray &frame)
         m_uploads.erase(it);
         return;
     }
+    if (channel.complete()) { // every declared byte is on disk: the view owns the file from now on
+        const UploadTokenClaims &c = channel.claims();
+        if (auto file = channel.takeFile(); file && file->finish())
+            slot->uploads.putComplete(UploadFiles::key(c.configRef, c.entryRef), std::move(file));
+    }
     send(ChannelMessage::reply(m, u"ok"_s));
+}
+
+ViewSlot *SessionActor::uploadSlot(const UploadTokenClaims &claims)
+{
+    View *view = currentView(u"lv:"_s + claims.viewId);
+    if (!view || !view->slot->uploads.isOpen(UploadFiles::key(claims.configRef, claims.entryRef)))
+        return nullptr;
+    return view->slot.get();
 }
 
 void SessionActor::dropUploads(const QString &viewTopic)

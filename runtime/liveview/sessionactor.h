@@ -98,6 +98,8 @@ private:
     void joinUpload(const ChannelMessage &m);
     void handleChunk(const QByteArray &frame);
     void dropUploads(const QString &viewTopic);
+    /// The slot of the view that allows this entry now (it is open in its UploadFiles), or null.
+    ViewSlot *uploadSlot(const UploadTokenClaims &claims);
     /// The flash a joining view arrived with (its ViewSetup::flash).
     QJsonObject joinFlash(const ChannelMessage &join, const QJsonObject &claims, bool isRedirect) const;
     void viewExited(const ActorRef &ref, const ExitReason &reason);

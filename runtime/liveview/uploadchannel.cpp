@@ -34,6 +34,8 @@ Result<qint64> UploadEntryChannel::chunk(QByteArrayView bytes)
 {
     if (m_failed)
         return fail(ErrorCode::InvalidArgument, u"upload entry %1 already failed"_s.arg(m_claims.entryRef));
+    if (!m_file)
+        return fail(ErrorCode::InvalidArgument, u"upload entry %1 is already complete"_s.arg(m_claims.entryRef));
     auto received = m_file->append(bytes);
     m_failed = !received;
     return received;

@@ -47,8 +47,11 @@ public:
     QJsonObject sizeLimitReply() const;
 
     const UploadTokenClaims &claims() const { return m_claims; }
+    /// The entry's file; only before takeFile().
     UploadEntryFile &file() { return *m_file; }
-    bool complete() const { return m_file->complete(); }
+    bool complete() const { return !m_file || m_file->complete(); }
+    /// Hands the complete file over (to its view); later chunks are refused.
+    std::unique_ptr<UploadEntryFile> takeFile() { return std::move(m_file); }
 
 private:
     UploadEntryChannel(UploadTokenClaims claims, std::unique_ptr<UploadEntryFile> file);

@@ -217,6 +217,8 @@ Result<void> ViewActor::handle(Message &message)
             return handleEvent(m);
         if (m.event == u"live_patch")
             return handleLivePatch(m);
+        if (m.event == u"allow_upload" || m.event == u"progress")
+            return handleUpload(m);
         if (m.event == u"cids_will_destroy" || m.event == u"cids_destroyed") {
             handleComponentRemoval(m);
             return {};
@@ -265,6 +267,34 @@ Result<void> ViewActor::replyWith(const ChannelMessage &request, Result<ViewUpda
     return {};
 }
 
+Result<void> ViewActor::handleUpload(const ChannelMessage &m)
+{
+    QJsonObject answer;
+    if (m.event == u"allow_upload") {
+        auto preflight = m_runner->uploadPreflight(m.payload, *m_setup.state->uploadSigner);
+        if (!preflight) {
+            reply(m, u"error"_s, json({{u"reason"_s, preflight.error().message}}));
+            return {};
+        }
+        answer = *preflight;
+    } else if (auto progress = m_runner->uploadProgress(m.payload); !progress) {
+        reply(m, u"error"_s, json({{u"reason"_s, progress.error().message}}));
+        return {};
+    }
+    return step(m_runner->rerender(), [this, m, answer](Result<ViewUpdate> update) -> Result<void> {
+        if (!update) {
+            reply(m, u"error"_s, R"({"reason":"crash"})");
+            return fail(update.error());
+        }
+        // The preflight's answer and the diff in one reply: the client applies "diff" of any reply.
+        QByteArray body = json(answer);
+        if (update->rendered && *update->rendered != "{}")
+            body = (body == "{}" ? QByteArray("{") : body.chopped(1) + ',') + "\"diff\":" + *update->rendered + '}';
+        reply(m, u"ok"_s, body);
+        return {};
+    });
+}
+
 Result<void> ViewActor::handleEvent(const ChannelMessage &m)
 {
     m_setup.state->counters.events.fetch_add(1);
@@ -279,6 +309,8 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, value.error().message}}));
         return {};
     }
+    if (const QJsonValue uploads = m.payload.value(u"uploads"); uploads.isObject()) // a form with file inputs
+        m_runner->putUploadEntries(uploads.toObject());
     const auto arrived = std::chrono::steady_clock::now();
     auto done = [this, m, arrived](Result<ViewUpdate> update) {
         m_setup.state->counters.eventDurations.observe(std::chrono::steady_clock::now() - arrived);

@@ -60,6 +60,9 @@ private:
     QByteArray sessionToken() const { return m_setup.join.payload.value(u"session").toString().toUtf8(); }
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);
+    /// allow_upload (preflight: reply with tokens or errors, plus the diff) and progress.
+    Result<void> handleUpload(const ChannelMessage &push);
+    UploadFiles *uploadFiles() override { return &m_setup.slot->uploads; }
     /// cids_will_destroy / cids_destroyed.
     void handleComponentRemoval(const ChannelMessage &push);
     Result<void> handleInfo(const ViewInfo &info);

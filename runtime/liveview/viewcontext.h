@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "liveview/uploadstate.h"
 #include "liveview/viewinfo.h"
 #include "template/value.h"
 
@@ -99,6 +100,34 @@ public:
     /// A free-form status line shown with the view in the monitor (registry detail key); an
     /// empty value removes it. E.g. "async" = the background tasks running.
     virtual void setStatus(const QString &key, const QString &value) { Q_UNUSED(key); Q_UNUSED(value); }
+
+    /// Uploads (Phoenix's allow_upload & co., see UploadState): templates read them as `uploads`.
+    /// allowUpload returns the upload's ref; the others fail with NotFound for an unknown name or
+    /// entry. consumeUploadedEntries hands over every done entry with its file, which is removed
+    /// from disk when the CompletedUpload dies unless the consumer moved it away. Default (a
+    /// context without uploads): NotSupported.
+    virtual Result<QString> allowUpload(const UploadConfig &config)
+    {
+        Q_UNUSED(config);
+        return fail(ErrorCode::NotSupported, QStringLiteral("uploads are not supported here"));
+    }
+    virtual Result<void> disallowUpload(const QString &name)
+    {
+        Q_UNUSED(name);
+        return fail(ErrorCode::NotSupported, QStringLiteral("uploads are not supported here"));
+    }
+    virtual Result<void> cancelUpload(const QString &name, const QString &entryRef)
+    {
+        Q_UNUSED(name); Q_UNUSED(entryRef);
+        return fail(ErrorCode::NotSupported, QStringLiteral("uploads are not supported here"));
+    }
+    virtual Result<std::vector<CompletedUpload>> consumeUploadedEntries(const QString &name)
+    {
+        Q_UNUSED(name);
+        return fail(ErrorCode::NotSupported, QStringLiteral("uploads are not supported here"));
+    }
+    /// The `uploads` map as templates see it.
+    virtual Value uploads() const { return ValueMap(); }
 };
 
 } // namespace LiveActor

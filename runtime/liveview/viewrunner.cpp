@@ -227,6 +227,12 @@ Result<std::optional<QByteArray>> ViewRunner::persistedState()
     return m_handler->persistedState();
 }
 
+Result<ViewUpdate> ViewRunner::rerender()
+{
+    m_event = false;
+    return begin(Phase::Render, Output::Tree, false, [] { return Result<void>{}; });
+}
+
 Result<ViewUpdate> ViewRunner::resume()
 {
     if (m_phase == Phase::Idle)
@@ -345,6 +351,9 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
     auto assigns = m_handler->assigns();
     if (!assigns)
         return fail(assigns.error());
+    const bool uploadsChanged = m_uploads.takeDirty();
+    if (!m_uploads.isEmpty())
+        assigns->insert(u"uploads"_s, m_uploads.toValue());
     TemplateContext ctx(*assigns);
     m_components->beginRender();
     ctx.setComponentResolver(m_components->resolver(*m_handler, *this));
@@ -365,7 +374,9 @@ Result<QByteArray> ViewRunner::render(Output output, bool full)
             return fail(ErrorCode::Crashed, u"template: "_s + describeTemplateError(html.error(), m_template.sourceFiles()));
         return *html;
     }
-    const auto changed = m_handler->changedAssigns();
+    auto changed = m_handler->changedAssigns();
+    if (changed && uploadsChanged)
+        changed->insert(u"uploads"_s);
     auto tree = (full || m_last.isNull() || !changed) ? m_template.render(ctx)
                                                       : m_template.render(ctx, m_last, *changed);
     if (!tree)

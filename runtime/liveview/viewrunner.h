@@ -84,6 +84,8 @@ public:
     virtual void setStatus(const QString &key, const QString &value) { Q_UNUSED(key); Q_UNUSED(value); }
     /// The page URL changed (a patch); e.g. to show it in the registry.
     virtual void urlChanged(const QUrl &url) { Q_UNUSED(url); }
+    /// The view's upload files, shared with its session (null: no transport, nothing uploads).
+    virtual UploadFiles *uploadFiles() { return nullptr; }
     /// Signs the session token of a nested view's container (`{% live_render %}`, see
     /// childContainer()). Default: NotSupported (no server to join the child).
     virtual Result<QByteArray> signChildToken(const QJsonObject &claims)
@@ -154,6 +156,18 @@ public:
     /// hasComponent() first: an unknown cid is an Error (which crashes the view).
     Result<ViewUpdate> componentEvent(int cid, const QString &name, const QJsonObject &value);
     Result<ViewUpdate> patch(const QUrl &url);
+    /// The upload pushes of the view channel (UploadState): `allow_upload` (returns the reply),
+    /// `progress`, and a form event's `uploads` (before its handler runs). InvalidArgument: a
+    /// client error (answer it, the view goes on). Follow the first two with rerender().
+    Result<QJsonObject> uploadPreflight(const QJsonObject &payload, const UploadTokenSigner &signer)
+    {
+        // tokens name the view by its topic's id ("lv:<id>"): what the session looks views up by
+        return m_uploads.preflight(payload, signer, m_host.topic().mid(3), m_host.uploadFiles());
+    }
+    Result<void> uploadProgress(const QJsonObject &payload) { return m_uploads.progress(payload, m_host.uploadFiles()); }
+    void putUploadEntries(const QJsonObject &uploads) { m_uploads.putEntries(uploads); }
+    /// A step that runs no handler: renders what changed (e.g. upload progress).
+    Result<ViewUpdate> rerender();
     /// Continues the Pending step.
     Result<ViewUpdate> resume();
     bool isPending() const { return m_phase != Phase::Idle; }
@@ -208,6 +222,17 @@ private:
     bool canSuspend() const override { return m_host.canSuspend(); }
     void setStatus(const QString &key, const QString &value) override { m_host.setStatus(key, value); }
     bool sendUpdate(const QString &component, const Value &id, const ValueMap &assigns) override;
+    Result<QString> allowUpload(const UploadConfig &config) override { return m_uploads.allow(config); }
+    Result<void> disallowUpload(const QString &name) override { return m_uploads.disallow(name, m_host.uploadFiles()); }
+    Result<void> cancelUpload(const QString &name, const QString &entryRef) override
+    {
+        return m_uploads.cancel(name, entryRef, m_host.uploadFiles());
+    }
+    Result<std::vector<CompletedUpload>> consumeUploadedEntries(const QString &name) override
+    {
+        return m_uploads.consume(name, m_host.uploadFiles());
+    }
+    Value uploads() const override { return m_uploads.toValue(); }
 
     /// Where a step goes on: after the mount callback (Template), after mount's handle_params
     /// (Params), following patches (Patches: after an event, info or handle_params), Render.
@@ -259,6 +284,7 @@ private:
     std::unique_ptr<ViewHistory> m_history;
     std::optional<QByteArray> m_record; ///< mount's record to resume from, until applied
     bool m_resumed = false;
+    UploadState m_uploads;
 };
 
 /// The live component an event payload targets: 0 for the view itself (no "cid"), the cid, or

@@ -11,6 +11,7 @@
 #include "python/pyobjectref.h"
 #include "python/pythonerror.h"
 #include "python/pytemplatebridge.h"
+#include "python/pyuploads.h"
 #include "template/templateengine.h"
 
 #include <QLoggingCategory>
@@ -144,6 +145,7 @@ Result<std::unique_ptr<PythonInterpreter>> PythonInterpreter::start(const Python
             ns.attr("presence_untrack") = py::cpp_function(&hostPresenceUntrack, py::arg("topic"), py::arg("key"));
             ns.attr("presence_list") = py::cpp_function(&hostPresenceList, py::arg("topic"));
             PyTemplateBridge::install(ns);
+            PyUploads::install(ns);
             py::module_::import("liveactor._host").attr("install")(ns);
             py::module_::import("liveactor._work").attr("configure")(
                 config.workers, double(config.handlerTimeout.count()) / 1000.0,

@@ -10,6 +10,7 @@
 #include "python/pythonerror.h"
 #include "python/pythoninterpreter.h"
 #include "python/pythonstats.h"
+#include "python/pyuploads.h"
 #include "template/errorreport.h"
 #include "template/templateengine.h"
 
@@ -99,6 +100,8 @@ Result<void> PythonViewHandler::call(Call kind, const QString &label, ViewContex
                                         where);
             // The dead render cannot wait (no view actor yet): callbacks run to the end there.
             py::object job = fn(context.canSuspend());
+            if (kind == Call::Mount) // the view's uploads from any thread its handlers run on (pyuploads.h)
+                py::handle(m_view.get()).attr("__dict__")["_la_ctx"] = PyUploads::handleFor(context);
             if (!job.is_none()) {
                 m_pending = kind;
                 result = startJob(job, context);

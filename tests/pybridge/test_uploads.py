@@ -1,0 +1,143 @@
+"""Uploads through the real server with a raw client (wsclient.py), as the official client speaks
+them: allow_upload preflight → lvu:<ref> join with the token → binary chunk pushes → progress →
+consume in a handler. The browser side is in e2e/."""
+
+import hashlib
+import json
+import os
+import re
+import struct
+
+import pytest
+
+from serving import HERE, serve
+from wsclient import LiveClient
+
+APP = os.path.join(HERE, "uploadapp", "app.py")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    out = tmp_path_factory.mktemp("saved")
+    # an in-process Django test earlier in the session may have set DJANGO_SETTINGS_MODULE
+    with serve(APP, env={"UPLOAD_TEST_OUT": str(out), "DJANGO_SETTINGS_MODULE": None}) as port:
+        yield port, out
+
+
+def binary_push(client, join_ref, ref, topic, event, payload):
+    """A V2 binary push frame (kind 0), masked as a client must."""
+    head = bytes([0, len(join_ref), len(ref), len(topic), len(event)])
+    data = head + (join_ref + ref + topic + event).encode() + payload
+    mask = os.urandom(4)
+    n = len(data)
+    if n < 126:
+        length = bytes([0x80 | n])
+    elif n < 65536:
+        length = bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        length = bytes([0x80 | 127]) + struct.pack("!Q", n)
+    client.sock.sendall(bytes([0x82]) + length + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+
+def reply_to(client, ref):
+    while True:
+        _, reply_ref, topic, event, body = client.receive()
+        if event == "phx_reply" and reply_ref == ref:
+            return body
+
+
+def upload_ref(html):
+    return re.search(r'data-phx-upload-ref="([^"]+)"', html).group(1)
+
+
+def push(client, topic, event, payload, join_ref="1"):
+    client.ref += 1
+    ref = str(client.ref)
+    client._send([join_ref, ref, topic, event, payload])
+    return reply_to(client, ref)
+
+
+def send_file(client, uref, entry_ref, token, data, chunk=16_000):
+    topic = "lvu:" + entry_ref
+    assert push(client, topic, "phx_join", {"token": token}, join_ref="9")["status"] == "ok"
+    for offset in range(0, len(data), chunk):
+        client.ref += 1
+        binary_push(client, "9", str(client.ref), topic, "chunk", data[offset:offset + chunk])
+        assert reply_to(client, str(client.ref))["status"] == "ok"
+    progress = push(client, "lv:" + client.container, "progress",
+                    {"event": None, "ref": uref, "entry_ref": entry_ref, "progress": 100})
+    assert progress["status"] == "ok", progress
+    return json.dumps(progress["response"])
+
+
+def entry(ref, name, size, type_):
+    return {"ref": ref, "name": name, "size": size, "type": type_, "last_modified": 1, "relative_path": ""}
+
+
+def test_the_input_is_rendered_as_phoenix_does(server):
+    port, _ = server
+    client = LiveClient(port, "/")
+    html = client.join()
+    ref = upload_ref(html)
+    assert ('<input id="%s" type="file" name="avatar" accept=".png,image/jpeg" data-phx-hook="Phoenix.LiveFileUpload" '
+            'data-phx-update="ignore" data-phx-upload-ref="%s" data-phx-active-refs="" data-phx-done-refs="" '
+            'data-phx-preflighted-refs="" multiple>' % (ref, ref)) in html
+    client.close()
+
+
+def test_preflight_chunks_progress_consume(server):
+    port, out = server
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    data = os.urandom(40_000)
+    reply = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", len(data), "image/png")]})
+    assert reply["ref"] == uref and reply["config"]["chunk_size"] == 16_000
+    assert "error" not in reply and set(reply["entries"]) == {"0"}
+    assert 'data-phx-preflighted-refs=\\"0\\"' in json.dumps(reply["diff"])
+    diff = send_file(client, uref, "0", reply["entries"]["0"], data)
+    assert 'data-phx-done-refs=\\"0\\"' in diff and '"done"' in diff, diff
+    response = client.call("event", {"type": "click", "event": "save", "value": {}})
+    digest = hashlib.sha256(data).hexdigest()
+    assert "a.png:" + digest in json.dumps(response["diff"])
+    with open(os.path.join(out, "a.png"), "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == digest
+    assert 'data-phx-active-refs=\\"\\"' in json.dumps(response["diff"])  # consumed entries leave the upload
+    client.close()
+
+
+def test_preflight_errors(server):
+    port, _ = server
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    reply = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "big.png", 300_000, "image/png"),
+                                                                  entry("1", "x.exe", 10, "application/x")]})
+    assert reply["entries"] == {}
+    assert reply["errors"] == {"0": ["too_large"], "1": ["not_accepted"]}
+    assert ["0", "too_large"] in reply["error"]
+    client.close()
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    four = [entry(str(i), "%d.png" % i, 10, "image/png") for i in range(4)]
+    reply = client.call("allow_upload", {"ref": uref, "entries": four})
+    assert reply["error"] == [[uref, "too_many_files"]] and reply["entries"] == {}
+    assert "too_many_files" in json.dumps(reply["diff"])
+    client.close()
+
+
+def test_a_token_is_needed_and_cancel_stops_the_upload(server):
+    port, _ = server
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    assert push(client, "lvu:0", "phx_join", {"token": "forged"}, join_ref="9")["status"] == "error"
+    reply = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
+    token = reply["entries"]["0"]
+    assert push(client, "lvu:0", "phx_join", {"token": token}, join_ref="9")["status"] == "ok"
+    client.ref += 1
+    binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
+    assert reply_to(client, str(client.ref))["status"] == "ok"
+    client.call("event", {"type": "click", "event": "cancel", "value": {"ref": "0"}})
+    client.ref += 1
+    binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
+    body = reply_to(client, str(client.ref))
+    assert body["status"] == "error" and body["response"]["reason"] == "cancelled"
+    client.close()
