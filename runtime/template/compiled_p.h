@@ -349,7 +349,10 @@ QString pythonRoundToString(double x);
 
 // ---- lorem (lorem.cpp) ----
 /// Django's lorem text: method 'w' words, 'p' HTML paragraphs, 'b' plain paragraphs.
+/// Counts above these are cut to them (docs/templates.md).
 QString loremText(qint64 count, QChar method, bool common);
+inline constexpr qint64 kLoremMaxParagraphs = 1000;
+inline constexpr qint64 kLoremMaxWords = 10000;
 
 // ---- filters (filters.cpp) ----
 struct FilterEnv

@@ -159,6 +159,23 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(*html), expected);
     }
 
+    // fuzz_template ran out of memory on `{% lorem 12439 %}`: counts are bounded (docs/templates.md).
+    void loremIsBounded()
+    {
+        auto paragraphs = Template::compile(QStringLiteral("{% lorem 12439 %}"));
+        QVERIFY(paragraphs.has_value());
+        auto html = paragraphs->renderHtml(TemplateContext());
+        QVERIFY(html.has_value());
+        QCOMPARE(html->count("\n\n") + 1, qsizetype(1000));
+        auto words = Template::compile(QStringLiteral("{% lorem n w %}"));
+        QVERIFY(words.has_value());
+        TemplateContext ctx;
+        ctx.set(QStringLiteral("n"), Value(qint64(1) << 40));
+        html = words->renderHtml(ctx);
+        QVERIFY(html.has_value());
+        QCOMPARE(html->count(' ') + 1, qsizetype(10000));
+    }
+
     void errors_data()
     {
         QTest::addColumn<QString>("source");
