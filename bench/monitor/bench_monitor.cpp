@@ -12,7 +12,8 @@
 // deltas of exactly 1,000 mailbox updates), then the same synthetic deltas with the Top pane
 // (TopModel + its sorted proxy) attached, and Top's once-a-second refresh.
 //
-// With --trace: the message trace instead (runTrace).
+// With --trace: the message trace instead (runTrace). With --history-client: a control-plane client
+// that keeps an assigns history of every view of a running instance (bench/monitor/history).
 #include "core/actor.h"
 #include "core/actorsystem.h"
 #include "monitor_app/core/actorfilterproxy.h"
@@ -28,6 +29,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTextStream>
 #include <QThread>
 #include <QTimer>
@@ -35,6 +37,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -206,6 +209,71 @@ int runMonitor(const QUrl &url, const QString &token, int seconds)
         {u"top_refresh_median_ms"_s, median(topRefreshMs)},
         {u"top_refresh_cpu_median_ms"_s, median(topRefreshCpuMs)},
         {u"process_cpu_s"_s, processCpuSeconds()},
+    };
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
+// ---------------------------------------------------------------- history client (--history-client)
+
+/// Attaches to a running instance's control plane (bench/monitor/history starts `liveactor serve`
+/// under load) and keeps an assigns history of every view that exists or appears, up to
+/// maxViews, for `seconds`; prints one JSON line: histories started and refused, entries and
+/// batches received, this client's CPU.
+int runHistoryClient(const QUrl &url, const QString &token, int seconds, int maxViews)
+{
+    using namespace LiveActor::Monitor;
+    InstanceConnection connection(url, token);
+    connection.setAutoReconnect(false);
+    QSet<QString> asked;
+    quint64 entries = 0, batches = 0, lost = 0, ended = 0;
+    auto track = [&](const pb::Actor &a) {
+        const QString id = QString::fromStdString(a.id());
+        if (a.kind() != "view" || asked.contains(id) || asked.size() >= maxViews)
+            return;
+        if (connection.sendHistory(id, true) != 0)
+            asked.insert(id);
+    };
+    QObject::connect(&connection, &InstanceConnection::snapshotReceived, [&](const pb::Snapshot &s) {
+        for (const pb::Actor &a : s.actors())
+            track(a);
+    });
+    QObject::connect(&connection, &InstanceConnection::deltaReceived, [&](const pb::Delta &d) {
+        for (const pb::Actor &a : d.added())
+            track(a);
+    });
+    QObject::connect(&connection, &InstanceConnection::historyBatchReceived, [&](const pb::HistoryBatch &b) {
+        ++batches;
+        entries += quint64(b.entries_size());
+        lost += b.lost();
+        if (b.stopped())
+            ++ended; // the view exited (its connection closed) or the history could not start
+    });
+    quint64 refused = 0;
+    QObject::connect(&connection, &InstanceConnection::commandFinished, [&](quint64, const pb::CommandResult &r) {
+        if (!r.ok())
+            ++refused;
+    });
+    connection.open();
+    // Ends after `seconds`, or earlier on SIGTERM (the driver's way to end it and get the JSON line).
+    static volatile std::sig_atomic_t terminated = 0;
+    std::signal(SIGTERM, [](int) { terminated = 1; });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [] {
+        if (terminated)
+            QCoreApplication::quit();
+    });
+    poll.start(50);
+    QTimer::singleShot(seconds * 1000, qApp, &QCoreApplication::quit);
+    QCoreApplication::exec();
+    const QJsonObject out{
+        {u"histories_started"_s, qint64(asked.size())},
+        {u"refused"_s, qint64(refused)},
+        {u"ended"_s, qint64(ended)},
+        {u"entries"_s, qint64(entries)},
+        {u"batches"_s, qint64(batches)},
+        {u"lost"_s, qint64(lost)},
+        {u"client_cpu_s"_s, processCpuSeconds()},
     };
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
     return 0;
@@ -459,6 +527,8 @@ int main(int argc, char *argv[])
     const QStringList args = app.arguments();
     if (args.size() >= 5 && args.at(1) == u"--monitor"_s)
         return runMonitor(QUrl(args.at(2)), args.at(3), args.at(4).toInt());
+    if (args.size() >= 6 && args.at(1) == u"--history-client"_s)
+        return runHistoryClient(QUrl(args.at(2)), args.at(3), args.at(4).toInt(), args.at(5).toInt());
     int sessions = 10000, views = 2, seconds = 10;
     if (args.contains(u"--trace"_s)) {
         const qsizetype i = args.indexOf(u"--seconds"_s);
