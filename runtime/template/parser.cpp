@@ -39,7 +39,6 @@ private:
     QStringList m_openTags; ///< for "Unclosed tag" messages
     QHash<QString, const CycleNode *> m_namedCycles;
     const CycleNode *m_lastCycle = nullptr; ///< what a bare `{% resetcycle %}` resets
-    const Token *m_current = nullptr;
 
     void fail(const Token &t, const QString &message, TemplateError::Kind kind = TemplateError::Kind::Syntax,
               int colOffset = 0)
