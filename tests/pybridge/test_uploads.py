@@ -86,6 +86,17 @@ def test_the_input_is_rendered_as_phoenix_does(server):
     client.close()
 
 
+def test_an_entry_preview_is_rendered_as_phoenix_does(server):
+    port, _ = server
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    reply = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 10, "image/png")]})
+    img = ('<img id="phx-preview-%s-0" data-phx-upload-ref="%s" data-phx-entry-ref="0" '
+           'data-phx-hook="Phoenix.LiveImgPreview" data-phx-update="ignore" class="pv">' % (uref, uref))
+    assert json.dumps(img)[1:-1] in json.dumps(reply["diff"]), reply["diff"]
+    client.close()
+
+
 def test_preflight_chunks_progress_consume(server):
     port, out = server
     client = LiveClient(port, "/")

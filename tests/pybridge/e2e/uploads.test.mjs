@@ -4,7 +4,7 @@
 // too many files, auto-upload, drag and drop onto a phx-drop-target, a 50 MB file, and a page or
 // socket closed mid-upload (the temporary file under <state dir>/uploads is removed).
 // Env: LIVEACTOR_BIN, LIVEACTOR_E2E_NODE_MODULES, CHROMIUM.
-import {test, before, after} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,27 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 
-import {launchChromium, openLive as openLiveAt, serveLiveactor, stopServer} from "../../e2e/browser.mjs";
+import {serveForTests, sha} from "./uploads_setup.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-e2e-uploads-out-"));
-let server, browser, base, state;
-
-before(async () => {
-  state = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-e2e-uploads-"));
-  ({server, base} = await serveLiveactor(
-      [path.join(here, "..", "uploadapp", "app.py"), "--port", "0", "--control-port", "0", "--state-dir", state],
-      {env: {...process.env, UPLOAD_TEST_OUT: out, PYTHONDONTWRITEBYTECODE: "1"}}));
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-});
-
-const openLive = (pathname) => openLiveAt(browser, base, pathname);
-const sha = (buffer) => crypto.createHash("sha256").update(buffer).digest("hex");
+const state = fs.mkdtempSync(path.join(os.tmpdir(), "liveactor-e2e-uploads-"));
+const {openLive, server: serverProcess} = serveForTests(
+    [path.join(here, "..", "uploadapp", "app.py"), "--port", "0", "--control-port", "0", "--state-dir", state],
+    {UPLOAD_TEST_OUT: out});
 const file = (name, size, mimeType) => ({name, mimeType, buffer: crypto.randomBytes(size)});
 
 test("one file: uploaded in chunks, consumed on submit, same bytes on disk", async () => {
@@ -158,9 +145,9 @@ const uploadDir = () => path.join(state, "uploads");
 // The server's open files under its upload dir. QTemporaryFile opens an entry's file with O_TMPFILE
 // where the file system has it: the file has no name in the folder until a complete entry is
 // consumed, so an upload in progress shows only as an open descriptor ("…/uploads/#123 (deleted)").
-const openUploadFiles = () => fs.readdirSync(`/proc/${server.pid}/fd`).flatMap((fd) => {
+const openUploadFiles = () => fs.readdirSync(`/proc/${serverProcess().pid}/fd`).flatMap((fd) => {
   try {
-    const target = fs.readlinkSync(`/proc/${server.pid}/fd/${fd}`);
+    const target = fs.readlinkSync(`/proc/${serverProcess().pid}/fd/${fd}`);
     return target.startsWith(uploadDir() + path.sep) ? [target] : [];
   } catch {
     return []; // closed between the listing and the readlink

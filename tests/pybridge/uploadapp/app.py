@@ -15,7 +15,7 @@ from liveactor import LiveView, event
 
 TEMPLATE = """{% load live %}<form id="f" phx-change="validate" phx-submit="save">{% live_file_input uploads.avatar %}</form>
 <div id="drop" phx-drop-target="{{ uploads.avatar.ref }}">drop here</div>
-<ul>{% for e in uploads.avatar.entries %}<li id="e{{ e.ref }}">{{ e.client_name }} {{ e.progress }} {% if e.done %}done{% endif %}{% for err in e.errors %} {{ err }}{% endfor %}<button type="button" class="cancel" phx-click="cancel" phx-value-ref="{{ e.ref }}">x</button></li>{% endfor %}</ul>
+<ul>{% for e in uploads.avatar.entries %}<li id="e{{ e.ref }}">{% live_img_preview e class="pv" %}{{ e.client_name }} {{ e.progress }} {% if e.done %}done{% endif %}{% for err in e.errors %} {{ err }}{% endfor %}<button type="button" class="cancel" phx-click="cancel" phx-value-ref="{{ e.ref }}">x</button></li>{% endfor %}</ul>
 <p id="errors">{% for err in uploads.avatar.errors %}{{ err }} {% endfor %}</p>
 <p id="saved">{% for s in saved %}{{ s }} {% endfor %}</p><button id="go" form="f" type="submit">save</button>"""
 
