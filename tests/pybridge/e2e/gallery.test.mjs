@@ -76,6 +76,7 @@ test("a wrong type and too many files are shown", async () => {
   const page = await openLive("/gallery");
   await page.setInputFiles("input[type=file]", {name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi")});
   await page.waitForSelector(".entry-error:has-text('Not an accepted image type')", {timeout: 10000});
+  assert.equal(await page.locator("#entries img").count(), 0); // no preview for an entry refused
   await page.click("#entries button.cancel");
   await page.waitForFunction(() => document.querySelectorAll("#entries li").length === 0, null, {timeout: 10000});
   const seven = [];
