@@ -21,6 +21,7 @@ from dashboard.app import Dashboard  # noqa: E402
 from feed.app import Feed  # noqa: E402
 from kanban.app import Board  # noqa: E402
 from login.app import Members  # noqa: E402 — also registers its /login and /logout handlers
+from gallery.app import Gallery  # noqa: E402 — also registers its /gallery/image handler
 
 
 def _load(name, path):
@@ -45,6 +46,7 @@ EXAMPLES = [
     ("/dashboard", "Dashboard", "a 500-row table as a temporary assign, live metrics"),
     ("/feed", "Feed", "a stream: infinite scroll, live new posts, nothing kept on the server"),
     ("/kanban", "Kanban", "live components: columns and cards with their own state, send_update"),
+    ("/gallery", "Gallery", "file uploads: previews, progress, drag and drop, cancel; the images kept in a folder"),
     ("/members", "Members only", "log in with a plain HTTP form (CSRF, a signed session cookie), read the session in mount"),
     ("/notes", "Notes (Django)", "the ORM from blocking and async handlers, a slow export with start_async"),
 ]
@@ -70,4 +72,5 @@ routes = {
     "/notes": notes.NotesView,
     "/me": notes.MeView,
     "/members": Members,
+    "/gallery": Gallery,
 }

@@ -209,6 +209,7 @@ void registerPageTags()
         live->tags.insert(u"live_title"_s, simpleTag(u"live_title"_s, true, liveTitleTag));
         live->tags.insert(u"static"_s, simpleTag(u"static"_s, true, staticTag));
         live->tags.insert(u"live_file_input"_s, simpleTag(u"live_file_input"_s, false, liveFileInputTag));
+        live->tags.insert(u"live_img_preview"_s, simpleTag(u"live_img_preview"_s, false, liveImgPreviewTag));
         TemplateLibraries::add(live);
     });
 }

@@ -52,9 +52,10 @@ struct ServerConfig
     QString defaultTitle = QStringLiteral("liveactor");
     /// Content-Security-Policy of every page (empty: none). The default allows the page's own
     /// scripts, styles (inline too: templates often carry a <style>), images and its WebSocket,
-    /// and no framing; pages are also sent `X-Frame-Options: DENY`.
+    /// and no framing; pages are also sent `X-Frame-Options: DENY`. `blob:` images are the
+    /// client's upload previews ({% live_img_preview %}: object URLs of files the user chose).
     QString contentSecurityPolicy = QStringLiteral(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
 
     // ---- limits

@@ -75,7 +75,7 @@ Result<void> SessionActor::handle(Message &message)
         return {};
     }
     if (message.is<SocketGone>()) {
-        m_socketGone = true;
+        socketGone();
         return {};
     }
     if (auto *exit = message.as<ExitSignal>()) {
@@ -395,7 +395,7 @@ void SessionActor::tick()
         return true;
     });
     if (m_socket && m_socket->isDisconnected() && !m_socketGone) {
-        m_socketGone = true;
+        socketGone();
         m_lastActivity = now;
     }
     if (m_socketGone) {
@@ -520,6 +520,14 @@ ViewSlot *SessionActor::uploadSlot(const UploadTokenClaims &claims)
     if (!view || !view->slot->uploads.isOpen(UploadFiles::key(claims.configRef, claims.entryRef)))
         return nullptr;
     return view->slot.get();
+}
+
+void SessionActor::socketGone()
+{
+    m_socketGone = true;
+    // The session outlives its socket for sessionTtl (its views may be resumed), but an upload
+    // channel is bound to the socket: no chunk can arrive any more, so the files go now.
+    m_uploads.clear();
 }
 
 void SessionActor::dropUploads(const QString &viewTopic)

@@ -98,6 +98,8 @@ private:
     void joinUpload(const ChannelMessage &m);
     void handleChunk(const QByteArray &frame);
     void dropUploads(const QString &viewTopic);
+    /// The socket closed: remembers it (the TTL starts) and drops the upload channels.
+    void socketGone();
     /// The slot of the view that allows this entry now (it is open in its UploadFiles), or null.
     ViewSlot *uploadSlot(const UploadTokenClaims &claims);
     /// The flash a joining view arrived with (its ViewSetup::flash).

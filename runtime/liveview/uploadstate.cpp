@@ -202,12 +202,13 @@ void UploadState::validate(Upload &upload)
     }
 }
 
-static Value entryValue(const UploadEntryState &e)
+static Value entryValue(const UploadEntryState &e, const QString &uploadRef)
 {
     ValueList errors;
     for (const QString &reason : e.errors)
         errors.append(reason);
     return ValueMap{{u"ref"_s, e.meta.ref},
+                    {u"upload_ref"_s, uploadRef}, // what {% live_img_preview %} needs
                     {u"client_name"_s, e.meta.name},
                     {u"client_size"_s, e.meta.size},
                     {u"client_type"_s, e.meta.type},
@@ -229,7 +230,7 @@ Value UploadState::toValue() const
     for (const Upload &u : m_uploads) {
         ValueList entries, errors, accept;
         for (const UploadEntryState &e : u.entries)
-            entries.append(entryValue(e));
+            entries.append(entryValue(e, u.config.ref));
         for (const auto &[ref, reason] : u.errors)
             errors.append(reason);
         for (const QString &a : u.config.accept)

@@ -37,4 +37,6 @@ def test_without_either_the_default_applies():
         conn.request("GET", "/waiter")
         response = conn.getresponse()
         response.read()
-        assert response.getheader("Content-Security-Policy").startswith("default-src 'self'; script-src 'self';")
+        policy = response.getheader("Content-Security-Policy")
+        assert policy.startswith("default-src 'self'; script-src 'self';")
+        assert "img-src 'self' data: blob:;" in policy  # {% live_img_preview %} shows object URLs

@@ -7,10 +7,11 @@ import json
 import os
 import re
 import struct
+import time
 
 import pytest
 
-from serving import HERE, serve
+from serving import HERE, serve, serve_process
 from wsclient import LiveClient
 
 APP = os.path.join(HERE, "uploadapp", "app.py")
@@ -85,6 +86,17 @@ def test_the_input_is_rendered_as_phoenix_does(server):
     client.close()
 
 
+def test_an_entry_preview_is_rendered_as_phoenix_does(server):
+    port, _ = server
+    client = LiveClient(port, "/")
+    uref = upload_ref(client.join())
+    reply = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 10, "image/png")]})
+    img = ('<img id="phx-preview-%s-0" data-phx-upload-ref="%s" data-phx-entry-ref="0" '
+           'data-phx-hook="Phoenix.LiveImgPreview" data-phx-update="ignore" class="pv">' % (uref, uref))
+    assert json.dumps(img)[1:-1] in json.dumps(reply["diff"]), reply["diff"]
+    client.close()
+
+
 def test_preflight_chunks_progress_consume(server):
     port, out = server
     client = LiveClient(port, "/")
@@ -141,3 +153,36 @@ def test_a_token_is_needed_and_cancel_stops_the_upload(server):
     body = reply_to(client, str(client.ref))
     assert body["status"] == "error" and body["response"]["reason"] == "cancelled"
     client.close()
+
+
+def open_upload_files(pid):
+    """The files under an upload dir the process holds open (an entry's file may have no name in
+    the folder while it arrives: QTemporaryFile uses O_TMPFILE where it can)."""
+    found = []
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue  # closed meanwhile
+        if "%suploads%s" % (os.sep, os.sep) in target:
+            found.append(target)
+    return found
+
+
+def test_a_socket_closed_mid_upload_releases_the_file(tmp_path):
+    """The session outlives its socket for sessionTtl, but its upload files go at once."""
+    with serve_process(APP, env={"UPLOAD_TEST_OUT": str(tmp_path), "DJANGO_SETTINGS_MODULE": None}) as (proc, port):
+        client = LiveClient(port, "/")
+        uref = upload_ref(client.join())
+        token = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
+        assert push(client, "lvu:0", "phx_join", {"token": token["entries"]["0"]}, join_ref="9")["status"] == "ok"
+        client.ref += 1
+        binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
+        assert reply_to(client, str(client.ref))["status"] == "ok"
+        assert len(open_upload_files(proc.pid)) == 1
+        client.close()
+        for _ in range(400):  # polled: the session notices the close on its own thread
+            if not open_upload_files(proc.pid):
+                break
+            time.sleep(0.05)
+        assert open_upload_files(proc.pid) == []

@@ -32,7 +32,7 @@ const waitText = (page, sel, want, timeout = 10000) =>
 
 test("index links to every example; live navigation mounts the counter", async () => {
   const page = await openLive("/");
-  assert.equal(await page.locator("#examples li").count(), 9);
+  assert.equal(await page.locator("#examples li").count(), 10);
   await page.click("text=Counter");
   await page.waitForSelector("#count", {timeout: 10000});
   await page.waitForSelector("[data-phx-main].phx-connected");
