@@ -30,29 +30,21 @@ def validate(cls) -> None:
                         % (cls.__name__, private))
 
 
+def kept_names(cls) -> frozenset[str] | bool | None:
+    """What a class keeps, for the runtime's change check: None (nothing), True (every public
+    assign) or the declared names. Inherited declarations count."""
+    spec = cls.persist
+    if not spec:
+        return None
+    return True if spec is True else frozenset(spec)
+
+
 def _jsonable(value: Any) -> bool:
     try:
         json.dumps(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
     return True
-
-
-def state(view) -> dict[str, Any] | None:
-    """The assigns persist declares, or None when the view keeps nothing. With ``persist = True``
-    assigns that are not JSON-able are left out; a name listed explicitly that is not JSON-able is
-    a TypeError (it would silently never resume)."""
-    spec = type(view).persist
-    if not spec:
-        return None
-    assigns = view.assigns
-    if spec is True:
-        return {k: v for k, v in assigns.items() if _jsonable(v)}
-    kept = {n: assigns[n] for n in spec if n in assigns}
-    bad = [n for n, v in kept.items() if not _jsonable(v)]
-    if bad:
-        raise TypeError("%s.persist: assigns %r are not JSON-able" % (type(view).__name__, bad))
-    return kept
 
 
 def fingerprint(cls) -> str:
@@ -76,12 +68,67 @@ def fingerprint(cls) -> str:
 
 
 def record(view) -> str | None:
-    """The JSON text to store for view, or None when it keeps nothing."""
-    kept = state(view)
-    if kept is None:
+    """The JSON text to store for view, or None when it keeps nothing. With ``persist = True``
+    assigns that are not JSON-able are left out; a name listed explicitly that is not JSON-able is
+    a TypeError (it would silently never resume). One json.dumps of the whole state: only when
+    that fails are the values checked one by one."""
+    spec = type(view).persist
+    if not spec:
         return None
-    return json.dumps({"v": _VERSION, "fp": fingerprint(type(view)), "state": kept},
-                      separators=(",", ":"), ensure_ascii=False)
+    if spec is True:
+        kept = view.assigns
+    else:
+        d = view.__dict__
+        kept = {n: d[n] for n in spec if n in d}
+    temporaries = type(view).temporary_assigns
+    if temporaries:
+        # The runtime reads the record before the render resets these: keep what the page keeps.
+        for name in temporaries.keys() & kept.keys():
+            kept[name] = temporaries[name]
+    try:
+        return _dumps(view, kept)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    bad = [n for n, v in kept.items() if not _jsonable(v)]
+    if bad and spec is not True:
+        raise TypeError("%s.persist: assigns %r are not JSON-able" % (type(view).__name__, bad))
+    return _dumps(view, {k: v for k, v in kept.items() if k not in bad})
+
+
+# One encoder for every record: json.dumps builds a new encoder per call, which costs more than
+# encoding a small state. CPython's C encoder is used directly where it exists.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _c_encoder():
+    if json.encoder.c_make_encoder is None:
+        return None
+    return json.encoder.c_make_encoder({}, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+                                       False, False, True)
+
+
+_C_ENCODER = _c_encoder()
+
+
+def _encode(value) -> str:
+    global _C_ENCODER
+    if _C_ENCODER is None:
+        return _ENCODER.encode(value)
+    try:
+        return "".join(_C_ENCODER(value, 0))
+    except BaseException:
+        _C_ENCODER = _c_encoder()  # its circular-reference markers may be left filled
+        raise
+
+
+def _dumps(view, kept: dict[str, Any]) -> str:
+    """{"v":…,"fp":…,"state":kept} as text; the part before the state is made once per class."""
+    cls = type(view)
+    head = cls.__dict__.get("_la_record_head")
+    if head is None:
+        head = _encode({"v": _VERSION, "fp": fingerprint(cls), "state": None})[:-len("null}")]
+        cls._la_record_head = head
+    return head + _encode(kept) + "}"
 
 
 def load(cls, text: str | bytes) -> dict[str, Any] | None:

@@ -101,6 +101,7 @@ class LiveComponent:
 
     _la_template = classmethod(LiveView._la_template.__func__)
     _la_take = LiveView._la_take
+    _la_keeps = None  # components are part of their view's state, never persisted on their own
 
     def _la_mount(self):
         _work.call(self.mount, ())

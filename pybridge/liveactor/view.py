@@ -190,6 +190,7 @@ class LiveView(Streams):
     #: names, or True for every JSON-able public assign. Without Redis it is accepted and ignored.
     #: See resume() and liveactor._persist.
     persist: bool | list[str] | None = None
+    _la_keeps = None  # what persist keeps, for the change check in _la_take (liveactor._persist.kept_names)
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -208,6 +209,7 @@ class LiveView(Streams):
             raise TypeError("%s.temporary_assigns must be a dict of name -> value after render"
                             % cls.__name__)
         _persist.validate(cls)
+        cls._la_keeps = _persist.kept_names(cls)
 
     # ---- assigns and change tracking
 
@@ -480,7 +482,15 @@ class LiveView(Streams):
         return self._la_run(self.mount, (params, session), "mount", can_wait)
 
     def _la_persisted(self):
-        """For the runtime after a handled message: the record to store (JSON text) or None."""
+        """The record to store (JSON text) or None when the class keeps nothing."""
+        return _persist.record(self)
+
+    def _la_persisted_changed(self):
+        """For the runtime after each handled message, with the GIL the handler held: the new
+        record when an assign persist keeps was assigned, deleted, mutated in place or marked
+        changed since the last call (what _la_take saw), else None (the last record stands)."""
+        if not self.__dict__.pop("_la_persist_dirty", False):
+            return None
         return _persist.record(self)
 
     def _la_resume(self, text):
@@ -606,6 +616,9 @@ class LiveView(Streams):
                     if cur is not snap[0] or cur != snap[1]:
                         changed_names.add(name)
             names = list(changed_names)
+        keeps = self._la_keeps
+        if keeps is not None and names and (keeps is True or not keeps.isdisjoint(names)):
+            d["_la_persist_dirty"] = True  # _la_persisted_changed() makes a new record
         changed = []
         for name in names:
             value = d.get(name, _DELETED)

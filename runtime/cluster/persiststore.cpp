@@ -13,9 +13,14 @@ using namespace Qt::StringLiterals;
 
 namespace LiveActor {
 
-PersistStore::PersistStore(const RedisUrl &url, std::chrono::milliseconds ttl, QObject *parent)
-    : QObject(parent), m_ttl(ttl), m_conn(std::make_unique<RedisConnection>(url, u"persist"_s))
+PersistStore::PersistStore(const RedisUrl &url, std::chrono::milliseconds ttl, QObject *parent,
+                           std::chrono::milliseconds writeDelay)
+    : QObject(parent), m_ttl(ttl), m_batch(new QTimer(this)),
+      m_conn(std::make_unique<RedisConnection>(url, u"persist"_s))
 {
+    m_batch->setSingleShot(true);
+    m_batch->setInterval(writeDelay);
+    connect(m_batch, &QTimer::timeout, this, &PersistStore::send);
     m_conn->onReady = [this] { send(); }; // what waited while Redis was away
 }
 
@@ -57,11 +62,18 @@ void PersistStore::put(const QByteArray &key, const QByteArray &record)
             return;
         m_sendQueued = true;
     }
-    QMetaObject::invokeMethod(this, &PersistStore::send, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, &PersistStore::scheduleSend, Qt::QueuedConnection);
+}
+
+void PersistStore::scheduleSend()
+{
+    if (!m_batch->isActive())
+        m_batch->start();
 }
 
 void PersistStore::send()
 {
+    m_batch->stop(); // flush() and whenIdle() send before the window closes
     QHash<QByteArray, QByteArray> batch;
     {
         std::lock_guard lock(m_mutex);
@@ -92,8 +104,8 @@ void PersistStore::send()
                 std::lock_guard lock(m_mutex);
                 more = m_pending.contains(key);
             }
-            if (more)
-                send();
+            if (more) // written meanwhile: in the next batch, with whatever else comes
+                scheduleSend();
             notifyIdle();
         });
         if (sent)
@@ -140,6 +152,7 @@ void PersistStore::whenIdle(std::function<void()> done)
         return;
     }
     m_idleWaiters.push_back(std::move(done));
+    send(); // draining: what waits for the batch window goes now
 }
 
 void PersistStore::notifyIdle()
@@ -150,15 +163,31 @@ void PersistStore::notifyIdle()
         done();
 }
 
+QByteArray RedisViewStates::keyOf(const QByteArray &sessionToken, const QString &topic)
+{
+    const QByteArray id = sessionToken + '\0' + topic.toUtf8();
+    {
+        std::lock_guard lock(m_keysMutex);
+        if (auto it = m_keys.constFind(id); it != m_keys.cend())
+            return *it;
+    }
+    const QByteArray key = PersistStore::keyFor(m_secret(), m_db, sessionToken, topic);
+    std::lock_guard lock(m_keysMutex);
+    if (m_keys.size() >= kMaxKeys)
+        m_keys.clear();
+    m_keys.insert(id, key);
+    return key;
+}
+
 void RedisViewStates::save(const QByteArray &sessionToken, const QString &topic, const QByteArray &record)
 {
-    m_store->put(PersistStore::keyFor(m_secret(), m_db, sessionToken, topic), record);
+    m_store->put(keyOf(sessionToken, topic), record);
 }
 
 void RedisViewStates::load(const QByteArray &sessionToken, const QString &topic,
                            std::function<void(std::optional<QByteArray>)> done)
 {
-    QMetaObject::invokeMethod(m_store, [store = m_store, key = PersistStore::keyFor(m_secret(), m_db, sessionToken, topic),
+    QMetaObject::invokeMethod(m_store, [store = m_store, key = keyOf(sessionToken, topic),
                                         done = std::move(done)] { store->get(key, done); },
                               Qt::QueuedConnection);
 }

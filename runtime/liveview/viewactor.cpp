@@ -121,6 +121,8 @@ Result<void> ViewActor::started()
                                             m_setup.url);
     // Nested views' tokens are signed anew by each render of their parent: none ever re-joins.
     m_persist = m_setup.state->viewStates && !m_setup.url.isEmpty();
+    if (m_persist) // read once: saveState() names the record with it after every handled message
+        m_sessionToken = m_setup.join.payload.value(u"session").toString().toUtf8();
     if (!m_persist || !looksUpRecord())
         return mountView(std::nullopt);
     // Pushes that arrive meanwhile wait in order; a slow or absent store costs a fresh mount.

@@ -57,7 +57,7 @@ private:
     void recordLookedUp(std::optional<QByteArray> record);
     /// Saves the view's record when it changed since the last one saved or resumed.
     void saveState();
-    QByteArray sessionToken() const { return m_setup.join.payload.value(u"session").toString().toUtf8(); }
+    const QByteArray &sessionToken() const { return m_sessionToken; }
     Result<void> handleEvent(const ChannelMessage &push);
     Result<void> handleLivePatch(const ChannelMessage &push);
     /// allow_upload (preflight: reply with tokens or errors, plus the diff) and progress.
@@ -78,6 +78,7 @@ private:
     bool m_lookingUp = false; ///< the mount waits for its record
     Executor::TimerId m_lookupTimer = 0;
     QByteArray m_savedRecord; ///< the record last saved (or resumed from): unchanged ones are not saved
+    QByteArray m_sessionToken; ///< the join's verified session token (m_persist only)
 };
 
 } // namespace LiveActor

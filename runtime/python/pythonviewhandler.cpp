@@ -198,17 +198,11 @@ Result<void> PythonViewHandler::handleInfo(const ViewInfo &info, ViewContext &co
 
 Result<std::optional<QByteArray>> PythonViewHandler::persistedState()
 {
-    if (!m_persists || !m_view.get())
-        return std::optional<QByteArray>(); // most views keep nothing: no GIL for them
-    GilGuard gil;
-    try {
-        py::object record = py::handle(m_view.get()).attr("_la_persisted")();
-        if (record.is_none())
-            return std::optional<QByteArray>();
-        return std::optional<QByteArray>(QByteArray::fromStdString(record.cast<std::string>()));
-    } catch (py::error_already_set &e) {
-        return fail(pythonError(e, m_class->name + u": persist"_s));
-    }
+    if (!m_persists)
+        return std::optional<QByteArray>(); // most views keep nothing
+    if (m_recordError)
+        return fail(*std::exchange(m_recordError, std::nullopt));
+    return m_record;
 }
 
 Result<bool> PythonViewHandler::restoreState(const QByteArray &record, ViewContext &context)
@@ -237,10 +231,25 @@ Result<void> PythonViewHandler::collect(bool full, ViewContext &context)
         return fail(commands.error());
     if (full)
         m_allChanged = true;
+    if (m_persists && context.isConnected())
+        takeRecord();
     for (py::handle command : *commands)
         if (auto r = applyCommand(command, context); !r)
             return r;
     return {};
+}
+
+void PythonViewHandler::takeRecord()
+{
+    // Under the GIL the handler already holds, and only when a kept assign changed (_la_take saw
+    // it): persistedState() then answers without a second GIL round trip per message.
+    try {
+        py::object record = py::handle(m_view.get()).attr("_la_persisted_changed")();
+        if (!record.is_none())
+            m_record = QByteArray::fromStdString(record.cast<std::string>());
+    } catch (py::error_already_set &e) { // not JSON-able: the view goes on, persistedState() reports it
+        m_recordError = pythonError(e, m_class->name + u": persist"_s);
+    }
 }
 
 Result<void> PythonViewHandler::applyCommand(py::handle command, ViewContext &context)

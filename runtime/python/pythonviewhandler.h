@@ -7,6 +7,7 @@
 #include <QHash>
 
 #include <memory>
+#include <optional>
 
 namespace pybind11 {
 class handle;
@@ -50,7 +51,8 @@ public:
     Result<ValueMap> assigns() override;
     Result<ValueMap> inspectAssigns() const override { return m_assigns; }
     std::optional<QSet<QString>> changedAssigns() override;
-    /// `_la_persisted()` of a class with `persist`; nullopt without taking the GIL otherwise.
+    /// The record of a class with `persist` as the last callback left it (made under that
+    /// callback's GIL, see takeRecord()); nullopt otherwise. Never takes the GIL.
     Result<std::optional<QByteArray>> persistedState() override;
     /// `_la_resume(record)`, then its changes and commands as after a callback.
     Result<bool> restoreState(const QByteArray &record, ViewContext &context) override;
@@ -74,6 +76,8 @@ private:
     template<typename Fn>
     Result<void> call(Call kind, const QString &label, ViewContext &context, Fn &&fn);
     Result<void> collect(bool full, ViewContext &context);
+    /// GIL held, after _la_take: a new record into m_record when a kept assign changed.
+    void takeRecord();
     Result<void> applyCommand(pybind11::handle command, ViewContext &context);
     void replyEvent(pybind11::handle command, ViewContext &context);
     Result<void> loadTemplate();
@@ -86,6 +90,8 @@ private:
     bool m_allChanged = true;
     bool m_hasTemporaries = false;
     bool m_persists = false;        ///< the class declares `persist` (read at mount)
+    std::optional<QByteArray> m_record; ///< the newest record (`persist`), nullopt before the first
+    std::optional<Error> m_recordError; ///< why the newest record could not be made, until reported
     Call m_pending = Call::Event;   ///< the callback a suspended job belongs to
     QHash<qint64, quint64> m_timers; // Python timer token → ViewContext timer id
     // Template source resolved at mount (GIL held), compiled after (GIL released)

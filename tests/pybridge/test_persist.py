@@ -127,3 +127,59 @@ def test_bad_declarations_are_rejected(spec):
 
 def test_persist_is_not_an_assign():
     assert "persist" not in mounted(Counter).assigns
+
+
+def test_a_new_record_only_when_a_kept_assign_changed():
+    # The runtime asks after each handled message, in the handler's own GIL hold (after _la_take).
+    v = Counter()
+    v._la_mount({}, {}, True)
+    v._la_take(True)
+    assert json.loads(v._la_persisted_changed())["state"] == {"count": 0, "items": []}  # the first one
+    assert v._la_persisted_changed() is None
+    v.label = "changed, not kept"
+    v._la_take(False)
+    assert v._la_persisted_changed() is None
+    v._la_event("inc", {})
+    v._la_take(False)
+    assert json.loads(v._la_persisted_changed())["state"]["count"] == 1
+    v.items.append("in place")  # no assignment: the snapshot _la_take keeps sees it
+    v._la_take(False)
+    assert json.loads(v._la_persisted_changed())["state"]["items"] == ["in place"]
+    assert v._la_take(False) and v._la_persisted_changed() is None
+    v.items[0] = {"deep": 1}
+    v._la_take(False)
+    v.items[0]["deep"] = 2  # deep inside: only mark_changed tells (as for the render)
+    v.mark_changed("items")
+    v._la_take(False)
+    assert json.loads(v._la_persisted_changed())["state"]["items"] == [{"deep": 2}]
+
+
+def test_persist_true_with_anything_changed_and_temporaries_as_the_page_keeps_them():
+    class Chat(LiveView):
+        template = "<p>{{ n }}</p>"
+        persist = True
+        temporary_assigns = {"messages": []}
+
+        def mount(self, params, session):
+            self.n = 0
+            self.messages = []
+
+    v = Chat()
+    v._la_mount({}, {}, True)
+    v._la_take(True)
+    v._la_persisted_changed()
+    v.messages = ["hello"]  # reset after the render: a resumed page must not show it again
+    v.n = 1
+    v.conn = object()       # not JSON-able: left out
+    v._la_take(False)
+    assert json.loads(v._la_persisted_changed())["state"] == {"n": 1, "messages": []}
+
+
+def test_subclass_inherits_what_persist_keeps():
+    class More(Counter):
+        pass
+
+    v = mounted(More)
+    v.count = 3
+    v._la_take(False)
+    assert json.loads(v._la_persisted_changed())["state"]["count"] == 3
