@@ -191,7 +191,7 @@ EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.
 def test_loader_reads_the_examples_index():
     info = _loader.load(os.path.join(EXAMPLES, "app.py"))
     assert [p for p, _ in info["routes"]] == ["/", "/counter", "/todo", "/chat", "/clock", "/dashboard",
-                                             "/feed", "/kanban", "/notes", "/me", "/members"]
+                                             "/feed", "/kanban", "/notes", "/me", "/members", "/gallery"]
     todo = dict(info["routes"])["/todo"]
     dirs = _loader.template_dirs_for(todo, info["template_dirs"])
     assert dirs[0].endswith(os.path.join("todo", "templates"))
