@@ -228,11 +228,15 @@ int runServeCommand(const ServeOptions &options)
         control->setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
             server.inspectAssigns(id, maxBytes, std::move(done));
         });
-        control->setInstanceStatsProvider([&python] {
+        control->setInstanceStatsProvider([&python, &server] {
             const PythonStats p = (*python)->stats(); // takes the GIL: fine at tick rate
-            return InstanceStats{{u"python workers"_s, u"%1/%2 busy, %3 queued, %4 leaked"_s.arg(p.workersBusy)
-                                      .arg(p.workers).arg(p.workersQueued).arg(p.workersLeaked)},
-                                 {u"async tasks"_s, QString::number(p.asyncTasks)}};
+            InstanceStats stats{{u"python workers"_s, u"%1/%2 busy, %3 queued, %4 leaked"_s.arg(p.workersBusy)
+                                     .arg(p.workers).arg(p.workersQueued).arg(p.workersLeaked)},
+                                {u"async tasks"_s, QString::number(p.asyncTasks)}};
+            const UploadStats u = server.stats().uploads;
+            stats.uploads = UploadFigures{quint64(u.inFlight), quint64(u.bytesInFlight), quint64(u.bytesBudget),
+                                          u.bytesReceived, u.completed, u.errorsTotal()};
+            return stats;
         });
         if (auto r = control->start(); !r) {
             qCCritical(lcLiveView).noquote() << "cannot start the control plane:" << r.error().toString();
