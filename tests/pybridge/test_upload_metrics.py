@@ -2,12 +2,15 @@
 refusals made with the raw client of test_uploads.py, on a server of its own so the gauges start
 at zero."""
 
+import json
 import os
 import re
+import socket
+import subprocess
 
 import pytest
 
-from serving import HERE, get, serve
+from serving import HERE, get, serve, serve_process
 from test_uploads import binary_push, entry, push, reply_to, send_file, upload_ref
 from wsclient import LiveClient
 
@@ -97,3 +100,35 @@ def test_refusals_are_counted_by_reason(server):
     counted = {name: value for name, value in delta(before, metrics(server)).items() if "errors" in name}
     assert counted == {errors("too_large"): 1, errors("not_accepted"): 1, errors("invalid_token"): 1,
                        errors("protocol"): 1, errors("file_size_limit_exceeded"): 1}
+
+
+def test_the_monitor_is_sent_the_same_numbers(tmp_path):
+    """The control plane's InstanceStats.uploads, read by the real monitor (`--dump --json`)."""
+    binary = os.environ.get("LIVEACTOR_BIN", "")
+    monitor = os.path.join(os.path.dirname(binary), "..", "..", "monitor_app", "app", "liveactor-monitor")
+    if not os.access(monitor, os.X_OK):
+        pytest.skip("liveactor-monitor is not built next to LIVEACTOR_BIN")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        control_port = s.getsockname()[1]
+    env = {"UPLOAD_TEST_OUT": str(tmp_path), "DJANGO_SETTINGS_MODULE": None}
+    with serve_process(APP, "--control-port", str(control_port), env=env) as (proc, port):
+        client = LiveClient(port, "/")
+        uref = upload_ref(client.join())
+        token = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
+        assert push(client, "lvu:0", "phx_join", {"token": token["entries"]["0"]}, join_ref="9")["status"] == "ok"
+        client.ref += 1
+        binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
+        assert reply_to(client, str(client.ref))["status"] == "ok"
+        client.call("allow_upload", {"ref": uref, "entries": [entry("1", "b.exe", 10, "application/x")]})
+        state = os.path.join(os.environ.get("TMPDIR", "/tmp"), "liveactor-test-%d" % os.getpid())
+        with open(os.path.join(state, "control.json")) as f:
+            url = json.load(f)["url"]
+        dump = subprocess.run([monitor, "--dump", "--json", "--state-dir", state, url], capture_output=True,
+                              text=True, timeout=30)
+        client.close()
+    assert dump.returncode == 0, dump.stderr
+    uploads = json.loads(dump.stdout)["snapshot"]["instance_stats"]["uploads"]
+    # proto3 JSON: 64-bit integers as strings, zeros left out
+    assert uploads == {"in_flight": "1", "bytes_in_flight": "30000", "bytes_budget": str(1 << 30),
+                       "bytes_received_total": "10000", "errors_total": "1"}
