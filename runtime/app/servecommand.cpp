@@ -50,7 +50,8 @@ QList<ExtraMetric> uploadMetrics(const UploadStats &u)
         {"liveactor_uploads_in_flight", "Upload entries holding a temporary file.", double(u.inFlight), false},
         {"liveactor_upload_bytes_in_flight", "Declared bytes of the entries in flight (bounded by the budget).",
          double(u.bytesInFlight), false},
-        {"liveactor_upload_bytes_budget", "The bound on upload bytes in flight (maxUploadBytesInFlight).", double(u.bytesBudget), false},
+        {"liveactor_upload_bytes_budget", "The bound on upload bytes in flight (maxUploadBytesInFlight).",
+         double(u.bytesBudget), false},
         {"liveactor_upload_bytes_received_total", "Upload chunk bytes written to disk.", double(u.bytesReceived)},
         {"liveactor_uploads_completed_total", "Upload entries whose every declared byte arrived.", double(u.completed)},
     };

@@ -131,7 +131,8 @@ private Q_SLOTS:
         m_instanceStats.uploads = UploadFigures{.inFlight = 2, .bytesInFlight = 3 * 1024 * 1024,
                                                 .bytesBudget = 1024 * 1024 * 1024, .bytesReceived = 5 * 1024,
                                                 .completed = 7, .errors = 1};
-        const QString uploads = u"uploads: 2 in flight (3.00 MiB of 1.00 GiB), 5.00 KiB received, 7 completed, 1 errors"_s;
+        const QString uploads
+            = u"uploads: 2 in flight (3.00 MiB of 1.00 GiB), 5.00 KiB received, 7 completed, 1 errors"_s;
         QTRY_VERIFY2(figures.data().toString().endsWith(u" · "_s + uploads), qPrintable(figures.data().toString()));
         m_window->tree()->setCurrentIndex(m_window->proxy()->index(0, 0));
         QVERIFY2(m_window->detailPane()->summaryText().endsWith(u"\n"_s + uploads),
