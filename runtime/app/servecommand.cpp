@@ -42,6 +42,25 @@ QString actorTree(const Registry &registry)
     return out;
 }
 
+/// The upload families of /metrics: gauges of what is in flight now, totals since start, and the
+/// errors by the reason the client was sent.
+QList<ExtraMetric> uploadMetrics(const UploadStats &u)
+{
+    QList<ExtraMetric> out = {
+        {"liveactor_uploads_in_flight", "Upload entries holding a temporary file.", double(u.inFlight), false},
+        {"liveactor_upload_bytes_in_flight", "Declared bytes of the entries in flight (bounded by the budget).",
+         double(u.bytesInFlight), false},
+        {"liveactor_upload_bytes_budget", "The bound on upload bytes in flight (maxUploadBytesInFlight).",
+         double(u.bytesBudget), false},
+        {"liveactor_upload_bytes_received_total", "Upload chunk bytes written to disk.", double(u.bytesReceived)},
+        {"liveactor_uploads_completed_total", "Upload entries whose every declared byte arrived.", double(u.completed)},
+    };
+    for (size_t i = 0; i < u.errors.size(); ++i)
+        out.append({"liveactor_upload_errors_total", "Upload entries, joins and chunks refused, by reason.",
+                    double(u.errors[i]), true, "reason=\"" + QByteArray(uploadErrorName(UploadError(i))) + '"'});
+    return out;
+}
+
 } // namespace
 
 int runServeCommand(const ServeOptions &options)
@@ -127,7 +146,7 @@ int runServeCommand(const ServeOptions &options)
         const ServerStats s = server.stats();
         const PythonStats p = (*python)->stats();
         const ClusterStats c = cluster ? cluster->stats() : ClusterStats{};
-        return prometheusMetrics(system.registry(), {
+        QList<ExtraMetric> extra = {
             {"liveactor_python_workers", "Worker threads for Python callbacks that block.", double(p.workers), false},
             {"liveactor_python_workers_busy", "Workers running a callback now.", double(p.workersBusy), false},
             {"liveactor_python_workers_queued", "Callbacks waiting for a worker.", double(p.workersQueued), false},
@@ -167,7 +186,9 @@ int runServeCommand(const ServeOptions &options)
             {"liveactor_cluster_dropped_total", "Messages for the other instances dropped while Redis was away.",
              double(c.bus.dropped)},
             {"liveactor_cluster_peers", "Other instances heard from within the presence TTL.", double(c.peers), false},
-        }, {
+        };
+        extra.append(uploadMetrics(s.uploads));
+        return prometheusMetrics(system.registry(), extra, {
             {"liveactor_event_duration_seconds", "Client events from arrival at their view to the reply.",
              s.eventDurations},
         });
@@ -208,11 +229,15 @@ int runServeCommand(const ServeOptions &options)
         control->setAssignsProvider([&server](const QUuid &id, int maxBytes, std::function<void(Result<QString>)> done) {
             server.inspectAssigns(id, maxBytes, std::move(done));
         });
-        control->setInstanceStatsProvider([&python] {
+        control->setInstanceStatsProvider([&python, &server] {
             const PythonStats p = (*python)->stats(); // takes the GIL: fine at tick rate
-            return InstanceStats{{u"python workers"_s, u"%1/%2 busy, %3 queued, %4 leaked"_s.arg(p.workersBusy)
-                                      .arg(p.workers).arg(p.workersQueued).arg(p.workersLeaked)},
-                                 {u"async tasks"_s, QString::number(p.asyncTasks)}};
+            InstanceStats stats{{u"python workers"_s, u"%1/%2 busy, %3 queued, %4 leaked"_s.arg(p.workersBusy)
+                                     .arg(p.workers).arg(p.workersQueued).arg(p.workersLeaked)},
+                                {u"async tasks"_s, QString::number(p.asyncTasks)}};
+            const UploadStats u = server.stats().uploads;
+            stats.uploads = UploadFigures{quint64(u.inFlight), quint64(u.bytesInFlight), quint64(u.bytesBudget),
+                                          u.bytesReceived, u.completed, u.errorsTotal()};
+            return stats;
         });
         if (auto r = control->start(); !r) {
             qCCritical(lcLiveView).noquote() << "cannot start the control plane:" << r.error().toString();

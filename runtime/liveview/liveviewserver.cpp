@@ -260,6 +260,13 @@ ServerStats LiveViewServer::stats() const
     s.pageRendersRefused = c.pageRendersRefused;
     s.openSockets = c.openSockets;
     s.eventDurations = c.eventDurations.snapshot();
+    s.uploads.inFlight = m_state->uploadBudget ? m_state->uploadBudget->entries() : 0;
+    s.uploads.bytesInFlight = m_state->uploadBudget ? m_state->uploadBudget->inFlight() : 0;
+    s.uploads.bytesBudget = m_state->config.maxUploadBytesInFlight;
+    s.uploads.bytesReceived = c.uploadBytesReceived;
+    s.uploads.completed = c.uploadsCompleted;
+    for (size_t i = 0; i < s.uploads.errors.size(); ++i)
+        s.uploads.errors[i] = c.uploadErrors[i];
     return s;
 }
 

@@ -458,11 +458,15 @@ void SessionActor::joinUpload(const ChannelMessage &m)
     auto channel = UploadEntryChannel::join(m.topic, m.payload, setup);
     if (!channel) {
         qCInfo(lcLiveView) << "upload join" << m.topic << "refused:" << channel.error().toString();
-        const QByteArray reason = channel.error().code == ErrorCode::Full ? "too_many_bytes_in_flight" : "invalid_token";
+        const UploadError error = channel.error().code == ErrorCode::Full ? UploadError::TooManyBytesInFlight
+                                                                          : UploadError::InvalidToken;
+        m_state->counters.countUploadError(error);
+        const QByteArray reason = uploadErrorName(error);
         send(ChannelMessage::replyRaw(m, u"error"_s, "{\"reason\":\"" + reason + "\"}"));
         return;
     }
     if (!uploadSlot((*channel)->claims())) { // cancelled, consumed, or never preflighted by its view
+        m_state->counters.countUploadError(UploadError::NotAllowed);
         send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"not_allowed"})"));
         return;
     }
@@ -474,18 +478,21 @@ void SessionActor::handleChunk(const QByteArray &frame)
 {
     auto push = parseBinaryPush(frame);
     if (!push) {
+        m_state->counters.countUploadError(UploadError::Protocol);
         m_socket->protocolError(CloseCode::ProtocolError, u"binary frame: "_s + push.error().message);
         return;
     }
     const ChannelMessage m = push->header();
     const auto it = m_uploads.find(m.topic);
     if (it == m_uploads.end()) { // never joined, refused, left, or its view went away
+        m_state->counters.countUploadError(UploadError::Protocol);
         ChannelMessage r = m;
         r.joinRef.reset(); // as for a text push to an unmatched topic
         send(ChannelMessage::replyRaw(r, u"error"_s, R"({"reason":"unmatched topic"})"));
         return;
     }
     if (m.event != u"chunk") {
+        m_state->counters.countUploadError(UploadError::Protocol);
         send(ChannelMessage::replyRaw(m, u"error"_s, R"({"reason":"unknown event"})"));
         return;
     }
@@ -500,16 +507,20 @@ void SessionActor::handleChunk(const QByteArray &frame)
     if (auto received = channel.chunk(push->payload); !received) {
         qCInfo(lcLiveView) << "upload" << m.topic << "stopped:" << received.error().toString();
         const bool tooLarge = received.error().code == ErrorCode::InvalidArgument;
+        m_state->counters.countUploadError(tooLarge ? UploadError::FileSizeLimitExceeded : UploadError::WriteFailed);
         const QJsonObject reason = tooLarge ? channel.sizeLimitReply() : QJsonObject{{u"reason"_s, u"write_failed"_s}};
         send(ChannelMessage::replyRaw(m, u"error"_s, QJsonDocument(reason).toJson(QJsonDocument::Compact)));
         send(ChannelMessage::encodeRaw(m.joinRef, m.joinRef, m.topic, u"phx_close"_s, "{}"));
         m_uploads.erase(it);
         return;
     }
+    m_state->counters.uploadBytesReceived.fetch_add(quint64(push->payload.size()), std::memory_order_relaxed);
     if (channel.complete()) { // every declared byte is on disk: the view owns the file from now on
         const UploadTokenClaims &c = channel.claims();
-        if (auto file = channel.takeFile(); file && file->finish())
+        if (auto file = channel.takeFile(); file && file->finish()) {
             slot->uploads.putComplete(UploadFiles::key(c.configRef, c.entryRef), std::move(file));
+            m_state->counters.uploadsCompleted.fetch_add(1, std::memory_order_relaxed);
+        }
     }
     send(ChannelMessage::reply(m, u"ok"_s));
 }

@@ -14,6 +14,7 @@ bool UploadBudget::tryReserve(qint64 bytes)
         if (bytes < 0 || current + bytes > m_max)
             return false;
     } while (!m_inFlight.compare_exchange_weak(current, current + bytes, std::memory_order_relaxed));
+    m_entries.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
 

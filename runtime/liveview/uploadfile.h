@@ -19,15 +19,24 @@ class UploadBudget
 public:
     explicit UploadBudget(qint64 maxBytes) : m_max(maxBytes) {}
 
-    /// Reserves `bytes` if they fit under the bound; false (and nothing reserved) otherwise.
+    /// Reserves `bytes` for one entry if they fit under the bound; false (and nothing reserved)
+    /// otherwise.
     bool tryReserve(qint64 bytes);
-    void release(qint64 bytes) { m_inFlight.fetch_sub(bytes, std::memory_order_relaxed); }
+    /// Gives back one entry's reservation.
+    void release(qint64 bytes)
+    {
+        m_inFlight.fetch_sub(bytes, std::memory_order_relaxed);
+        m_entries.fetch_sub(1, std::memory_order_relaxed);
+    }
     qint64 inFlight() const { return m_inFlight.load(std::memory_order_relaxed); }
+    /// Entries holding a reservation: those with a temporary file (the uploads-in-flight gauge).
+    int entries() const { return m_entries.load(std::memory_order_relaxed); }
     qint64 maxBytes() const { return m_max; }
 
 private:
     const qint64 m_max;
     std::atomic<qint64> m_inFlight{0};
+    std::atomic<int> m_entries{0};
 };
 
 /// The temporary file of one upload entry, under the upload dir.

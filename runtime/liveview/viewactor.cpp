@@ -269,6 +269,14 @@ Result<void> ViewActor::replyWith(const ChannelMessage &request, Result<ViewUpda
     return {};
 }
 
+void ViewActor::countPreflightErrors(const QJsonObject &answer)
+{
+    // `error` is [[ref, reason], …]: one count per refused entry (or per config, too_many_files)
+    for (const QJsonValue &error : answer.value(u"error"_s).toArray())
+        if (UploadError e = uploadErrorFromReason(error.toArray().at(1).toString()); e != UploadError::Count)
+            m_setup.state->counters.countUploadError(e);
+}
+
 Result<void> ViewActor::handleUpload(const ChannelMessage &m)
 {
     QJsonObject answer;
@@ -279,6 +287,7 @@ Result<void> ViewActor::handleUpload(const ChannelMessage &m)
             return {};
         }
         answer = *preflight;
+        countPreflightErrors(answer);
     } else if (auto progress = m_runner->uploadProgress(m.payload); !progress) {
         reply(m, u"error"_s, json({{u"reason"_s, progress.error().message}}));
         return {};

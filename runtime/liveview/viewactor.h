@@ -62,6 +62,8 @@ private:
     Result<void> handleLivePatch(const ChannelMessage &push);
     /// allow_upload (preflight: reply with tokens or errors, plus the diff) and progress.
     Result<void> handleUpload(const ChannelMessage &push);
+    /// Counts the refused entries of a preflight answer (ServerCounters::uploadErrors).
+    void countPreflightErrors(const QJsonObject &answer);
     UploadFiles *uploadFiles() override { return &m_setup.slot->uploads; }
     /// cids_will_destroy / cids_destroyed.
     void handleComponentRemoval(const ChannelMessage &push);

@@ -33,11 +33,20 @@ void addMailbox(pb::Delta *delta, const QUuid &id, const MailboxStats &mailbox)
 
 void instanceStats(const InstanceStats &stats, pb::InstanceStats *out)
 {
-    out->mutable_stats()->Reserve(int(stats.size()));
-    for (const auto &[name, value] : stats) {
+    out->mutable_stats()->Reserve(int(stats.figures.size()));
+    for (const auto &[name, value] : stats.figures) {
         pb::InstanceStat *stat = out->add_stats();
         stat->set_name(ProtoConvert::text(name));
         stat->set_value(ProtoConvert::text(value));
+    }
+    if (const std::optional<UploadFigures> &u = stats.uploads) {
+        pb::UploadStats *uploads = out->mutable_uploads();
+        uploads->set_in_flight(u->inFlight);
+        uploads->set_bytes_in_flight(u->bytesInFlight);
+        uploads->set_bytes_budget(u->bytesBudget);
+        uploads->set_bytes_received_total(u->bytesReceived);
+        uploads->set_completed_total(u->completed);
+        uploads->set_errors_total(u->errors);
     }
 }
 

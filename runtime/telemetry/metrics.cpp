@@ -149,9 +149,12 @@ QByteArray prometheusMetrics(const Registry &registry, const QList<ExtraMetric> 
         for (const auto &[kind, totals] : kinds)
             sample(out, column.name, "kind=\"" + escapeLabel(kind) + '"', column.value(totals));
     }
+    const char *previous = nullptr;
     for (const ExtraMetric &m : extra) {
-        family(out, m.name, m.help, m.counter ? "counter" : "gauge");
-        sample(out, m.name, {}, m.value);
+        if (!previous || qstrcmp(previous, m.name) != 0)
+            family(out, m.name, m.help, m.counter ? "counter" : "gauge");
+        previous = m.name;
+        sample(out, m.name, m.labels, m.value);
     }
     for (const HistogramMetric &m : histograms)
         histogram(out, m);

@@ -11,12 +11,15 @@ class Registry;
 
 /// One more sample for prometheusMetrics(), from outside the registry (the LiveView server's
 /// counters). name without labels; counter = a monotonically increasing total (TYPE counter).
+/// labels, if any, as Prometheus writes them (`reason="too_large"`): consecutive samples of one
+/// name form one family (its help and type are the first sample's).
 struct ExtraMetric
 {
     const char *name;
     const char *help;
     double value;
     bool counter = true;
+    QByteArray labels = {};
 };
 
 /// A histogram for prometheusMetrics() (the LiveView server's event durations). name without

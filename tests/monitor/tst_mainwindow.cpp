@@ -105,7 +105,7 @@ private Q_SLOTS:
         const QModelIndex figures = model->index(0, ActorTreeModel::LastEventColumn);
         QTRY_COMPARE(figures.data().toString(), u"python workers: 0/4 busy, 0 queued, 0 leaked · async tasks: 0"_s);
         // A change reaches the row through a delta.
-        m_instanceStats[0].second = u"3/4 busy, 1 queued, 0 leaked"_s;
+        m_instanceStats.figures[0].second = u"3/4 busy, 1 queued, 0 leaked"_s;
         QTRY_COMPARE(figures.data().toString(), u"python workers: 3/4 busy, 1 queued, 0 leaked · async tasks: 0"_s);
 
         // The instance row selected: the detail pane shows the instance and its figures.
@@ -117,10 +117,33 @@ private Q_SLOTS:
         QCOMPARE(m_window->detailPane()->actorId(), QString());
         QVERIFY(!m_window->action(InstanceConnection::Action::Kill)->isEnabled());
         // …and follows the next change.
-        m_instanceStats[1].second = u"2"_s;
+        m_instanceStats.figures[1].second = u"2"_s;
         QTRY_VERIFY2(m_window->detailPane()->summaryText().endsWith(u"\nasync tasks: 2"_s),
                      qPrintable(m_window->detailPane()->summaryText()));
         m_window->tree()->setCurrentIndex({});
+    }
+
+    void instanceRowShowsUploads()
+    {
+        QTRY_COMPARE(m_connection->state(), InstanceConnection::State::Live);
+        ActorTreeModel *model = m_window->model();
+        const QModelIndex figures = model->index(0, ActorTreeModel::LastEventColumn);
+        m_instanceStats.uploads = UploadFigures{.inFlight = 2, .bytesInFlight = 3 * 1024 * 1024,
+                                                .bytesBudget = 1024 * 1024 * 1024, .bytesReceived = 5 * 1024,
+                                                .completed = 7, .errors = 1};
+        const QString uploads
+            = u"uploads: 2 in flight (3.00 MiB of 1.00 GiB), 5.00 KiB received, 7 completed, 1 errors"_s;
+        QTRY_VERIFY2(figures.data().toString().endsWith(u" · "_s + uploads), qPrintable(figures.data().toString()));
+        m_window->tree()->setCurrentIndex(m_window->proxy()->index(0, 0));
+        QVERIFY2(m_window->detailPane()->summaryText().endsWith(u"\n"_s + uploads),
+                 qPrintable(m_window->detailPane()->summaryText()));
+        // A change reaches the pane too.
+        m_instanceStats.uploads->completed = 8;
+        QTRY_VERIFY2(m_window->detailPane()->summaryText().contains(u"8 completed"_s),
+                     qPrintable(m_window->detailPane()->summaryText()));
+        m_window->tree()->setCurrentIndex({});
+        m_instanceStats.uploads.reset();
+        QTRY_VERIFY(!figures.data().toString().contains(u"uploads"_s));
     }
 
     void newActorsAppear()

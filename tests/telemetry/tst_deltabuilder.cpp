@@ -160,7 +160,7 @@ private Q_SLOTS:
         QCOMPARE(calls, 2);
 
         // Changed: a delta with the whole new list and nothing else, at the same version.
-        stats[0].second = u"1/2 busy, 0 queued, 0 leaked"_s;
+        stats.figures[0].second = u"1/2 busy, 0 queued, 0 leaked"_s;
         pb::Delta changed;
         QVERIFY(builder.delta(subscription, &changed));
         QCOMPARE(calls, 3);
@@ -186,19 +186,33 @@ private Q_SLOTS:
         pb::Snapshot otherSnapshot;
         builder.snapshot(other, &otherSnapshot);
         QCOMPARE(otherSnapshot.instance_stats().stats(0).value(), "1/2 busy, 0 queued, 0 leaked");
-        stats[1].second = u"3"_s;
+        stats.figures[1].second = u"3"_s;
         pb::Delta mine, theirs;
         QVERIFY(builder.delta(subscription, &mine));
         QVERIFY(builder.delta(other, &theirs));
         QCOMPARE(mine.instance_stats().stats(1).value(), "3");
         QCOMPARE(theirs.instance_stats().stats(1).value(), "3");
 
+        // The upload numbers are figures too: a change is sent, typed.
+        stats.uploads = UploadFigures{.inFlight = 2, .bytesInFlight = 3000, .bytesBudget = 1 << 30,
+                                      .bytesReceived = 9000, .completed = 4, .errors = 1};
+        pb::Delta uploads;
+        QVERIFY(builder.delta(subscription, &uploads));
+        QVERIFY(uploads.instance_stats().has_uploads());
+        QCOMPARE(uploads.instance_stats().uploads().in_flight(), 2u);
+        QCOMPARE(uploads.instance_stats().uploads().bytes_in_flight(), 3000u);
+        QCOMPARE(uploads.instance_stats().uploads().bytes_received_total(), 9000u);
+        QCOMPARE(uploads.instance_stats().uploads().errors_total(), 1u);
+        QCOMPARE(uploads.instance_stats().stats_size(), 2); // the whole set, as for text figures
+        QVERIFY(!builder.delta(subscription, &unchanged));
+
         // None any more: set and empty, unlike "unchanged" (unset).
-        stats.clear();
+        stats = {};
         pb::Delta cleared;
         QVERIFY(builder.delta(subscription, &cleared));
         QVERIFY(cleared.has_instance_stats());
         QCOMPARE(cleared.instance_stats().stats_size(), 0);
+        QVERIFY(!cleared.instance_stats().has_uploads());
         QVERIFY(!builder.delta(subscription, &unchanged));
     }
 };

@@ -114,6 +114,19 @@ private Q_SLOTS:
         QVERIFY(text.contains("# TYPE liveactor_websockets_open gauge\nliveactor_websockets_open 3\n"));
     }
 
+    void labelledExtraSamplesShareOneFamily()
+    {
+        ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
+        const QByteArray text = prometheusMetrics(system.registry(), {
+            {"liveactor_upload_errors_total", "Uploads refused.", 2, true, R"(reason="too_large")"},
+            {"liveactor_upload_errors_total", "Uploads refused.", 0, true, R"(reason="protocol")"},
+        });
+        QCOMPARE(text.count("# TYPE liveactor_upload_errors_total counter\n"), 1);
+        QVERIFY(text.contains("# TYPE liveactor_upload_errors_total counter\n"
+                              "liveactor_upload_errors_total{reason=\"too_large\"} 2\n"
+                              "liveactor_upload_errors_total{reason=\"protocol\"} 0\n"));
+    }
+
     void labelEscaping()
     {
         ActorSystem system(SystemConfig{.executors = 1, .deterministic = true});
