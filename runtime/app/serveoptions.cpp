@@ -67,15 +67,21 @@ std::function<Result<void>(ServeOptions &, const QString &)> msSetting(std::chro
     });
 }
 
-std::function<Result<void>(ServeOptions &, const QString &)> boolSetting(bool ServeOptions::*field)
+template<typename Setter>
+std::function<Result<void>(ServeOptions &, const QString &)> boolSetter(Setter set)
 {
-    return [field](ServeOptions &o, const QString &v) -> Result<void> {
+    return [=](ServeOptions &o, const QString &v) -> Result<void> {
         auto b = toBool(v);
         if (!b)
             return fail(b.error());
-        o.*field = *b;
+        set(o, *b);
         return {};
     };
+}
+
+std::function<Result<void>(ServeOptions &, const QString &)> boolSetting(bool ServeOptions::*field)
+{
+    return boolSetter([field](ServeOptions &o, bool b) { o.*field = b; });
 }
 
 const QList<Setting> &settings()
@@ -92,6 +98,10 @@ const QList<Setting> &settings()
          }},
         {u"port"_s, u"LIVEACTOR_PORT"_s, u"port"_s, u"HTTP/WebSocket port. Default 4000."_s,
          intSetting(0, 65535, [](ServeOptions &o, int n) { o.server.port = quint16(n); })},
+        {u"reuse-port"_s, u"LIVEACTOR_REUSE_PORT"_s, u"bool"_s,
+         u"Listen with SO_REUSEPORT: several instances on this host (each started with it) share "
+         "--host and --port, and the kernel spreads new connections over them (docs/deploying.md)."_s,
+         boolSetter([](ServeOptions &o, bool b) { o.server.reusePort = b; })},
         {u"control-port"_s, u"LIVEACTOR_CONTROL_PORT"_s, u"port"_s,
          u"Control-plane port for liveactor-monitor and `liveactor ctl` (loopback host as --host). "
          "0 disables it. Default 4001."_s,

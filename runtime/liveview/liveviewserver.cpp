@@ -55,6 +55,72 @@ HttpResponse methodNotAllowed()
 /// Set on a socket while a render thread works on its request: its next request waits.
 constexpr char renderingProperty[] = "liveactorRendering";
 
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+/// The address host:port for bind(); its length, 0 for an address that is neither IPv4 nor IPv6.
+/// A dual-stack "any" (QHostAddress::Any) binds as IPv6 "::", which takes IPv4 too.
+socklen_t socketAddress(const QHostAddress &host, quint16 port, sockaddr_storage &out)
+{
+    out = {};
+    if (host.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto *in = reinterpret_cast<sockaddr_in *>(&out);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(host.toIPv4Address());
+        return sizeof(sockaddr_in);
+    }
+    if (host.protocol() == QAbstractSocket::IPv6Protocol || host.protocol() == QAbstractSocket::AnyIPProtocol) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&out);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes
+            = host.protocol() == QAbstractSocket::AnyIPProtocol ? Q_IPV6ADDR{} : host.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        return sizeof(sockaddr_in6);
+    }
+    return 0;
+}
+
+/// A listening socket on host:port with SO_REUSEADDR and SO_REUSEPORT (ServerConfig::reusePort).
+/// QTcpServer::listen() cannot set SO_REUSEPORT, and it must be set before bind(): the socket is
+/// made here and handed to QTcpServer::setSocketDescriptor().
+Result<int> reusePortSocket(const QHostAddress &host, quint16 port)
+{
+    sockaddr_storage address;
+    const socklen_t length = socketAddress(host, port, address);
+    if (length == 0)
+        return fail(ErrorCode::InvalidArgument,
+                    u"SO_REUSEPORT needs an IPv4 or IPv6 address, not %1"_s.arg(host.toString()));
+    const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return fail(ErrorCode::Io, u"socket(): %1"_s.arg(errnoText(errno)));
+    const int on = 1;
+    const int off = 0;
+    const char *step = nullptr;
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0
+        || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+        step = "setsockopt(SO_REUSEPORT)";
+    else if (host.protocol() == QAbstractSocket::AnyIPProtocol
+             && ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0)
+        step = "setsockopt(IPV6_V6ONLY)";
+    else if (::bind(fd, reinterpret_cast<sockaddr *>(&address), length) != 0)
+        step = "bind";
+    else if (::listen(fd, SOMAXCONN) != 0)
+        step = "listen";
+    if (step) {
+        const int error = errno;
+        ::close(fd);
+        QString text = u"%1: %2"_s.arg(QString::fromLatin1(step), errnoText(error));
+        if (error == EADDRINUSE)
+            text += u" (with --reuse-port every process on this port must set it too, and run as the same user)"_s;
+        return fail(ErrorCode::Io, text);
+    }
+    return fd;
+}
+
 } // namespace
 
 /// A render thread posts its response through this while the server lives (the destructor
@@ -157,10 +223,33 @@ Result<void> LiveViewServer::listen()
     m_tcp = new QTcpServer(this);
     m_tcp->setMaxPendingConnections(1024);
     connect(m_tcp, &QTcpServer::newConnection, this, &LiveViewServer::onNewConnection);
-    if (!m_tcp->listen(m_state->config.host, m_state->config.port))
-        return fail(ErrorCode::Io, u"cannot listen on %1:%2: %3"_s.arg(m_state->config.host.toString())
-                                       .arg(m_state->config.port).arg(m_tcp->errorString()));
+    if (auto listening = listenSocket(); !listening)
+        return fail(ErrorCode::Io,
+                    u"cannot listen on %1:%2: %3"_s.arg(m_state->config.host.toString())
+                        .arg(m_state->config.port)
+                        .arg(listening.error().message));
     qCInfo(lcLiveView).noquote() << "listening on" << baseUrl() << "routes:" << m_state->router.patterns().join(u", ");
+    return {};
+}
+
+Result<void> LiveViewServer::listenSocket()
+{
+    const ServerConfig &config = m_state->config;
+    if (!config.reusePort) {
+        if (m_tcp->listen(config.host, config.port))
+            return {};
+        QString text = m_tcp->errorString();
+        if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
+            text += u" (another process listens there; several instances can share a port with --reuse-port)"_s;
+        return fail(ErrorCode::Io, text);
+    }
+    auto fd = reusePortSocket(config.host, config.port);
+    if (!fd)
+        return fail(fd.error());
+    if (!m_tcp->setSocketDescriptor(*fd)) {
+        ::close(*fd);
+        return fail(ErrorCode::Io, m_tcp->errorString());
+    }
     return {};
 }
 

@@ -174,6 +174,8 @@ private:
     /// Starts a SessionActor for connection (already on executor ex) under the current session
     /// supervisor; if that supervisor died meanwhile, the connection waits for its replacement.
     void superviseSession(WebSocketConnection *connection, int ex, const QString &peer);
+    /// Makes m_tcp listen on the configured host and port (with SO_REUSEPORT when configured).
+    Result<void> listenSocket();
     /// Spawns a session supervisor and watches it (sessionSupervisorExited).
     Result<void> spawnSessionSupervisor();
     /// Restarts the exited supervisor ref (unless it is not the current one, the server is

@@ -17,6 +17,10 @@ struct ServerConfig
     /// free port (tests); LiveViewServer::port() tells which.
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 4000;
+    /// SO_REUSEPORT (`serve --reuse-port`): several processes on this host listen on the same
+    /// host and port and the kernel spreads new connections over them (per connection, by a hash
+    /// of its addresses). Every one of them must set it, as the same user.
+    bool reusePort = false;
 
     /// WebSocket Origin values accepted besides the page's own ("http://example.com:4000"). "*"
     /// allows any (dev only).
