@@ -98,13 +98,13 @@ Result<int> reusePortSocket(const QHostAddress &host, quint16 port)
     if (fd < 0)
         return fail(ErrorCode::Io, u"socket(): %1"_s.arg(errnoText(errno)));
     const int on = 1;
-    const int off = 0;
+    // As QTcpServer::listen(): "::" is IPv6 only, QHostAddress::Any takes IPv4 too.
+    const int v6only = host.protocol() == QAbstractSocket::IPv6Protocol ? 1 : 0;
     const char *step = nullptr;
     if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0
         || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
         step = "setsockopt(SO_REUSEPORT)";
-    else if (host.protocol() == QAbstractSocket::AnyIPProtocol
-             && ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0)
+    else if (address.ss_family == AF_INET6 && ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0)
         step = "setsockopt(IPV6_V6ONLY)";
     else if (::bind(fd, reinterpret_cast<sockaddr *>(&address), length) != 0)
         step = "bind";
