@@ -14,6 +14,7 @@
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -84,6 +85,47 @@ private Q_SLOTS:
         QCOMPARE(httpGet(server.port(), "/metrics").body, QByteArray("requests 2\n"));
         QCOMPARE(httpGet(server.port(), "/metrics/other").status, 404);
         server.shutdown(milliseconds(3000));
+        system.shutdown(milliseconds(3000));
+    }
+
+    void reusePortSharesThePort_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::newRow("ipv4") << u"127.0.0.1"_s;
+        QTest::newRow("ipv6") << u"::1"_s;
+    }
+
+    void reusePortSharesThePort()
+    {
+        // SO_REUSEPORT: two servers on one port both listen (the kernel spreads connections, see
+        // tests/pybridge/test_reuseport.py); one without it on that port fails with a clear error.
+        QFETCH(QString, host);
+        if (host == u"::1" && !QTcpServer().listen(QHostAddress(host), 0))
+            QSKIP("no IPv6 loopback here");
+        QTemporaryDir dir;
+        ActorSystem system(SystemConfig{.executors = 1});
+        ServerConfig c;
+        c.host = QHostAddress(host);
+        c.port = 0;
+        c.stateDir = dir.path();
+        c.secret = "test-secret-test-secret-test-secret";
+        c.reusePort = true;
+        LiveViewServer first(c, system);
+        QVERIFY(bool(first.listen()));
+        c.port = first.port();
+        LiveViewServer second(c, system);
+        QVERIFY(bool(second.listen()));
+        QCOMPARE(second.port(), first.port());
+        QVERIFY(second.baseUrl().endsWith(u":"_s + QString::number(c.port)));
+        c.reusePort = false;
+        LiveViewServer plain(c, system);
+        auto refused = plain.listen();
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::Io);
+        QVERIFY2(refused.error().message.contains(u"--reuse-port"_s), qPrintable(refused.error().message));
+        first.shutdown(milliseconds(3000));
+        second.shutdown(milliseconds(3000));
+        plain.shutdown(milliseconds(3000));
         system.shutdown(milliseconds(3000));
     }
 
