@@ -57,7 +57,7 @@ QString traceLine(const pb::TraceRecord &r)
 
 } // namespace
 
-int runCtlCommand(const QStringList &args)
+int runCtlCommand(const QStringList &args, bool quiet)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -235,6 +235,8 @@ int runCtlCommand(const QStringList &args)
     loop.exec();
     socket.disconnect(&loop);
     socket.abort();
+    if (quiet)
+        return exitCode;
     if (exitCode == 0) {
         out << "ok: " << failure << '\n';
         out.flush();
