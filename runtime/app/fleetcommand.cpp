@@ -21,18 +21,6 @@ int usage(const QString &why)
     return 2;
 }
 
-QString age(const QDateTime &since)
-{
-    if (!since.isValid())
-        return u"-"_s;
-    const qint64 s = std::max<qint64>(0, since.secsTo(QDateTime::currentDateTimeUtc()));
-    if (s < 120)
-        return u"%1s"_s.arg(s);
-    if (s < 7200)
-        return u"%1m"_s.arg(s / 60);
-    return u"%1h"_s.arg(s / 3600);
-}
-
 /// One row per instance, columns padded to their widest cell.
 void printFleet(const QList<FleetInstance> &fleet)
 {
@@ -40,7 +28,7 @@ void printFleet(const QList<FleetInstance> &fleet)
                              u"VIEWS"_s, u"EVENTS/S"_s}};
     for (const FleetInstance &i : fleet) {
         rows.append({i.name, i.controlUrl.isEmpty() ? u"-"_s : i.controlUrl, i.httpUrl, QString::number(i.pid),
-                     age(i.started), i.version, QString::number(i.sessions), QString::number(i.views),
+                     i.uptime(), i.version, QString::number(i.sessions), QString::number(i.views),
                      QString::number(i.load, 'f', 1)});
     }
     QList<qsizetype> widths(rows.first().size(), 0);

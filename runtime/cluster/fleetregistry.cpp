@@ -47,6 +47,18 @@ QByteArray fleetKey(int db, const QString &name)
     return fleetPrefix(db) + name.toUtf8();
 }
 
+QString FleetInstance::uptime(const QDateTime &now) const
+{
+    if (!started.isValid())
+        return u"-"_s;
+    const qint64 s = std::max<qint64>(0, started.secsTo(now));
+    if (s < 120)
+        return u"%1s"_s.arg(s);
+    if (s < 7200)
+        return u"%1m"_s.arg(s / 60);
+    return u"%1h"_s.arg(s / 3600);
+}
+
 QJsonObject FleetInstance::toJson() const
 {
     return {{u"name"_s, name},         {u"control_url"_s, controlUrl}, {u"http_url"_s, httpUrl},

@@ -34,6 +34,8 @@ struct FleetInstance
     double load = 0;    ///< client events per second over the last refresh period
     QDateTime updated;  ///< UTC, when this record was written
 
+    /// How long it has run at now, short: "42s", "17m", "5h" ("-" if started is unknown).
+    QString uptime(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
     QJsonObject toJson() const;
     /// Errors: InvalidArgument when the text is not a fleet record (no name).
     static Result<FleetInstance> fromJson(const QByteArray &text);
