@@ -35,10 +35,13 @@ void FleetModel::setSource(const RedisUrl &url, std::chrono::milliseconds interv
 
 void FleetModel::refresh()
 {
-    if (!m_reader || m_busy)
+    if (!m_reader)
         return;
-    if (!m_reader->isConnected() && !m_rows.isEmpty())
-        setStatus(tr("Redis at %1 unreachable; retrying").arg(m_sourceText));
+    if (m_busy) { // still waiting: for the connection, or for Redis to answer
+        if (!m_reader->isConnected())
+            setStatus(tr("Redis at %1 unreachable; retrying").arg(m_sourceText));
+        return;
+    }
     m_busy = true;
     // The reader lives as long as this generation; the answer of an older one is dropped.
     m_reader->list([this, generation = m_generation](Result<QList<FleetInstance>> fleet) {

@@ -16,6 +16,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QSysInfo>
 
 #include <cstdlib>
@@ -55,11 +56,18 @@ std::function<FleetInstance()> fleetSampler(const LiveViewServer &server, const 
     auto last = std::make_shared<Last>();
     last->since.start();
     const QDateTime started = QDateTime::currentDateTimeUtc();
-    return [&server, control, last, started] {
+    // Bound to every address (--host 0.0.0.0): others reach it by the machine's name.
+    auto reachable = [](QUrl url) {
+        if (QHostAddress(url.host()).isEqual(QHostAddress::AnyIPv4, QHostAddress::TolerantConversion)
+            || QHostAddress(url.host()) == QHostAddress(QHostAddress::AnyIPv6))
+            url.setHost(QSysInfo::machineHostName());
+        return url.toString();
+    };
+    return [&server, control, last, started, reachable] {
         const ServerStats s = server.stats();
         FleetInstance i;
-        i.controlUrl = control ? control->url().toString() : QString();
-        i.httpUrl = server.baseUrl();
+        i.controlUrl = control ? reachable(control->url()) : QString();
+        i.httpUrl = reachable(QUrl(server.baseUrl()));
         i.pid = QCoreApplication::applicationPid();
         i.started = started;
         i.version = QCoreApplication::applicationVersion();

@@ -121,6 +121,16 @@ private Q_SLOTS:
         QVERIFY(!window.connectToFleet(u"http://127.0.0.1:6379/0"_s, {}, &error));
         QVERIFY2(error.contains(u"redis://"_s), qPrintable(error));
     }
+
+    void unreachableRedisIsSaid()
+    {
+        MainWindow window;
+        RedisServer absent; // a free port, never started
+        QVERIFY(window.connectToFleet(absent.url(), {}, nullptr, 100ms));
+        QTRY_VERIFY_WITH_TIMEOUT(window.fleetPane()->statusText().startsWith(u"Redis at redis://127.0.0.1:"_s), 20000);
+        QVERIFY(window.fleetPane()->statusText().endsWith(u"unreachable; retrying"_s));
+        QCOMPARE(window.fleetModel()->rowCount(), 0);
+    }
 };
 
 QTEST_MAIN(tst_FleetPane)
