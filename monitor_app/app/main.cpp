@@ -42,7 +42,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption jsonOption(u"json"_s, u"With --dump: print JSON."_s);
     const QCommandLineOption noRestoreOption(u"no-restore"_s, u"Do not reconnect to remembered instances."_s);
     const QCommandLineOption openOption(u"open"_s, u"Show a saved snapshot (File > Save snapshot…), read-only; implies --no-restore."_s, u"file"_s);
-    parser.addOptions({tokenOption, stateDirOption, dumpOption, jsonOption, noRestoreOption, openOption});
+    const QCommandLineOption redisOption(
+        u"redis"_s,
+        u"Show the fleet in this Redis (liveactor serve --redis), e.g. redis://127.0.0.1:6379/0; implies --no-restore."_s,
+        u"url"_s);
+    parser.addOptions({tokenOption, stateDirOption, dumpOption, jsonOption, noRestoreOption, openOption, redisOption});
     parser.process(*app);
 
     QStringList dirs = parser.values(stateDirOption);
@@ -83,7 +87,14 @@ int main(int argc, char *argv[])
         const QUrl url = QUrl::fromUserInput(u);
         window.addInstance(url, tokenFor(url));
     }
-    if (urls.isEmpty() && !parser.isSet(openOption)) {
+    if (parser.isSet(redisOption)) {
+        QString error;
+        if (!window.connectToFleet(parser.value(redisOption), tokenFor(QUrl()), &error)) {
+            qCritical("liveactor-monitor --redis: %s", qPrintable(error));
+            return 2;
+        }
+    }
+    if (urls.isEmpty() && !parser.isSet(openOption) && !parser.isSet(redisOption)) {
         if (!parser.isSet(noRestoreOption))
             window.restoreInstances();
         window.discoverLocal(dirs);

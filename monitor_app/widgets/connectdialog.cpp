@@ -8,14 +8,15 @@ using namespace Qt::StringLiterals;
 
 namespace LiveActor::Monitor {
 
-ConnectDialog::ConnectDialog(QWidget *parent)
+ConnectDialog::ConnectDialog(QWidget *parent, Target target)
     : QDialog(parent)
-    , m_url(new QLineEdit(u"ws://127.0.0.1:4001/"_s, this))
+    , m_url(new QLineEdit(target == Target::Fleet ? u"redis://127.0.0.1:6379/0"_s : u"ws://127.0.0.1:4001/"_s, this))
     , m_token(new QLineEdit(this))
 {
-    setWindowTitle(tr("Connect to a liveactor instance"));
+    setWindowTitle(target == Target::Fleet ? tr("Connect to a liveactor fleet (Redis)") : tr("Connect to a liveactor instance"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(tr("contents of <state dir>/control_token"));
+    m_token->setPlaceholderText(target == Target::Fleet ? tr("the fleet's shared control token (default: $LIVEACTOR_CONTROL_TOKEN)")
+                                                        : tr("contents of <state dir>/control_token"));
     auto *form = new QFormLayout(this);
     form->addRow(tr("URL"), m_url);
     form->addRow(tr("Token"), m_token);

@@ -9,12 +9,13 @@ QT_END_NAMESPACE
 
 namespace LiveActor::Monitor {
 
-/// Asks for an instance's control-plane URL and token. GUI thread.
+/// Asks for an instance's control-plane URL (or a fleet's Redis URL) and token. GUI thread.
 class ConnectDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectDialog(QWidget *parent = nullptr);
+    enum class Target { Instance, Fleet };
+    explicit ConnectDialog(QWidget *parent = nullptr, Target target = Target::Instance);
     QUrl url() const;
     QString token() const;
 

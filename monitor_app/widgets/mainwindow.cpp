@@ -3,6 +3,7 @@
 #include "monitor_app/core/actiondescriber.h"
 #include "monitor_app/core/actorfilterproxy.h"
 #include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/fleetmodel.h"
 #include "monitor_app/core/instancediscovery.h"
 #include "monitor_app/core/instancesettings.h"
 #include "monitor_app/core/restartlogmodel.h"
@@ -10,6 +11,7 @@
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/connectdialog.h"
 #include "monitor_app/widgets/fillbardelegate.h"
+#include "monitor_app/widgets/fleetpane.h"
 #include "monitor_app/widgets/topview.h"
 #include "monitor_app/widgets/historypane.h"
 #include "monitor_app/widgets/tracepane.h"
@@ -127,6 +129,14 @@ void MainWindow::buildUi()
         if (dialog.exec() == QDialog::Accepted && dialog.url().isValid())
             addInstance(dialog.url(), dialog.token());
     });
+    QAction *fleetAction = toolbar->addAction(tr("Connect to fleet…"));
+    fleetAction->setObjectName(u"connectFleet"_s);
+    connect(fleetAction, &QAction::triggered, this, [this] {
+        ConnectDialog dialog(this, ConnectDialog::Target::Fleet);
+        QString error;
+        if (dialog.exec() == QDialog::Accepted && !connectToFleet(dialog.url().toString(), dialog.token(), &error))
+            statusBar()->showMessage(error, 10000);
+    });
     QAction *discover = toolbar->addAction(tr("Find local"));
     connect(discover, &QAction::triggered, this, [this] {
         const int n = discoverLocal(InstanceDiscovery::defaultStateDirs());
@@ -221,6 +231,7 @@ void MainWindow::buildUi()
     instancesDock->setObjectName(u"instances"_s);
     instancesDock->setWidget(m_instanceList);
     addDockWidget(Qt::BottomDockWidgetArea, instancesDock);
+    addFleetDock(instancesDock);
 
     m_restartView = new QTableView(this);
     m_restartView->setModel(m_restartLog);
@@ -319,6 +330,37 @@ void MainWindow::addHistoryDock(QDockWidget *tabWith)
                                    "assigns it changed"));
     connect(m_historyAction, &QAction::triggered, this, &MainWindow::historySelected);
     addAction(m_historyAction);
+}
+
+// Fleet: the instances registered in Redis, a tab next to the instance list; selecting one
+// connects to it as Connect… does.
+void MainWindow::addFleetDock(QDockWidget *tabWith)
+{
+    m_fleet = new FleetModel(this);
+    m_fleetPane = new FleetPane(m_fleet, this);
+    m_fleetDock = paneDock(m_fleetPane, tr("Fleet"), u"fleet"_s, tr("&Fleet"), tabWith);
+    connect(m_fleetPane, &FleetPane::attachRequested, this, [this](const QUrl &url) {
+        const QString token = m_fleetToken.isEmpty() ? qEnvironmentVariable("LIVEACTOR_CONTROL_TOKEN") : m_fleetToken;
+        InstanceConnection *connection = addInstance(url, token, false);
+        statusBar()->showMessage(tr("%1: %2").arg(connection->displayName(),
+                                                  InstanceConnection::stateName(connection->state())), 5000);
+    });
+}
+
+bool MainWindow::connectToFleet(const QString &redisUrl, const QString &token, QString *error,
+                                std::chrono::milliseconds interval)
+{
+    const auto url = RedisUrl::parse(redisUrl);
+    if (!url) {
+        if (error)
+            *error = tr("Connect to fleet: %1").arg(url.error().message);
+        return false;
+    }
+    m_fleetToken = token;
+    m_fleet->setSource(*url, interval);
+    m_fleetDock->show();
+    m_fleetDock->raise();
+    return true;
 }
 
 QDockWidget *MainWindow::paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,

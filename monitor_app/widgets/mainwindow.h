@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QUrl>
 
+#include <chrono>
 #include <functional>
 
 QT_BEGIN_NAMESPACE
@@ -22,6 +23,8 @@ namespace LiveActor::Monitor {
 class ActorDetailPane;
 class ActorFilterProxy;
 class ActorTreeModel;
+class FleetModel;
+class FleetPane;
 class HistoryPane;
 class RestartLogModel;
 class TopView;
@@ -54,6 +57,15 @@ public:
     /// Connects to running local instances found in dirs (InstanceDiscovery); returns how many new.
     int discoverLocal(const QStringList &dirs);
     QList<InstanceConnection *> instances() const { return m_connections; }
+    /// Shows the fleet registered in the Redis at redisUrl (`liveactor serve --redis`) in the
+    /// "Fleet" dock, refreshed every interval; selecting an instance there connects to it with
+    /// token (empty: $LIVEACTOR_CONTROL_TOKEN; a fleet shares one). False with *error set when
+    /// redisUrl is not a redis:// URL.
+    bool connectToFleet(const QString &redisUrl, const QString &token, QString *error = nullptr,
+                        std::chrono::milliseconds interval = std::chrono::milliseconds(2000));
+    FleetModel *fleetModel() const { return m_fleet; }
+    /// The "Fleet" dock's pane (View > Fleet).
+    FleetPane *fleetPane() const { return m_fleetPane; }
 
     /// File > Save snapshot…: writes what the window knows of the instance (tree, figures,
     /// restart log, the History pane's assigns history when it is of that instance) to path
@@ -109,6 +121,7 @@ private:
     void addTopDock(QDockWidget *tabWith);
     void addTraceDock(QDockWidget *tabWith);
     void addHistoryDock(QDockWidget *tabWith);
+    void addFleetDock(QDockWidget *tabWith);
     /// A bottom dock holding pane, tabbed with tabWith, and a View menu entry that shows it.
     QDockWidget *paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
                           QDockWidget *tabWith);
@@ -128,6 +141,10 @@ private:
     HistoryPane *m_history = nullptr;
     QDockWidget *m_historyDock = nullptr;
     QAction *m_historyAction = nullptr;
+    FleetModel *m_fleet = nullptr;
+    FleetPane *m_fleetPane = nullptr;
+    QDockWidget *m_fleetDock = nullptr;
+    QString m_fleetToken;
     QHash<int, QAction *> m_actions;
     QList<InstanceConnection *> m_connections;
     struct Pending

@@ -45,7 +45,9 @@ class LiveComponent:
 
     Public attributes are the component's assigns, tracked like a view's: after an event only
     the component is re-rendered and only its changes are sent. ``{{ myself }}`` in its template
-    is the component's cid. ``self.send_update(Other, id=…, **assigns)`` updates another
+    is the component's cid. ``self.allow_upload(...)`` (in mount or update) gives the component
+    uploads of its own, read as ``uploads`` by its template; its form must carry
+    ``phx-target="{{ myself }}"``. ``self.send_update(Other, id=…, **assigns)`` updates another
     component of the same view; ``push_event``/``push_patch``/``push_redirect``/``redirect`` act
     for the view. An exception crashes the view, as it does in Phoenix.
     """
@@ -76,6 +78,14 @@ class LiveComponent:
     push_patch = LiveView.push_patch
     push_redirect = LiveView.push_redirect
     redirect = LiveView.redirect
+    # uploads are the component's own (its ``uploads`` assign); its form needs
+    # ``phx-target="{{ myself }}"`` so that the client's pushes carry its cid
+    _la_uploads_host = LiveView._la_uploads_host
+    allow_upload = LiveView.allow_upload
+    disallow_upload = LiveView.disallow_upload
+    cancel_upload = LiveView.cancel_upload
+    consume_uploaded_entries = LiveView.consume_uploaded_entries
+    uploads = LiveView.uploads
 
     # ---- user hooks (override)
 

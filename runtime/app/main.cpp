@@ -1,4 +1,5 @@
 // liveactor: parses the subcommand and hands over; everything else lives in the libraries.
+#include "app/fleetcommand.h"
 #include "app/newcommand.h"
 #include "app/servecommand.h"
 #include "app/serveoptions.h"
@@ -22,6 +23,7 @@ const char *const usage =
     "  new NAME         create the folder NAME with an app, templates, static files and tests\n"
     "  render TEMPLATE  render a Django template file: --context CONTEXT.json [--tree]\n"
     "  ctl ACTION ID    kill | restart | shutdown | ping an actor of a running instance\n"
+    "                   (--redis URL: of a fleet; `ctl --redis URL fleet` lists the instances)\n"
     "  version          print the version\n"
     "\n"
     "`liveactor <command> --help` describes a command's options.\n";
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
         return LiveActor::runNewCommand(args.mid(1));
     if (command == u"render")
         return LiveActor::runRenderCommand(args.mid(1));
+    if (command == u"ctl" && args.contains(u"--redis"_s))
+        return LiveActor::runFleetCtlCommand(args.mid(1));
     if (command == u"ctl")
         return LiveActor::runCtlCommand(args.mid(1));
     if (command == u"version" || command == u"--version") {

@@ -2,6 +2,7 @@
 
 #include "app/signalwatcher.h"
 #include "cluster/clusternode.h"
+#include "cluster/fleetregistry.h"
 #include "cluster/persiststore.h"
 #include "core/actorsystem.h"
 #include "liveview/httprequest.h"
@@ -15,6 +16,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QSysInfo>
 
 #include <cstdlib>
@@ -59,6 +61,42 @@ QList<ExtraMetric> uploadMetrics(const UploadStats &u)
         out.append({"liveactor_upload_errors_total", "Upload entries, joins and chunks refused, by reason.",
                     double(u.errors[i]), true, "reason=\"" + QByteArray(uploadErrorName(UploadError(i))) + '"'});
     return out;
+}
+
+/// What this instance says of itself in the fleet registry (--redis). load is client events per
+/// second since the previous sample (the registry samples every refresh period).
+std::function<FleetInstance()> fleetSampler(const LiveViewServer &server, const ControlServer *control)
+{
+    struct Last
+    {
+        quint64 events = 0;
+        QElapsedTimer since;
+    };
+    auto last = std::make_shared<Last>();
+    last->since.start();
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    // Bound to every address (--host 0.0.0.0): others reach it by the machine's name.
+    auto reachable = [](QUrl url) {
+        if (QHostAddress(url.host()).isEqual(QHostAddress::AnyIPv4, QHostAddress::TolerantConversion)
+            || QHostAddress(url.host()) == QHostAddress(QHostAddress::AnyIPv6))
+            url.setHost(QSysInfo::machineHostName());
+        return url.toString();
+    };
+    return [&server, control, last, started, reachable] {
+        const ServerStats s = server.stats();
+        FleetInstance i;
+        i.controlUrl = control ? reachable(control->url()) : QString();
+        i.httpUrl = reachable(QUrl(server.baseUrl()));
+        i.pid = QCoreApplication::applicationPid();
+        i.started = started;
+        i.version = QCoreApplication::applicationVersion();
+        i.sessions = s.activeSessions;
+        i.views = s.activeViews;
+        const qint64 ms = std::max<qint64>(1, last->since.restart());
+        i.load = double(s.events - std::min(s.events, last->events)) * 1000.0 / double(ms);
+        last->events = s.events;
+        return i;
+    };
 }
 
 } // namespace
@@ -106,11 +144,12 @@ int runServeCommand(const ServeOptions &options)
     PythonInterpreter *interpreter = python->get();
     // After the server (its PubSub) and destroyed before it; stopped after the actors.
     std::unique_ptr<ClusterNode> cluster;
+    const QString instanceName = !options.instanceName.isEmpty()
+        ? options.instanceName
+        : QSysInfo::machineHostName() + u'-' + QString::number(QCoreApplication::applicationPid());
     if (!options.redis.isEmpty()) {
         auto url = RedisUrl::parse(options.redis); // checked by parseServeOptions
-        const QString name = !options.instanceName.isEmpty()
-            ? options.instanceName
-            : QSysInfo::machineHostName() + u'-' + QString::number(QCoreApplication::applicationPid());
+        const QString &name = instanceName;
         cluster = std::make_unique<ClusterNode>(ClusterConfig{*url, name, options.presenceTtl}, server.pubsub(),
                                                 &PythonInterpreter::messageToJson);
         cluster->start(); // Redis absent: the instance serves alone and keeps trying (degraded mode)
@@ -244,6 +283,14 @@ int runServeCommand(const ServeOptions &options)
             return 1;
         }
     }
+    // The fleet registry (--redis): once both URLs are known; same TTL as presence, so a dead
+    // instance leaves the fleet when it leaves presence lists.
+    std::unique_ptr<FleetRegistry> fleet;
+    if (!options.redis.isEmpty()) {
+        fleet = std::make_unique<FleetRegistry>(*RedisUrl::parse(options.redis), instanceName,
+                                                fleetSampler(server, control.get()), options.presenceTtl / 3);
+        fleet->start();
+    }
     qCInfo(lcLiveView).noquote() << "liveactor" << QCoreApplication::applicationVersion() << "serving"
                                  << options.app << "on" << server.baseUrl() << "with" << system.executorCount()
                                  << "executors";
@@ -261,6 +308,8 @@ int runServeCommand(const ServeOptions &options)
             qCCritical(lcLiveView) << "shutdown took longer than" << timeout.count() << "ms (a handler is stuck): exiting";
             std::_Exit(0);
         }).detach();
+        if (fleet)
+            fleet->stop(1s); // out of the fleet first: ctl --redis and monitors stop picking it
         if (control)
             control->stop();
         const bool serverDone = server.shutdown(options.shutdownTimeout / 2);

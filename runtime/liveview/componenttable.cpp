@@ -14,6 +14,62 @@ TemplateError renderError(const QString &message)
 {
     return TemplateError{TemplateError::Kind::Render, {}, 0, 0, message};
 }
+
+/// What a component's handler calls get: the view's context, except that uploads are the
+/// component's own (Phoenix keeps @uploads per socket, and a component has its own socket).
+class ComponentContext final : public ViewContext
+{
+public:
+    ComponentContext(ViewContext &view, UploadState &uploads, UploadFiles *files)
+        : m_view(view), m_uploads(uploads), m_files(files)
+    {
+    }
+
+    QString viewId() const override { return m_view.viewId(); }
+    QString topic() const override { return m_view.topic(); }
+    QUrl url() const override { return m_view.url(); }
+    bool isConnected() const override { return m_view.isConnected(); }
+    void pushEvent(const QString &name, const QJsonValue &payload) override { m_view.pushEvent(name, payload); }
+    void pushPatch(const QString &to, bool replace) override { m_view.pushPatch(to, replace); }
+    void pushNavigate(const QString &to, bool replace) override { m_view.pushNavigate(to, replace); }
+    void redirect(const QString &to) override { m_view.redirect(to); }
+    void setTitle(const QString &title) override { m_view.setTitle(title); }
+    QJsonObject flash() const override { return m_view.flash(); }
+    void carryFlash(const QJsonObject &flash) override { m_view.carryFlash(flash); }
+    void replyEvent(const QJsonObject &reply) override { m_view.replyEvent(reply); }
+    Result<void> subscribe(const QString &topic) override { return m_view.subscribe(topic); }
+    void unsubscribe(const QString &topic) override { m_view.unsubscribe(topic); }
+    int broadcast(const QString &topic, const QVariant &payload) override { return m_view.broadcast(topic, payload); }
+    quint64 sendAfter(std::chrono::milliseconds delay, const ViewInfo &info) override
+    {
+        return m_view.sendAfter(delay, info);
+    }
+    bool cancelTimer(quint64 id) override { return m_view.cancelTimer(id); }
+    ViewResume suspend(const QString &what) override { return m_view.suspend(what); }
+    bool sendUpdate(const QString &component, const Value &id, const ValueMap &assigns) override
+    {
+        return m_view.sendUpdate(component, id, assigns);
+    }
+    bool canSuspend() const override { return m_view.canSuspend(); }
+    void setStatus(const QString &key, const QString &value) override { m_view.setStatus(key, value); }
+
+    Result<QString> allowUpload(const UploadConfig &config) override { return m_uploads.allow(config); }
+    Result<void> disallowUpload(const QString &name) override { return m_uploads.disallow(name, m_files); }
+    Result<void> cancelUpload(const QString &name, const QString &entryRef) override
+    {
+        return m_uploads.cancel(name, entryRef, m_files);
+    }
+    Result<std::vector<CompletedUpload>> consumeUploadedEntries(const QString &name) override
+    {
+        return m_uploads.consume(name, m_files);
+    }
+    Value uploads() const override { return m_uploads.toValue(); }
+
+private:
+    ViewContext &m_view;
+    UploadState &m_uploads;
+    UploadFiles *m_files;
+};
 } // namespace
 
 QByteArray ComponentTable::keyOf(const QString &name, const Value &id)
@@ -71,7 +127,9 @@ ComponentResolver ComponentTable::resolver(ViewHandler &view, ViewContext &conte
 Result<int> ComponentTable::mountNew(const QString &name, const Value &id, std::unique_ptr<ComponentHandler> handler,
                                      ViewContext &context)
 {
-    if (auto r = handler->mount(context); !r)
+    UploadState uploads; // allow_upload in mount: the entry does not exist yet
+    ComponentContext own(context, uploads, m_files);
+    if (auto r = handler->mount(own); !r)
         return fail(r.error());
     Template tmpl = handler->componentTemplate();
     if (tmpl.isNull())
@@ -83,6 +141,7 @@ Result<int> ComponentTable::mountNew(const QString &name, const Value &id, std::
     e.key = keyOf(name, id);
     e.handler = std::move(handler);
     e.tmpl = tmpl;
+    e.uploads = std::move(uploads);
     m_ids.insert(e.key, cid);
     ++m_generation;
     return cid;
@@ -90,7 +149,8 @@ Result<int> ComponentTable::mountNew(const QString &name, const Value &id, std::
 
 Result<void> ComponentTable::applyUpdate(Entry &e, const ValueMap &assigns, ViewContext &context)
 {
-    return e.handler->update(assigns, context);
+    ComponentContext own(context, e.uploads, m_files);
+    return e.handler->update(assigns, own);
 }
 
 Result<void> ComponentTable::render(int cid, Entry &e, ViewHandler &view, ViewContext &context)
@@ -101,9 +161,14 @@ Result<void> ComponentTable::render(int cid, Entry &e, ViewHandler &view, ViewCo
     if (!assigns)
         return fail(assigns.error());
     assigns->insert(u"myself"_s, Value(qint64(cid)));
+    const bool uploadsChanged = e.uploads.takeDirty();
+    if (!e.uploads.isEmpty())
+        assigns->insert(u"uploads"_s, e.uploads.toValue());
     TemplateContext ctx(*assigns);
     ctx.setComponentResolver(resolver(view, context));
-    const auto changed = e.handler->changedAssigns();
+    auto changed = e.handler->changedAssigns();
+    if (changed && uploadsChanged)
+        changed->insert(u"uploads"_s);
     ++m_depth;
     auto tree = (e.current.isNull() || !changed) ? e.tmpl.render(ctx) : e.tmpl.render(ctx, e.current, *changed);
     --m_depth;
@@ -125,7 +190,17 @@ Result<void> ComponentTable::event(int cid, const QString &name, const QJsonObje
     if (it == m_entries.end())
         return fail(ErrorCode::NotFound, u"no component with cid %1"_s.arg(cid));
     it->second.dirty = true;
-    return it->second.handler->handleEvent(name, value, context);
+    ComponentContext own(context, it->second.uploads, m_files);
+    return it->second.handler->handleEvent(name, value, own);
+}
+
+UploadState *ComponentTable::uploadsOf(int cid)
+{
+    auto it = m_entries.find(cid);
+    if (it == m_entries.end())
+        return nullptr;
+    it->second.dirty = true;
+    return &it->second.uploads;
 }
 
 bool ComponentTable::sendUpdate(const QString &name, const Value &id, const ValueMap &assigns)
@@ -242,6 +317,7 @@ QList<int> ComponentTable::destroy(const QList<int> &cids)
         if (it == m_entries.end() || !it->second.marked)
             continue;
         m_ids.remove(it->second.key);
+        it->second.uploads.closeAll(m_files); // its entries' files go with it
         m_entries.erase(it);
         freed.append(cid);
     }

@@ -30,6 +30,10 @@ class ViewHandler;
 /// - takeMessage() gives the members of a message's "c" map (new components in full, sharing
 ///   statics by cid reference with another component of the same template; changed ones as
 ///   diffs against what the client has), or "" when nothing changed.
+/// - Each component has its own uploads (UploadState, Phoenix's per-component @uploads): its
+///   handler calls get a ViewContext whose upload calls reach them (everything else is the
+///   view's), its render reads them as `uploads`, and the view's `allow_upload` / `progress` /
+///   form pushes carrying its cid are routed to them (uploadsOf()). Freeing it closes its entries.
 /// - Removal is two-phase: markForDeletion() (cids_will_destroy) keeps the component, and a
 ///   render of it by its parent takes the mark back; destroy() (cids_destroyed) frees the marked.
 /// Thread affinity: the view's thread; not copyable.
@@ -39,6 +43,12 @@ public:
     ComponentTable() = default;
     ComponentTable(const ComponentTable &) = delete;
     ComponentTable &operator=(const ComponentTable &) = delete;
+
+    /// The view's upload files, shared with its session (null: nothing uploads, the dead render).
+    void setUploadFiles(UploadFiles *files) { m_files = files; }
+    /// The uploads of component cid, marked for a re-render (the caller is about to change them);
+    /// null if there is no such component.
+    UploadState *uploadsOf(int cid);
 
     /// Starts one render pass of the view (resets the duplicate check).
     void beginRender() { m_seen.clear(); }
@@ -93,6 +103,7 @@ private:
         bool pending = false;  ///< rendered since the last takeMessage()
         bool marked = false;   ///< cids_will_destroy seen, not rendered again since
         QList<ValueMap> updates; ///< queued sendUpdate assigns
+        UploadState uploads;     ///< the component's own allow_upload configs and entries
     };
     static QByteArray keyOf(const QString &name, const Value &id);
     Result<int> mountNew(const QString &name, const Value &id, std::unique_ptr<ComponentHandler> handler,
@@ -109,6 +120,7 @@ private:
     int m_nextCid = 1;
     quint64 m_generation = 0;
     int m_depth = 0;
+    UploadFiles *m_files = nullptr;
 };
 
 } // namespace LiveActor

@@ -59,6 +59,14 @@ Result<void> UploadState::cancel(const QString &name, const QString &entryRef, U
     return {};
 }
 
+void UploadState::closeAll(UploadFiles *files)
+{
+    if (files)
+        for (const Upload &upload : m_uploads)
+            for (const UploadEntryState &entry : upload.entries)
+                files->close(UploadFiles::key(upload.config.ref, entry.meta.ref));
+}
+
 Result<std::vector<CompletedUpload>> UploadState::consume(const QString &name, UploadFiles *files)
 {
     Upload *upload = byName(name);
@@ -87,7 +95,7 @@ Result<std::vector<CompletedUpload>> UploadState::consume(const QString &name, U
 }
 
 Result<QJsonObject> UploadState::preflight(const QJsonObject &payload, const UploadTokenSigner &signer,
-                                           const QString &viewId, UploadFiles *files)
+                                           const QString &viewId, UploadFiles *files, int cid)
 {
     const QString ref = payload.value(u"ref"_s).toString();
     Upload *upload = byRef(ref);
@@ -125,7 +133,8 @@ Result<QJsonObject> UploadState::preflight(const QJsonObject &payload, const Upl
             if (!refs.contains(entry.meta.ref))
                 continue;
             entry.preflighted = true;
-            tokens.insert(entry.meta.ref, signer.sign({viewId, upload->config.ref, entry.meta.ref, entry.meta.size, -1}));
+            const UploadTokenClaims claims{viewId, upload->config.ref, entry.meta.ref, entry.meta.size, cid};
+            tokens.insert(entry.meta.ref, signer.sign(claims));
             if (files)
                 files->open(UploadFiles::key(upload->config.ref, entry.meta.ref));
         }

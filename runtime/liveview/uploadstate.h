@@ -112,17 +112,21 @@ public:
     /// Cancels one entry (its file is removed); an unknown entry ref is ignored (already gone).
     /// NotFound: no such upload.
     Result<void> cancel(const QString &name, const QString &entryRef, UploadFiles *files);
+    /// Closes every entry of every upload (their files are removed): the owner goes away (a live
+    /// component freed by cids_destroyed).
+    void closeAll(UploadFiles *files);
     /// Hands over every done entry of `name` (with its file) and removes them from the upload.
     /// NotFound: no such upload. An entry whose file is gone (the socket closed) is dropped.
     Result<std::vector<CompletedUpload>> consume(const QString &name, UploadFiles *files);
 
     /// The `allow_upload` push: `{ref, entries, cid}`. Entries are validated; when all pass, each
-    /// gets a token signed for viewId and is opened in files. The reply is Phoenix's:
+    /// gets a token signed for viewId and cid (the owning live component, -1 for the view) and is
+    /// opened in files. The reply is Phoenix's:
     /// `{ref, config, entries: {ref: token}, errors: {ref: [reason]}}` plus `error: [[ref, reason], …]`
     /// when anything failed (then no entry gets a token, as Phoenix does).
     /// InvalidArgument: no upload with that ref (a client error: reply with it, no crash).
     Result<QJsonObject> preflight(const QJsonObject &payload, const UploadTokenSigner &signer, const QString &viewId,
-                                  UploadFiles *files);
+                                  UploadFiles *files, int cid = -1);
     /// The `uploads` map of a form event (`{config ref: [entry, …]}`): new entries are added (and
     /// validated), entries the form no longer has and that are not preflighted are dropped.
     void putEntries(const QJsonObject &uploads);

@@ -320,8 +320,6 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, value.error().message}}));
         return {};
     }
-    if (const QJsonValue uploads = m.payload.value(u"uploads"); uploads.isObject()) // a form with file inputs
-        m_runner->putUploadEntries(uploads.toObject());
     const auto arrived = std::chrono::steady_clock::now();
     auto done = [this, m, arrived](Result<ViewUpdate> update) {
         m_setup.state->counters.eventDurations.observe(std::chrono::steady_clock::now() - arrived);
@@ -332,6 +330,8 @@ Result<void> ViewActor::handleEvent(const ChannelMessage &m)
         reply(m, u"error"_s, json({{u"reason"_s, target.error().message}}));
         return {};
     }
+    if (const QJsonValue uploads = m.payload.value(u"uploads"); uploads.isObject()) // a form with file inputs
+        m_runner->putUploadEntries(*target, uploads.toObject());
     if (*target)
         return step(m_runner->componentEvent(*target, name, *value), std::move(done));
     return step(m_runner->event(name, *value), std::move(done));

@@ -128,6 +128,7 @@ ViewRunner::ViewRunner(ViewHost &host, const Router &router, Router::Match route
     : m_host(host), m_router(router), m_route(std::move(route)), m_url(std::move(url)),
       m_components(std::make_unique<ComponentTable>())
 {
+    m_components->setUploadFiles(m_host.uploadFiles());
 }
 
 ViewRunner::~ViewRunner() = default;
@@ -428,6 +429,40 @@ Result<Template> ViewRunner::pageLayout() const
 QByteArray ViewRunner::html() const
 {
     return m_last.toHtml([this](int cid) { return m_components->tree(cid); });
+}
+
+Result<std::pair<UploadState *, int>> ViewRunner::uploadTarget(const QJsonObject &payload)
+{
+    const auto cid = componentTarget(payload, *this);
+    if (!cid)
+        return fail(cid.error());
+    if (!*cid)
+        return std::pair{&m_uploads, -1};
+    return std::pair{m_components->uploadsOf(*cid), *cid};
+}
+
+Result<QJsonObject> ViewRunner::uploadPreflight(const QJsonObject &payload, const UploadTokenSigner &signer)
+{
+    auto target = uploadTarget(payload);
+    if (!target)
+        return fail(target.error());
+    // tokens name the view by its topic's id ("lv:<id>"): what the session looks views up by
+    return target->first->preflight(payload, signer, m_host.topic().mid(3), m_host.uploadFiles(), target->second);
+}
+
+Result<void> ViewRunner::uploadProgress(const QJsonObject &payload)
+{
+    auto target = uploadTarget(payload);
+    if (!target)
+        return fail(target.error());
+    return target->first->progress(payload, m_host.uploadFiles());
+}
+
+void ViewRunner::putUploadEntries(int cid, const QJsonObject &uploads)
+{
+    UploadState *state = cid ? m_components->uploadsOf(cid) : &m_uploads;
+    if (state)
+        state->putEntries(uploads);
 }
 
 bool ViewRunner::hasComponent(int cid) const

@@ -157,15 +157,14 @@ public:
     Result<ViewUpdate> componentEvent(int cid, const QString &name, const QJsonObject &value);
     Result<ViewUpdate> patch(const QUrl &url);
     /// The upload pushes of the view channel (UploadState): `allow_upload` (returns the reply),
-    /// `progress`, and a form event's `uploads` (before its handler runs). InvalidArgument: a
-    /// client error (answer it, the view goes on). Follow the first two with rerender().
-    Result<QJsonObject> uploadPreflight(const QJsonObject &payload, const UploadTokenSigner &signer)
-    {
-        // tokens name the view by its topic's id ("lv:<id>"): what the session looks views up by
-        return m_uploads.preflight(payload, signer, m_host.topic().mid(3), m_host.uploadFiles());
-    }
-    Result<void> uploadProgress(const QJsonObject &payload) { return m_uploads.progress(payload, m_host.uploadFiles()); }
-    void putUploadEntries(const QJsonObject &uploads) { m_uploads.putEntries(uploads); }
+    /// `progress`, and a form event's `uploads` (before its handler runs). A payload's "cid" (the
+    /// form is inside a live component) routes it to that component's uploads, which re-renders;
+    /// without one they are the view's. InvalidArgument: a client error (a bad or unknown cid, an
+    /// unknown ref: answer it, the view goes on). Follow the first two with rerender().
+    Result<QJsonObject> uploadPreflight(const QJsonObject &payload, const UploadTokenSigner &signer);
+    Result<void> uploadProgress(const QJsonObject &payload);
+    /// cid: the event's target (componentTarget(); 0 for the view).
+    void putUploadEntries(int cid, const QJsonObject &uploads);
     /// A step that runs no handler: renders what changed (e.g. upload progress).
     Result<ViewUpdate> rerender();
     /// Continues the Pending step.
@@ -257,6 +256,8 @@ private:
     /// The components in the host's status ("components" detail), when they changed.
     void describeComponents();
     void setUrl(const QUrl &url);
+    /// The uploads a payload's "cid" names (the view's without one) and the cid (-1: the view).
+    Result<std::pair<UploadState *, int>> uploadTarget(const QJsonObject &payload);
 
     ViewHost &m_host;
     const Router &m_router;

@@ -35,7 +35,9 @@ int usage(const QString &why)
            "  --preview: print what kill/restart/shutdown would do (the runtime's restart preview),\n"
            "             change nothing\n"
            "  trace: print the actor's messages (with --subtree its descendants' too) for N seconds\n"
-           "         (default 10), one line each\n";
+           "         (default 10), one line each\n"
+           "  --redis redis://host:port/db instead of --url: the instance of that fleet that owns the\n"
+           "             actor (`liveactor ctl --redis URL fleet` lists the instances)\n";
     return 2;
 }
 
@@ -57,7 +59,7 @@ QString traceLine(const pb::TraceRecord &r)
 
 } // namespace
 
-int runCtlCommand(const QStringList &args)
+int runCtlCommand(const QStringList &args, bool quiet)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -235,6 +237,8 @@ int runCtlCommand(const QStringList &args)
     loop.exec();
     socket.disconnect(&loop);
     socket.abort();
+    if (quiet)
+        return exitCode;
     if (exitCode == 0) {
         out << "ok: " << failure << '\n';
         out.flush();

@@ -17,6 +17,7 @@ namespace LiveActor {
 /// Prints "ok: <outcome>" to stdout, or "error: <what>" to stderr. Returns 0 on success, 1 when
 /// the runtime refused or the command failed, 2 for a usage error, 3 when it could not connect
 /// or authenticate. Needs a QCoreApplication; runs a local event loop until done (main thread).
-int runCtlCommand(const QStringList &args);
+/// quiet: print nothing of the outcome (`ctl --redis` asks each instance of a fleet with a ping).
+int runCtlCommand(const QStringList &args, bool quiet = false);
 
 } // namespace LiveActor

@@ -53,6 +53,7 @@ private Q_SLOTS:
         QCOMPARE(claims->configRef, *ref);
         QCOMPARE(claims->entryRef, u"0"_s);
         QCOMPARE(claims->maxSize, 10);
+        QCOMPARE(claims->cid, -1); // the view's own upload
         QVERIFY(!reply->contains(u"error"_s));
         QVERIFY(files.isOpen(UploadFiles::key(*ref, u"0"_s)));
         const Value entries = upload(state).map()->value(u"entries"_s);
@@ -60,6 +61,24 @@ private Q_SLOTS:
         QCOMPARE(entries.list()->at(0).map()->value(u"client_name"_s).toString(), u"a.png"_s);
         QVERIFY(entries.list()->at(0).map()->value(u"preflighted"_s).isTruthy());
         QVERIFY(state.takeDirty());
+    }
+
+    void aComponentsTokensCarryItsCidAndCloseAllClosesItsEntries()
+    {
+        UploadState state;
+        const QString ref = *state.allow(avatar());
+        UploadFiles files;
+        const QJsonArray entries{entry(u"0"_s, u"a.png"_s, 10, u"image/png"_s)};
+        auto reply = state.preflight({{u"ref"_s, ref}, {u"entries"_s, entries}}, m_signer, u"view-1"_s, &files, 7);
+        QVERIFY(reply);
+        const QString token = reply->value(u"entries"_s).toObject().value(u"0"_s).toString();
+        auto claims = m_signer.verify(token.toLatin1(), u"view-1"_s);
+        QVERIFY(claims);
+        QCOMPARE(claims->cid, 7);
+        QVERIFY(files.isOpen(UploadFiles::key(ref, u"0"_s)));
+        state.closeAll(&files); // the component was freed
+        QVERIFY(!files.isOpen(UploadFiles::key(ref, u"0"_s)));
+        QCOMPARE(files.openCount(), 0);
     }
 
     void preflightErrorsAsPhoenixNamesThem()

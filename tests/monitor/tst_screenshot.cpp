@@ -2,11 +2,14 @@
 // build tree and checks it is not blank: many colours, no single colour covering the window, the
 // fill bars and the QML chart drawn; then the Top pane (monitor-mainwindow-top.png).
 #include "support/liveruntime.h"
+#include "support/redisserver.h"
 
 #include "monitor_app/core/actortreemodel.h"
+#include "monitor_app/core/fleetmodel.h"
 #include "monitor_app/core/topmodel.h"
 #include "monitor_app/widgets/actordetailpane.h"
 #include "monitor_app/widgets/fillbardelegate.h"
+#include "monitor_app/widgets/fleetpane.h"
 #include "monitor_app/widgets/historypane.h"
 #include "monitor_app/widgets/mainwindow.h"
 #include "monitor_app/widgets/topview.h"
@@ -20,6 +23,7 @@
 #include <QQuickItem>
 #include <QQuickWidget>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 #include <QTreeView>
 #include <QtQml/qqmlextensionplugin.h>
@@ -50,6 +54,17 @@ class tst_Screenshot : public QObject
         if (probeHits)
             *probeHits = counts.value(probe.rgb() & 0xffffff);
         return int(counts.size());
+    }
+
+    /// Saves a pane's picture next to the main window's and checks it is not blank.
+    static void savePane(QWidget &pane, const QString &suffix)
+    {
+        const QImage shot = pane.grab().toImage();
+        QVERIFY(shot.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, suffix)));
+        double dominant = 0;
+        const int colours = colourCount(shot, &dominant);
+        QVERIFY2(colours > 20, qPrintable(u"only %1 colours"_s.arg(colours)));
+        QVERIFY2(dominant < 0.95, qPrintable(u"one colour covers %1 %%"_s.arg(dominant * 100)));
     }
 
 private Q_SLOTS:
@@ -185,12 +200,46 @@ private Q_SLOTS:
         QVERIFY(pane.selectEntry(2));
         QVERIFY(pane.assignsText().contains(u"\"count\": 7"_s));
         QTest::qWait(50);
-        const QImage shot = pane.grab().toImage();
-        QVERIFY(shot.save(QStringLiteral(LIVEACTOR_SCREENSHOT_PATH).replace(u".png"_s, u"-history.png"_s)));
-        double dominant = 0;
-        const int colours = colourCount(shot, &dominant);
-        QVERIFY2(colours > 20, qPrintable(u"only %1 colours"_s.arg(colours)));
-        QVERIFY2(dominant < 0.95, qPrintable(u"one colour covers %1 %%"_s.arg(dominant * 100)));
+        savePane(pane, u"-history.png"_s);
+    }
+
+    void fleetPane()
+    {
+        // The Fleet dock as `liveactor-monitor --redis` shows three instances, one of which just
+        // left (greyed while it lingers): registries like serve's on a real redis-server.
+        if (!RedisServer::available())
+            QSKIP("redis-server is not installed (Debian package redis-server)");
+        RedisServer redis;
+        QVERIFY(redis.start());
+        std::vector<std::unique_ptr<FleetRegistry>> fleet;
+        const int sessions[] = {412, 397, 385};
+        const double loads[] = {1830.4, 1762.9, 0};
+        for (int n = 0; n < 3; ++n) {
+            fleet.push_back(std::make_unique<FleetRegistry>(*RedisUrl::parse(redis.url()), u"web-%1"_s.arg(n + 1), [=] {
+                FleetInstance i;
+                i.controlUrl = u"ws://10.0.0.%1:4001/"_s.arg(11 + n);
+                i.httpUrl = u"http://10.0.0.%1:4000/"_s.arg(11 + n);
+                i.started = QDateTime::currentDateTimeUtc().addSecs(-3600 * (3 - n) - 600);
+                i.sessions = sessions[n];
+                i.views = sessions[n] * 2 + 7;
+                i.load = loads[n];
+                return i;
+            }, std::chrono::milliseconds(100)));
+            fleet.back()->start();
+        }
+        FleetModel model;
+        model.setLinger(std::chrono::hours(1));
+        model.setSource(*RedisUrl::parse(u"redis://127.0.0.1:%1/0"_s.arg(redis.port())), std::chrono::milliseconds(100));
+        FleetPane pane(&model);
+        pane.resize(900, 220);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 20000);
+        QVERIFY(fleet.back()->stop(std::chrono::seconds(10)));
+        QTRY_VERIFY_WITH_TIMEOUT(model.isGone(model.rowOf(u"web-3"_s)), 20000);
+        pane.table()->selectRow(model.rowOf(u"web-1"_s));
+        QTest::qWait(50);
+        savePane(pane, u"-fleet.png"_s);
     }
 };
 

@@ -58,7 +58,8 @@ def push(client, topic, event, payload, join_ref="1"):
     return reply_to(client, ref)
 
 
-def send_file(client, uref, entry_ref, token, data, chunk=16_000):
+def send_file(client, uref, entry_ref, token, data, chunk=16_000, cid=None):
+    """cid: the live component owning the upload (the client adds it to progress pushes)."""
     topic = "lvu:" + entry_ref
     assert push(client, topic, "phx_join", {"token": token}, join_ref="9")["status"] == "ok"
     for offset in range(0, len(data), chunk):
@@ -66,7 +67,7 @@ def send_file(client, uref, entry_ref, token, data, chunk=16_000):
         binary_push(client, "9", str(client.ref), topic, "chunk", data[offset:offset + chunk])
         assert reply_to(client, str(client.ref))["status"] == "ok"
     progress = push(client, "lv:" + client.container, "progress",
-                    {"event": None, "ref": uref, "entry_ref": entry_ref, "progress": 100})
+                    {"event": None, "ref": uref, "entry_ref": entry_ref, "progress": 100, "cid": cid})
     assert progress["status"] == "ok", progress
     return json.dumps(progress["response"])
 
@@ -152,6 +153,63 @@ def test_a_token_is_needed_and_cancel_stops_the_upload(server):
     binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
     body = reply_to(client, str(client.ref))
     assert body["status"] == "error" and body["response"]["reason"] == "cancelled"
+    client.close()
+
+
+def card_refs(client):
+    """{cid: upload ref} of the /cards components, from the join's "c" map."""
+    return {int(cid): re.search(r'data-phx-upload-ref=\\"([^\\"]+)\\"', json.dumps(c)).group(1)
+            for cid, c in client.rendered["c"].items()}
+
+
+def test_a_component_uploads_on_its_own(server):
+    port, out = server
+    client = LiveClient(port, "/cards")
+    client.join()
+    refs = card_refs(client)
+    assert set(refs) == {1, 2} and refs[1] != refs[2]
+    data = os.urandom(40_000)
+    # the view has no upload of that ref: without the cid the preflight is refused
+    body = push(client, "lv:" + client.container, "allow_upload",
+                {"ref": refs[1], "entries": [entry("0", "a.png", len(data), "image/png")]})
+    assert body["status"] == "error" and "unknown upload ref" in body["response"]["reason"], body
+    reply = client.call("allow_upload", {"ref": refs[1], "cid": 1,
+                                         "entries": [entry("0", "a.png", len(data), "image/png")]})
+    assert "error" not in reply and set(reply["entries"]) == {"0"}, reply
+    assert list(reply["diff"]["c"]) == ["1"]  # only the component re-renders
+    assert 'data-phx-preflighted-refs=\\"0\\"' in json.dumps(reply["diff"]["c"]["1"])
+    diff = send_file(client, refs[1], "0", reply["entries"]["0"], data, cid=1)
+    assert 'data-phx-done-refs=\\"0\\"' in diff and '"done"' in diff, diff
+    response = client.call("event", {"type": "form", "event": "save", "value": "", "cid": 1})
+    digest = hashlib.sha256(data).hexdigest()
+    assert "a.png:" + digest in json.dumps(response["diff"]["c"]["1"]), response
+    with open(os.path.join(out, "card1-a.png"), "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == digest
+    assert not os.path.exists(os.path.join(out, "card2-a.png"))
+    client.close()
+
+
+def test_component_uploads_refuse_the_wrong_cid(server):
+    port, _ = server
+    client = LiveClient(port, "/cards")
+    client.join()
+    refs = card_refs(client)
+    view = "lv:" + client.container
+    one = [entry("0", "a.png", 30_000, "image/png")]
+    for cid in (99, "x"):  # no such component; not a cid
+        body = push(client, view, "allow_upload", {"ref": refs[1], "cid": cid, "entries": one})
+        assert body["status"] == "error", body
+    body = push(client, view, "allow_upload", {"ref": refs[1], "cid": 2, "entries": one})  # card 2's own ref differs
+    assert body["status"] == "error" and "unknown upload ref" in body["response"]["reason"], body
+    token = client.call("allow_upload", {"ref": refs[1], "cid": 1, "entries": one})["entries"]["0"]
+    body = push(client, view, "progress", {"ref": refs[1], "entry_ref": "0", "progress": 50, "cid": 2})
+    assert body["status"] == "error", body  # progress for card 1's entry sent to card 2
+    # card 1 leaves the page: its entries close, so its token no longer opens a channel
+    client.event("hide")
+    assert push(client, view, "cids_will_destroy", {"cids": [1]})["status"] == "ok"
+    assert push(client, view, "cids_destroyed", {"cids": [1]})["response"] == {"cids": [1]}
+    body = push(client, "lvu:0", "phx_join", {"token": token}, join_ref="9")
+    assert body["status"] == "error" and body["response"]["reason"] == "not_allowed", body
     client.close()
 
 

@@ -1,6 +1,7 @@
 // Uploads in a browser: Debian's chromium (playwright-core, setInputFiles) with the official
 // phoenix_live_view 1.1.32 client against `liveactor serve ../uploadapp/app.py`: one file (the
-// consumed file's sha256 equals the original's), three files, cancel, a file too large, a wrong type,
+// consumed file's sha256 equals the original's), one file through a live component's form, three
+// files, cancel, a file too large, a wrong type,
 // too many files, auto-upload, drag and drop onto a phx-drop-target, a 50 MB file, and a page or
 // socket closed mid-upload (the temporary file under <state dir>/uploads is removed).
 // Env: LIVEACTOR_BIN, LIVEACTOR_E2E_NODE_MODULES, CHROMIUM.
@@ -32,6 +33,21 @@ test("one file: uploaded in chunks, consumed on submit, same bytes on disk", asy
                              {timeout: 15000});
   assert.match(await page.locator("#saved").innerText(), new RegExp("one.png:" + sha(f.buffer)));
   assert.equal(sha(fs.readFileSync(path.join(out, "one.png"))), sha(f.buffer));
+  assert.deepEqual(page.liveErrors, []);
+  await page.close();
+});
+
+test("a live component's form: the file goes to the component's upload (cid), not the view's", async () => {
+  const page = await openLive("/cards");
+  const f = file("card.png", 60_000, "image/png");
+  await page.setInputFiles("#cf2 input[type=file]", f);
+  await page.waitForSelector("#card2 li:has-text('card.png')", {timeout: 10000});
+  await page.click("#go2");
+  await page.waitForFunction(() => document.querySelector("#saved2").textContent.includes("card.png:"), null,
+                             {timeout: 15000});
+  assert.match(await page.locator("#saved2").innerText(), new RegExp("card.png:" + sha(f.buffer)));
+  assert.equal(await page.locator("#saved1").innerText(), "");
+  assert.equal(sha(fs.readFileSync(path.join(out, "card2-card.png"))), sha(f.buffer));
   assert.deepEqual(page.liveErrors, []);
   await page.close();
 });

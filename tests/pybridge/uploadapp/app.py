@@ -5,13 +5,15 @@ $UPLOAD_TEST_OUT (sha256 and name per file).
 /      three small images at most, a drop target (phx-drop-target) beside the input
 /auto  the same with auto_upload=True: files go up as soon as they are chosen, no submit
 /big   one file up to 60 MB; ?chunk=N sets the chunk size (small chunks make a slow upload)
+/cards two live components (PhotoCard id=1 and id=2), each with its own upload "photo" and a
+       form targeting it; "hide" removes card 1 from the page
 """
 
 import hashlib
 import os
 import shutil
 
-from liveactor import LiveView, event
+from liveactor import LiveComponent, LiveView, event
 
 TEMPLATE = """{% load live %}<form id="f" phx-change="validate" phx-submit="save">{% live_file_input uploads.avatar %}</form>
 <div id="drop" phx-drop-target="{{ uploads.avatar.ref }}">drop here</div>
@@ -26,6 +28,15 @@ def _sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _keeper(prefix):
+    """consume_uploaded_entries' fn: moves the file to $UPLOAD_TEST_OUT/<prefix><client name>."""
+    def keep(path, entry):
+        digest = _sha256(path)
+        shutil.move(path, os.path.join(os.environ["UPLOAD_TEST_OUT"], prefix + entry["client_name"]))
+        return "%s:%s" % (entry["client_name"], digest)
+    return keep
 
 
 class Avatar(LiveView):
@@ -47,14 +58,7 @@ class Avatar(LiveView):
 
     @event("save")
     def save(self, value):
-        out = os.environ["UPLOAD_TEST_OUT"]
-
-        def keep(path, entry):
-            digest = _sha256(path)
-            shutil.move(path, os.path.join(out, entry["client_name"]))
-            return "%s:%s" % (entry["client_name"], digest)
-
-        self.saved = self.saved + self.consume_uploaded_entries("avatar", keep)
+        self.saved = self.saved + self.consume_uploaded_entries("avatar", _keeper(""))
 
 
 class AutoAvatar(Avatar):
@@ -68,4 +72,47 @@ class Big(Avatar):
                           chunk_size=int(params.get("chunk", 64_000)))
 
 
-routes = {"/": Avatar, "/auto": AutoAvatar, "/big": Big}
+CARD = ("""{% load live %}<div id="card{{ id }}">"""
+        """<form id="cf{{ id }}" phx-change="validate" phx-submit="save" phx-target="{{ myself }}">"""
+        """{% live_file_input uploads.photo %}<button id="go{{ id }}" type="submit">save</button></form>
+<ul>{% for e in uploads.photo.entries %}<li id="c{{ id }}e{{ e.ref }}">{{ e.client_name }} {{ e.progress }} """
+        """{% if e.done %}done{% endif %}{% for err in e.errors %} {{ err }}{% endfor %}"""
+        """<button type="button" phx-click="cancel" phx-target="{{ myself }}" phx-value-ref="{{ e.ref }}">x</button>"""
+        """</li>{% endfor %}</ul>
+<p id="saved{{ id }}">{% for s in saved %}{{ s }} {% endfor %}</p></div>""")
+
+
+class PhotoCard(LiveComponent):
+    """Uploads of its own: the view's pushes carry this component's cid (its form's phx-target)."""
+    template = CARD
+
+    def mount(self):
+        self.saved = []
+        self.allow_upload("photo", accept=[".png"], max_entries=2, max_file_size=200_000, chunk_size=16_000)
+
+    @event("validate")
+    def validate(self, value):
+        pass
+
+    @event("cancel")
+    def cancel(self, value):
+        self.cancel_upload("photo", value["ref"])
+
+    @event("save")
+    def save(self, value):
+        self.saved = self.saved + self.consume_uploaded_entries("photo", _keeper("card%s-" % self.id))
+
+
+class Cards(LiveView):
+    template = ('<main>{% if show %}{% live_component PhotoCard id=1 %}{% endif %}{% live_component PhotoCard id=2 %}'
+                '<button id="hide" phx-click="hide">hide</button></main>')
+
+    def mount(self, params, session):
+        self.show = True
+
+    @event("hide")
+    def hide(self, value):
+        self.show = False
+
+
+routes = {"/": Avatar, "/auto": AutoAvatar, "/big": Big, "/cards": Cards}
