@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from serving import HERE, get, serve, serve_process
-from test_uploads import binary_push, entry, push, reply_to, send_file, upload_ref
+from test_uploads import binary_push, entry, push, reply_to, send_file, start_upload, upload_ref
 from wsclient import LiveClient
 
 APP = os.path.join(HERE, "uploadapp", "app.py")
@@ -114,12 +114,7 @@ def test_the_monitor_is_sent_the_same_numbers(tmp_path):
     env = {"UPLOAD_TEST_OUT": str(tmp_path), "DJANGO_SETTINGS_MODULE": None}
     with serve_process(APP, "--control-port", str(control_port), env=env) as (proc, port):
         client = LiveClient(port, "/")
-        uref = upload_ref(client.join())
-        token = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
-        assert push(client, "lvu:0", "phx_join", {"token": token["entries"]["0"]}, join_ref="9")["status"] == "ok"
-        client.ref += 1
-        binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
-        assert reply_to(client, str(client.ref))["status"] == "ok"
+        uref = start_upload(client)
         client.call("allow_upload", {"ref": uref, "entries": [entry("1", "b.exe", 10, "application/x")]})
         state = os.path.join(os.environ.get("TMPDIR", "/tmp"), "liveactor-test-%d" % os.getpid())
         with open(os.path.join(state, "control.json")) as f:

@@ -227,16 +227,23 @@ def open_upload_files(pid):
     return found
 
 
+def start_upload(client):
+    """Joins "/", preflights one 30,000-byte entry (ref "0") and sends its first 10,000 bytes;
+    returns the upload ref."""
+    uref = upload_ref(client.join())
+    token = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
+    assert push(client, "lvu:0", "phx_join", {"token": token["entries"]["0"]}, join_ref="9")["status"] == "ok"
+    client.ref += 1
+    binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
+    assert reply_to(client, str(client.ref))["status"] == "ok"
+    return uref
+
+
 def test_a_socket_closed_mid_upload_releases_the_file(tmp_path):
     """The session outlives its socket for sessionTtl, but its upload files go at once."""
     with serve_process(APP, env={"UPLOAD_TEST_OUT": str(tmp_path), "DJANGO_SETTINGS_MODULE": None}) as (proc, port):
         client = LiveClient(port, "/")
-        uref = upload_ref(client.join())
-        token = client.call("allow_upload", {"ref": uref, "entries": [entry("0", "a.png", 30_000, "image/png")]})
-        assert push(client, "lvu:0", "phx_join", {"token": token["entries"]["0"]}, join_ref="9")["status"] == "ok"
-        client.ref += 1
-        binary_push(client, "9", str(client.ref), "lvu:0", "chunk", b"x" * 10_000)
-        assert reply_to(client, str(client.ref))["status"] == "ok"
+        start_upload(client)
         assert len(open_upload_files(proc.pid)) == 1
         client.close()
         for _ in range(400):  # polled: the session notices the close on its own thread
