@@ -2,6 +2,7 @@
 
 // A ViewContext that records what a handler asked for (tests only).
 
+#include "liveview/uploadstate.h"
 #include "liveview/viewcontext.h"
 
 #include <QJsonArray>
@@ -64,6 +65,11 @@ struct FakeViewContext : ViewContext
         cancelled << id;
         return true;
     }
+    // Uploads as the view runner keeps them (the real UploadState, no files: no server here).
+    UploadState uploadState;
+    Result<QString> allowUpload(const UploadConfig &config) override { return uploadState.allow(config); }
+    Result<void> disallowUpload(const QString &name) override { return uploadState.disallow(name, nullptr); }
+    Value uploads() const override { return uploadState.toValue(); }
 };
 
 } // namespace LiveActor

@@ -38,6 +38,8 @@ QString mountAndRender(const ViewFactory &factory, const QJsonObject &params = {
     auto assigns = (*handler)->assigns();
     if (!assigns)
         return u"ASSIGNS ERROR "_s + assigns.error().message;
+    if (!ctx.uploadState.isEmpty()) // as the runner merges them (the gallery)
+        assigns->insert(u"uploads"_s, ctx.uploads());
     TemplateContext tctx(*assigns);
     ComponentTable components; // live components (kanban) render as the runner renders them
     tctx.setComponentResolver(components.resolver(**handler, ctx));
@@ -106,7 +108,7 @@ private Q_SLOTS:
         QVERIFY2(app, qPrintable(app ? QString() : app.error().message));
         QCOMPARE(patterns(**app), (QStringList{u"/"_s, u"/counter"_s, u"/todo"_s, u"/chat"_s, u"/clock"_s, u"/dashboard"_s,
                                                u"/feed"_s, u"/kanban"_s, u"/notes"_s, u"/me"_s,
-                                               u"/members"_s}));
+                                               u"/members"_s, u"/gallery"_s}));
         for (const auto &route : (*app)->routes()) {
             const QString html = mountAndRender(route.factory);
             QVERIFY2(!html.contains(u"ERROR"_s), qPrintable(route.pattern + u": "_s + html));
