@@ -1,7 +1,9 @@
 // Browser end-to-end for views that resume (issue 16): Debian's chromium (playwright-core) with
 // the official phoenix_live_view 1.1.32 client, two `liveactor serve --redis` instances on a
-// real redis-server, and in front of them a TCP pass-through that sends each connection to the
-// first instance that accepts it (haproxy's role in a deployment; haproxy is not needed here).
+// real redis-server, and in front of them Debian's haproxy (`balance first`: every connection goes
+// to A while A is up, then to B; HTTP mode with the WebSocket tunnelled, as docs/deploying.md
+// configures it). Without /usr/sbin/haproxy a TCP pass-through that sends each connection to the
+// first instance that accepts it stands in, and the test says so.
 // The page counts to 7 on instance A; A is killed (SIGKILL); the client reconnects through the
 // same address, lands on B and shows 7, resumed, and the next click gives 8.
 // Env: LIVEACTOR_BIN, LIVEACTOR_E2E_NODE_MODULES, CHROMIUM; redis-server and redis-cli on PATH.
@@ -74,6 +76,31 @@ function passThrough(ports) {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+const haproxyBin = "/usr/sbin/haproxy";
+
+/// haproxy in front of ports: the first server takes every connection while it is up (a refused
+/// connection is dispatched to the next one at once, and health checks take a dead one out).
+async function haproxy(ports) {
+  const front = await freePort();
+  const cfg = path.join(tmp, "haproxy.cfg");
+  fs.writeFileSync(cfg, ["global", "  log stderr format short local0 warning",
+                         "defaults", "  mode http", "  log global", "  timeout connect 2s", "  timeout client 60s",
+                         "  timeout server 60s", "  timeout tunnel 1h", "  retries 2", "  option redispatch 1",
+                         "frontend liveactor", `  bind 127.0.0.1:${front}`, "  default_backend instances",
+                         "backend instances", "  balance first", "  option httpchk GET /health",
+                         ...ports.map((p, i) => `  server i${i} 127.0.0.1:${p} check inter 500ms fall 2 rise 1 maxconn 1000`),
+                         ""].join("\n"));
+  const proc = spawn(haproxyBin, ["-db", "-f", cfg], {stdio: ["ignore", "ignore", "inherit"]});
+  for (let tries = 0; ; ++tries) { // until it answers /health through a live server
+    const ok = await fetch(`http://127.0.0.1:${front}/health`).then((r) => r.ok, () => false);
+    if (ok)
+      return {address: () => ({port: front}), close: () => proc.kill("SIGKILL")};
+    if (tries > 200 || proc.exitCode !== null)
+      throw new Error("haproxy did not come up");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /// The counts in the records Redis holds now.
 const storedCounts = () => execFileSync("redis-cli", ["-u", redisUrl, "--scan", "--pattern", "liveactor:persist:*"])
   .toString().split("\n").filter(Boolean)
@@ -87,7 +114,13 @@ before(async () => {
   for (const name of ["a", "b"])
     instances.push(await serveLiveactor([app, "--port", "0", "--control-port", "0", "--state-dir", state,
                                          "--redis", redisUrl, "--instance-name", name, "--executors", "1"]));
-  proxy = await passThrough(instances.map((i) => Number(new URL(i.base).port)));
+  const ports = instances.map((i) => Number(new URL(i.base).port));
+  if (fs.existsSync(haproxyBin)) {
+    proxy = await haproxy(ports);
+  } else {
+    console.log(`# ${haproxyBin} is missing (apt-get install haproxy): a TCP pass-through stands in for it`);
+    proxy = await passThrough(ports);
+  }
   browser = await launchChromium();
 });
 
