@@ -28,7 +28,11 @@ def server(tmp_path_factory):
 def binary_push(client, join_ref, ref, topic, event, payload):
     """A V2 binary push frame (kind 0), masked as a client must."""
     head = bytes([0, len(join_ref), len(ref), len(topic), len(event)])
-    data = head + (join_ref + ref + topic + event).encode() + payload
+    send_binary(client, head + (join_ref + ref + topic + event).encode() + payload)
+
+
+def send_binary(client, data):
+    """One masked binary WebSocket frame carrying data."""
     mask = os.urandom(4)
     n = len(data)
     if n < 126:
@@ -154,6 +158,27 @@ def test_a_token_is_needed_and_cancel_stops_the_upload(server):
     body = reply_to(client, str(client.ref))
     assert body["status"] == "error" and body["response"]["reason"] == "cancelled"
     client.close()
+
+
+@pytest.mark.parametrize("data", [
+    bytes([0, 9, 9, 9, 9]) + b"ab",           # header lengths past the end of the frame
+    bytes([1, 1, 1, 5, 5]) + b"12lvu:0chunk",  # kind 1: not a push
+    b"",                                      # empty
+], ids=["bad lengths", "not a push", "empty"])
+def test_a_malformed_binary_frame_closes_the_socket_with_1002(server, data):
+    port, _ = server
+    client = LiveClient(port, "/")
+    client.join()
+    send_binary(client, data)
+    while True:  # replies and diffs may come first; then the close frame
+        opcode, body = client.frame()
+        if opcode == 0x8:
+            break
+    assert struct.unpack("!H", body[:2])[0] == 1002, body
+    client.sock.close()
+    again = LiveClient(port, "/")  # the server goes on
+    assert upload_ref(again.join())
+    again.close()
 
 
 def card_refs(client):
