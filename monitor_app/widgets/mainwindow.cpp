@@ -269,19 +269,7 @@ void MainWindow::buildUi()
 void MainWindow::addTopDock(QDockWidget *tabWith)
 {
     m_top = new TopView(m_model, this);
-    auto *dock = new QDockWidget(tr("Top"), this);
-    dock->setObjectName(u"top"_s);
-    dock->setWidget(m_top);
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
-    tabifyDockWidget(tabWith, dock);
-    tabWith->raise();
-    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(tr("&Top"));
-    show->setObjectName(u"showTop"_s);
-    show->setShortcut(QKeySequence(u"Ctrl+T"_s));
-    connect(show, &QAction::triggered, dock, [dock] {
-        dock->show();
-        dock->raise();
-    });
+    paneDock(m_top, tr("Top"), u"top"_s, tr("&Top"), tabWith, QKeySequence(u"Ctrl+T"_s));
     connect(m_filter, &QLineEdit::textChanged, m_top, &TopView::setFilterExpression);
     connect(m_top, &TopView::actorSelected, this, &MainWindow::selectActor);
 }
@@ -292,12 +280,9 @@ void MainWindow::addTraceDock(QDockWidget *tabWith)
 {
     m_trace = new TracePane(this);
     m_traceDock = paneDock(m_trace, tr("Trace"), u"trace"_s, tr("T&race"), tabWith);
-    m_traceAction = new QAction(tr("Trace"), this);
-    m_traceAction->setObjectName(u"traceActor"_s);
-    m_traceAction->setShortcut(QKeySequence(u"Ctrl+Shift+T"_s));
-    m_traceAction->setToolTip(tr("Trace the messages of the selected actor and its subtree"));
+    m_traceAction = windowAction(tr("Trace"), u"traceActor"_s, QKeySequence(u"Ctrl+Shift+T"_s),
+                                 tr("Trace the messages of the selected actor and its subtree"));
     connect(m_traceAction, &QAction::triggered, this, &MainWindow::traceSelected);
-    addAction(m_traceAction);
 }
 
 bool MainWindow::traceSelected()
@@ -323,13 +308,10 @@ void MainWindow::addHistoryDock(QDockWidget *tabWith)
 {
     m_history = new HistoryPane(this);
     m_historyDock = paneDock(m_history, tr("History"), u"history"_s, tr("&History"), tabWith);
-    m_historyAction = new QAction(tr("Assigns history"), this);
-    m_historyAction->setObjectName(u"historyActor"_s);
-    m_historyAction->setShortcut(QKeySequence(u"Ctrl+Shift+H"_s));
-    m_historyAction->setToolTip(tr("Keep the assigns history of the selected view: every message it handles and the "
-                                   "assigns it changed"));
+    m_historyAction = windowAction(tr("Assigns history"), u"historyActor"_s, QKeySequence(u"Ctrl+Shift+H"_s),
+                                   tr("Keep the assigns history of the selected view: every message it handles "
+                                      "and the assigns it changed"));
     connect(m_historyAction, &QAction::triggered, this, &MainWindow::historySelected);
-    addAction(m_historyAction);
 }
 
 // Fleet: the instances registered in Redis, a tab next to the instance list; selecting one
@@ -364,7 +346,7 @@ bool MainWindow::connectToFleet(const QString &redisUrl, const QString &token, Q
 }
 
 QDockWidget *MainWindow::paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
-                                  QDockWidget *tabWith)
+                                  QDockWidget *tabWith, const QKeySequence &shortcut)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(name);
@@ -372,12 +354,27 @@ QDockWidget *MainWindow::paneDock(QWidget *pane, const QString &title, const QSt
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     tabifyDockWidget(tabWith, dock);
     tabWith->raise();
-    QAction *show = menuBar()->addMenu(tr("&View"))->addAction(menuText);
+    if (!m_viewMenu) // one View menu for every pane
+        m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *show = m_viewMenu->addAction(menuText);
+    show->setObjectName(u"show"_s + name.left(1).toUpper() + name.mid(1)); // "top" → "showTop"
+    show->setShortcut(shortcut);
     connect(show, &QAction::triggered, dock, [dock] {
         dock->show();
         dock->raise();
     });
     return dock;
+}
+
+QAction *MainWindow::windowAction(const QString &text, const QString &name, const QKeySequence &shortcut,
+                                  const QString &toolTip)
+{
+    auto *action = new QAction(text, this);
+    action->setObjectName(name);
+    action->setShortcut(shortcut);
+    action->setToolTip(toolTip);
+    addAction(action);
+    return action;
 }
 
 bool MainWindow::historySelected()

@@ -13,6 +13,7 @@ QT_BEGIN_NAMESPACE
 class QAction;
 class QDockWidget;
 class QLineEdit;
+class QMenu;
 class QListWidget;
 class QTableView;
 class QTreeView;
@@ -122,11 +123,16 @@ private:
     void addTraceDock(QDockWidget *tabWith);
     void addHistoryDock(QDockWidget *tabWith);
     void addFleetDock(QDockWidget *tabWith);
-    /// A bottom dock holding pane, tabbed with tabWith, and a View menu entry that shows it.
+    /// A bottom dock holding pane, tabbed with tabWith, and an entry of the View menu that shows it
+    /// (named "show" + Name, e.g. "showTop").
     QDockWidget *paneDock(QWidget *pane, const QString &title, const QString &name, const QString &menuText,
-                          QDockWidget *tabWith);
+                          QDockWidget *tabWith, const QKeySequence &shortcut = {});
+    /// An action of the window itself (its shortcut works wherever the focus is in it).
+    QAction *windowAction(const QString &text, const QString &name, const QKeySequence &shortcut,
+                          const QString &toolTip);
 
     ActorTreeModel *m_model;
+    QMenu *m_viewMenu = nullptr;
     ActorFilterProxy *m_proxy;
     RestartLogModel *m_restartLog;
     QTreeView *m_tree = nullptr;

@@ -16,6 +16,8 @@
 #include <QQuickWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QMenu>
+#include <QMenuBar>
 #include <QTest>
 #include <QTreeView>
 #include <QtQml/qqmlextensionplugin.h>
@@ -304,6 +306,21 @@ private Q_SLOTS:
         QCOMPARE(c.state(), InstanceConnection::State::Connecting);
         c.close();
         QCOMPARE(c.state(), InstanceConnection::State::Disconnected);
+    }
+
+    // Every pane has its entry in one View menu (each pane once added a View menu of its own).
+    void oneViewMenuShowsEveryPane()
+    {
+        QStringList views, entries;
+        for (QAction *menu : m_window->menuBar()->actions())
+            if (menu->text() == u"&View"_s) {
+                views << menu->text();
+                for (QAction *entry : menu->menu()->actions())
+                    entries << entry->objectName();
+            }
+        QCOMPARE(views.size(), 1);
+        QCOMPARE(entries, (QStringList{u"showFleet"_s, u"showTop"_s, u"showTrace"_s, u"showHistory"_s}));
+        QCOMPARE(m_window->findChild<QAction *>(u"showTop"_s)->shortcut(), QKeySequence(u"Ctrl+T"_s));
     }
 
     void cleanupTestCase()
